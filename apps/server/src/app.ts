@@ -1,0 +1,45 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Container } from './container/index.js';
+import { genReqId } from './http/plugins/request-id.js';
+import { registerI18n } from './http/plugins/i18n.js';
+import { registerErrorHandling } from './http/plugins/errors.js';
+import { registerValidation } from './http/validation.js';
+import { registerMetrics } from './http/plugins/metrics.js';
+import { registerOpenApi } from './http/plugins/openapi.js';
+import { healthRoutes } from './http/routes/health/index.js';
+import { managementRoutes } from './http/routes/v3/management.js';
+import './http/types.js';
+
+/**
+ * Builds the HTTP app from a container. Registers everything explicitly; never listens
+ * (main.ts does), so tests run the same app in-process.
+ */
+export async function buildApp(container: Container): Promise<FastifyInstance> {
+  const { config, log } = container;
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    genReqId,
+    requestIdLogLabel: 'requestId',
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    // Graceful shutdown: close() stops accepting, lets in-flight requests finish, drops idle keep-alives.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.decorate('gh', container);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  registerValidation(app);
+  registerI18n(app);
+  registerErrorHandling(app);
+  registerMetrics(app);
+  await registerOpenApi(app);
+
+  await app.register(healthRoutes);
+  await app.register(managementRoutes, { prefix: '/api/v3' });
+  return app;
+}

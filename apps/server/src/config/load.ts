@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { Value } from '@sinclair/typebox/value';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { FormatRegistry } from '@sinclair/typebox';
+import { configSchema, type Config } from './schema.js';
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+if (!FormatRegistry.Has('uri')) {
+  FormatRegistry.Set('uri', (v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  });
+}
+
+const checker = TypeCompiler.Compile(configSchema);
+const keys = Object.keys(configSchema.properties) as (keyof Config)[];
+
+export const envNameOf = (key: string): string => `GATEHOUSE_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+/** Environment strings become the type the schema wants; a wrong one is caught by the check below. */
+function fromEnv(key: keyof Config, raw: string): unknown {
+  const prop = configSchema.properties[key] as { type?: string };
+  if (prop.type === 'integer') return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  if (key === 'trustProxy') {
+    if (raw === 'true') return true;
+    if (raw === 'false' || raw === '') return false;
+    return raw;
+  }
+  return raw;
+}
+
+/**
+ * defaults ← config file ← environment, then one strict check. Every problem names the key
+ * and the environment variable that sets it, so a bad value stops the start with a clear message.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  let fromFile: Record<string, unknown> = {};
+  const file = env.GATEHOUSE_CONFIG;
+  if (file) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('top level must be a JSON object');
+      fromFile = parsed as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError([`GATEHOUSE_CONFIG (${file}): ${(err as Error).message}`]);
+    }
+    for (const k of Object.keys(fromFile)) if (!keys.includes(k as keyof Config)) problems.push(`${k} (config file): unknown key`);
+  }
+  const merged: Record<string, unknown> = Value.Default(configSchema, {}) as Record<string, unknown>;
+  for (const k of keys) if (fromFile[k] !== undefined) merged[k] = fromFile[k];
+  for (const k of keys) {
+    const raw = env[envNameOf(k)];
+    if (raw !== undefined) merged[k] = fromEnv(k, raw);
+  }
+  Object.assign(merged, overrides);
+  // The embedded database lives in the data directory unless a database URL was given.
+  const dbExplicit = fromFile.databaseUrl !== undefined || env.GATEHOUSE_DATABASE_URL !== undefined || overrides.databaseUrl !== undefined;
+  if (!dbExplicit && typeof merged.dataDir === 'string') merged.databaseUrl = `sqlite:${merged.dataDir.replace(/\/+$/, '')}/gatehouse.db`;
+  for (const e of checker.Errors(merged)) {
+    const key = e.path.replace(/^\//, '').split('/')[0] ?? e.path;
+    problems.push(`${key} (${envNameOf(key)}): ${e.message}; got ${JSON.stringify(e.value)}`);
+  }
+  const cfg = merged as Config;
+  if (cfg.secret && cfg.secret.length < 32) problems.push('secret (GATEHOUSE_SECRET): must be at least 32 characters');
+  if (cfg.accessKeySecret && cfg.accessKeySecret.length < 24) problems.push('accessKeySecret (GATEHOUSE_ACCESS_KEY_SECRET): must be at least 24 characters');
+  if (Boolean(cfg.accessKeyId) !== Boolean(cfg.accessKeySecret)) problems.push('accessKeyId/accessKeySecret: set both or neither');
+  if (problems.length) throw new ConfigError([...new Set(problems)]);
+  cfg.publicUrl = cfg.publicUrl.replace(/\/+$/, '');
+  return cfg;
+}
+
+/** Warnings for settings that are fine on a laptop and wrong in production. */
+export function insecureDefaults(cfg: Config): string[] {
+  const w: string[] = [];
+  if (!cfg.secret) w.push('GATEHOUSE_SECRET is not set: using a generated master key from the data directory. Set it (and back it up) in production.');
+  if (cfg.publicUrl.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(cfg.publicUrl)) {
+    w.push(`GATEHOUSE_PUBLIC_URL (${cfg.publicUrl}) is plain http on a non-local host: tokens and cookies travel unencrypted.`);
+  }
+  if (cfg.trustProxy === true) w.push('GATEHOUSE_TRUST_PROXY=true trusts X-Forwarded-For from anyone who can reach the port; prefer the proxy address or hop count.');
+  return w;
+}

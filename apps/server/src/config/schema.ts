@@ -1,0 +1,53 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The one configuration schema. Every key has a description; `docs/configuration.md` lists
+ * them. Precedence: defaults ← config file (GATEHOUSE_CONFIG, JSON) ← environment
+ * (GATEHOUSE_ + the key in SCREAMING_SNAKE_CASE, e.g. databaseUrl → GATEHOUSE_DATABASE_URL).
+ */
+export const configSchema = Type.Object(
+  {
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port to listen on.' }),
+    host: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Interface to bind (0.0.0.0 for all, 127.0.0.1 for local only).' }),
+    publicUrl: Type.String({
+      format: 'uri',
+      default: 'http://localhost:3000',
+      description: 'External base URL clients use to reach Gatehouse (scheme, host, port, optional path). Issuers and links are built from it, never from the Host header.',
+    }),
+    dataDir: Type.String({ minLength: 1, default: './data', description: 'Directory for the embedded SQLite database, the generated master secret and the generated root access key.' }),
+    databaseUrl: Type.String({
+      pattern: '^(sqlite:|postgres://|postgresql://)',
+      default: 'sqlite:./data/gatehouse.db',
+      description: 'Database (default: gatehouse.db in dataDir): `sqlite:<path>` (relative to the working directory, or absolute; `sqlite::memory:` for throwaway) or `postgres://user:pass@host:port/db`.',
+    }),
+    redisUrl: Type.String({
+      pattern: '^(rediss?://|$)',
+      default: '',
+      description: 'Optional `redis://` URL. When set, short-lived shared state (nonces, codes, counters) lives in Redis; otherwise in the database.',
+    }),
+    secret: Type.String({
+      default: '',
+      description: 'Master key (at least 32 characters) that encrypts secrets at rest. When empty, one is generated into <dataDir>/secret.key on first start, with a warning. Losing it makes stored secrets unreadable.',
+    }),
+    trustProxy: Type.Union([Type.Boolean(), Type.String()], {
+      default: false,
+      description: 'Trust X-Forwarded-* headers: false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs. Only enable behind a proxy you control.',
+    }),
+    accessKeyId: Type.String({ default: '', description: 'Root management access key id for the default pool, used on first start. Generated (and printed once) when empty.' }),
+    accessKeySecret: Type.String({ default: '', description: 'Secret of the root management access key (at least 24 characters). Generated when empty.' }),
+    logLevel: Type.Union(
+      [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
+      { default: 'info', description: 'Log level of the JSON logs.' },
+    ),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1024 * 1024, description: 'Largest accepted request body, in bytes.' }),
+    signatureMaxSkewSeconds: Type.Integer({
+      minimum: 30,
+      maximum: 3600,
+      default: 300,
+      description: 'How far the `date` header of a signed management request may be from server time, in seconds. Nonces are remembered for twice this long.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof configSchema>;

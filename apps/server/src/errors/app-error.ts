@@ -1,0 +1,31 @@
+import { errorCatalog, type ErrorCode } from '@gatehouse/contracts';
+
+export interface AppErrorOptions {
+  /** Values for `{placeholders}` in the catalogued message; must be client-safe. */
+  params?: Record<string, string | number>;
+  /** Validation details shown to the client (field paths and reasons only). */
+  details?: Array<{ path: string; message: string }>;
+  /** The underlying error: logged, never sent. */
+  cause?: unknown;
+}
+
+/** The only error type that reaches clients with a specific message. Accepts catalogued codes only. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly apiCode: number;
+  readonly status: number;
+  readonly params: Record<string, string | number> | undefined;
+  readonly details: AppErrorOptions['details'];
+
+  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
+    super(code, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.apiCode = errorCatalog[code].apiCode;
+    this.status = errorCatalog[code].status;
+    this.params = options.params;
+    this.details = options.details;
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

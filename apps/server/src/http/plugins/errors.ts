@@ -1,0 +1,39 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { renderMessage } from '@gatehouse/contracts';
+import { AppError } from '../../errors/app-error.js';
+import { toAppError } from '../../errors/to-app-error.js';
+import { langOf } from './i18n.js';
+
+/** `/api/*` speaks the vendor envelope (HTTP 200, error in the body); everything else real HTTP statuses. */
+const isCompatSurface = (url: string) => url.startsWith('/api/');
+
+export function renderError(req: FastifyRequest, reply: FastifyReply, appErr: AppError) {
+  const lang = req.lang ?? langOf(req);
+  let message = renderMessage(appErr.code, lang, appErr.params);
+  if (appErr.details?.length) message += ` ${appErr.details.map((d) => `${d.path}: ${d.message}`).join('; ')}`;
+  if (isCompatSurface(req.url)) {
+    return reply.code(200).send({ statusCode: appErr.status, message, apiCode: appErr.apiCode, requestId: req.id, data: null });
+  }
+  return reply.code(appErr.status).send({
+    statusCode: appErr.status,
+    error: appErr.code,
+    apiCode: appErr.apiCode,
+    message,
+    requestId: req.id,
+    ...(appErr.details ? { details: appErr.details } : {}),
+  });
+}
+
+/**
+ * One error handler for the whole app: every failure becomes a catalogued error. Clients get
+ * the safe message; the log gets the code and the cause (5xx with the stack).
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const appErr = toAppError(err);
+    if (appErr.status >= 500) req.log.error({ err, code: appErr.code }, 'request failed');
+    else req.log.info({ code: appErr.code, apiCode: appErr.apiCode, cause: appErr.cause instanceof Error ? appErr.cause.message : undefined }, 'request refused');
+    return renderError(req, reply, appErr);
+  });
+  app.setNotFoundHandler((req, reply) => renderError(req, reply, new AppError('request.route_not_found')));
+}

@@ -1,0 +1,231 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { envelope, success } from '../../envelope.js';
+import { managementPool } from '../../plugins/request-signing.js';
+import { Envelope, IsSuccess, mgmtSecurity, PageQuery } from './common.js';
+import { APP_IDENTIFIER_PATTERN, APP_TYPES, AUTH_METHODS, DEFAULT_PROTOCOLS, LOGIN_METHODS, REGISTER_METHODS, UNSUPPORTED_OIDC_FIELDS } from '../../../services/applications.js';
+
+/*
+ * Applications, as authing-node-sdk `ManagementClient` calls them: create-application,
+ * get-application, list-applications, update-application, delete-application and
+ * get-application-secret. Bodies carry every field of the vendor DTOs; fields this server does
+ * not implement are accepted by the schema and refused by the service with
+ * `request.unsupported_field`, naming the field.
+ */
+
+const tags = ['applications'];
+const literals = (values: readonly string[], options: object = {}) => Type.Union(values.map((v) => Type.Literal(v)), options);
+const strict = <T extends Record<string, TSchema>>(props: T, options: object = {}) => Type.Object(props, { additionalProperties: false, ...options });
+const vendorOnly = (what: string) => Type.Optional(Type.Unknown({ description: `Vendor field (${what}); not supported yet: refused with request.unsupported_field when set.` }));
+
+const Uris = (description: string) => Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 100, description });
+const Seconds = (description: string) => Type.Optional(Type.Integer({ description: `${description}, in seconds.` }));
+const AuthMethod = (description: string) => Type.Optional(Type.String({ description: `${description}: ${AUTH_METHODS.join(' | ')}.` }));
+
+/** Vendor `OIDCConfig` (names from RFC 7591 §2 where they exist); values are checked by the service → application.invalid_config. */
+const OidcConfig = strict(
+  {
+    client_id: Type.Optional(Type.String({ description: 'Read-only: always the appId.' })),
+    grant_types: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'authorization_code, refresh_token, client_credentials. implicit and password are refused (RFC 9700).' })),
+    response_types: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'Only code (no implicit or hybrid flows).' })),
+    token_endpoint_auth_method: AuthMethod('Client authentication at the token endpoint; default client_secret_post for web/api, none for spa/native'),
+    introspection_endpoint_auth_method: AuthMethod('Client authentication at the introspection endpoint; defaults to token_endpoint_auth_method'),
+    revocation_endpoint_auth_method: AuthMethod('Client authentication at the revocation endpoint; defaults to token_endpoint_auth_method'),
+    id_token_signed_response_alg: Type.Optional(Type.String({ description: 'RS256 (default), ES256 or HS256 (confidential clients only).' })),
+    authorization_code_expire: Seconds('Authorization code lifetime (10–600, default 600)'),
+    authorization_code_lifetime: Seconds('Alias of authorization_code_expire'),
+    access_token_expire: Seconds('Access token lifetime (default 7200)'),
+    access_token_lifetime: Seconds('Alias of access_token_expire'),
+    id_token_expire: Seconds('ID token lifetime (default 3600)'),
+    id_token_lifetime: Seconds('Alias of id_token_expire'),
+    refresh_token_expire: Seconds('Refresh token lifetime (default 30 days)'),
+    refresh_token_lifetime: Seconds('Alias of refresh_token_expire'),
+    require_proof_key: Type.Optional(Type.Boolean({ description: 'Require PKCE (RFC 7636); always true for public clients.' })),
+    skip_consent: Type.Optional(Type.Boolean()),
+    scope: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()], { description: 'RFC 7591 scope: space-separated scopes this client may request (e.g. for client credentials).' })),
+    redirect_uris: Type.Optional(Uris('Same as redirectUris; must agree with it when both are given.')),
+    post_logout_redirect_uris: Type.Optional(Uris('Same as logoutRedirectUris; must agree with it when both are given.')),
+    ...Object.fromEntries(UNSUPPORTED_OIDC_FIELDS.map((k) => [k, vendorOnly('OIDCConfig')])),
+  },
+  { description: 'OIDC client settings (vendor OIDCConfig).' },
+);
+
+const DefaultLoginMethod = strict({
+  connectionType: literals(['PASSCODE', 'PASSWORD', 'QRCODE', 'LDAP', 'AD']),
+  qrcodeType: Type.Optional(literals(['SELF_BUILT_APP', 'WECHAT_OFFICIAL_ACCOUNT', 'WECHAT_MINI_PROGRAM'])),
+  qrcodeExtIdpConnId: Type.Optional(Type.String({ maxLength: 64 })),
+  adExtIdpConnId: Type.Optional(Type.String({ maxLength: 64 })),
+  ldapExtIdpConnId: Type.Optional(Type.String({ maxLength: 64 })),
+});
+
+/** Vendor `ApplicationLoginConfigInputDto` / `UpdateApplicationLoginConfigInputDto`. */
+const LoginConfig = strict({
+  mergeLoginAndRegisterPage: Type.Optional(Type.Boolean()),
+  enabledBasicLoginMethods: Type.Optional(Type.Array(literals(LOGIN_METHODS), { maxItems: LOGIN_METHODS.length * 2 })),
+  defaultLoginMethod: Type.Optional(DefaultLoginMethod),
+  enabledExtIdpConnIds: Type.Optional(Type.Array(strict({ extIdpConnId: Type.String({ maxLength: 64 }) }), { maxItems: 100, description: 'External identity provider connections are not supported yet: a non-empty list is refused.' })),
+  enabledAllExtIdpConns: Type.Optional(Type.Boolean()),
+  showAuthorizationPage: Type.Optional(Type.Boolean()),
+});
+
+/** Vendor `ApplicationRegisterConfigInputDto`. */
+const RegisterConfig = strict({
+  enabledBasicRegisterMethods: Type.Optional(Type.Array(literals(REGISTER_METHODS), { maxItems: REGISTER_METHODS.length * 2 })),
+  defaultRegisterMethod: Type.Optional(literals(['PASSCODE', 'PASSWORD'])),
+});
+
+const LANGS = ['zh-CN', 'en-US', 'zh-TW', 'ja-JP'];
+/** Vendor `ApplicationBrandingConfigInputDto`. */
+const BrandingConfig = strict({
+  customCSSEnabled: Type.Optional(Type.Boolean()),
+  customCSS: Type.Optional(Type.String({ maxLength: 100_000 })),
+  guardVersion: Type.Optional(literals(['Advanced', 'Classical'])),
+  customLoadingImage: Type.Optional(Type.String({ maxLength: 2048 })),
+  customBackground: Type.Optional(Type.String({ maxLength: 2048 })),
+  showChangeLanguageButton: Type.Optional(Type.Boolean()),
+  defaultLanguage: Type.Optional(literals(LANGS)),
+  showForgetPasswordButton: Type.Optional(Type.Boolean()),
+  showEnterpriseConnections: Type.Optional(Type.Boolean()),
+  showSocialConnections: Type.Optional(Type.Boolean()),
+});
+
+/** Fields create and update share (vendor `CreateApplicationDto` ∩ `UpdateApplicationDto`). */
+const commonFields = {
+  templateData: vendorOnly('integrated-app template data'),
+  appIdentifier: Type.Optional(Type.String({ pattern: APP_IDENTIFIER_PATTERN, description: 'Unique in the pool; derived from appName when absent.' })),
+  appLogo: Type.Optional(Type.String({ maxLength: 2048 })),
+  appDescription: Type.Optional(Type.String({ maxLength: 2000 })),
+  defaultProtocol: Type.Optional(literals(DEFAULT_PROTOCOLS, { description: 'oidc or oauth; saml, cas and asa are not supported yet.' })),
+  redirectUris: Type.Optional(Uris('Sign-in callback URIs: absolute, exact, no fragment, no wildcard; https or loopback http; custom schemes for native apps.')),
+  logoutRedirectUris: Type.Optional(Uris('Post-logout redirect URIs, same rules.')),
+  initLoginUri: Type.Optional(Type.String({ maxLength: 2048 })),
+  ssoEnabled: Type.Optional(Type.Boolean()),
+  oidcConfig: Type.Optional(OidcConfig),
+  samlProviderEnabled: Type.Optional(Type.Boolean({ description: 'Not supported yet: true is refused.' })),
+  samlConfig: vendorOnly('SamlIdpConfig'),
+  oauthProviderEnabled: Type.Optional(Type.Boolean()),
+  oauthConfig: vendorOnly('OauthIdpConfig'),
+  casProviderEnabled: Type.Optional(Type.Boolean({ description: 'Not supported yet: true is refused.' })),
+  casConfig: vendorOnly('CasIdPConfig'),
+  loginConfig: Type.Optional(LoginConfig),
+  registerConfig: Type.Optional(RegisterConfig),
+  brandingConfig: Type.Optional(BrandingConfig),
+};
+
+const CreateApplicationBody = strict({
+  appName: Type.String({ minLength: 1, maxLength: 255 }),
+  template: vendorOnly('integrated-app template'),
+  appType: Type.Optional(literals(APP_TYPES, { description: 'web (default), spa, native, api, mini-program; mfa and gateway types are not supported yet.' })),
+  ...commonFields,
+});
+
+const UpdateApplicationBody = strict({
+  appId: Type.String({ minLength: 1, maxLength: 64 }),
+  appName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  ...commonFields,
+  ssoShowLaunchpad: Type.Optional(Type.Boolean()),
+  enablePermissionApply: Type.Optional(Type.Boolean()),
+});
+
+const AppIdBody = strict({ appId: Type.String({ minLength: 1, maxLength: 64 }) });
+const AppIdQuery = Type.Object({ appId: Type.String({ minLength: 1, maxLength: 64 }) });
+
+const ListQuery = Type.Object({
+  ...PageQuery,
+  isIntegrateApp: Type.Optional(Type.Boolean({ description: 'true lists integrated (template) apps: there are none here.' })),
+  isSelfBuiltApp: Type.Optional(Type.Boolean({ description: 'Every app here is self-built.' })),
+  ssoEnabled: Type.Optional(Type.Boolean({ description: 'true lists only apps with SSO enabled.' })),
+  keywords: Type.Optional(Type.String({ maxLength: 255, description: 'Substring of the name or appIdentifier, case-insensitive.' })),
+  all: Type.Optional(Type.Boolean()),
+});
+
+/** Response data; null on errors, which this surface also sends with HTTP 200 (design.md §1). */
+const OrNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const ApplicationOut = Type.Object({ appId: Type.String(), appIdentifier: Type.String(), appName: Type.String(), appType: Type.String(), userPoolId: Type.String() }, { additionalProperties: true, description: 'Vendor ApplicationDto (never contains the secret).' });
+
+export async function applicationRoutes(app: FastifyInstance): Promise<void> {
+  const { services } = app.gh;
+  /** Management changes to clients are security events (ASVS V16); never with the secret. */
+  const audit = (req: FastifyRequest, type: string, appId: string) =>
+    services.audit.record({ poolId: managementPool(req), type, result: 'success', actor: req.management?.accessKeyId ?? null, subject: appId, ip: req.ip, userAgent: req.headers['user-agent'] ?? null, requestId: req.id });
+
+  app.post<{ Body: Static<typeof CreateApplicationBody> }>(
+    '/create-application',
+    {
+      schema: {
+        tags,
+        summary: 'Create an application (OAuth/OIDC client); read its secret with get-application-secret',
+        security: mgmtSecurity,
+        body: CreateApplicationBody,
+        response: { 200: Envelope(OrNull(ApplicationOut)) },
+      },
+    },
+    async (req) => {
+      const { appSecret: _secret, ...created } = await services.applications.create(managementPool(req), req.body);
+      await audit(req, 'application.created', created.appId);
+      return envelope(req, created);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof AppIdQuery> }>(
+    '/get-application',
+    { schema: { tags, summary: 'Get an application', security: mgmtSecurity, querystring: AppIdQuery, response: { 200: Envelope(OrNull(ApplicationOut)) } } },
+    async (req) => envelope(req, await services.applications.get(managementPool(req), req.query.appId)),
+  );
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/list-applications',
+    {
+      schema: {
+        tags,
+        summary: 'List the applications of the pool',
+        security: mgmtSecurity,
+        querystring: ListQuery,
+        response: { 200: Envelope(OrNull(Type.Object({ list: Type.Array(ApplicationOut), totalCount: Type.Integer() }))) },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return envelope(req, await services.applications.list(managementPool(req), { page: q.page, limit: q.limit, keywords: q.keywords || undefined, isIntegrateApp: q.isIntegrateApp, isSelfBuiltApp: q.isSelfBuiltApp, ssoEnabled: q.ssoEnabled }));
+    },
+  );
+
+  app.post<{ Body: Static<typeof UpdateApplicationBody> }>(
+    '/update-application',
+    { schema: { tags, summary: 'Update an application (absent fields keep their value)', security: mgmtSecurity, body: UpdateApplicationBody, response: { 200: Envelope(OrNull(IsSuccess)) } } },
+    async (req) => {
+      const { appId, ...changes } = req.body;
+      await services.applications.update(managementPool(req), appId, changes);
+      await audit(req, 'application.updated', appId);
+      return success(req);
+    },
+  );
+
+  app.post<{ Body: Static<typeof AppIdBody> }>(
+    '/delete-application',
+    { schema: { tags, summary: 'Delete an application (not the default one)', security: mgmtSecurity, body: AppIdBody, response: { 200: Envelope(OrNull(IsSuccess)) } } },
+    async (req) => {
+      await services.applications.delete(managementPool(req), req.body.appId);
+      await audit(req, 'application.deleted', req.body.appId);
+      return success(req);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof AppIdQuery> }>(
+    '/get-application-secret',
+    {
+      schema: {
+        tags,
+        summary: "Read an application's client secret",
+        security: mgmtSecurity,
+        querystring: AppIdQuery,
+        response: { 200: Envelope(OrNull(Type.Object({ secret: Type.String() }))) },
+      },
+    },
+    async (req) => {
+      const secret = await services.applications.getSecret(managementPool(req), req.query.appId);
+      await audit(req, 'application.secret_read', req.query.appId);
+      return envelope(req, { secret });
+    },
+  );
+}

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import { registerRequestSigning } from '../../plugins/request-signing.js';
+import { userRoutes } from './users.js';
+import { applicationRoutes } from './applications.js';
+import { roleRoutes } from './roles.js';
+import { poolRoutes } from './pools.js';
+
+/**
+ * The signed management API under /api/v3. The signing hook is registered in this
+ * encapsulation context only, so the authentication API (same prefix, other plugin) is not
+ * affected. One file per resource.
+ */
+export async function managementRoutes(app: FastifyInstance): Promise<void> {
+  registerRequestSigning(app);
+  await app.register(userRoutes);
+  await app.register(applicationRoutes);
+  await app.register(roleRoutes);
+  await app.register(poolRoutes);
+}

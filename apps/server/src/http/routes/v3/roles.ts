@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { envelope, success } from '../../envelope.js';
+import { managementPool } from '../../plugins/request-signing.js';
+import { Envelope, IsSuccess, mgmtSecurity, PageQuery } from './common.js';
+import { ROLE_CODE_PATTERN, VENDOR_USER_ID_TYPES } from '../../../services/roles.js';
+
+/*
+ * Roles, as authing-node-sdk `ManagementClient` calls them: create-role, list-roles,
+ * assign-role and get-user-roles (vendor `CreateRoleDto`, `AssignRoleDto`, `RoleDto`,
+ * `RolePagingDto`).
+ */
+
+const tags = ['roles'];
+const strict = <T extends Record<string, TSchema>>(props: T, options: object = {}) => Type.Object(props, { additionalProperties: false, ...options });
+const OrNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Code = (description: string) => Type.String({ pattern: ROLE_CODE_PATTERN, description });
+const vendorOnly = (description: string) => Type.Optional(Type.Unknown({ description: `${description} Not supported yet: refused with request.unsupported_field when set.` }));
+
+const CreateRoleBody = strict({
+  code: Code('Unique in the namespace.'),
+  name: Type.Optional(Type.String({ maxLength: 255 })),
+  namespace: Type.Optional(Code('Permission space code; default when absent.')),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  disableTime: vendorOnly('Time the role disables itself, in ms.'),
+});
+
+const Target = strict({
+  targetType: Type.Union(['USER', 'ROLE', 'GROUP', 'DEPARTMENT'].map((v) => Type.Literal(v)), { description: 'Only USER is supported yet.' }),
+  targetIdentifier: Type.String({ minLength: 1, maxLength: 64, description: 'The user id.' }),
+});
+
+const AssignRoleBody = strict({
+  targets: Type.Array(Target, { minItems: 1, maxItems: 100 }),
+  code: Code('The role code.'),
+  namespace: Type.Optional(Code('Permission space code; default when absent.')),
+  endTime: vendorOnly('Time the assignment ends, in ms.'),
+  enableTime: vendorOnly('Time the assignment starts, in ms.'),
+});
+
+const ListRolesQuery = Type.Object({
+  ...PageQuery,
+  keywords: Type.Optional(Type.String({ maxLength: 255, description: 'Substring of the code or name, case-insensitive.' })),
+  namespace: Type.Optional(Type.String({ maxLength: 64 })),
+});
+
+const UserRolesQuery = Type.Object({
+  userId: Type.String({ minLength: 1, maxLength: 320 }),
+  userIdType: Type.Optional(Type.Union(VENDOR_USER_ID_TYPES.map((v) => Type.Literal(v)), { default: 'user_id', description: 'user_id, username, email, phone or external_id.' })),
+  namespace: Type.Optional(Type.String({ maxLength: 64 })),
+});
+
+const RoleOut = Type.Object(
+  { id: Type.String(), code: Type.String(), name: Type.String(), description: Type.String(), namespace: Type.String(), namespaceName: Type.String(), status: Type.String() },
+  { additionalProperties: true, description: 'Vendor RoleDto.' },
+);
+const RolePaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(RoleOut) });
+
+export async function roleRoutes(app: FastifyInstance): Promise<void> {
+  const { services } = app.gh;
+  const audit = (req: FastifyRequest, type: string, subject: string, data: Record<string, unknown>) =>
+    services.audit.record({ poolId: managementPool(req), type, result: 'success', actor: req.management?.accessKeyId ?? null, subject, ip: req.ip, userAgent: req.headers['user-agent'] ?? null, requestId: req.id, data });
+
+  app.post<{ Body: Static<typeof CreateRoleBody> }>(
+    '/create-role',
+    { schema: { tags, summary: 'Create a role', security: mgmtSecurity, body: CreateRoleBody, response: { 200: Envelope(OrNull(RoleOut)) } } },
+    async (req) => {
+      const role = await services.roles.create(managementPool(req), req.body);
+      await audit(req, 'role.created', role.id, { code: role.code, namespace: role.namespace });
+      return envelope(req, role);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof ListRolesQuery> }>(
+    '/list-roles',
+    { schema: { tags, summary: 'List the roles of a namespace', security: mgmtSecurity, querystring: ListRolesQuery, response: { 200: Envelope(OrNull(RolePaging)) } } },
+    async (req) => {
+      const { page, limit, keywords, namespace } = req.query;
+      return envelope(req, await services.roles.list(managementPool(req), { page, limit, keywords: keywords || undefined, namespace: namespace || undefined }));
+    },
+  );
+
+  app.post<{ Body: Static<typeof AssignRoleBody> }>(
+    '/assign-role',
+    { schema: { tags, summary: 'Assign a role to users (idempotent)', security: mgmtSecurity, body: AssignRoleBody, response: { 200: Envelope(OrNull(IsSuccess)) } } },
+    async (req) => {
+      const role = await services.roles.assign(managementPool(req), req.body);
+      await audit(req, 'role.assigned', role.id, { code: role.code, namespace: role.namespace, users: req.body.targets.map((t) => t.targetIdentifier) });
+      return success(req);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof UserRolesQuery> }>(
+    '/get-user-roles',
+    { schema: { tags, summary: "A user's roles in a namespace", security: mgmtSecurity, querystring: UserRolesQuery, response: { 200: Envelope(OrNull(RolePaging)) } } },
+    async (req) => {
+      const { userId, userIdType, namespace } = req.query;
+      return envelope(req, await services.roles.getUserRoles(managementPool(req), { userId, userIdType, namespace: namespace || undefined }));
+    },
+  );
+}

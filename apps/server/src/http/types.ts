@@ -1,0 +1,18 @@
+import type { Container } from '../container/index.js';
+import type { Lang } from '@gatehouse/contracts';
+
+export interface ManagementPrincipal {
+  poolId: string;
+  accessKeyId: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    gh: Container;
+  }
+  interface FastifyRequest {
+    lang: Lang;
+    /** Set by the request-signing plugin on management routes. */
+    management?: ManagementPrincipal;
+  }
+}

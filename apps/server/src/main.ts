@@ -1,0 +1,63 @@
+import { loadConfig, insecureDefaults, ConfigError } from './config/load.js';
+import { createContainer } from './container/index.js';
+import { buildApp } from './app.js';
+import { bootstrap } from './services/bootstrap.js';
+
+/**
+ * The only file that listens: load config → container → app → listen. SIGTERM/SIGINT close
+ * the server gracefully: stop accepting, let in-flight requests finish (bounded), then close
+ * the database and KV connections.
+ */
+export async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const container = await createContainer(config);
+  const { log } = container;
+  if (container.masterSecretSource === 'generated') log.warn('generated a new master secret in the data directory (GATEHOUSE_SECRET is not set)');
+  for (const w of insecureDefaults(config)) log.warn(w);
+
+  const boot = await bootstrap(container);
+  if (boot) {
+    log.info({ userPoolId: boot.pool.id, appId: boot.app.appId }, 'first start: created the default user pool and application');
+    if (boot.keyFile) {
+      // Printed once, on stdout rather than in the JSON log, so log shipping does not carry it.
+      process.stdout.write(
+        `\n  Root management access key (shown once; also saved to ${boot.keyFile}, mode 0600):\n` +
+          `    accessKeyId:     ${boot.key.accessKeyId}\n    accessKeySecret: ${boot.key.accessKeySecret}\n\n`,
+      );
+    }
+  }
+
+  const app = await buildApp(container);
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      log.error('graceful shutdown timed out after 10s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    try {
+      await app.close();
+      await container.close();
+    } finally {
+      clearTimeout(force);
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  log.info({ publicUrl: config.publicUrl, database: container.db.dialect, kv: container.kvBackend }, 'Gatehouse is ready');
+}

@@ -1,0 +1,210 @@
+/**
+ * Table shapes shared by SQLite and PostgreSQL. To stay portable with one query layer:
+ * timestamps are ISO-8601 UTC strings, booleans are 0/1 integers, JSON is text.
+ */
+export interface UserPoolTable {
+  id: string;
+  name: string;
+  description: string | null;
+  is_default: number;
+  settings: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccessKeyTable {
+  id: string;
+  pool_id: string;
+  name: string | null;
+  secret_enc: string;
+  enabled: number;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface UserTable {
+  id: string;
+  pool_id: string;
+  username: string | null;
+  email: string | null;
+  phone: string | null;
+  phone_country_code: string | null;
+  external_id: string | null;
+  name: string | null;
+  nickname: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  middle_name: string | null;
+  preferred_username: string | null;
+  profile: string | null;
+  website: string | null;
+  photo: string | null;
+  gender: string;
+  birthdate: string | null;
+  zoneinfo: string | null;
+  locale: string | null;
+  address: string | null;
+  street_address: string | null;
+  city: string | null;
+  province: string | null;
+  region: string | null;
+  formatted: string | null;
+  postal_code: string | null;
+  country: string | null;
+  company: string | null;
+  browser: string | null;
+  device: string | null;
+  identity_number: string | null;
+  email_verified: number;
+  phone_verified: number;
+  status: string;
+  blocked: number;
+  logins_count: number;
+  last_login: string | null;
+  last_ip: string | null;
+  signed_up: string | null;
+  password_hash: string | null;
+  password_last_set_at: string | null;
+  reset_password_on_next_login: number;
+  custom_data: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApplicationTable {
+  id: string;
+  pool_id: string;
+  name: string;
+  /** Vendor `appIdentifier`, unique per pool. */
+  identifier: string;
+  description: string | null;
+  logo: string | null;
+  type: string;
+  is_default: number;
+  secret_enc: string;
+  /** HMAC-SHA256 of the secret under the master key: verification without decrypting, in constant time. */
+  secret_digest: string;
+  redirect_uris: string;
+  logout_redirect_uris: string;
+  token_endpoint_auth_method: string;
+  oidc_config: string;
+  login_methods: string;
+  /** JSON: the vendor's loginConfig, registerConfig, brandingConfig, initLoginUri, ssoEnabled, defaultProtocol. */
+  settings: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RoleTable {
+  id: string;
+  pool_id: string;
+  namespace: string;
+  code: string;
+  name: string | null;
+  description: string | null;
+  created_at: string;
+}
+
+export interface UserRoleTable {
+  pool_id: string;
+  user_id: string;
+  role_id: string;
+  created_at: string;
+}
+
+export interface AuditEventTable {
+  id: string;
+  pool_id: string;
+  at: string;
+  type: string;
+  actor: string | null;
+  subject: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  result: string;
+  request_id: string | null;
+  data: string;
+}
+
+export interface KvTable {
+  key: string;
+  value: string;
+  /** Epoch milliseconds. */
+  expires_at: number;
+}
+
+/** OIDC signing keys per pool (migration 0002). */
+export interface OidcSigningKeyTable {
+  kid: string;
+  pool_id: string;
+  alg: string;
+  status: string;
+  private_jwk_enc: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+/** Issue #4 (migration 0003). */
+export interface PoolAuthSettingsTable {
+  pool_id: string;
+  settings: string;
+  updated_at: string;
+}
+
+export interface PoolCryptoKeyTable {
+  pool_id: string;
+  kind: string;
+  public_key: string;
+  private_key_enc: string;
+  created_at: string;
+}
+
+export interface LoginEventTable {
+  id: string;
+  pool_id: string;
+  user_id: string | null;
+  app_id: string | null;
+  at: string;
+  ip: string | null;
+  user_agent: string | null;
+  method: string;
+  success: number;
+  code: string | null;
+  request_id: string | null;
+}
+
+export interface PasswordHistoryTable {
+  id: string;
+  pool_id: string;
+  user_id: string;
+  hash: string;
+  created_at: string;
+}
+
+export interface LoginMethodInstanceTable {
+  pool_id: string;
+  name: string;
+  type: string;
+  element: string;
+  config: string;
+  source: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Database {
+  user_pools: UserPoolTable;
+  access_keys: AccessKeyTable;
+  users: UserTable;
+  applications: ApplicationTable;
+  roles: RoleTable;
+  user_roles: UserRoleTable;
+  audit_events: AuditEventTable;
+  kv: KvTable;
+  oidc_signing_keys: OidcSigningKeyTable;
+  pool_auth_settings: PoolAuthSettingsTable;
+  pool_crypto_keys: PoolCryptoKeyTable;
+  login_events: LoginEventTable;
+  password_history: PasswordHistoryTable;
+  login_method_instances: LoginMethodInstanceTable;
+}

@@ -1,0 +1,91 @@
+import { Redis } from 'ioredis';
+import type { KvStore } from './types.js';
+
+export interface RedisKvOptions {
+  /** Prepended to every key so a shared Redis is not polluted; default `gh:`. */
+  keyPrefix?: string;
+  /**
+   * Connection-level errors (reconnects etc.). Commands still reject on their own; without a
+   * listener ioredis would print every such error to the console.
+   */
+  onError?: (err: Error) => void;
+}
+
+/**
+ * INCRBY and PEXPIRE must be one step: as two round trips, a crash or a racing caller in
+ * between could leave a counter without expiry (a rate limit that never resets). The
+ * expiry is set when the key has none after the increment, i.e. INCRBY just created it.
+ * That is stricter than comparing the result with `by` (which would also re-arm the
+ * expiry of an existing counter that happened to be back at 0 + by) and repairs a key
+ * that somehow lost its TTL, since nothing in this store may live forever.
+ */
+const INCR_LUA = `
+local v = redis.call('INCRBY', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) == -1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return v
+`;
+
+type RedisWithIncr = Redis & {
+  ghIncrEx(key: string, by: number, ttlMs: number): Promise<number>;
+};
+
+/** Redis PX takes whole milliseconds. */
+const px = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
+
+/**
+ * The KV store on Redis, for scaled-out deployments. Each operation is a single Redis
+ * command (or one Lua script), so it is atomic across all nodes. Resolves once the server
+ * answered a PING, so a wrong URL fails at startup rather than on the first login.
+ */
+export async function createRedisKv(url: string, opts: RedisKvOptions = {}): Promise<KvStore> {
+  const client = new Redis(url, {
+    keyPrefix: opts.keyPrefix ?? 'gh:',
+    lazyConnect: false,
+    // Fail a command after two reconnect attempts instead of queueing it forever: a login
+    // request should get an error, not hang, while Redis is down.
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+  }) as RedisWithIncr;
+  client.on('error', opts.onError ?? (() => undefined));
+  client.defineCommand('ghIncrEx', { numberOfKeys: 1, lua: INCR_LUA });
+
+  try {
+    await client.ping();
+  } catch (err) {
+    client.disconnect();
+    throw err;
+  }
+
+  return {
+    get: (key) => client.get(key),
+    async set(key, value, ttlMs) {
+      await client.set(key, value, 'PX', px(ttlMs));
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      return (await client.set(key, value, 'PX', px(ttlMs), 'NX')) === 'OK';
+    },
+    async incr(key, ttlMs, by = 1) {
+      if (!Number.isSafeInteger(by)) throw new Error('KV incr: `by` must be an integer');
+      return Number(await client.ghIncrEx(key, by, px(ttlMs)));
+    },
+    take: (key) => client.getdel(key), // Redis ≥ 6.2
+    async del(key) {
+      return (await client.del(key)) > 0;
+    },
+    async ttl(key) {
+      const ms = await client.pttl(key);
+      // -2: no such key. -1: a key without expiry, which this store never creates; it has
+      // no remaining lifetime to report. Otherwise a live key, so at least 1 ms.
+      return ms < 0 ? null : Math.max(1, ms);
+    },
+    async ping() {
+      await client.ping();
+    },
+    async close() {
+      // quit() lets pending replies arrive; if the connection is already gone it rejects.
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}

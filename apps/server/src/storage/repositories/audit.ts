@@ -1,0 +1,16 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AuditEventTable, Database } from '../db/schema.js';
+
+export type AuditRow = Selectable<AuditEventTable>;
+
+export function createAuditRepo(db: Kysely<Database>) {
+  return {
+    insert: (row: AuditRow) => db.insertInto('audit_events').values(row).execute(),
+    listByPool: (poolId: string, limit: number, type?: string) => {
+      let q = db.selectFrom('audit_events').selectAll().where('pool_id', '=', poolId);
+      if (type) q = q.where('type', '=', type);
+      return q.orderBy('id', 'desc').limit(limit).execute();
+    },
+  };
+}
+export type AuditRepo = ReturnType<typeof createAuditRepo>;

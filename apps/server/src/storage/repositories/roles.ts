@@ -1,0 +1,83 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, RoleTable } from '../db/schema.js';
+import { likePattern } from './applications.js';
+
+export type RoleRow = Selectable<RoleTable>;
+
+/** The user columns get-user-roles may look a user up by (vendor `userIdType`). */
+export type UserLookupColumn = 'id' | 'username' | 'email' | 'phone' | 'external_id';
+
+/** All SQL for roles and role assignments, scoped by pool. */
+export function createRolesRepo(db: Kysely<Database>) {
+  const listWhere = (poolId: string, namespace: string, keywords?: string) => {
+    let q = db.selectFrom('roles').where('pool_id', '=', poolId).where('namespace', '=', namespace);
+    if (keywords) {
+      const pattern = likePattern(keywords);
+      q = q.where(sql<boolean>`(lower(code) like ${pattern} escape '\\' or lower(coalesce(name, '')) like ${pattern} escape '\\')`);
+    }
+    return q;
+  };
+
+  return {
+    insert: (row: RoleRow) => db.insertInto('roles').values(row).execute(),
+
+    findByCode: (poolId: string, namespace: string, code: string) =>
+      db.selectFrom('roles').selectAll().where('pool_id', '=', poolId).where('namespace', '=', namespace).where('code', '=', code).executeTakeFirst(),
+
+    async list(poolId: string, q: { namespace: string; page: number; limit: number; keywords?: string }): Promise<{ rows: RoleRow[]; totalCount: number }> {
+      const { n } = await listWhere(poolId, q.namespace, q.keywords).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const rows = await listWhere(poolId, q.namespace, q.keywords)
+        .selectAll()
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(q.limit)
+        .offset((q.page - 1) * q.limit)
+        .execute();
+      return { rows, totalCount: Number(n) };
+    },
+
+    /**
+     * The ids among `userIds` that are users of this pool. Its own query on purpose: roles need
+     * only existence, not the users repository's shape.
+     */
+    async existingUserIds(poolId: string, userIds: string[]): Promise<Set<string>> {
+      if (userIds.length === 0) return new Set();
+      const rows = await db.selectFrom('users').select('id').where('pool_id', '=', poolId).where('id', 'in', userIds).execute();
+      return new Set(rows.map((r) => r.id));
+    },
+
+    userExists: async (poolId: string, userId: string) =>
+      (await db.selectFrom('users').select('id').where('pool_id', '=', poolId).where('id', '=', userId).executeTakeFirst()) !== undefined,
+
+    /** A user's id from one of its unique identifiers in this pool. */
+    findUserId: async (poolId: string, column: UserLookupColumn, value: string) =>
+      (await db.selectFrom('users').select('id').where('pool_id', '=', poolId).where(column, '=', value).executeTakeFirst())?.id,
+
+    /** Adds the assignments in one transaction; existing ones are left as they are (idempotent). */
+    assign: (poolId: string, roleId: string, userIds: string[], at: string) =>
+      db.transaction().execute(async (trx) => {
+        for (const userId of userIds) {
+          await trx
+            .insertInto('user_roles')
+            .values({ pool_id: poolId, user_id: userId, role_id: roleId, created_at: at })
+            .onConflict((oc) => oc.columns(['user_id', 'role_id']).doNothing())
+            .execute();
+        }
+      }),
+
+    async rolesOfUser(poolId: string, userId: string, namespace: string): Promise<RoleRow[]> {
+      return db
+        .selectFrom('user_roles')
+        .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+        .selectAll('roles')
+        .where('user_roles.pool_id', '=', poolId)
+        .where('roles.pool_id', '=', poolId)
+        .where('user_roles.user_id', '=', userId)
+        .where('roles.namespace', '=', namespace)
+        .orderBy('roles.created_at', 'asc')
+        .orderBy('roles.id', 'asc')
+        .execute();
+    },
+  };
+}
+export type RolesRepo = ReturnType<typeof createRolesRepo>;

@@ -1,0 +1,446 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connectDb, type DbHandle } from '../../src/storage/db/connect.js';
+import { migrateToLatest } from '../../src/storage/db/migrate.js';
+import { createKv } from '../../src/storage/kv/create-kv.js';
+import { createMemoryKv } from '../../src/storage/kv/memory-kv.js';
+import { createRedisKv } from '../../src/storage/kv/redis-kv.js';
+import { scopedKv } from '../../src/storage/kv/scoped.js';
+import { createSqlKv } from '../../src/storage/kv/sql-kv.js';
+import type { KvStore } from '../../src/storage/kv/types.js';
+import { createPgDatabase, postgresAvailable, REDIS_URL, redisAvailable } from '../support/services.js';
+
+const hasPg = await postgresAvailable();
+const hasRedis = await redisAvailable();
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Short enough to wait out, long enough to be set before it lapses. */
+const SHORT = 80;
+/** Comfortably longer than SHORT so the wait never races the expiry. */
+const PAST_SHORT = 250;
+const LONG = 60_000;
+const N = 50;
+
+let seq = 0;
+/** A fresh key per assertion group, so tests never see each other's state. */
+const key = (label: string) => `${label}:${++seq}:${randomBytes(3).toString('hex')}`;
+
+interface Subject {
+  kv: KvStore;
+  teardown: () => Promise<void>;
+}
+
+/** The one suite every KV backend must pass (design §6). */
+function kvContract(name: string, open: () => Promise<Subject>, skip = false) {
+  describe.skipIf(skip)(`KvStore contract: ${name}`, () => {
+    let subject: Subject;
+    let kv: KvStore;
+    beforeAll(async () => {
+      subject = await open();
+      kv = subject.kv;
+    });
+    afterAll(async () => {
+      await subject?.teardown();
+    });
+
+    it('pings', async () => {
+      await expect(kv.ping()).resolves.toBeUndefined();
+    });
+
+    it('get returns null for a missing key, set/get round-trips, set overwrites', async () => {
+      const k = key('get');
+      expect(await kv.get(k)).toBeNull();
+      await kv.set(k, 'one', LONG);
+      expect(await kv.get(k)).toBe('one');
+      await kv.set(k, 'two', LONG);
+      expect(await kv.get(k)).toBe('two');
+    });
+
+    it('keeps values byte-exact (unicode, empty, JSON)', async () => {
+      const k = key('exact');
+      const v = JSON.stringify({ a: '验证码 ✓', b: [1, 2], c: "'; drop table kv; --" });
+      await kv.set(k, v, LONG);
+      expect(await kv.get(k)).toBe(v);
+      const e = key('empty');
+      await kv.set(e, '', LONG);
+      expect(await kv.get(e)).toBe('');
+    });
+
+    it('expires values after their TTL', async () => {
+      const k = key('exp');
+      await kv.set(k, 'v', SHORT);
+      await sleep(PAST_SHORT);
+      expect(await kv.get(k)).toBeNull();
+      expect(await kv.ttl(k)).toBeNull();
+    });
+
+    it('set on an expired key gives it a fresh TTL', async () => {
+      const k = key('reset');
+      await kv.set(k, 'old', SHORT);
+      await sleep(PAST_SHORT);
+      await kv.set(k, 'new', LONG);
+      expect(await kv.get(k)).toBe('new');
+      const ttl = await kv.ttl(k);
+      expect(ttl).toBeGreaterThan(SHORT);
+    });
+
+    it('setIfAbsent sets once, then refuses while the value lives', async () => {
+      const k = key('nx');
+      expect(await kv.setIfAbsent(k, 'first', LONG)).toBe(true);
+      expect(await kv.setIfAbsent(k, 'second', LONG)).toBe(false);
+      expect(await kv.get(k)).toBe('first');
+    });
+
+    it('setIfAbsent succeeds again after expiry', async () => {
+      const k = key('nx-exp');
+      expect(await kv.setIfAbsent(k, 'first', SHORT)).toBe(true);
+      await sleep(PAST_SHORT);
+      expect(await kv.setIfAbsent(k, 'second', LONG)).toBe(true);
+      expect(await kv.get(k)).toBe('second');
+      expect(await kv.ttl(k)).toBeGreaterThan(SHORT);
+    });
+
+    it('setIfAbsent refuses over a value written by set', async () => {
+      const k = key('nx-set');
+      await kv.set(k, 'x', LONG);
+      expect(await kv.setIfAbsent(k, 'y', LONG)).toBe(false);
+      expect(await kv.get(k)).toBe('x');
+    });
+
+    it('incr starts a missing key at 1, then counts up and keeps the first expiry', async () => {
+      const k = key('incr');
+      expect(await kv.incr(k, LONG)).toBe(1);
+      expect(await kv.incr(k, 10 * LONG)).toBe(2);
+      expect(await kv.incr(k, 10 * LONG)).toBe(3);
+      expect(await kv.get(k)).toBe('3');
+      // Fixed window: the later, longer TTLs did not extend the counter's life.
+      const ttl = await kv.ttl(k);
+      expect(ttl).not.toBeNull();
+      expect(ttl!).toBeLessThanOrEqual(LONG);
+    });
+
+    it('incr honours `by`, including negative steps', async () => {
+      const k = key('incr-by');
+      expect(await kv.incr(k, LONG, 5)).toBe(5);
+      expect(await kv.incr(k, LONG, 3)).toBe(8);
+      expect(await kv.incr(k, LONG, -2)).toBe(6);
+    });
+
+    it('incr on an existing numeric value set by set continues from it', async () => {
+      const k = key('incr-set');
+      await kv.set(k, '41', LONG);
+      expect(await kv.incr(k, LONG)).toBe(42);
+    });
+
+    it('incr after expiry restarts from `by` with a new expiry', async () => {
+      const k = key('incr-exp');
+      expect(await kv.incr(k, SHORT, 7)).toBe(7);
+      await sleep(PAST_SHORT);
+      expect(await kv.incr(k, LONG, 2)).toBe(2);
+      expect(await kv.ttl(k)).toBeGreaterThan(SHORT);
+    });
+
+    it(`atomic incr: ${N} parallel calls return exactly 1..${N}`, async () => {
+      const k = key('incr-par');
+      const got = await Promise.all(Array.from({ length: N }, () => kv.incr(k, LONG)));
+      expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+      expect(await kv.get(k)).toBe(String(N));
+    });
+
+    it(`atomic setIfAbsent: ${N} parallel calls, exactly one wins`, async () => {
+      const k = key('nx-par');
+      const got = await Promise.all(Array.from({ length: N }, (_, i) => kv.setIfAbsent(k, `v${i}`, LONG)));
+      expect(got.filter(Boolean)).toHaveLength(1);
+      expect(await kv.get(k)).toBe(`v${got.indexOf(true)}`);
+    });
+
+    it(`atomic take: ${N} parallel calls, exactly one gets the value`, async () => {
+      const k = key('take-par');
+      await kv.set(k, 'ticket', LONG);
+      const got = await Promise.all(Array.from({ length: N }, () => kv.take(k)));
+      expect(got.filter((v) => v !== null)).toEqual(['ticket']);
+      expect(await kv.get(k)).toBeNull();
+    });
+
+    it('take returns and removes the value once; null when missing or expired', async () => {
+      const k = key('take');
+      expect(await kv.take(k)).toBeNull();
+      await kv.set(k, 'code', LONG);
+      expect(await kv.take(k)).toBe('code');
+      expect(await kv.take(k)).toBeNull();
+      expect(await kv.get(k)).toBeNull();
+
+      const e = key('take-exp');
+      await kv.set(e, 'code', SHORT);
+      await sleep(PAST_SHORT);
+      expect(await kv.take(e)).toBeNull();
+    });
+
+    it('del is true only when a live value was removed', async () => {
+      const k = key('del');
+      expect(await kv.del(k)).toBe(false);
+      await kv.set(k, 'v', LONG);
+      expect(await kv.del(k)).toBe(true);
+      expect(await kv.get(k)).toBeNull();
+      expect(await kv.del(k)).toBe(false);
+
+      const e = key('del-exp');
+      await kv.set(e, 'v', SHORT);
+      await sleep(PAST_SHORT);
+      expect(await kv.del(e)).toBe(false);
+      // …and the key is usable afterwards.
+      expect(await kv.setIfAbsent(e, 'w', LONG)).toBe(true);
+    });
+
+    it('ttl is null when absent, and within (0, ttl] when present', async () => {
+      const k = key('ttl');
+      expect(await kv.ttl(k)).toBeNull();
+      await kv.set(k, 'v', 10_000);
+      const ttl = await kv.ttl(k);
+      expect(ttl).not.toBeNull();
+      expect(ttl!).toBeGreaterThan(0);
+      expect(ttl!).toBeLessThanOrEqual(10_000);
+    });
+
+    it('pools are isolated through scopedKv', async () => {
+      const a = scopedKv(kv, 'poolA');
+      const b = scopedKv(kv, 'poolB');
+      const k = key('pool');
+
+      await a.set(k, 'A', LONG);
+      await b.set(k, 'B', LONG);
+      expect(await a.get(k)).toBe('A');
+      expect(await b.get(k)).toBe('B');
+      expect(await kv.get(k)).toBeNull(); // the unscoped key is a different key
+
+      expect(await a.take(k)).toBe('A');
+      expect(await a.get(k)).toBeNull();
+      expect(await b.get(k)).toBe('B');
+
+      const c = key('pool-ctr');
+      expect(await a.incr(c, LONG)).toBe(1);
+      expect(await a.incr(c, LONG)).toBe(2);
+      expect(await b.incr(c, LONG)).toBe(1);
+
+      const n = key('pool-nx');
+      expect(await a.setIfAbsent(n, 'x', LONG)).toBe(true);
+      expect(await b.setIfAbsent(n, 'x', LONG)).toBe(true);
+      expect(await a.del(n)).toBe(true);
+      expect(await b.ttl(n)).toBeGreaterThan(0);
+
+      // Closing a view must not close the store it looks through.
+      await a.close();
+      expect(await b.get(k)).toBe('B');
+      await expect(kv.ping()).resolves.toBeUndefined();
+    });
+
+    it('rejects a non-integer `by`', async () => {
+      await expect(kv.incr(key('by-frac'), LONG, 1.5)).rejects.toThrow();
+    });
+  });
+}
+
+// ---------------------------------------------------------------- the four backends
+
+kvContract('memory', async () => {
+  const kv = createMemoryKv();
+  return { kv, teardown: () => kv.close() };
+});
+
+function tempSqliteUrl(): { url: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'gh-kv-'));
+  return { url: `sqlite:${join(dir, 'kv.db')}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+kvContract('sql (SQLite)', async () => {
+  const { url, cleanup } = tempSqliteUrl();
+  const handle = await connectDb(url);
+  await migrateToLatest(handle);
+  const kv = createSqlKv(handle);
+  return {
+    kv,
+    teardown: async () => {
+      await kv.close();
+      await handle.close();
+      cleanup();
+    },
+  };
+});
+
+kvContract(
+  'sql (PostgreSQL)',
+  async () => {
+    const pg = await createPgDatabase();
+    const handle = await connectDb(pg.url);
+    await migrateToLatest(handle);
+    const kv = createSqlKv(handle);
+    return {
+      kv,
+      teardown: async () => {
+        await kv.close();
+        await handle.close();
+        await pg.drop();
+      },
+    };
+  },
+  !hasPg,
+);
+
+/** Removes everything written under one test prefix (the keys would expire anyway). */
+async function purgeRedisPrefix(prefix: string): Promise<void> {
+  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await r.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
+}
+
+kvContract(
+  'redis',
+  async () => {
+    const keyPrefix = `gh-test:${randomBytes(6).toString('hex')}:`;
+    const kv = await createRedisKv(REDIS_URL, { keyPrefix });
+    return {
+      kv,
+      teardown: async () => {
+        await kv.close();
+        await purgeRedisPrefix(keyPrefix);
+      },
+    };
+  },
+  !hasRedis,
+);
+
+// ---------------------------------------------------------------- SQL-specific behaviour
+
+function sqlBehaviour(name: string, makeDb: () => Promise<{ url: string; cleanup: () => Promise<void> | void }>, skip = false) {
+  describe.skipIf(skip)(`sql KV specifics: ${name}`, () => {
+    let url: string;
+    let cleanup: () => Promise<void> | void;
+    const handles: DbHandle[] = [];
+    const open = async () => {
+      const h = await connectDb(url);
+      handles.push(h);
+      return h;
+    };
+
+    beforeAll(async () => {
+      ({ url, cleanup } = await makeDb());
+      await migrateToLatest(await open());
+    });
+    afterAll(async () => {
+      for (const h of handles) await h.close();
+      await cleanup?.();
+    });
+
+    it('two instances over two handles on one database see each other (nodes sharing a DB)', async () => {
+      const node1 = createSqlKv(await open());
+      const node2 = createSqlKv(await open());
+      try {
+        const k = key('shared');
+        await node1.set(k, 'from-1', LONG);
+        expect(await node2.get(k)).toBe('from-1');
+        expect(await node2.setIfAbsent(k, 'from-2', LONG)).toBe(false);
+
+        const c = key('shared-ctr');
+        const got = await Promise.all(
+          Array.from({ length: N }, (_, i) => (i % 2 === 0 ? node1 : node2).incr(c, LONG)),
+        );
+        expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+
+        const t = key('shared-take');
+        await node2.set(t, 'ticket', LONG);
+        const taken = await Promise.all(
+          Array.from({ length: N }, (_, i) => (i % 2 === 0 ? node1 : node2).take(t)),
+        );
+        expect(taken.filter((v) => v !== null)).toEqual(['ticket']);
+      } finally {
+        await node1.close();
+        await node2.close();
+      }
+    });
+
+    it('the sweep deletes expired rows; close() leaves the handle open', async () => {
+      const handle = await open();
+      const kv = createSqlKv(handle, { sweepIntervalMs: 20 });
+      const k = key('sweep');
+      const live = key('sweep-live');
+      await kv.set(k, 'v', 1);
+      await kv.set(live, 'v', LONG);
+      const rows = (kk: string) => handle.db.selectFrom('kv').select('key').where('key', '=', kk).execute();
+      await vi.waitFor(async () => expect(await rows(k)).toHaveLength(0), { timeout: 5_000, interval: 25 });
+      expect(await rows(live)).toHaveLength(1);
+      await kv.close();
+      await expect(handle.ping()).resolves.toBeUndefined();
+      expect(await rows(live)).toHaveLength(1);
+    });
+  });
+}
+
+sqlBehaviour('SQLite', async () => tempSqliteUrl());
+sqlBehaviour(
+  'PostgreSQL',
+  async () => {
+    const pg = await createPgDatabase();
+    return { url: pg.url, cleanup: pg.drop };
+  },
+  !hasPg,
+);
+
+// ---------------------------------------------------------------- backend selection
+
+describe('createKv', () => {
+  it('uses memory when nothing is configured', async () => {
+    const { kv, backend } = await createKv({});
+    expect(backend).toBe('memory');
+    await kv.close();
+  });
+
+  it('uses sql when a database is given and no Redis URL', async () => {
+    const { url, cleanup } = tempSqliteUrl();
+    const db = await connectDb(url);
+    try {
+      await migrateToLatest(db);
+      const { kv, backend } = await createKv({ db, redisUrl: '' });
+      expect(backend).toBe('sql');
+      await kv.set('k', 'v', LONG);
+      expect(await kv.get('k')).toBe('v');
+      await kv.close();
+    } finally {
+      await db.close();
+      cleanup();
+    }
+  });
+
+  it('honours an explicit backend and refuses one it cannot build', async () => {
+    const { kv, backend } = await createKv({ backend: 'memory', redisUrl: 'redis://127.0.0.1:1' });
+    expect(backend).toBe('memory');
+    await kv.close();
+    await expect(createKv({ backend: 'sql' })).rejects.toThrow(/database/);
+    await expect(createKv({ backend: 'redis' })).rejects.toThrow(/Redis URL/);
+  });
+
+  it.skipIf(!hasRedis)('uses redis when a Redis URL is set', async () => {
+    const keyPrefix = `gh-test:${randomBytes(6).toString('hex')}:`;
+    const { kv, backend } = await createKv({ redisUrl: REDIS_URL, redis: { keyPrefix } });
+    expect(backend).toBe('redis');
+    await kv.set('k', 'v', LONG);
+    expect(await kv.get('k')).toBe('v');
+    await kv.close();
+    await purgeRedisPrefix(keyPrefix);
+  });
+
+  it('fails fast when Redis is unreachable', async () => {
+    await expect(createRedisKv('redis://127.0.0.1:1')).rejects.toThrow();
+  });
+});

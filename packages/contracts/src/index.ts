@@ -1,0 +1,2 @@
+export * from './errors/catalog.js';
+export { renderErrorDocs } from './errors/render-docs.js';
