@@ -1,0 +1,5 @@
+export * from './types.js';
+export * from './http.js';
+export * from './crypto.js';
+export * from './parse.js';
+export * from './config.js';

@@ -1,0 +1,14 @@
+export { smsConnectors, emailConnectors, getSmsConnectorFactory, getEmailConnectorFactory } from './registry.js';
+export { aliyunSms } from './aliyun-sms/index.js';
+export type { AliyunSmsConfig, AliyunSmsConfigInput } from './aliyun-sms/schema.js';
+export { tencentSms } from './tencent-sms/index.js';
+export type { TencentSmsConfig, TencentSmsConfigInput } from './tencent-sms/schema.js';
+export { twilio } from './twilio/index.js';
+export type { TwilioConfig, TwilioConfigInput } from './twilio/schema.js';
+export { awsSns } from './aws-sns/index.js';
+export type { AwsSnsConfig, AwsSnsConfigInput } from './aws-sns/schema.js';
+export { chuanglan } from './chuanglan/index.js';
+export type { ChuanglanConfig, ChuanglanConfigInput } from './chuanglan/schema.js';
+export { consoleSms, consoleEmail } from './console/index.js';
+export { smtp } from './smtp/index.js';
+export type { SmtpConfig, SmtpConfigInput } from './smtp/schema.js';
