@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Container } from './container/index.js';
 import { genReqId } from './http/plugins/request-id.js';
 import { registerI18n } from './http/plugins/i18n.js';
@@ -8,6 +8,10 @@ import { registerMetrics } from './http/plugins/metrics.js';
 import { registerOpenApi } from './http/plugins/openapi.js';
 import { healthRoutes } from './http/routes/health/index.js';
 import { managementRoutes } from './http/routes/v3/management.js';
+import { authenticationRoutes } from './http/routes/v3/authentication.js';
+import { accountRoutes } from './http/routes/v3/accounts.js';
+import { oidcMount } from './oidc/mount.js';
+import { interactionRoutes } from './http/routes/interaction/index.js';
 import './http/types.js';
 
 /**
@@ -19,7 +23,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     genReqId,
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // Graceful shutdown: close() stops accepting, lets in-flight requests finish, drops idle keep-alives.
@@ -41,5 +45,17 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 
   await app.register(healthRoutes);
   await app.register(managementRoutes, { prefix: '/api/v3' });
+  // The authentication API (issue #4): same prefix, outside the signed management context.
+  await app.register(authenticationRoutes, { prefix: '/api/v3' });
+  // Issue #4 account lifecycle: login codes, bind/unbind password, password reset.
+  await app.register(accountRoutes, { prefix: '/api/v3' });
+  // JitAi login-method instances from `loginTypesDir`, loaded when the app starts (fails the start when invalid).
+  app.addHook('onReady', async () => {
+    await container.accounts.loginTypes.loadConfigured();
+  });
+  // Issue #3: OIDC/OAuth 2.0 (per-pool providers under /oidc, /oauth, /pools/:poolId/…) and the hosted login.
+  const { oidc } = container;
+  await app.register(oidcMount, { registry: oidc.registry, publicUrl: config.publicUrl, defaultPoolId: oidc.defaultPoolId, poolExists: oidc.poolExists, defaultClientCredentialsScope: oidc.defaultClientCredentialsScope });
+  await app.register(interactionRoutes, { oidc, passwordSignIn: container.authn.passwordSignIn });
   return app;
 }

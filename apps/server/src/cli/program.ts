@@ -7,6 +7,7 @@ import { registerKey } from './commands/key.js';
 import { registerUser } from './commands/user.js';
 import { registerApp } from './commands/app.js';
 import { registerConfig } from './commands/config.js';
+import { registerKeys } from './keys.js';
 
 const CONFIG_HELP = `
 Configuration:
@@ -48,5 +49,6 @@ export function buildProgram(): Command {
   registerUser(program);
   registerApp(program);
   registerConfig(program);
+  registerKeys(program);
   return program;
 }

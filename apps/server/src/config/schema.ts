@@ -40,12 +40,18 @@ export const configSchema = Type.Object(
       { default: 'info', description: 'Log level of the JSON logs.' },
     ),
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1024 * 1024, description: 'Largest accepted request body, in bytes.' }),
+    loginTypesDir: Type.String({
+      default: '',
+      description:
+        'Optional directory of JitAi login-method instance folders (`<Name>/e.json` + `Config.json`; the `auths/loginTypes` folder itself or an app root containing it). Loaded into the default user pool at every start; an invalid folder stops the start with an error naming the file and field. See docs/authentication.md.',
+    }),
     signatureMaxSkewSeconds: Type.Integer({
       minimum: 30,
       maximum: 3600,
       default: 300,
       description: 'How far the `date` header of a signed management request may be from server time, in seconds. Nonces are remembered for twice this long.',
     }),
+    // Issue #5: SMS / email verification codes (docs/passcodes.md). Pools may override all of these through the management API.
   },
   { additionalProperties: false },
 );

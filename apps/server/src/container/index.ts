@@ -16,6 +16,9 @@ import { createUsersService } from '../services/users.js';
 import { createApplicationsService } from '../services/applications.js';
 import { createRolesService } from '../services/roles.js';
 import { SecretBox } from '../utils/crypto.js';
+import { createAuthentication } from '../flows/authentication.js';
+import { createAccounts } from '../flows/accounts.js';
+import { createOidc } from '../oidc/index.js';
 import { loadMasterSecret } from './master-secret.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -52,8 +55,45 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       applications: createApplicationsService(repos.applications, box),
       roles: createRolesService(repos.roles, repos.users),
     };
+    // Issue #4: password hashing, policy, captcha, lockout and the password sign-in flow.
+    const authn = createAuthentication({
+      db: db.db,
+      kv,
+      box,
+      log,
+      audit,
+      users: repos.users,
+      usersService: services.users,
+      pools: repos.pools,
+      appInfo: async (poolId, appIds) => {
+        const out = new Map<string, { name: string; logo: string | null }>();
+        for (const id of appIds) {
+          const a = await repos.applications.findById(poolId, id);
+          if (a) out.set(id, { name: a.name, logo: a.logo });
+        }
+        return out;
+      },
+    });
+    // Issue #3: OIDC providers per pool, clients = applications, signing keys, the one token service.
+    const oidc = createOidc({ publicUrl: config.publicUrl, box, db, kv, log, usersRepo: repos.users, services });
+    services.applications = oidc.invalidatingApplications(services.applications);
+    // Issue #4 (account lifecycle): management passwords + revoke on block, login codes, JitAi login types, password reset.
+    const accounts = createAccounts({
+      authn,
+      users: services.users,
+      usersRepo: repos.users,
+      kv,
+      log,
+      tokens: () => oidc.tokens,
+      defaultPoolId: async () => (await services.pools.findDefault())?.id,
+      loginTypesDir: config.loginTypesDir,
+    });
+    services.users = accounts.users;
     const storeKv = kv;
     return {
+      accounts,
+      oidc,
+      authn,
       config,
       log,
       box,

@@ -256,8 +256,9 @@ function defaultOidc(profile: Profile): StoredOidcConfig {
   return {
     grant_types: grants,
     response_types: grants.includes('authorization_code') ? ['code'] : [],
-    // RS256 is the algorithm every OIDC relying party must support (OIDC Core §15.1).
-    id_token_signed_response_alg: 'RS256',
+    // ES256 by default (issue #3); RS256 (the algorithm every relying party must support, OIDC
+    // Core §15.1) is selectable per app, HS256 (keyed with the app secret) for confidential apps.
+    id_token_signed_response_alg: 'ES256',
     authorization_code_expire: LIFETIMES.authorization_code_expire.def,
     access_token_expire: LIFETIMES.access_token_expire.def,
     id_token_expire: LIFETIMES.id_token_expire.def,

@@ -9,10 +9,10 @@ import { nowIso } from '../utils/time.js';
  * `ManagementClient.createUser`, `createUsersBatch`, `getUser`, `getUserBatch`, `listUsers`,
  * `updateUser`, `deleteUsersBatch`, `isUserExists`; shapes from `src/models/*.ts`).
  *
- * Passwords: the vendor lets an administrator set `password` on create/update. Gatehouse stores
- * passwords only as argon2id hashes, and that arrives together with password sign-in; until
- * then a request that carries a password is refused (`user.password_not_supported`) rather
- * than silently creating a user who cannot sign in the way the caller expects.
+ * Passwords: this service never sees a plain password. The vendor's `password` (and
+ * `options.keepPassword` / `passwordEncryptType`) are handled by the credentials layer
+ * (services/credentials/user-passwords.ts: decrypt, policy, argon2id), which passes the
+ * finished hash in `passwordHash`; a plain `password` reaching this service is refused.
  */
 
 /** Most items one batch request may carry (create, get, delete). */
@@ -36,7 +36,7 @@ const LOOKUP_BY_ID_TYPE: Partial<Record<UserIdType, UserLookupColumn>> = {
 };
 
 /** Plain profile fields: vendor camelCase name → column. Identifiers and flags are handled apart. */
-const PROFILE_COLUMNS = {
+export const PROFILE_COLUMNS = {
   phoneCountryCode: 'phone_country_code',
   name: 'name',
   nickname: 'nickname',
@@ -104,6 +104,8 @@ export interface UserFields extends Profile {
   phoneVerified?: boolean;
   customData?: Record<string, unknown>;
   password?: string;
+  /** Set only by the credentials layer (a finished hash), never taken from a request. */
+  passwordHash?: string;
   salt?: string;
   /** Accepted for compatibility, refused when non-empty (not implemented by Gatehouse yet). */
   tenantIds?: string[];
@@ -267,7 +269,7 @@ const nonEmpty = (v: unknown): boolean => {
 
 /** Fields of the vendor DTOs that Gatehouse does not implement yet: accepted when empty, refused otherwise. */
 function refuseUnsupported(f: UserFields, prefix: string): void {
-  if (nonEmpty(f.password)) throw new AppError('user.password_not_supported');
+  if (nonEmpty(f.password)) throw unsupported(`${prefix}password`); // plain passwords go through the credentials layer
   for (const k of ['salt', 'tenantIds', 'departmentIds', 'otp', 'identities', 'metadataSource', 'metadata'] as const) {
     if (nonEmpty(f[k])) throw unsupported(`${prefix}${k}`);
   }
@@ -275,14 +277,16 @@ function refuseUnsupported(f: UserFields, prefix: string): void {
 
 function refuseUnsupportedCreateOptions(o: CreateUserOptions | undefined): void {
   if (!o) return;
-  if (o.autoGeneratePassword) throw new AppError('user.password_not_supported');
+  // A generated password needs a channel to reach the user (notifications are not built yet).
+  if (o.autoGeneratePassword) throw unsupported('options.autoGeneratePassword');
   const n = o.sendNotification;
   if (n && (n.sendEmailNotification || n.sendPhoneNotification)) throw unsupported('options.sendNotification');
 }
 
 function refuseUnsupportedUpdateOptions(o: UpdateUserOptions | undefined): void {
   if (!o) return;
-  if (o.autoGeneratePassword) throw new AppError('user.password_not_supported');
+  // A generated password needs a channel to reach the user (notifications are not built yet).
+  if (o.autoGeneratePassword) throw unsupported('options.autoGeneratePassword');
   const n = o.sendPasswordResetedNotification;
   if (n && (n.sendDefaultEmailNotification || n.sendDefaultPhoneNotification || n.inputSendEmailNotification || n.inputSendPhoneNotification)) {
     throw unsupported('options.sendPasswordResetedNotification');
@@ -368,9 +372,10 @@ function newRow(poolId: string, f: UserFields, o: CreateUserOptions | undefined,
     last_login: null,
     last_ip: null,
     signed_up: now,
-    password_hash: null,
-    password_last_set_at: null,
+    password_hash: f.passwordHash ?? null,
+    password_last_set_at: f.passwordHash ? now : null,
     reset_password_on_next_login: o?.resetPasswordOnFirstLogin ? 1 : 0,
+    password_refresh: 0,
     custom_data: customDataText(f.customData ?? {}, `${path}customData`),
     created_at: now,
     updated_at: now,
@@ -504,8 +509,9 @@ export function createUsersService(repo: UsersRepo) {
     },
 
     /** All or nothing: every item is checked first, then all are inserted in one transaction. */
-    async createBatch(poolId: string, input: { list: UserFields[]; options?: CreateUserOptions }): Promise<UserDto[]> {
-      checkBatchSize(input.list.length);
+    async createBatch(poolId: string, input: { list: UserFields[]; options?: CreateUserOptions }, opts: { maxBatch?: number } = {}): Promise<UserDto[]> {
+      // `maxBatch`: the import (CLI, one transaction) may take more than an API request.
+      if (input.list.length > (opts.maxBatch ?? MAX_BATCH)) throw new AppError('user.batch_too_large', { params: { max: opts.maxBatch ?? MAX_BATCH } });
       refuseUnsupportedCreateOptions(input.options);
       const now = nowIso();
       const rows = input.list.map((item, i) => {
@@ -625,6 +631,11 @@ export function createUsersService(repo: UsersRepo) {
       for (const [field, column] of Object.entries(PROFILE_COLUMNS) as Array<[ProfileField, (typeof PROFILE_COLUMNS)[ProfileField]]>) {
         const v = input[field];
         if (v !== undefined) patch[column] = v;
+      }
+      if (input.passwordHash !== undefined) {
+        patch.password_hash = input.passwordHash;
+        patch.password_last_set_at = patch.updated_at;
+        patch.password_refresh = 0;
       }
       const reset = input.options?.resetPasswordOnNextLogin ?? input.options?.resetPasswordOnFirstLogin;
       if (reset !== undefined) patch.reset_password_on_next_login = reset ? 1 : 0;

@@ -112,7 +112,7 @@ function applicationsSuite(db: TestDb) {
 
     it('applies type defaults: 7200 s access tokens, public spa/native clients with forced PKCE, api on client credentials', async () => {
       const web = ok(await create({ appType: 'web' }));
-      expect(web.oidcConfig).toMatchObject({ access_token_expire: 7200, token_endpoint_auth_method: 'client_secret_post', id_token_signed_response_alg: 'RS256' });
+      expect(web.oidcConfig).toMatchObject({ access_token_expire: 7200, token_endpoint_auth_method: 'client_secret_post', id_token_signed_response_alg: 'ES256' });
 
       const spa = ok(await create({ appType: 'spa', redirectUris: ['https://spa.example.com/cb'], oidcConfig: { require_proof_key: false } }));
       expect(spa.oidcConfig).toMatchObject({ token_endpoint_auth_method: 'none', require_proof_key: true, grant_types: ['authorization_code', 'refresh_token'] });

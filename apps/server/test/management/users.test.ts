@@ -128,10 +128,13 @@ function usersSuite(db: TestDb) {
         expect(res).toMatchObject({ statusCode: 400, apiCode: 2100002 });
       });
 
-      it('refuses a password until password sign-in exists (2100005)', async () => {
-        const res = await mc.createUser({ username: uniq('pw'), password: 'correct horse battery staple' });
-        expect(res).toMatchObject({ statusCode: 400, apiCode: 2100005 });
-        expect(res.message).not.toContain('correct horse');
+      it('takes a password through the policy, never echoing it (2100004 names the rule)', async () => {
+        const res = await mc.createUser({ username: uniq('pw'), password: 'password' });
+        expect(res).toMatchObject({ statusCode: 400, apiCode: 2100004 });
+        expect(res.message).toContain('common_password');
+        const made = ok(await mc.createUser({ username: uniq('pw'), password: 'correct horse battery staple' }));
+        expect(JSON.stringify(made)).not.toContain('correct horse');
+        expect(made.passwordLastSetAt).toEqual(expect.any(String));
       });
 
       it('refuses a wrong type without coercion (1000002)', async () => {
@@ -339,7 +342,7 @@ function usersSuite(db: TestDb) {
         expect(res).toMatchObject({ statusCode: 409, apiCode: 2100001 });
         expect(ok(await mc.updateUser({ userId: a.userId, username: a.username })).username).toBe(a.username); // own value is fine
         expect(await mc.updateUser({ userId: '000000000000000000000000', nickname: 'x' })).toMatchObject({ statusCode: 404, apiCode: 2004 });
-        expect(await mc.updateUser({ userId: a.userId, password: 'secret-secret' })).toMatchObject({ apiCode: 2100005 });
+        expect(await mc.updateUser({ userId: a.userId, password: 'password' })).toMatchObject({ apiCode: 2100004 });
         expect(await raw(mc, 'POST', '/api/v3/update-user', { userId: a.userId, emailVerified: 'yes' })).toMatchObject({ apiCode: 1000002 });
       });
     });

@@ -10,6 +10,7 @@ import { createContainer, type Container } from '../../src/container/index.js';
 import { buildApp } from '../../src/app.js';
 import { bootstrap } from '../../src/services/bootstrap.js';
 import { createPgDatabase } from './services.js';
+import type { Logger } from '../../src/container/logger.js';
 
 /**
  * The vendor's ManagementClient sets its host on the *global* axios defaults of its own axios
@@ -53,7 +54,11 @@ export interface TestServer {
  * A real Gatehouse on a loopback port with a fresh database (temporary SQLite file, or a new
  * PostgreSQL database), bootstrapped exactly like a first start.
  */
-export async function startServer(opts: { db?: TestDb; config?: Partial<Config> } = {}): Promise<TestServer> {
+/**
+ * `logger`: the app's logger (e.g. pino at level info over a capture stream, to read what the
+ * `console` SMS / email connector logged); default: silent, or GATEHOUSE_TEST_LOG_LEVEL.
+ */
+export async function startServer(opts: { db?: TestDb; config?: Partial<Config>; logger?: Logger } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const pg = opts.db === 'postgres' ? await createPgDatabase() : null;
   const rootKey = { accessKeyId: 'ak_test_root', accessKeySecret: 'test-root-secret-0123456789abcdef' };
@@ -71,7 +76,7 @@ export async function startServer(opts: { db?: TestDb; config?: Partial<Config> 
       ...opts.config,
     },
   );
-  const container = await createContainer(config);
+  const container = await createContainer(config, opts.logger ? { logger: opts.logger } : {});
   const boot = await bootstrap(container);
   if (!boot) throw new Error('expected an empty database');
   const app = await buildApp(container);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { out, printFields, printJson } from '../output.js';
+import { readPasswordStdin, registerUserPasswordCommands } from './user-passwords.js';
 
 export function registerUser(program: Command): void {
   const user = program.command('user').description('Manage users of a user pool.');
@@ -13,21 +14,25 @@ export function registerUser(program: Command): void {
     .option('--phone <phone>', 'phone number (without the country code)')
     .option('--phone-country-code <code>', 'country calling code for --phone, e.g. +86')
     .option('--name <name>', 'display name')
+    .option('--password-stdin', 'read the password from stdin (one trailing newline is dropped); checked against the pool policy, stored as argon2id')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
       `
 Examples:
   $ gatehouse user create --email alice@example.com --name "Alice"
-  $ gatehouse user create --pool staff --username bob --phone 13800000000 --phone-country-code +86 --json`,
+  $ gatehouse user create --pool staff --username bob --phone 13800000000 --phone-country-code +86 --json
+  $ printf '%s' "$PASSWORD" | gatehouse user create --email carol@example.com --password-stdin`,
     )
     .action(
       async (
-        opts: { pool?: string; username?: string; email?: string; phone?: string; phoneCountryCode?: string; name?: string; json?: boolean },
+        opts: { pool?: string; username?: string; email?: string; phone?: string; phoneCountryCode?: string; name?: string; passwordStdin?: boolean; json?: boolean },
         cmd: Command,
       ) => {
         // A usage error (commander prints it with the usage hint, exit 1), not a server-side refusal.
         if (!opts.username && !opts.email && !opts.phone) cmd.error('error: give at least one of --username, --email, --phone');
+        const password = opts.passwordStdin ? await readPasswordStdin() : undefined;
+        if (opts.passwordStdin && !password) cmd.error('error: --password-stdin: stdin is empty');
         const { withContainer, resolvePool } = await import('../context.js');
         const created = await withContainer(async (c) => {
           const pool = await resolvePool(c, opts.pool);
@@ -37,6 +42,7 @@ Examples:
             ...(opts.phone ? { phone: opts.phone } : {}),
             ...(opts.phoneCountryCode ? { phoneCountryCode: opts.phoneCountryCode } : {}),
             ...(opts.name ? { name: opts.name } : {}),
+            ...(password ? { password } : {}),
           });
         });
         if (opts.json) return printJson(created);
@@ -50,4 +56,5 @@ Examples:
         ]);
       },
     );
+  registerUserPasswordCommands(user);
 }

@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/app-error.js';
 import { safeEqual } from '../../utils/crypto.js';
+import type { Container } from '../../container/index.js';
+import type { ManagementPrincipal } from '../types.js';
 
 /**
  * Verifies management requests signed the way the vendor's `ManagementClient` signs them
@@ -71,45 +73,54 @@ export function stringToSign(req: FastifyRequest): string {
 
 const sign = (secret: string, text: string) => createHmac('sha1', secret).update(text, 'utf8').digest('base64');
 
+/**
+ * Verifies one signed management request and returns its principal; throws the catalogued
+ * signing error otherwise. Also sets `req.management`. Used by the hook below and by routes
+ * outside the management context that accept a management key among other callers.
+ */
+export async function verifySignedRequest(gh: Pick<Container, 'services' | 'kv' | 'config'>, req: FastifyRequest): Promise<ManagementPrincipal> {
+  const { services, kv, config } = gh;
+  const skewMs = config.signatureMaxSkewSeconds * 1000;
+  const authorization = req.headers.authorization;
+  if (!authorization) throw new AppError('request.unauthenticated');
+  const m = AUTH_RE.exec(authorization);
+  if (!m) throw new AppError('signature.invalid');
+  const [, accessKeyId, signature] = m as unknown as [string, string, string];
+
+  const method = req.headers['x-authing-signature-method'];
+  if (method !== undefined && method !== 'HMAC-SHA1') throw new AppError('signature.bad_method');
+  const version = req.headers['x-authing-signature-version'];
+  if (version !== undefined && version !== '1.0') throw new AppError('signature.bad_version');
+  const date = req.headers.date;
+  if (!date) throw new AppError('signature.missing_date');
+  const at = Date.parse(date);
+  if (Number.isNaN(at)) throw new AppError('signature.bad_timestamp');
+  if (Math.abs(Date.now() - at) > skewMs) throw new AppError('signature.clock_skew');
+  const nonce = req.headers['x-authing-signature-nonce'];
+  if (typeof nonce !== 'string' || nonce.length === 0 || nonce.length > 128) throw new AppError('signature.missing_nonce');
+
+  const key = await services.accessKeys.resolve(accessKeyId);
+  // Unknown and disabled keys take the same path and error as a wrong signature.
+  const expected = sign(key?.secret ?? DUMMY_SECRET, stringToSign(req));
+  if (!safeEqual(expected, signature) || !key) throw new AppError('signature.invalid');
+
+  const claimedPool = req.headers['x-authing-userpool-id'];
+  if (typeof claimedPool === 'string' && claimedPool !== '' && claimedPool !== key.poolId) throw new AppError('signature.pool_mismatch');
+
+  // Only a verified request may claim its nonce, so nobody can burn another client's nonces.
+  const fresh = await kv.setIfAbsent(`sig-nonce:${accessKeyId}:${nonce}`, '1', 2 * skewMs);
+  if (!fresh) throw new AppError('signature.replayed');
+
+  req.management = { poolId: key.poolId, accessKeyId };
+  return req.management;
+}
+
 /** Adds the verification hook to every route registered in `app`'s encapsulation context. */
 export function registerRequestSigning(app: FastifyInstance): void {
-  const { services, kv, config } = app.gh;
-  const skewMs = config.signatureMaxSkewSeconds * 1000;
-
   // preValidation: after the body is parsed (the body is signed), before schema validation
   // (an unauthenticated caller learns nothing about the expected shapes).
   app.addHook('preValidation', async (req) => {
-    const authorization = req.headers.authorization;
-    if (!authorization) throw new AppError('request.unauthenticated');
-    const m = AUTH_RE.exec(authorization);
-    if (!m) throw new AppError('signature.invalid');
-    const [, accessKeyId, signature] = m as unknown as [string, string, string];
-
-    const method = req.headers['x-authing-signature-method'];
-    if (method !== undefined && method !== 'HMAC-SHA1') throw new AppError('signature.bad_method');
-    const version = req.headers['x-authing-signature-version'];
-    if (version !== undefined && version !== '1.0') throw new AppError('signature.bad_version');
-    const date = req.headers.date;
-    if (!date) throw new AppError('signature.missing_date');
-    const at = Date.parse(date);
-    if (Number.isNaN(at)) throw new AppError('signature.bad_timestamp');
-    if (Math.abs(Date.now() - at) > skewMs) throw new AppError('signature.clock_skew');
-    const nonce = req.headers['x-authing-signature-nonce'];
-    if (typeof nonce !== 'string' || nonce.length === 0 || nonce.length > 128) throw new AppError('signature.missing_nonce');
-
-    const key = await services.accessKeys.resolve(accessKeyId);
-    // Unknown and disabled keys take the same path and error as a wrong signature.
-    const expected = sign(key?.secret ?? DUMMY_SECRET, stringToSign(req));
-    if (!safeEqual(expected, signature) || !key) throw new AppError('signature.invalid');
-
-    const claimedPool = req.headers['x-authing-userpool-id'];
-    if (typeof claimedPool === 'string' && claimedPool !== '' && claimedPool !== key.poolId) throw new AppError('signature.pool_mismatch');
-
-    // Only a verified request may claim its nonce, so nobody can burn another client's nonces.
-    const fresh = await kv.setIfAbsent(`sig-nonce:${accessKeyId}:${nonce}`, '1', 2 * skewMs);
-    if (!fresh) throw new AppError('signature.replayed');
-
-    req.management = { poolId: key.poolId, accessKeyId };
+    await verifySignedRequest(app.gh, req);
   });
 }
 

@@ -15,6 +15,27 @@ export interface DbHandle {
 
 
 /**
+ * Kysely's SQLite driver calls `prepare()` for every query; compiling the same SQL again and
+ * again was ~7 % of the server's CPU on the token endpoint (issue #7 profile, see
+ * docs/performance.md). Statements are reusable, so keep the most recent ones per SQL text
+ * (bounded; SQLite re-prepares a cached statement itself after a schema change). Nothing here
+ * iterates a statement (`.stream()`), which is the one use a shared statement would not allow.
+ */
+function cachePreparedStatements(sqlite: { prepare: (source: string) => unknown }, max = 500): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, unknown>();
+  sqlite.prepare = (source: string) => {
+    let stmt = cache.get(source);
+    if (stmt === undefined) {
+      stmt = prepare(source);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  };
+}
+
+/**
  * Opens the database named by GATEHOUSE_DATABASE_URL. `sqlite:<path>` is relative to the
  * working directory (or absolute); the directory is created. `postgres://` uses a pg pool.
  */
@@ -31,6 +52,7 @@ export async function connectDb(url: string): Promise<DbHandle> {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
+    cachePreparedStatements(sqlite);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     return {
       db,

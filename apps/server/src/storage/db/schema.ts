@@ -66,6 +66,8 @@ export interface UserTable {
   password_hash: string | null;
   password_last_set_at: string | null;
   reset_password_on_next_login: number;
+  /** 1 after a "refresh all hashes" request: the next successful sign-in stores a fresh hash (0003). */
+  password_refresh: number;
   custom_data: string;
   created_at: string;
   updated_at: string;
@@ -192,6 +194,50 @@ export interface LoginMethodInstanceTable {
   updated_at: string;
 }
 
+/** Issue #5 (migration 0004): outbox, per-pool providers, settings and templates. */
+export interface MessageOutboxTable {
+  id: string;
+  pool_id: string;
+  kind: string;
+  channel: string;
+  status: string;
+  payload_enc: string;
+  attempts: number;
+  /** Epoch milliseconds. */
+  next_attempt_at: number;
+  /** Epoch milliseconds: after this the message is pointless (the code expired). */
+  expires_at: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PoolMessageProviderTable {
+  pool_id: string;
+  kind: string;
+  provider: string;
+  enabled: number;
+  config_enc: string;
+  updated_at: string;
+}
+
+export interface PoolMessageSettingsTable {
+  pool_id: string;
+  settings: string;
+  updated_at: string;
+}
+
+export interface MessageTemplateTable {
+  pool_id: string;
+  kind: string;
+  channel: string;
+  lang: string;
+  subject: string | null;
+  text: string;
+  html: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   user_pools: UserPoolTable;
   access_keys: AccessKeyTable;
@@ -207,4 +253,8 @@ export interface Database {
   login_events: LoginEventTable;
   password_history: PasswordHistoryTable;
   login_method_instances: LoginMethodInstanceTable;
+  message_outbox: MessageOutboxTable;
+  pool_message_providers: PoolMessageProviderTable;
+  pool_message_settings: PoolMessageSettingsTable;
+  message_templates: MessageTemplateTable;
 }

@@ -31,7 +31,7 @@ const OidcConfig = strict(
     token_endpoint_auth_method: AuthMethod('Client authentication at the token endpoint; default client_secret_post for web/api, none for spa/native'),
     introspection_endpoint_auth_method: AuthMethod('Client authentication at the introspection endpoint; defaults to token_endpoint_auth_method'),
     revocation_endpoint_auth_method: AuthMethod('Client authentication at the revocation endpoint; defaults to token_endpoint_auth_method'),
-    id_token_signed_response_alg: Type.Optional(Type.String({ description: 'RS256 (default), ES256 or HS256 (confidential clients only).' })),
+    id_token_signed_response_alg: Type.Optional(Type.String({ description: 'ES256 (default), RS256 or HS256 (confidential clients only, keyed with the app secret).' })),
     authorization_code_expire: Seconds('Authorization code lifetime (10–600, default 600)'),
     authorization_code_lifetime: Seconds('Alias of authorization_code_expire'),
     access_token_expire: Seconds('Access token lifetime (default 7200)'),

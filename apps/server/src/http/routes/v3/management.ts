@@ -4,6 +4,8 @@ import { userRoutes } from './users.js';
 import { applicationRoutes } from './applications.js';
 import { roleRoutes } from './roles.js';
 import { poolRoutes } from './pools.js';
+import { authAdminRoutes } from './auth-admin.js';
+import { loginTypesAdminRoutes } from './login-types-admin.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -16,4 +18,6 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(applicationRoutes);
   await app.register(roleRoutes);
   await app.register(poolRoutes);
+  await app.register(authAdminRoutes);
+  await app.register(loginTypesAdminRoutes);
 }

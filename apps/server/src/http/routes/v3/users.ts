@@ -59,7 +59,7 @@ const profileFields = {
   formatted: opt(str(TEXT)),
   region: opt(str(255)),
   identityNumber: opt(str(64)),
-  password: opt(Type.String({ maxLength: 1024, description: 'Not supported yet (arrives with password sign-in): refused when present.' })),
+  password: opt(Type.String({ maxLength: 4096, description: 'Plain (or rsa/sm2-encrypted per options.passwordEncryptType) password, checked against the pool policy and stored as argon2id; with options.keepPassword an existing hash to import (docs/authentication.md).' })),
   customData: opt(CustomData),
 };
 
@@ -76,7 +76,7 @@ const createOnlyFields = {
 /** `CreateUserOptionsDto`. */
 const CreateUserOptions = Type.Object(
   {
-    keepPassword: opt(Type.Boolean()),
+    keepPassword: opt(Type.Boolean({ description: 'password is an existing hash (bcrypt, scrypt, pbkdf2, argon2, salted digests) to keep; upgraded to argon2id at the next sign-in.' })),
     autoGeneratePassword: opt(Type.Boolean({ description: 'Not supported yet: refused when true.' })),
     resetPasswordOnFirstLogin: opt(Type.Boolean()),
     departmentIdType: opt(Type.Union(['department_id', 'open_department_id', 'sync_relation', 'custom_field', 'code'].map((s) => Type.Literal(s)))),

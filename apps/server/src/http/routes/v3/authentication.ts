@@ -1,0 +1,286 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { AppError } from '../../../errors/app-error.js';
+import { envelope } from '../../envelope.js';
+import { toUserDto } from '../../../services/users.js';
+import { SIGNUP_PROFILE_FIELDS } from '../../../flows/registration.js';
+import { Envelope } from './common.js';
+import { appContext, authenticateClient, clientIp, currentUser, tokenService } from './auth-context.js';
+
+/**
+ * The authentication API (issue #4) under /api/v3 — not signed: callers are end users and
+ * apps identified by `x-authing-app-id`. Paths and shapes follow the vendor AuthenticationClient.
+ */
+const EncryptType = Type.Union([Type.Literal('none'), Type.Literal('rsa'), Type.Literal('sm2')]);
+const AnyObject = Type.Object({}, { additionalProperties: true });
+
+const PasswordPayload = Type.Object(
+  {
+    password: Type.String({ minLength: 1, maxLength: 4096 }),
+    account: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+    email: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+    username: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    phone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    phoneCountryCode: Type.Optional(Type.String({ maxLength: 16 })),
+  },
+  { additionalProperties: false },
+);
+
+const SignInOptions = Type.Object(
+  {
+    scope: Type.Optional(Type.String({ maxLength: 1024 })),
+    clientIp: Type.Optional(Type.String({ maxLength: 64 })),
+    context: Type.Optional(AnyObject),
+    tenantId: Type.Optional(Type.String({ maxLength: 128 })),
+    customData: Type.Optional(AnyObject),
+    autoRegister: Type.Optional(Type.Boolean()),
+    captchaCode: Type.Optional(Type.String({ maxLength: 32 })),
+    captchaToken: Type.Optional(Type.String({ maxLength: 128 })),
+    passwordEncryptType: Type.Optional(EncryptType),
+  },
+  { additionalProperties: false },
+);
+
+const SignInBody = Type.Object(
+  {
+    connection: Type.String({ minLength: 1, maxLength: 32 }),
+    passwordPayload: Type.Optional(PasswordPayload),
+    passCodePayload: Type.Optional(AnyObject),
+    adPayload: Type.Optional(AnyObject),
+    ldapPayload: Type.Optional(AnyObject),
+    options: Type.Optional(SignInOptions),
+    client_id: Type.Optional(Type.String({ maxLength: 128 })),
+    client_secret: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: false },
+);
+
+const profileProps = Object.fromEntries(
+  SIGNUP_PROFILE_FIELDS.map((f) => [f, f === 'customData' ? Type.Optional(AnyObject) : f === 'gender' ? Type.Optional(Type.Union([Type.Literal('M'), Type.Literal('F'), Type.Literal('U')])) : Type.Optional(Type.String({ maxLength: 2048 }))]),
+);
+const SignUpBody = Type.Object(
+  {
+    connection: Type.String({ minLength: 1, maxLength: 32 }),
+    passwordPayload: Type.Optional(
+      Type.Object(
+        { password: Type.String({ minLength: 1, maxLength: 4096 }), email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })), username: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) },
+        { additionalProperties: false },
+      ),
+    ),
+    passCodePayload: Type.Optional(AnyObject),
+    profile: Type.Optional(Type.Object(profileProps, { additionalProperties: false })),
+    options: Type.Optional(
+      Type.Object(
+        {
+          clientIp: Type.Optional(Type.String({ maxLength: 64 })),
+          context: Type.Optional(AnyObject),
+          passwordEncryptType: Type.Optional(EncryptType),
+          phonePassCodeForInformationCompletion: Type.Optional(Type.String({ maxLength: 16 })),
+          emailPassCodeForInformationCompletion: Type.Optional(Type.String({ maxLength: 16 })),
+          passwordForPhonePassCode: Type.Optional(Type.String({ maxLength: 4096 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const UpdateProfileBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 255 })),
+    nickname: Type.Optional(Type.String({ maxLength: 255 })),
+    photo: Type.Optional(Type.String({ maxLength: 2048 })),
+    externalId: Type.Optional(Type.String({ maxLength: 255 })),
+    birthdate: Type.Optional(Type.String({ maxLength: 64 })),
+    country: Type.Optional(Type.String({ maxLength: 255 })),
+    province: Type.Optional(Type.String({ maxLength: 255 })),
+    city: Type.Optional(Type.String({ maxLength: 255 })),
+    address: Type.Optional(Type.String({ maxLength: 1024 })),
+    streetAddress: Type.Optional(Type.String({ maxLength: 1024 })),
+    postalCode: Type.Optional(Type.String({ maxLength: 64 })),
+    gender: Type.Optional(Type.Union([Type.Literal('M'), Type.Literal('F'), Type.Literal('U')])),
+    username: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    company: Type.Optional(Type.String({ maxLength: 255 })),
+    customData: Type.Optional(AnyObject),
+    identityNumber: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+const UpdatePasswordBody = Type.Object(
+  {
+    newPassword: Type.String({ minLength: 1, maxLength: 4096 }),
+    oldPassword: Type.Optional(Type.String({ maxLength: 4096 })),
+    passwordEncryptType: Type.Optional(EncryptType),
+    passwordResetToken: Type.Optional(Type.String({ maxLength: 512 })),
+    /** Gatehouse extension: revoke every session and refresh token of the user (default true). */
+    revokeOtherSessions: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+const LoginHistoryQuery = Type.Object({
+  appId: Type.Optional(Type.String({ maxLength: 128 })),
+  clientIp: Type.Optional(Type.String({ maxLength: 64 })),
+  success: Type.Optional(Type.Boolean()),
+  start: Type.Optional(Type.Integer({ minimum: 0 })),
+  end: Type.Optional(Type.Integer({ minimum: 0 })),
+  page: Type.Integer({ minimum: 1, default: 1 }),
+  limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+});
+
+const ProfileQuery = Type.Object({
+  withCustomData: Type.Optional(Type.Boolean()),
+  withIdentities: Type.Optional(Type.Boolean()),
+  withDepartmentIds: Type.Optional(Type.Boolean()),
+});
+
+const tags = ['authentication'];
+
+export async function authenticationRoutes(app: FastifyInstance): Promise<void> {
+  const { authn, services, repos } = app.gh;
+
+  app.post<{ Body: Static<typeof SignInBody> }>(
+    '/signin',
+    { schema: { tags, summary: 'Sign in (signInByCredentials); connection PASSWORD', body: SignInBody, response: { 200: Envelope(Type.Any()) } } },
+    async (req) => {
+      const body = req.body;
+      const ctx = await appContext(app, req, body.client_id);
+      const trusted = await authenticateClient(app, req, ctx, body);
+      // Issue #5: SMS / email code sign-in.
+      if (body.connection !== 'PASSWORD') throw new AppError('auth.unsupported_connection', { params: { connection: body.connection, supported: 'PASSWORD' } });
+      const p = body.passwordPayload;
+      if (!p || ![p.account, p.email, p.username, p.phone].some(Boolean)) throw new AppError('auth.payload_required');
+      const o = body.options ?? {};
+      if (o.tenantId) throw new AppError('request.unsupported_field', { params: { field: 'options.tenantId' } });
+      const password = await authn.encryption.decrypt(ctx.poolId, o.passwordEncryptType, p.password);
+      const ip = clientIp(req, trusted, o.clientIp);
+
+      if (o.autoRegister && !p.account) {
+        const exists = p.email
+          ? await repos.users.findBy(ctx.poolId, 'email', p.email.trim().toLowerCase())
+          : p.username
+            ? await repos.users.findBy(ctx.poolId, 'username', p.username)
+            : await repos.users.findBy(ctx.poolId, 'phone', p.phone!);
+        if (!exists) {
+          await authn.register(
+            ctx.poolId,
+            {
+              password,
+              ...(p.email ? { email: p.email } : {}),
+              ...(p.username ? { username: p.username } : {}),
+              ...(p.phone ? { phone: p.phone } : {}),
+              ...(p.phoneCountryCode ? { phoneCountryCode: p.phoneCountryCode } : {}),
+              ...(o.customData ? { profile: { customData: o.customData } } : {}),
+            },
+            { via: 'autoRegister' },
+          );
+        }
+      }
+
+      const result = await authn.passwordSignIn({
+        poolId: ctx.poolId,
+        appId: ctx.appId,
+        password,
+        ...(p.account ? { account: p.account } : {}),
+        ...(p.email ? { email: p.email } : {}),
+        ...(p.username ? { username: p.username } : {}),
+        ...(p.phone ? { phone: p.phone } : {}),
+        ...(p.phoneCountryCode ? { phoneCountryCode: p.phoneCountryCode } : {}),
+        ...(o.captchaCode ? { captchaCode: o.captchaCode } : {}),
+        ...(o.captchaToken ? { captchaToken: o.captchaToken } : {}),
+        ip,
+        ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
+        requestId: req.id,
+      });
+      const tokens = await tokenService(app).issue({
+        poolId: ctx.poolId,
+        appId: ctx.appId,
+        userId: result.userId,
+        ...(o.scope ? { scope: o.scope } : {}),
+        facts: { amr: result.amr, authTime: result.authTime },
+      });
+      return envelope(req, tokens);
+    },
+  );
+
+  app.post<{ Body: Static<typeof SignUpBody> }>(
+    '/signup',
+    { schema: { tags, summary: 'Register (signUp); connection PASSWORD', body: SignUpBody, response: { 200: Envelope(Type.Any()) } } },
+    async (req) => {
+      const body = req.body;
+      const ctx = await appContext(app, req);
+      // Issue #5: sign-up with an SMS / email code.
+      if (body.connection !== 'PASSWORD') throw new AppError('auth.unsupported_connection', { params: { connection: body.connection, supported: 'PASSWORD' } });
+      const p = body.passwordPayload;
+      if (!p || (!p.email && !p.username)) throw new AppError('auth.payload_required');
+      const o = body.options ?? {};
+      const password = await authn.encryption.decrypt(ctx.poolId, o.passwordEncryptType, p.password);
+      const user = await authn.register(
+        ctx.poolId,
+        { password, ...(p.email ? { email: p.email } : {}), ...(p.username ? { username: p.username } : {}), ...(body.profile ? { profile: body.profile } : {}) },
+        { via: 'signup' },
+      );
+      await services.audit.record({ poolId: ctx.poolId, type: 'user.register', result: 'success', actor: user.userId, subject: user.userId, ip: req.ip, requestId: req.id, data: { appId: ctx.appId, connection: 'PASSWORD' } });
+      return envelope(req, user);
+    },
+  );
+
+  app.get('/get-captcha-code', { schema: { tags, summary: 'Graphic captcha and its token (valid 5 minutes, single use)' } }, async (req) => {
+    const ctx = await appContext(app, req);
+    const c = await authn.captcha.generate(ctx.poolId);
+    return envelope(req, { captchaCodeSvg: c.svg, captchaToken: c.token, captchaCodeBase64: `data:image/svg+xml;base64,${c.base64}` });
+  });
+
+  app.get('/system', { schema: { tags, summary: 'Public server information: RSA and SM2 public keys for password encryption' } }, async (req) => {
+    const ctx = await appContext(app, req);
+    const keys = await authn.encryption.publicKeys(ctx.poolId);
+    return envelope(req, { rsa: { publicKey: keys.rsa }, sm2: { publicKey: keys.sm2 }, version: { server: '0.1.0' }, publicIps: [] });
+  });
+
+  app.get<{ Querystring: Static<typeof ProfileQuery> }>('/get-profile', { schema: { tags, summary: 'The signed-in user', querystring: ProfileQuery } }, async (req) => {
+    const me = await currentUser(app, req);
+    const row = await repos.users.findById(me.poolId, me.userId);
+    if (!row) throw new AppError('auth.not_logged_in');
+    return envelope(req, toUserDto(row, { withCustomData: req.query.withCustomData ?? false }));
+  });
+
+  app.post<{ Body: Static<typeof UpdateProfileBody> }>('/update-profile', { schema: { tags, summary: 'Update the signed-in user', body: UpdateProfileBody } }, async (req) => {
+    const me = await currentUser(app, req);
+    const user = await services.users.update(me.poolId, { userId: me.userId, ...(req.body as Record<string, unknown>) });
+    await services.audit.record({ poolId: me.poolId, type: 'user.update_profile', result: 'success', actor: me.userId, subject: me.userId, ip: req.ip, requestId: req.id, data: { fields: Object.keys(req.body) } });
+    return envelope(req, user);
+  });
+
+  app.post<{ Body: Static<typeof UpdatePasswordBody> }>('/update-password', { schema: { tags, summary: 'Change the signed-in user\'s password', body: UpdatePasswordBody } }, async (req) => {
+    const me = await currentUser(app, req);
+    const b = req.body;
+    if (b.passwordResetToken) throw new AppError('request.unsupported_field', { params: { field: 'passwordResetToken' } });
+    const user = await repos.users.findById(me.poolId, me.userId);
+    if (!user) throw new AppError('auth.not_logged_in');
+    const newPassword = await authn.encryption.decrypt(me.poolId, b.passwordEncryptType, b.newPassword);
+    if (user.password_hash) {
+      if (!b.oldPassword) throw new AppError('request.invalid_input', { details: [{ path: 'body/oldPassword', message: 'is required when the account has a password' }] });
+      const oldPassword = await authn.encryption.decrypt(me.poolId, b.passwordEncryptType, b.oldPassword);
+      if (!(await authn.passwords.verifyCurrent(user, oldPassword))) {
+        await services.audit.record({ poolId: me.poolId, type: 'user.update_password', result: 'failure', actor: me.userId, subject: me.userId, ip: req.ip, requestId: req.id });
+        throw new AppError('user.wrong_password');
+      }
+    }
+    await authn.passwords.set(me.poolId, user, newPassword);
+    if (b.revokeOtherSessions !== false) await tokenService(app).revokeUserSessions(me.poolId, me.userId);
+    await services.audit.record({ poolId: me.poolId, type: 'user.update_password', result: 'success', actor: me.userId, subject: me.userId, ip: req.ip, requestId: req.id });
+    return envelope(req, { success: true });
+  });
+
+  app.get<{ Querystring: Static<typeof LoginHistoryQuery> }>(
+    '/get-my-login-history',
+    { schema: { tags, summary: 'The signed-in user\'s login history', querystring: LoginHistoryQuery } },
+    async (req) => {
+      const me = await currentUser(app, req);
+      const q = req.query;
+      return envelope(req, await authn.history.list(me.poolId, { userId: me.userId, ...q }));
+    },
+  );
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { envelope, success } from '../../envelope.js';
+import { managementPool } from '../../plugins/request-signing.js';
+import { mgmtSecurity } from './common.js';
+
+/**
+ * Management of JitAi login-method instances (Gatehouse extensions, signed): the same
+ * instances the `loginTypesDir` folders declare. `element` is the content of `e.json`, `config`
+ * the content of `Config.json`; both are validated like the files (errors name the field).
+ * Instances declared by the directory are read-only here: their files are the source.
+ */
+const tags = ['login-methods'];
+const Name = Type.String({ minLength: 1, maxLength: 128 });
+const AnyObject = Type.Object({}, { additionalProperties: true });
+const CreateBody = Type.Object({ name: Name, element: AnyObject, config: AnyObject }, { additionalProperties: false });
+const UpdateBody = Type.Object({ name: Name, element: Type.Optional(AnyObject), config: Type.Optional(AnyObject) }, { additionalProperties: false });
+const NameBody = Type.Object({ name: Name }, { additionalProperties: false });
+const NameQuery = Type.Object({ name: Name });
+
+export async function loginTypesAdminRoutes(app: FastifyInstance): Promise<void> {
+  const { accounts, services } = app.gh;
+  const audit = (req: Parameters<typeof managementPool>[0], type: string, name: string) =>
+    services.audit.record({ poolId: managementPool(req), type, result: 'success', actor: req.management?.accessKeyId ?? null, ip: req.ip, requestId: req.id, data: { name } });
+
+  app.get('/list-login-method-instances', { schema: { tags, security: mgmtSecurity, summary: 'List JitAi login-method instances of the pool' } }, async (req) =>
+    envelope(req, await accounts.loginTypes.list(managementPool(req))),
+  );
+
+  app.get<{ Querystring: Static<typeof NameQuery> }>('/get-login-method-instance', { schema: { tags, security: mgmtSecurity, summary: 'One login-method instance', querystring: NameQuery } }, async (req) =>
+    envelope(req, await accounts.loginTypes.get(managementPool(req), req.query.name)),
+  );
+
+  app.post<{ Body: Static<typeof CreateBody> }>('/create-login-method-instance', { schema: { tags, security: mgmtSecurity, summary: 'Create a login-method instance (e.json + Config.json content)', body: CreateBody } }, async (req) => {
+    const view = await accounts.loginTypes.create(managementPool(req), req.body);
+    await audit(req, 'login_method.create', view.name);
+    return envelope(req, view);
+  });
+
+  app.post<{ Body: Static<typeof UpdateBody> }>('/update-login-method-instance', { schema: { tags, security: mgmtSecurity, summary: 'Replace the element and/or configuration of an instance', body: UpdateBody } }, async (req) => {
+    const view = await accounts.loginTypes.update(managementPool(req), req.body);
+    await audit(req, 'login_method.update', view.name);
+    return envelope(req, view);
+  });
+
+  app.post<{ Body: Static<typeof NameBody> }>('/delete-login-method-instance', { schema: { tags, security: mgmtSecurity, summary: 'Delete a login-method instance', body: NameBody } }, async (req) => {
+    await accounts.loginTypes.delete(managementPool(req), req.body.name);
+    await audit(req, 'login_method.delete', req.body.name);
+    return success(req);
+  });
+}

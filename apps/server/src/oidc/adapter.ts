@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { errors } from 'oidc-provider';
+import type { KvStore } from '../storage/kv/types.js';
+
+/**
+ * oidc-provider storage adapter on our KV store (memory, SQL `kv` table or Redis), so every
+ * node behind a load balancer sees the same codes, sessions, grants and tokens.
+ *
+ * Keys (all under the pool's scoped KV view, so pools never share a key):
+ *   oidc:<Model>:<id>          the payload (JSON), TTL = the model's expiry
+ *   oidc:consumed:<Model>:<id> set once, atomically, when a code/refresh token is consumed
+ *   oidc:uid:<uid>             Session uid → id
+ *   oidc:userCode:<code>       DeviceCode user code → id
+ *   oidc:grant-revoked:<grant> tombstone: the grant was destroyed; it and every token of it are gone
+ *   oidc:grant-tokens-revoked:<grant>  epoch ms: every token of that grant stored until then is gone
+ *                              (revokeByGrantId); the grant itself and later tokens of it stay valid
+ *   oidc:account-revoked:<acc> epoch ms: every record of that account stored until then is gone
+ *
+ * Revocation uses tombstones rather than per-grant member lists: one atomic write, no
+ * read-modify-write race between nodes, works on every KV backend. Reads check the
+ * tombstones, so a revoked token is invisible immediately everywhere. Time-based tombstones
+ * compare with the millisecond time a record was first stored (`gh:ts`, kept across re-saves),
+ * not with the token's `iat` (whole seconds): a token issued in the same second right after a
+ * revocation (e.g. an SSO re-authorization after revoking an access token, which keeps the
+ * grant) must stay valid.
+ */
+
+/** Models that belong to a grant (revokeByGrantId applies). */
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'ClientCredentials']);
+/** Models with single-use semantics (consume). */
+const CONSUMABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+/** Models that carry an accountId and die with a user's sessions. */
+const ACCOUNT_BOUND = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'Grant', 'Session', 'BackchannelAuthenticationRequest']);
+
+/** Fallback lifetime for a payload stored without expiry (oidc-provider always passes one for ours). */
+const FALLBACK_TTL_S = 14 * 86400;
+/** How long revocation tombstones are kept: longer than any refresh token or grant may live. */
+export const TOMBSTONE_TTL_MS = 400 * 86400 * 1000;
+
+/** Marker field holding the digest of a JWT access token value (see provider.ts storeJwtAccessTokens). */
+export const JWT_VALUE_DIGEST = 'gh:vd';
+/** Field holding the epoch ms when a record was first stored (compared with time-based tombstones). */
+const STORED_AT = 'gh:ts';
+/** Models the provider saves again under the same id; their first-stored time is kept. */
+const RESAVED = new Set(['Session', 'Grant', 'DeviceCode', 'RefreshToken', 'BackchannelAuthenticationRequest']);
+
+export const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+type Payload = Record<string, unknown> & { grantId?: string; accountId?: string; iat?: number; userCode?: string; uid?: string };
+
+export interface OidcAdapter {
+  upsert(id: string, payload: Payload, expiresIn?: number): Promise<void>;
+  find(id: string): Promise<Payload | undefined>;
+  findByUserCode(userCode: string): Promise<Payload | undefined>;
+  findByUid(uid: string): Promise<Payload | undefined>;
+  consume(id: string): Promise<void>;
+  destroy(id: string): Promise<void>;
+  revokeByGrantId(grantId: string): Promise<void>;
+}
+
+export interface KvAdapterOptions {
+  /** Called for a model handled elsewhere (Client comes from our applications). */
+  special?: Record<string, OidcAdapter>;
+}
+
+/** Pulls the `jti` out of a compact JWT without trusting it (the stored digest is what authenticates it). */
+function jtiOfJwt(value: string): string | undefined {
+  const parts = value.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const body = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { jti?: unknown };
+    return typeof body.jti === 'string' && body.jti.length > 0 && body.jti.length <= 128 ? body.jti : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Grant- and account-level revocation state shared by all models of one pool. */
+export function revocationMarks(kv: KvStore) {
+  const epoch = async (key: string) => {
+    const v = await kv.get(key);
+    return v === null ? undefined : Number(v);
+  };
+  return {
+    /** The grant is destroyed: it and every token of it are gone for good. */
+    revokeGrant: (grantId: string) => kv.set(`oidc:grant-revoked:${grantId}`, '1', TOMBSTONE_TTL_MS),
+    isGrantRevoked: async (grantId: string) => (await kv.get(`oidc:grant-revoked:${grantId}`)) !== null,
+    /** Every token of the grant stored until `at` is gone; the grant (and SSO with it) stays. */
+    revokeGrantTokens: (grantId: string, at = Date.now()) => kv.set(`oidc:grant-tokens-revoked:${grantId}`, String(at), TOMBSTONE_TTL_MS),
+    grantTokensRevokedAt: (grantId: string) => epoch(`oidc:grant-tokens-revoked:${grantId}`),
+    revokeAccount: (accountId: string, at = Date.now()) => kv.set(`oidc:account-revoked:${accountId}`, String(at), TOMBSTONE_TTL_MS),
+    accountRevokedAt: (accountId: string) => epoch(`oidc:account-revoked:${accountId}`),
+  };
+}
+
+/** When a record was first stored (ms); records written before `gh:ts` existed fall back to the end of their `iat` second. */
+function storedAt(payload: Payload): number {
+  const ts = payload[STORED_AT];
+  if (typeof ts === 'number') return ts;
+  return typeof payload.iat === 'number' ? payload.iat * 1000 + 999 : 0;
+}
+
+/**
+ * Returns the adapter factory oidc-provider expects (`adapter: (name) => instance`). `kv` must
+ * already be scoped to one pool (storage/kv/scoped.ts).
+ */
+export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {}) {
+  const marks = revocationMarks(kv);
+
+  class KvAdapter implements OidcAdapter {
+    constructor(private readonly model: string) {}
+
+    private key(id: string) {
+      return `oidc:${this.model}:${id}`;
+    }
+
+    async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
+      const ttlMs = (typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : FALLBACK_TTL_S) * 1000;
+      let stamp = Date.now();
+      if (RESAVED.has(this.model)) {
+        const prev = await kv.get(this.key(id));
+        const prevTs = prev === null ? undefined : (JSON.parse(prev) as Payload)[STORED_AT];
+        if (typeof prevTs === 'number') stamp = prevTs;
+      }
+      await kv.set(this.key(id), JSON.stringify({ ...payload, [STORED_AT]: stamp }), ttlMs);
+      if (this.model === 'Session' && typeof payload.uid === 'string') await kv.set(`oidc:uid:${payload.uid}`, id, ttlMs);
+      if (typeof payload.userCode === 'string') await kv.set(`oidc:userCode:${payload.userCode}`, id, ttlMs);
+    }
+
+    async find(id: string): Promise<Payload | undefined> {
+      if (typeof id !== 'string' || id.length === 0 || id.length > 4096) return undefined;
+      let lookup = id;
+      let presentedJwt = false;
+      if ((this.model === 'AccessToken' || this.model === 'ClientCredentials') && id.includes('.')) {
+        const jti = jtiOfJwt(id);
+        if (!jti) return undefined;
+        lookup = jti;
+        presentedJwt = true;
+      }
+      const raw = await kv.get(this.key(lookup));
+      if (raw === null) return undefined;
+      const payload = JSON.parse(raw) as Payload;
+
+      // A JWT access token is found only by its full value, never by its jti alone: the
+      // stored digest must match what was presented (a forged JWT with a known jti fails).
+      const digest = payload[JWT_VALUE_DIGEST];
+      if (typeof digest === 'string' || presentedJwt) {
+        if (!presentedJwt || digest !== sha256(id)) return undefined;
+        delete payload[JWT_VALUE_DIGEST];
+      }
+
+      const stored = storedAt(payload);
+      delete payload[STORED_AT];
+      if (GRANTABLE.has(this.model) && payload.grantId) {
+        if (await marks.isGrantRevoked(payload.grantId)) return undefined;
+        const tokensRevokedAt = await marks.grantTokensRevokedAt(payload.grantId);
+        if (tokensRevokedAt !== undefined && stored <= tokensRevokedAt) return undefined;
+      }
+      if (this.model === 'Grant' && (await marks.isGrantRevoked(lookup))) return undefined;
+      if (ACCOUNT_BOUND.has(this.model) && payload.accountId) {
+        const revokedAt = await marks.accountRevokedAt(payload.accountId);
+        if (revokedAt !== undefined && stored <= revokedAt) return undefined;
+      }
+      if (CONSUMABLE.has(this.model)) {
+        const consumed = await kv.get(`oidc:consumed:${this.model}:${lookup}`);
+        if (consumed !== null) payload.consumed = Number(consumed);
+      }
+      return payload;
+    }
+
+    async findByUid(uid: string): Promise<Payload | undefined> {
+      const id = await kv.get(`oidc:uid:${uid}`);
+      return id === null ? undefined : this.find(id);
+    }
+
+    async findByUserCode(userCode: string): Promise<Payload | undefined> {
+      const id = await kv.get(`oidc:userCode:${userCode}`);
+      return id === null ? undefined : this.find(id);
+    }
+
+    /**
+     * Atomic single use: the first consume wins on every backend (setIfAbsent). A loser is a
+     * concurrent replay of the same code or refresh token, treated exactly like a sequential
+     * one: the grant is revoked and the request fails with invalid_grant.
+     */
+    async consume(id: string): Promise<void> {
+      const ttl = (await kv.ttl(this.key(id))) ?? 60_000;
+      const won = await kv.setIfAbsent(`oidc:consumed:${this.model}:${id}`, String(Math.floor(Date.now() / 1000)), ttl);
+      if (!won) {
+        const raw = await kv.get(this.key(id));
+        const grantId = raw ? (JSON.parse(raw) as Payload).grantId : undefined;
+        if (grantId) await marks.revokeGrant(grantId);
+        throw new errors.InvalidGrant('grant already used');
+      }
+    }
+
+    async destroy(id: string): Promise<void> {
+      if (this.model === 'Grant') await marks.revokeGrant(id);
+      const raw = await kv.take(this.key(id));
+      if (raw === null) return;
+      const payload = JSON.parse(raw) as Payload;
+      if (this.model === 'Session' && typeof payload.uid === 'string') await kv.del(`oidc:uid:${payload.uid}`);
+      if (typeof payload.userCode === 'string') await kv.del(`oidc:userCode:${payload.userCode}`);
+    }
+
+    /**
+     * oidc-provider calls this on every token model of a grant (revoked token, refresh-token
+     * replay, logout) and destroys the Grant separately when its policy says so (destroy()).
+     * Tokens stored until now die; the grant and tokens issued from it later stay valid.
+     */
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await marks.revokeGrantTokens(grantId);
+    }
+  }
+
+  return (model: string): OidcAdapter => opts.special?.[model] ?? new KvAdapter(model);
+}

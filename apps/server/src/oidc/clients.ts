@@ -1,0 +1,128 @@
+import type { ApplicationDto, ApplicationsService } from '../services/applications.js';
+import type { OidcAdapter } from './adapter.js';
+import { SUPPORTED_SCOPES } from './claims.js';
+
+/**
+ * OIDC clients are our applications. oidc-provider reads them through the `Client` adapter;
+ * this module turns an application into client metadata, scoped to one pool, with a short
+ * cache that the applications service (or anyone) can invalidate on change.
+ */
+
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+/** Native app types (RFC 8252): private-use redirect schemes; their users may sign in on a device without a browser (RFC 8628). */
+const DEVICE_FLOW_TYPES = new Set(['native', 'mini-program']);
+
+/** Gatehouse-only client metadata (oidc-provider `extraClientMetadata`), read by provider.ts. */
+export interface GatehouseClientMeta {
+  poolId: string;
+  appType: string;
+  pkceRequired: boolean;
+  /** Show the consent page (the app's loginConfig.showAuthorizationPage, unless skip_consent). */
+  consent: boolean;
+  accessTokenTtl: number;
+  idTokenTtl: number;
+  refreshTokenTtl: number;
+  codeTtl: number;
+  /** Scopes the app may request; client credentials also get them by default. Undefined = every supported scope. */
+  scope?: string;
+}
+
+export function toClientMetadata(app: ApplicationDto, secret: string | undefined): Record<string, unknown> {
+  const o = app.oidcConfig;
+  // An app without redirect URIs cannot use the browser flow (RFC 6749 §3.1.2.2: the client
+  // must register them), but it still signs users in through /api/v3/signin, QR tickets and
+  // refresh tokens: publish it without the code grant and response types instead of refusing it.
+  const browser = app.redirectUris.length > 0;
+  const grantTypes = o.grant_types.filter((g) => browser || g !== 'authorization_code');
+  if (browser && grantTypes.includes('authorization_code') && DEVICE_FLOW_TYPES.has(app.appType)) grantTypes.push(DEVICE_CODE_GRANT);
+  const method = o.token_endpoint_auth_method;
+  const gatehouse: GatehouseClientMeta = {
+    poolId: app.userPoolId,
+    appType: app.appType,
+    pkceRequired: method === 'none' || o.require_proof_key === true,
+    consent: app.loginConfig?.showAuthorizationPage === true && o.skip_consent !== true,
+    accessTokenTtl: o.access_token_expire,
+    idTokenTtl: o.id_token_expire,
+    refreshTokenTtl: o.refresh_token_expire,
+    codeTtl: o.authorization_code_expire,
+    ...(o.scope ? { scope: o.scope } : {}),
+  };
+  return {
+    client_id: app.appId,
+    ...(method !== 'none' && secret ? { client_secret: secret } : {}),
+    client_name: app.appName,
+    // Native apps (RFC 8252) may use private-use URI schemes and any loopback port; web rules otherwise.
+    application_type: DEVICE_FLOW_TYPES.has(app.appType) ? 'native' : 'web',
+    token_endpoint_auth_method: method,
+    grant_types: grantTypes,
+    response_types: browser ? o.response_types : [],
+    redirect_uris: app.redirectUris,
+    post_logout_redirect_uris: app.logoutRedirectUris,
+    id_token_signed_response_alg: o.id_token_signed_response_alg,
+    // oidc-provider's client `scope` restricts the OIDC scopes only; API scopes are enforced by the resource server (provider.ts).
+    ...(oidcScopes(o.scope) ? { scope: oidcScopes(o.scope) } : {}),
+    gatehouse,
+  };
+}
+
+const oidcScopes = (scope: string | undefined) => {
+  if (!scope) return undefined;
+  const list = scope.split(' ').filter((x) => SUPPORTED_SCOPES.includes(x));
+  if (!list.includes('openid')) list.unshift('openid');
+  return list.join(' ');
+};
+
+const CACHE_TTL_MS = 10_000;
+
+/**
+ * Client lookups for all pools: `adapterFor(poolId)` is the oidc-provider `Client` adapter of
+ * one pool — an app of another pool is simply not found there. Entries live 10 s, so a change
+ * made on another node is seen within that time; `invalidate(appId)` drops one at once.
+ */
+export function createClientRegistry(apps: Pick<ApplicationsService, 'findClient' | 'getSecret'>) {
+  const cache = new Map<string, { at: number; value: Record<string, unknown> | null; poolId: string | null }>();
+
+  async function load(appId: string) {
+    const hit = cache.get(appId);
+    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit;
+    const found = await apps.findClient(appId);
+    const entry = found
+      ? {
+          at: Date.now(),
+          poolId: found.poolId,
+          value: toClientMetadata(found.app, found.app.oidcConfig.token_endpoint_auth_method === 'none' ? undefined : await apps.getSecret(found.poolId, appId)),
+        }
+      : { at: Date.now(), poolId: null, value: null };
+    if (cache.size > 10_000) cache.clear();
+    cache.set(appId, entry);
+    return entry;
+  }
+
+  const readOnly = async () => {
+    throw new Error('clients are managed through the applications API');
+  };
+
+  return {
+    invalidate(appId?: string) {
+      if (appId === undefined) cache.clear();
+      else cache.delete(appId);
+    },
+    async find(poolId: string, appId: string) {
+      if (typeof appId !== 'string' || appId.length === 0 || appId.length > 128) return undefined;
+      const e = await load(appId);
+      return e.poolId === poolId && e.value ? e.value : undefined;
+    },
+    adapterFor(poolId: string): OidcAdapter {
+      return {
+        find: async (id: string) => (await this.find(poolId, id)) as never,
+        upsert: readOnly,
+        consume: readOnly,
+        destroy: readOnly,
+        revokeByGrantId: readOnly,
+        findByUid: async () => undefined,
+        findByUserCode: async () => undefined,
+      };
+    },
+  };
+}
+export type ClientRegistry = ReturnType<typeof createClientRegistry>;

@@ -1,0 +1,102 @@
+import type { Logger } from '../container/logger.js';
+import type { ApplicationsService } from '../services/applications.js';
+import type { AuditService } from '../services/audit.js';
+import type { PoolsService } from '../services/pools.js';
+import type { RolesService } from '../services/roles.js';
+import type { DbHandle } from '../storage/db/connect.js';
+import type { KvStore } from '../storage/kv/types.js';
+import type { UsersRepo } from '../storage/repositories/users.js';
+import type { SecretBox } from '../utils/crypto.js';
+import { createClientRegistry } from './clients.js';
+import { createProviderRegistry } from './provider.js';
+import { createSigningKeysService } from './signing-keys.js';
+import { createTokenService } from './token-service.js';
+
+export interface OidcDeps {
+  publicUrl: string;
+  box: SecretBox;
+  db: DbHandle;
+  kv: KvStore;
+  log?: Logger;
+  usersRepo: Pick<UsersRepo, 'findById'>;
+  services: {
+    applications: Pick<ApplicationsService, 'findClient' | 'getSecret'>;
+    pools: Pick<PoolsService, 'findDefault' | 'get'>;
+    roles: Pick<RolesService, 'getUserRoles'>;
+    audit: Pick<AuditService, 'record'>;
+  };
+}
+
+/** Everything OIDC, built once by the container: providers per pool, clients, keys, the token service. */
+export function createOidc(deps: OidcDeps) {
+  const keys = createSigningKeysService(deps.db.db, deps.box);
+  const clients = createClientRegistry(deps.services.applications);
+  let defaultPool: string | undefined;
+  const defaultPoolId = async () => {
+    defaultPool ??= (await deps.services.pools.findDefault())?.id;
+    return defaultPool;
+  };
+  const known = new Map<string, number>();
+  const poolExists = async (poolId: string) => {
+    const at = known.get(poolId);
+    if (at && Date.now() - at < 60_000) return true;
+    const ok = await deps.services.pools.get(poolId).then(
+      () => true,
+      () => false,
+    );
+    if (ok) known.set(poolId, Date.now());
+    return ok;
+  };
+  const registry = createProviderRegistry({
+    publicUrl: deps.publicUrl,
+    box: deps.box,
+    kv: deps.kv,
+    keys,
+    clients,
+    usersRepo: deps.usersRepo,
+    userRoles: async (poolId, userId) =>
+      (await deps.services.roles.getUserRoles(poolId, { userId }).catch(() => ({ list: [] as { code: string }[] }))).list.map((r) => r.code),
+    audit: deps.services.audit,
+    isDefaultPool: async (poolId) => (await defaultPoolId()) === poolId,
+    log: deps.log as never,
+  });
+  const tokens = createTokenService(registry, deps.services.audit);
+
+  return {
+    registry,
+    clients,
+    keys,
+    tokens,
+    defaultPoolId,
+    poolExists,
+    defaultClientCredentialsScope: async (poolId: string, clientId: string) =>
+      ((await clients.find(poolId, clientId))?.gatehouse as { scope?: string } | undefined)?.scope,
+    /** Rotates a pool's signing keys and makes this node use them at once (others notice within 10 s). */
+    async rotateKeys(poolId: string) {
+      const result = await keys.rotate(poolId);
+      registry.invalidate(poolId);
+      return result;
+    },
+    /** Wraps the applications service so a changed or deleted app is dropped from the client cache at once. */
+    invalidatingApplications<T extends Pick<ApplicationsService, 'update' | 'delete'>>(svc: T): T {
+      return {
+        ...svc,
+        update: async (...a: Parameters<ApplicationsService['update']>) => {
+          try {
+            return await svc.update(...a);
+          } finally {
+            clients.invalidate(a[1]);
+          }
+        },
+        delete: async (...a: Parameters<ApplicationsService['delete']>) => {
+          try {
+            return await svc.delete(...a);
+          } finally {
+            clients.invalidate(a[1]);
+          }
+        },
+      };
+    },
+  };
+}
+export type Oidc = ReturnType<typeof createOidc>;

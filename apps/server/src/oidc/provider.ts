@@ -1,0 +1,385 @@
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { decodeJwt } from 'jose';
+import type { AuditService } from '../services/audit.js';
+import type { KvStore } from '../storage/kv/types.js';
+import { scopedKv } from '../storage/kv/scoped.js';
+import type { UsersRepo } from '../storage/repositories/users.js';
+import type { SecretBox } from '../utils/crypto.js';
+import { createKvAdapterFactory, JWT_VALUE_DIGEST, revocationMarks, sha256 } from './adapter.js';
+import { SCOPE_CLAIMS, SUPPORTED_SCOPES, userClaims } from './claims.js';
+import type { ClientRegistry, GatehouseClientMeta } from './clients.js';
+import type { SigningKeysService } from './signing-keys.js';
+import { allowStructuredTokensAtIntrospectionAndRevocation } from './structured-tokens.js';
+import { renderErrorPage, renderLogoutPage, renderLoggedOutPage, renderDevicePage, renderDeviceConfirmPage, renderDeviceSuccessPage } from './pages.js';
+
+/**
+ * One oidc-provider instance per user pool, built lazily and cached. Issuers:
+ *   default pool  <publicUrl>/oidc                (exactly, as the vendor clients expect)
+ *   other pools   <publicUrl>/pools/<poolId>/oidc
+ * so the vendor `AuthenticationClient` works for any pool with appHost = <publicUrl> or
+ * <publicUrl>/pools/<poolId>. Each pool has its own keys, its own KV key space and only its
+ * own applications as clients: a code, token, session or client of pool A does not exist in B.
+ */
+
+export interface ProviderDeps {
+  publicUrl: string;
+  box: SecretBox;
+  kv: KvStore;
+  keys: SigningKeysService;
+  clients: ClientRegistry;
+  usersRepo: Pick<UsersRepo, 'findById'>;
+  userRoles: (poolId: string, userId: string) => Promise<string[]>;
+  audit: Pick<AuditService, 'record'>;
+  isDefaultPool: (poolId: string) => Promise<boolean>;
+  log?: { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
+}
+
+/** How often a node re-reads the key table to notice a rotation made elsewhere. */
+const KEY_CHECK_INTERVAL_MS = 10_000;
+
+export const trimSlash = (u: string) => u.replace(/\/+$/, '');
+
+export function poolBasePath(publicUrl: string, poolId: string, isDefault: boolean): string {
+  return isDefault ? trimSlash(publicUrl) : `${trimSlash(publicUrl)}/pools/${poolId}`;
+}
+
+const meta = (client: unknown): GatehouseClientMeta | undefined => (client as { gatehouse?: GatehouseClientMeta } | undefined)?.gatehouse;
+
+interface Entry {
+  provider: Provider;
+  version: string;
+  checkedAt: number;
+  issuer: string;
+  base: string;
+}
+
+export function createProviderRegistry(deps: ProviderDeps) {
+  const entries = new Map<string, Promise<Entry>>();
+
+  async function build(poolId: string): Promise<Entry> {
+    const isDefault = await deps.isDefaultPool(poolId);
+    const base = poolBasePath(deps.publicUrl, poolId, isDefault);
+    const issuer = `${base}/oidc`;
+    /** The resource the pool's JWT access tokens are for: Gatehouse's own APIs (userinfo, /api/v3) of this pool. */
+    const resource = issuer;
+    const kv = scopedKv(deps.kv, poolId);
+    const { keys, version } = await deps.keys.privateJwks(poolId);
+    const cookieKey = deps.box.digest(`oidc-cookie-key:${poolId}`);
+    const adapter = createKvAdapterFactory(kv, { special: { Client: deps.clients.adapterFor(poolId) } });
+
+    /** Scopes the pool's resource grants to a client: the app's allowed scopes (custom API scopes included) plus the OIDC ones it may use. */
+    const allowedScopes = (client: unknown) => {
+      const own = meta(client)?.scope;
+      return own ? [...new Set(['openid', ...own.split(' ')])].join(' ') : SUPPORTED_SCOPES.join(' ');
+    };
+
+    const config: Configuration = {
+      adapter: adapter as unknown as Configuration['adapter'],
+      clients: [],
+      jwks: { keys: keys as never },
+      cookies: {
+        keys: [cookieKey],
+        long: { signed: true, httpOnly: true, sameSite: 'lax' },
+        short: { signed: true, httpOnly: true, sameSite: 'lax' },
+        names: { session: 'gh_session', interaction: 'gh_interaction', resume: 'gh_resume' },
+      },
+      // auth_time, amr and acr in every ID token (OIDC Core makes them optional unless asked for;
+      // relying parties need them to judge the authentication, ASVS 6.8.4). Userinfo has no such
+      // facts in the account claims, so they appear only in ID tokens.
+      claims: { ...SCOPE_CLAIMS, openid: ['sub', 'auth_time', 'amr', 'acr'] },
+      scopes: SUPPORTED_SCOPES,
+      conformIdTokenClaims: false,
+      acceptQueryParamAccessTokens: true,
+      allowOmittingSingleRegisteredRedirectUri: false,
+      responseTypes: ['code'],
+      clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt'],
+      enabledJWA: {
+        idTokenSigningAlgValues: ['ES256', 'RS256', 'HS256'],
+        clientAuthSigningAlgValues: ['HS256'],
+        userinfoSigningAlgValues: ['ES256', 'RS256'],
+        introspectionSigningAlgValues: ['ES256', 'RS256'],
+        authorizationSigningAlgValues: ['ES256', 'RS256'],
+      },
+      clientDefaults: {
+        id_token_signed_response_alg: 'ES256',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+      extraClientMetadata: {
+        properties: ['gatehouse'],
+        validator: () => undefined,
+      },
+      pkce: {
+        required: (_ctx, client) => meta(client)?.pkceRequired ?? client.tokenEndpointAuthMethod === 'none',
+      },
+      routes: { jwks: '/.well-known/jwks.json' },
+      rotateRefreshToken: true,
+      issueRefreshToken: async (_ctx, client, code) =>
+        client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+      ttl: {
+        AccessToken: (_ctx, token, client) => (token.resourceServer?.accessTokenTTL as number | undefined) ?? meta(client)?.accessTokenTtl ?? 7200,
+        ClientCredentials: (_ctx, token, client) => (token.resourceServer?.accessTokenTTL as number | undefined) ?? meta(client)?.accessTokenTtl ?? 7200,
+        AuthorizationCode: (_ctx, _code, client) => Math.min(meta(client)?.codeTtl ?? 60, 600),
+        IdToken: (_ctx, _token, client) => meta(client)?.idTokenTtl ?? 3600,
+        DeviceCode: 600,
+        Interaction: 3600,
+        Session: 14 * 86400,
+        Grant: (ctx) => Math.max(meta(ctx?.oidc?.client)?.refreshTokenTtl ?? 30 * 86400, 14 * 86400),
+        // Absolute lifetime: a rotated refresh token keeps the family's original expiry.
+        RefreshToken: (ctx, token, client) => {
+          const ttl = meta(client)?.refreshTokenTtl ?? 30 * 86400;
+          const rotated = ctx?.oidc?.entities?.RotatedRefreshToken as { iat?: number; exp?: number } | undefined;
+          if (rotated?.exp) return Math.max(1, rotated.exp - Math.floor(Date.now() / 1000));
+          return ttl;
+        },
+      },
+      findAccount: async (_ctx, sub) => {
+        const user = await deps.usersRepo.findById(poolId, sub);
+        if (!user || user.blocked === 1 || (user.status && user.status !== 'Activated')) return undefined;
+        return {
+          accountId: sub,
+          claims: async () => userClaims(user, await deps.userRoles(poolId, sub)) as never,
+        };
+      },
+      interactions: {
+        url: (_ctx, interaction) => `${base}/interaction/${interaction.uid}`,
+      },
+      loadExistingGrant: async (ctx) => {
+        const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
+        if (!grantId) return undefined;
+        return ctx.oidc.provider.Grant.find(grantId);
+      },
+      features: {
+        devInteractions: { enabled: false },
+        clientCredentials: { enabled: true },
+        introspection: {
+          enabled: true,
+          // Only the client a token was issued to may introspect it (no cross-app token scanning).
+          allowedPolicy: async (_ctx, client, token) => !token.clientId || token.clientId === client.clientId,
+        },
+        revocation: {
+          enabled: true,
+          // RFC 7009 §2.1: a client may revoke only tokens issued to it (others are silently ignored).
+          allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+        },
+        userinfo: { enabled: true },
+        deviceFlow: {
+          enabled: true,
+          userCodeInputSource: renderDevicePage,
+          userCodeConfirmSource: renderDeviceConfirmPage as never,
+          successSource: renderDeviceSuccessPage,
+        },
+        rpInitiatedLogout: {
+          enabled: true,
+          logoutSource: renderLogoutPage,
+          postLogoutSuccessSource: renderLoggedOutPage,
+        },
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: async () => resource,
+          useGrantedResource: async () => true,
+          getResourceServerInfo: async (_ctx, indicator, client) => {
+            if (indicator !== resource) throw new errors.InvalidTarget('unknown resource indicator');
+            return {
+              scope: allowedScopes(client),
+              audience: resource,
+              accessTokenTTL: meta(client)?.accessTokenTtl ?? 7200,
+              accessTokenFormat: 'jwt',
+              jwt: { sign: { alg: 'ES256' } },
+            };
+          },
+        },
+      },
+      renderError: renderErrorPage,
+    };
+
+    allowStructuredTokensAtIntrospectionAndRevocation();
+    const provider = new Provider(issuer, config);
+    provider.proxy = true; // mount.ts sets X-Forwarded-Host/Proto from publicUrl, never from the client
+
+    storeJwtAccessTokens(provider);
+    refuseUngrantedClientCredentialsScopes(provider);
+    addAtHash(provider);
+    allowOwnJwtAtUserinfo(provider, resource);
+    auditEvents(provider, poolId, deps);
+    provider.on('server_error', (_ctx: unknown, err: Error) => deps.log?.error({ err, poolId }, 'oidc provider error'));
+    return { provider, version, checkedAt: Date.now(), issuer, base };
+  }
+
+  async function entry(poolId: string): Promise<Entry> {
+    let p = entries.get(poolId);
+    if (!p) {
+      p = build(poolId);
+      entries.set(poolId, p);
+      p.catch(() => entries.delete(poolId));
+    }
+    const e = await p;
+    if (Date.now() - e.checkedAt > KEY_CHECK_INTERVAL_MS) {
+      e.checkedAt = Date.now();
+      if ((await deps.keys.version(poolId)) !== e.version) {
+        entries.delete(poolId);
+        return entry(poolId);
+      }
+    }
+    return e;
+  }
+
+  return {
+    get: async (poolId: string) => (await entry(poolId)).provider,
+    entry,
+    issuer: async (poolId: string) => (await entry(poolId)).issuer,
+    /** Drops the cached provider(s); the next request rebuilds with fresh keys. */
+    invalidate(poolId?: string) {
+      if (poolId === undefined) entries.clear();
+      else entries.delete(poolId);
+    },
+    revocation: (poolId: string) => revocationMarks(scopedKv(deps.kv, poolId)),
+    /** Every claim of an active user (undefined when unknown, blocked or not activated). */
+    async accountClaims(poolId: string, userId: string) {
+      const user = await deps.usersRepo.findById(poolId, userId);
+      if (!user || user.blocked === 1 || (user.status && user.status !== 'Activated')) return undefined;
+      return userClaims(user, await deps.userRoles(poolId, userId));
+    },
+  };
+}
+export type ProviderRegistry = ReturnType<typeof createProviderRegistry>;
+
+/**
+ * oidc-provider does not persist JWT access tokens (they are meant to be self-contained), so
+ * introspection, revocation and userinfo could not find them. We store a reference record
+ * (the same payload an opaque token has, plus the digest of the JWT value) under the jti; the
+ * adapter finds it only when presented the exact JWT.
+ */
+function storeJwtAccessTokens(provider: Provider): void {
+  for (const model of [provider.AccessToken, provider.ClientCredentials]) storeJwt(model);
+}
+
+/** The access token value issued in a request (by Koa context), for the ID token's at_hash. */
+const issuedAccessToken = new WeakMap<object, string>();
+
+function storeJwt(model: unknown): void {
+  const AT = model as { prototype: { getValueAndPayload: () => Promise<{ value: string; payload?: object }> }; IN_PAYLOAD: string[] };
+  const original = AT.prototype.getValueAndPayload;
+  AT.prototype.getValueAndPayload = async function (this: Record<string, unknown>) {
+    const result = await original.call(this);
+    const ctx = Provider.ctx as object | undefined;
+    if (ctx && this.kind === 'AccessToken') issuedAccessToken.set(ctx, result.value);
+    if (this.format !== 'jwt' || result.payload) return result;
+    const claims = decodeJwt(result.value);
+    const payload: Record<string, unknown> = { iat: claims.iat, exp: claims.exp, jti: this.jti, kind: this.kind };
+    for (const k of AT.IN_PAYLOAD) if (this[k] !== undefined && payload[k] === undefined) payload[k] = this[k];
+    payload[JWT_VALUE_DIGEST] = sha256(result.value);
+    return { value: result.value, payload };
+  };
+}
+
+/**
+ * at_hash (OIDC Core §3.1.3.6) in every ID token issued together with an access token at the
+ * token endpoint (code, refresh and device grants). OIDC Core makes it optional there and
+ * oidc-provider leaves it out; issue #3 and the security checklist (§0 item 27) want it, so
+ * relying parties can bind the access token to the ID token. IdToken.issue() itself replaces
+ * the raw value of `at_hash` with the hash for the ID token's own algorithm (ES/RS/HS256 →
+ * SHA-256), so only the raw access token is set here. The token service does the same.
+ */
+function addAtHash(provider: Provider): void {
+  const IdToken = provider.IdToken as unknown as { prototype: { issue: (o?: { use?: string }) => Promise<string>; ctx?: object; extra: Record<string, unknown>; set: (k: string, v: unknown) => void } };
+  const issue = IdToken.prototype.issue;
+  IdToken.prototype.issue = async function (this: { ctx?: object; extra: Record<string, unknown>; set: (k: string, v: unknown) => void }, opts?: { use?: string }) {
+    if (opts?.use === 'idtoken' && this.ctx && this.extra.at_hash === undefined) {
+      const value = issuedAccessToken.get(this.ctx);
+      if (value) this.set('at_hash', value);
+    }
+    return issue.call(this, opts);
+  };
+}
+
+/**
+ * oidc-provider silently drops client-credentials scopes the resource server does not grant
+ * (RFC 6749 §3.3 allows that). For machine-to-machine apps a token quietly missing a permission
+ * is a confusing failure far from its cause, so a request for a scope outside the app's allowed
+ * scopes fails with invalid_scope (RFC 6749 §5.2) instead. Runs after client authentication.
+ */
+function refuseUngrantedClientCredentialsScopes(provider: Provider): void {
+  const CC = provider.ClientCredentials as unknown as { prototype: { save: () => Promise<string> } };
+  const save = CC.prototype.save;
+  CC.prototype.save = async function (this: { scope?: string }) {
+    const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
+    const requested = typeof ctx?.oidc?.params?.scope === 'string' ? ctx.oidc.params.scope.split(' ').filter(Boolean) : [];
+    const granted = new Set((this.scope ?? '').split(' '));
+    const refused = requested.find((s) => !granted.has(s));
+    if (refused) throw new errors.InvalidScope('requested scope is not allowed', refused);
+    return save.call(this);
+  };
+}
+
+/**
+ * userinfo refuses access tokens that carry an audience; ours carry the pool's own resource
+ * (its issuer), i.e. they are meant for Gatehouse's own APIs, userinfo included. For exactly
+ * that audience and only at userinfo, the audience is hidden from the check.
+ */
+function allowOwnJwtAtUserinfo(provider: Provider, resource: string): void {
+  const AT = provider.AccessToken as unknown as { find: (...a: unknown[]) => Promise<{ aud?: string } | undefined> };
+  const find = AT.find.bind(AT);
+  AT.find = async (...args: unknown[]) => {
+    const token = await find(...args);
+    const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
+    if (token && token.aud === resource && ctx?.oidc?.route === 'userinfo') token.aud = undefined;
+    return token;
+  };
+}
+
+function auditEvents(provider: Provider, poolId: string, deps: ProviderDeps): void {
+  const from = (ctx: KoaContextWithOIDC | undefined) => ({
+    ip: ((ctx?.req as { ghIp?: string } | undefined)?.ghIp) ?? null,
+    userAgent: ctx?.get?.('user-agent') || null,
+    requestId: ((ctx?.req as { ghRequestId?: string } | undefined)?.ghRequestId) ?? null,
+  });
+  const record = (e: Parameters<AuditService['record']>[0]) => deps.audit.record(e).catch((err) => deps.log?.warn({ err }, 'audit write failed'));
+
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+    const gty = String(ctx.oidc.params?.grant_type ?? '');
+    void record({
+      poolId,
+      type: gty === 'refresh_token' ? 'oidc.token.refreshed' : 'oidc.token.issued',
+      result: 'success',
+      actor: ctx.oidc.client?.clientId ?? null,
+      subject: ctx.oidc.account?.accountId ?? null,
+      ...from(ctx),
+      data: { grantType: gty, clientId: ctx.oidc.client?.clientId },
+    });
+  });
+  for (const ev of ['grant.error', 'introspection.error', 'revocation.error', 'userinfo.error', 'device_authorization.error']) {
+    (provider.on as (e: string, l: (...a: never[]) => void) => void)(ev, (ctx: KoaContextWithOIDC, err: { error?: string; error_description?: string }) => {
+      if (err?.error === 'invalid_client') {
+        void record({
+          poolId,
+          type: 'oidc.client_auth.failed',
+          result: 'failure',
+          actor: typeof ctx.oidc?.params?.client_id === 'string' ? ctx.oidc.params.client_id : null,
+          ...from(ctx),
+          data: { endpoint: ev.split('.')[0], error: err.error },
+        });
+      } else if (ev === 'grant.error' && err?.error === 'invalid_grant') {
+        void record({
+          poolId,
+          type: 'oidc.token.refused',
+          result: 'failure',
+          actor: ctx.oidc?.client?.clientId ?? null,
+          ...from(ctx),
+          data: { grantType: ctx.oidc?.params?.grant_type, reason: err.error_description },
+        });
+      }
+    });
+  }
+  provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
+    void record({ poolId, type: 'oidc.grant.revoked', result: 'success', actor: ctx?.oidc?.client?.clientId ?? null, ...from(ctx), data: { grantId: sha256(grantId).slice(0, 16) } });
+  });
+  for (const ev of ['access_token.destroyed', 'refresh_token.destroyed', 'client_credentials.destroyed']) {
+    (provider.on as (e: string, l: (...a: never[]) => void) => void)(ev, (token: { clientId?: string; accountId?: string; kind?: string }) => {
+      const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
+      if (ctx?.oidc?.route !== 'revocation') return;
+      void record({ poolId, type: 'oidc.token.revoked', result: 'success', actor: token.clientId ?? null, subject: token.accountId ?? null, ...from(ctx), data: { kind: token.kind } });
+    });
+  }
+}

@@ -1,0 +1,108 @@
+import { AppError } from '../errors/app-error.js';
+import type { AuditService } from '../services/audit.js';
+import { SUPPORTED_SCOPES } from './claims.js';
+import type { GatehouseClientMeta } from './clients.js';
+import type { ProviderRegistry } from './provider.js';
+import type { IssueTokensInput, LoginTokenResponseData, TokenService } from './token-service.types.js';
+
+/**
+ * The one token service: every sign-in path (the /api/v3 sign-in family, QR tickets, the
+ * hosted login) ends here. Tokens are minted through the pool's oidc-provider models — a Grant,
+ * a JWT AccessToken for the pool's resource, an opaque RefreshToken, an IdToken — so they are
+ * the provider's own tokens and behave identically at /oidc/me, introspection, revocation and
+ * refresh.
+ */
+export function createTokenService(registry: ProviderRegistry, audit: Pick<AuditService, 'record'>): TokenService {
+  return {
+    async issue(input: IssueTokensInput): Promise<LoginTokenResponseData> {
+      const { provider, issuer } = await registry.entry(input.poolId);
+      const client = await provider.Client.find(input.appId);
+      if (!client) throw new AppError('application.not_found');
+      const gh = (client as unknown as { gatehouse?: GatehouseClientMeta }).gatehouse;
+
+      const requested = (input.scope ?? 'openid profile').split(/\s+/).filter(Boolean);
+      const allowed = new Set((gh?.scope ?? SUPPORTED_SCOPES.join(' ')).split(' '));
+      allowed.add('openid');
+      const scopes = [...new Set(requested.filter((s) => SUPPORTED_SCOPES.includes(s) && allowed.has(s)))];
+      if (!scopes.includes('openid')) scopes.unshift('openid');
+      const scope = scopes.join(' ');
+
+      const resource = issuer;
+      const grant = new provider.Grant({ accountId: input.userId, clientId: input.appId });
+      grant.addOIDCScope(scope);
+      grant.addResourceScope(resource, scope);
+      const grantId = await grant.save();
+
+      const resourceServer = new provider.ResourceServer(resource, {
+        scope: gh?.scope ?? SUPPORTED_SCOPES.join(' '),
+        audience: resource,
+        accessTokenTTL: gh?.accessTokenTtl ?? 7200,
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: 'ES256' } },
+      });
+      const authTime = input.facts.authTime;
+      const at = new provider.AccessToken({
+        accountId: input.userId,
+        client,
+        grantId,
+        scope,
+        gty: 'gatehouse_signin',
+        resourceServer,
+      });
+      const accessToken = await at.save();
+      const expiresIn = at.expiration as number;
+
+      let refreshToken: string | undefined;
+      if (scopes.includes('offline_access') && client.grantTypeAllowed('refresh_token')) {
+        const rt = new provider.RefreshToken({
+          accountId: input.userId,
+          client,
+          grantId,
+          scope,
+          gty: 'authorization_code', // refreshed through the ordinary refresh_token grant
+          authTime,
+          amr: input.facts.amr,
+          acr: input.facts.acr,
+          nonce: input.nonce,
+          resource,
+          rotations: 0,
+          iiat: Math.floor(Date.now() / 1000),
+        } as never);
+        refreshToken = await rt.save();
+      }
+
+      const claims = await registry.accountClaims(input.poolId, input.userId);
+      if (!claims) throw new AppError('user.not_found');
+      const idToken = new provider.IdToken({ ...claims, amr: input.facts.amr, ...(input.facts.acr ? { acr: input.facts.acr } : {}), auth_time: authTime }, { client, ctx: undefined as never });
+      (idToken as unknown as { scope: string }).scope = scope;
+      // IdToken.issue() hashes the raw value for the ID token's algorithm (OIDC Core §3.1.3.6).
+      idToken.set('at_hash', accessToken);
+      if (input.nonce) idToken.set('nonce', input.nonce);
+      const id_token = await idToken.issue({ use: 'idtoken' });
+
+      void audit
+        .record({ poolId: input.poolId, type: 'oidc.token.issued', result: 'success', actor: input.appId, subject: input.userId, data: { grantType: 'signin', amr: input.facts.amr, scope } })
+        .catch(() => undefined);
+
+      return {
+        scope,
+        access_token: accessToken,
+        id_token,
+        ...(refreshToken ? { refresh_token: refreshToken } : {}),
+        token_type: 'Bearer',
+        expire_in: expiresIn,
+      };
+    },
+
+    async verifyAccessToken(poolId, token) {
+      const provider = await registry.get(poolId);
+      const at = await provider.AccessToken.find(token);
+      if (!at || !at.accountId) return null;
+      return { userId: at.accountId, appId: at.clientId!, scope: at.scope ?? '', jti: at.jti };
+    },
+
+    async revokeUserSessions(poolId, userId) {
+      await registry.revocation(poolId).revokeAccount(userId);
+    },
+  };
+}

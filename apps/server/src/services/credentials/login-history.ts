@@ -1,0 +1,99 @@
+import type { CredentialsRepo, LoginEventRow } from '../../storage/repositories/credentials.js';
+import type { AuditService } from '../audit.js';
+import { sortableId } from '../../utils/ids.js';
+import { nowIso } from '../../utils/time.js';
+
+/**
+ * Login history (issue #4; security.md §0 item 34): every sign-in attempt with time (UTC),
+ * IP, user agent, method and result goes to `login_events` (the user-facing history) and to
+ * the audit log. Never passwords, codes or tokens; unknown identifiers are not stored.
+ */
+export interface LoginAttempt {
+  poolId: string;
+  userId: string | null;
+  appId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  method: string;
+  success: boolean;
+  /** The catalogued error code on failure. */
+  code?: string | null;
+  requestId?: string | null;
+}
+
+export interface LoginHistoryItem {
+  appId: string;
+  appName: string;
+  appLogo: string;
+  appLoginUrl: string;
+  clientIp: string;
+  userAgent?: string;
+  time: string;
+  success: boolean;
+  loginMethod: string;
+  errorCode?: string;
+}
+
+const toItem = (r: LoginEventRow, apps: Map<string, { name: string; logo: string | null }>): LoginHistoryItem => ({
+  appId: r.app_id ?? '',
+  appName: (r.app_id && apps.get(r.app_id)?.name) || '',
+  appLogo: (r.app_id && apps.get(r.app_id)?.logo) || '',
+  appLoginUrl: '',
+  clientIp: r.ip ?? '',
+  ...(r.user_agent ? { userAgent: r.user_agent } : {}),
+  time: r.at,
+  success: r.success === 1,
+  loginMethod: r.method,
+  ...(r.code ? { errorCode: r.code } : {}),
+});
+
+export function createLoginHistoryService(repo: CredentialsRepo, audit: AuditService, appInfo: (poolId: string, appIds: string[]) => Promise<Map<string, { name: string; logo: string | null }>>) {
+  return {
+    async record(a: LoginAttempt): Promise<void> {
+      const at = nowIso();
+      const ua = a.userAgent ? a.userAgent.slice(0, 512) : null;
+      await repo.insertLoginEvent({
+        id: sortableId(),
+        pool_id: a.poolId,
+        user_id: a.userId,
+        app_id: a.appId ?? null,
+        at,
+        ip: a.ip ?? null,
+        user_agent: ua,
+        method: a.method,
+        success: a.success ? 1 : 0,
+        code: a.code ?? null,
+        request_id: a.requestId ?? null,
+      });
+      await audit.record({
+        poolId: a.poolId,
+        type: `login.${a.method}`,
+        result: a.success ? 'success' : 'failure',
+        actor: a.userId,
+        subject: a.userId,
+        ip: a.ip ?? null,
+        userAgent: ua,
+        requestId: a.requestId ?? null,
+        data: { appId: a.appId ?? null, ...(a.code ? { code: a.code } : {}) },
+      });
+    },
+    async list(
+      poolId: string,
+      q: { userId: string; appId?: string; clientIp?: string; success?: boolean; start?: number; end?: number; page: number; limit: number },
+    ): Promise<{ totalCount: number; list: LoginHistoryItem[] }> {
+      const { rows, total } = await repo.listLoginEvents(poolId, {
+        userId: q.userId,
+        ...(q.appId ? { appId: q.appId } : {}),
+        ...(q.clientIp ? { ip: q.clientIp } : {}),
+        ...(q.success !== undefined ? { success: q.success } : {}),
+        ...(q.start !== undefined ? { start: new Date(q.start).toISOString() } : {}),
+        ...(q.end !== undefined ? { end: new Date(q.end).toISOString() } : {}),
+        offset: (q.page - 1) * q.limit,
+        limit: q.limit,
+      });
+      const apps = await appInfo(poolId, [...new Set(rows.map((r) => r.app_id).filter((x): x is string => !!x))]);
+      return { totalCount: total, list: rows.map((r) => toItem(r, apps)) };
+    },
+  };
+}
+export type LoginHistoryService = ReturnType<typeof createLoginHistoryService>;
