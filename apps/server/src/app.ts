@@ -12,6 +12,7 @@ import { authenticationRoutes } from './http/routes/v3/authentication.js';
 import { accountRoutes } from './http/routes/v3/accounts.js';
 import { oidcMount } from './oidc/mount.js';
 import { interactionRoutes } from './http/routes/interaction/index.js';
+import { qrcodeRoutes } from './http/routes/qrcode/index.js';
 import './http/types.js';
 
 /**
@@ -57,5 +58,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   const { oidc } = container;
   await app.register(oidcMount, { registry: oidc.registry, publicUrl: config.publicUrl, defaultPoolId: oidc.defaultPoolId, poolExists: oidc.poolExists, defaultClientCredentialsScope: oidc.defaultClientCredentialsScope });
   await app.register(interactionRoutes, { oidc, passwordSignIn: container.authn.passwordSignIn });
+  // Issue #6: QR-code scan login (/api/qrcode, /api/v2/qrcode, /api/v3/*qrcode*, /qrcode/<id>.png, /demo/qrcode).
+  await app.register(qrcodeRoutes);
   return app;
 }

@@ -19,6 +19,7 @@ import { SecretBox } from '../utils/crypto.js';
 import { createAuthentication } from '../flows/authentication.js';
 import { createAccounts } from '../flows/accounts.js';
 import { createOidc } from '../oidc/index.js';
+import { createQrCodeService } from '../services/qrcode/service.js';
 import { loadMasterSecret } from './master-secret.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -77,6 +78,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // Issue #3: OIDC providers per pool, clients = applications, signing keys, the one token service.
     const oidc = createOidc({ publicUrl: config.publicUrl, box, db, kv, log, usersRepo: repos.users, services });
     services.applications = oidc.invalidatingApplications(services.applications);
+    // Issue #6: QR-code scan login; state in the shared KV, tokens from the one token service.
+    const qrcode = createQrCodeService({ kv, settings: async (poolId) => (await authn.settings.get(poolId)).qrcode, users: repos.users, tokens: () => oidc.tokens, audit });
     // Issue #4 (account lifecycle): management passwords + revoke on block, login codes, JitAi login types, password reset.
     const accounts = createAccounts({
       authn,
@@ -94,6 +97,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       accounts,
       oidc,
       authn,
+      qrcode,
       config,
       log,
       box,

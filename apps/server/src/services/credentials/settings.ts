@@ -2,6 +2,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { CredentialsRepo } from '../../storage/repositories/credentials.js';
 import { nowIso } from '../../utils/time.js';
 import { DEFAULT_PASSWORD_POLICY, mergePolicy, type PasswordPolicy } from '../passwords/policy.js';
+import { DEFAULT_QRCODE_SETTINGS, validateQrCodeSettings, type QrCodeSettings } from '../qrcode/settings.js';
 
 /**
  * Per-pool authentication settings (issue #4). Stored as JSON in `pool_auth_settings`; read on
@@ -37,6 +38,8 @@ export interface AuthSettings {
   /** false (default): unknown account and wrong password both answer 2333. true: 2004 / 2006 as the reference's older behaviour. */
   distinctLoginErrors: boolean;
   registration: RegistrationSettings;
+  /** QR-code scan login (issue #6): lifetimes and the two risk switches; see services/qrcode/settings.ts. */
+  qrcode: QrCodeSettings;
 }
 
 export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
@@ -44,6 +47,7 @@ export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
   bruteForce: { captchaAfter: 3, lockAfter: 10, lockBaseSeconds: 60, lockMaxSeconds: 3600, windowSeconds: 3600, ipMaxFailures: 100, ipWindowSeconds: 3600 },
   distinctLoginErrors: false,
   registration: { enabled: true, autoRegister: false, allowList: null },
+  qrcode: DEFAULT_QRCODE_SETTINGS,
 };
 
 const bad = (path: string, message: string) => new AppError('request.invalid_input', { details: [{ path, message }] });
@@ -74,6 +78,7 @@ export function validateSettings(s: AuthSettings): AuthSettings {
         throw bad(`registration.allowList.${k}`, 'must be a list of non-empty strings');
     }
   }
+  validateQrCodeSettings(s.qrcode);
   return { ...s, passwordPolicy: mergePolicy(DEFAULT_PASSWORD_POLICY, s.passwordPolicy) };
 }
 
@@ -82,6 +87,7 @@ export interface AuthSettingsPatch {
   bruteForce?: Partial<BruteForceSettings>;
   distinctLoginErrors?: boolean;
   registration?: Partial<RegistrationSettings>;
+  qrcode?: Partial<QrCodeSettings>;
 }
 
 export function createAuthSettingsService(repo: CredentialsRepo) {
@@ -93,6 +99,7 @@ export function createAuthSettingsService(repo: CredentialsRepo) {
       bruteForce: { ...DEFAULT_AUTH_SETTINGS.bruteForce, ...stored.bruteForce },
       distinctLoginErrors: stored.distinctLoginErrors ?? DEFAULT_AUTH_SETTINGS.distinctLoginErrors,
       registration: { ...DEFAULT_AUTH_SETTINGS.registration, ...stored.registration },
+      qrcode: { ...DEFAULT_AUTH_SETTINGS.qrcode, ...stored.qrcode },
     };
   }
   return {
@@ -104,6 +111,7 @@ export function createAuthSettingsService(repo: CredentialsRepo) {
         bruteForce: { ...cur.bruteForce, ...patch.bruteForce },
         distinctLoginErrors: patch.distinctLoginErrors ?? cur.distinctLoginErrors,
         registration: { ...cur.registration, ...patch.registration },
+        qrcode: { ...cur.qrcode, ...patch.qrcode },
       });
       await repo.putSettings(poolId, JSON.stringify(next), nowIso());
       return next;

@@ -72,6 +72,7 @@ export async function authAdminRoutes(app: FastifyInstance): Promise<void> {
       bruteForce: Type.Optional(Type.Object({}, { additionalProperties: true })),
       distinctLoginErrors: Type.Optional(Type.Boolean()),
       registration: Type.Optional(Type.Object({}, { additionalProperties: true })),
+      qrcode: Type.Optional(Type.Object({}, { additionalProperties: true })),
     },
     { additionalProperties: false },
   );
