@@ -9,6 +9,9 @@ import { registerOpenApi } from './http/plugins/openapi.js';
 import { healthRoutes } from './http/routes/health/index.js';
 import { managementRoutes } from './http/routes/v3/management.js';
 import { authenticationRoutes } from './http/routes/v3/authentication.js';
+import { passcodeRoutes } from './http/routes/v3/passcodes.js';
+import { contactBindingRoutes } from './http/routes/v3/contact-binding.js';
+import { emailVerificationRoutes } from './http/routes/email/index.js';
 import { accountRoutes } from './http/routes/v3/accounts.js';
 import { oidcMount } from './oidc/mount.js';
 import { interactionRoutes } from './http/routes/interaction/index.js';
@@ -50,6 +53,10 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(authenticationRoutes, { prefix: '/api/v3' });
   // Issue #4 account lifecycle: login codes, bind/unbind password, password reset.
   await app.register(accountRoutes, { prefix: '/api/v3' });
+  // Issue #5: sending SMS / email codes, binding phone and email, the email-verification link.
+  await app.register(passcodeRoutes, { prefix: '/api/v3' });
+  await app.register(contactBindingRoutes, { prefix: '/api/v3' });
+  await app.register(emailVerificationRoutes);
   // JitAi login-method instances from `loginTypesDir`, loaded when the app starts (fails the start when invalid).
   app.addHook('onReady', async () => {
     await container.accounts.loginTypes.loadConfigured();

@@ -75,6 +75,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (cfg.secret && cfg.secret.length < 32) problems.push('secret (GATEHOUSE_SECRET): must be at least 32 characters');
   if (cfg.accessKeySecret && cfg.accessKeySecret.length < 24) problems.push('accessKeySecret (GATEHOUSE_ACCESS_KEY_SECRET): must be at least 24 characters');
   if (Boolean(cfg.accessKeyId) !== Boolean(cfg.accessKeySecret)) problems.push('accessKeyId/accessKeySecret: set both or neither');
+  if (cfg.smsProviderConfig) {
+    try {
+      const v: unknown = JSON.parse(cfg.smsProviderConfig);
+      if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
+    } catch {
+      problems.push('smsProviderConfig (GATEHOUSE_SMS_PROVIDER_CONFIG): must be a JSON object');
+    }
+  }
+  if (cfg.emailProvider === 'smtp' && !cfg.smtpHost) problems.push('smtpHost (GATEHOUSE_SMTP_HOST): required when emailProvider is smtp');
+  if (cfg.emailProvider === 'smtp' && !cfg.smtpFrom && !cfg.smtpUser) problems.push('smtpFrom (GATEHOUSE_SMTP_FROM): required when emailProvider is smtp and smtpUser is empty');
   if (problems.length) throw new ConfigError([...new Set(problems)]);
   cfg.publicUrl = cfg.publicUrl.replace(/\/+$/, '');
   return cfg;
@@ -87,6 +97,8 @@ export function insecureDefaults(cfg: Config): string[] {
   if (cfg.publicUrl.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(cfg.publicUrl)) {
     w.push(`GATEHOUSE_PUBLIC_URL (${cfg.publicUrl}) is plain http on a non-local host: tokens and cookies travel unencrypted.`);
   }
+  if (cfg.smsProvider === 'console') w.push('GATEHOUSE_SMS_PROVIDER=console: SMS codes are written to the log instead of being sent. Development only.');
+  if (cfg.emailProvider === 'console') w.push('GATEHOUSE_EMAIL_PROVIDER=console: emails (codes included) are written to the log instead of being sent. Development only.');
   if (cfg.trustProxy === true) w.push('GATEHOUSE_TRUST_PROXY=true trusts X-Forwarded-For from anyone who can reach the port; prefer the proxy address or hop count.');
   return w;
 }

@@ -20,6 +20,7 @@ import { createAuthentication } from '../flows/authentication.js';
 import { createAccounts } from '../flows/accounts.js';
 import { createOidc } from '../oidc/index.js';
 import { createQrCodeService } from '../services/qrcode/service.js';
+import { createPasscodeFlows } from '../flows/passcodes/index.js';
 import { loadMasterSecret } from './master-secret.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -92,9 +93,24 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       loginTypesDir: config.loginTypesDir,
     });
     services.users = accounts.users;
+    // Issue #5: SMS / email codes — messaging (connectors, outbox), quotas, code sign-in/up, binding, reset codes.
+    const passcodes = await createPasscodeFlows({
+      config,
+      db: db.db,
+      kv,
+      box,
+      log,
+      audit,
+      authn,
+      users: repos.users,
+      usersService: services.users,
+      appName: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
+    });
+    accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
     const storeKv = kv;
     return {
       accounts,
+      passcodes,
       oidc,
       authn,
       qrcode,
@@ -108,6 +124,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       repos,
       services,
       async close() {
+        await passcodes.close();
         await storeKv.close();
         await db.close();
       },

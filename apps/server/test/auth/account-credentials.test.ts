@@ -83,4 +83,10 @@ describe('reset-password with a password reset token', () => {
     ok(await client().resetPassword({ passwordResetToken, password: 'same pool phrase' }));
   });
 
+  it('verify-reset-password-request runs the passcode check (issue #5): a wrong code gives no token', async () => {
+    const r = await client().verifyResetPasswordRequest({ verifyMethod: 'EMAIL_PASSCODE' as never, emailPassCodePayload: { email: 'reset@example.com', passCode: '123456' } });
+    expect(r).toMatchObject({ statusCode: 400, apiCode: 2200001 });
+    expect((r as { data?: unknown }).data ?? null).toBeNull();
+    expect(await client().verifyResetPasswordRequest({ verifyMethod: 'PHONE_PASSCODE' as never })).toMatchObject({ apiCode: 1000002 });
+  });
 });

@@ -6,6 +6,7 @@ import { toUserDto } from '../../../services/users.js';
 import { SIGNUP_PROFILE_FIELDS } from '../../../flows/registration.js';
 import { Envelope } from './common.js';
 import { appContext, authenticateClient, clientIp, currentUser, tokenService } from './auth-context.js';
+import { passcodeSignIn, passcodeSignUp } from './passcode-signin.js';
 
 /**
  * The authentication API (issue #4) under /api/v3 — not signed: callers are end users and
@@ -143,13 +144,14 @@ export async function authenticationRoutes(app: FastifyInstance): Promise<void> 
 
   app.post<{ Body: Static<typeof SignInBody> }>(
     '/signin',
-    { schema: { tags, summary: 'Sign in (signInByCredentials); connection PASSWORD', body: SignInBody, response: { 200: Envelope(Type.Any()) } } },
+    { schema: { tags, summary: 'Sign in (signInByCredentials); connection PASSWORD or PASSCODE', body: SignInBody, response: { 200: Envelope(Type.Any()) } } },
     async (req) => {
       const body = req.body;
       const ctx = await appContext(app, req, body.client_id);
       const trusted = await authenticateClient(app, req, ctx, body);
       // Issue #5: SMS / email code sign-in.
-      if (body.connection !== 'PASSWORD') throw new AppError('auth.unsupported_connection', { params: { connection: body.connection, supported: 'PASSWORD' } });
+      if (body.connection === 'PASSCODE') return passcodeSignIn(app, req, ctx, body, clientIp(req, trusted, body.options?.clientIp));
+      if (body.connection !== 'PASSWORD') throw new AppError('auth.unsupported_connection', { params: { connection: body.connection, supported: 'PASSWORD, PASSCODE' } });
       const p = body.passwordPayload;
       if (!p || ![p.account, p.email, p.username, p.phone].some(Boolean)) throw new AppError('auth.payload_required');
       const o = body.options ?? {};
@@ -207,12 +209,13 @@ export async function authenticationRoutes(app: FastifyInstance): Promise<void> 
 
   app.post<{ Body: Static<typeof SignUpBody> }>(
     '/signup',
-    { schema: { tags, summary: 'Register (signUp); connection PASSWORD', body: SignUpBody, response: { 200: Envelope(Type.Any()) } } },
+    { schema: { tags, summary: 'Register (signUp); connection PASSWORD or PASSCODE', body: SignUpBody, response: { 200: Envelope(Type.Any()) } } },
     async (req) => {
       const body = req.body;
       const ctx = await appContext(app, req);
       // Issue #5: sign-up with an SMS / email code.
-      if (body.connection !== 'PASSWORD') throw new AppError('auth.unsupported_connection', { params: { connection: body.connection, supported: 'PASSWORD' } });
+      if (body.connection === 'PASSCODE') return passcodeSignUp(app, req, ctx, body);
+      if (body.connection !== 'PASSWORD') throw new AppError('auth.unsupported_connection', { params: { connection: body.connection, supported: 'PASSWORD, PASSCODE' } });
       const p = body.passwordPayload;
       if (!p || (!p.email && !p.username)) throw new AppError('auth.payload_required');
       const o = body.options ?? {};

@@ -5,6 +5,7 @@ import { applicationRoutes } from './applications.js';
 import { roleRoutes } from './roles.js';
 import { poolRoutes } from './pools.js';
 import { authAdminRoutes } from './auth-admin.js';
+import { messagingAdminRoutes } from './messaging-admin.js';
 import { loginTypesAdminRoutes } from './login-types-admin.js';
 
 /**
@@ -20,4 +21,5 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(poolRoutes);
   await app.register(authAdminRoutes);
   await app.register(loginTypesAdminRoutes);
+  await app.register(messagingAdminRoutes);
 }

@@ -1,0 +1,127 @@
+import { Value } from '@sinclair/typebox/value';
+import type { ConnectorDeps, EmailConnector, SmsConnector } from '@gatehouse/connector-kit';
+import { AppError } from '../../errors/app-error.js';
+import type { Logger } from '../../container/logger.js';
+import type { MessagingRepo } from '../../storage/repositories/messaging.js';
+import type { SecretBox } from '../../utils/crypto.js';
+import { nowIso } from '../../utils/time.js';
+import type { MessageKind } from '../passcodes/channels.js';
+import type { ConnectorRegistry } from './registry.js';
+
+/**
+ * Which connector sends a pool's SMS and email: the pool's own provider (management API,
+ * credentials sealed at rest with the master key, AAD bound to pool and kind) when set and
+ * enabled, else the server's (config file / environment). Secret fields — the connector
+ * manifest's `secretFields` — are write-only: `describe` never returns them.
+ */
+export interface ProviderSetting {
+  provider: string;
+  enabled: boolean;
+  config: Record<string, unknown>;
+}
+
+export interface ServerProviders {
+  sms: ProviderSetting | null;
+  email: ProviderSetting | null;
+}
+
+const context = (poolId: string, kind: MessageKind) => `message-provider:${poolId}:${kind}`;
+const invalid = (kind: MessageKind, reason: string) => new AppError('passcode.invalid_provider_config', { params: { kind: kind === 'sms' ? 'SMS' : 'email', reason } });
+
+export function createProvidersService(deps: { repo: MessagingRepo; box: SecretBox; registry: ConnectorRegistry; server: ServerProviders; log: Logger; connectorDeps: Omit<ConnectorDeps, 'logger'> }) {
+  const cache = new Map<string, SmsConnector | EmailConnector>();
+
+  const factory = (kind: MessageKind, id: string) => (kind === 'sms' ? deps.registry.sms(id) : deps.registry.email(id));
+
+  /** Validates a provider config against the connector's manifest schema (clear error, nothing stored). */
+  function check(kind: MessageKind, s: ProviderSetting): void {
+    const f = factory(kind, s.provider);
+    if (!f) throw invalid(kind, `unknown provider ${s.provider} (available: ${deps.registry.ids(kind).join(', ')})`);
+    const first = [...Value.Errors(f.manifest.configSchema, Value.Default(f.manifest.configSchema, structuredClone(s.config)))][0];
+    if (first) throw invalid(kind, `${first.path || '/'} ${first.message}`);
+  }
+
+  async function stored(poolId: string, kind: MessageKind): Promise<(ProviderSetting & { updatedAt: string }) | null> {
+    const row = await deps.repo.getProvider(poolId, kind);
+    if (!row) return null;
+    const config = JSON.parse(deps.box.open(row.config_enc, context(poolId, kind))) as Record<string, unknown>;
+    return { provider: row.provider, enabled: row.enabled === 1, config, updatedAt: row.updated_at };
+  }
+
+  function instantiate(kind: MessageKind, s: ProviderSetting, cacheKey: string): SmsConnector | EmailConnector {
+    const hit = cache.get(cacheKey);
+    if (hit) return hit;
+    const f = factory(kind, s.provider);
+    if (!f) throw new AppError('passcode.provider_not_configured', { params: { kind: kind === 'sms' ? 'SMS' : 'email' } });
+    const logger = deps.log.child({ connector: s.provider, kind });
+    const c = f.create(Value.Default(f.manifest.configSchema, structuredClone(s.config)) as Record<string, unknown>, { ...deps.connectorDeps, logger });
+    for (const k of [...cache.keys()]) if (k.startsWith(cacheKey.slice(0, cacheKey.lastIndexOf('|') + 1))) {
+      const old = cache.get(k) as EmailConnector;
+      cache.delete(k);
+      void old.close?.().catch(() => undefined);
+    }
+    cache.set(cacheKey, c);
+    return c;
+  }
+
+  /** The connector that sends this pool's messages of a kind; throws passcode.provider_not_configured. */
+  async function connector(poolId: string, kind: 'sms'): Promise<SmsConnector>;
+  async function connector(poolId: string, kind: 'email'): Promise<EmailConnector>;
+  async function connector(poolId: string, kind: MessageKind): Promise<SmsConnector | EmailConnector> {
+    const own = await stored(poolId, kind);
+    if (own?.enabled) return instantiate(kind, own, `pool|${poolId}|${kind}|${own.updatedAt}`);
+    const server = deps.server[kind];
+    if (server?.enabled) return instantiate(kind, server, `server|${kind}|0`);
+    throw new AppError('passcode.provider_not_configured', { params: { kind: kind === 'sms' ? 'SMS' : 'email' } });
+  }
+
+  return {
+    check,
+    connector,
+
+    async put(poolId: string, kind: MessageKind, s: ProviderSetting): Promise<void> {
+      check(kind, s);
+      await deps.repo.putProvider({
+        pool_id: poolId,
+        kind,
+        provider: s.provider,
+        enabled: s.enabled ? 1 : 0,
+        config_enc: deps.box.seal(JSON.stringify(s.config), context(poolId, kind)),
+        updated_at: nowIso(),
+      });
+    },
+
+    /**
+     * Like put, but secret fields the caller left out (or empty) keep their stored values when
+     * the provider stays the same: clients never see secrets, so they cannot send them back.
+     */
+    async putKeepingSecrets(poolId: string, kind: MessageKind, s: ProviderSetting): Promise<void> {
+      const cur = await stored(poolId, kind);
+      const secrets = factory(kind, s.provider)?.manifest.secretFields ?? [];
+      const config = { ...s.config };
+      if (cur && cur.provider === s.provider) for (const k of secrets) if ((config[k] === undefined || config[k] === '') && cur.config[k] !== undefined) config[k] = cur.config[k];
+      await this.put(poolId, kind, { ...s, config });
+    },
+
+    /** The pool's provider with secret fields left out, and whether the server default applies. */
+    async describe(poolId: string, kind: MessageKind): Promise<{ own: ProviderSetting | null; secretFields: string[]; serverDefault: string | null }> {
+      const own = await stored(poolId, kind);
+      const secrets = own ? (factory(kind, own.provider)?.manifest.secretFields ?? []) : [];
+      const server = deps.server[kind];
+      return {
+        own: own ? { provider: own.provider, enabled: own.enabled, config: Object.fromEntries(Object.entries(own.config).filter(([k]) => !secrets.includes(k))) } : null,
+        secretFields: secrets,
+        serverDefault: server?.enabled ? server.provider : null,
+      };
+    },
+
+    /** Current stored config, secrets included, for merging a partial update (never returned to clients). */
+    storedConfig: async (poolId: string, kind: MessageKind) => (await stored(poolId, kind))?.config ?? null,
+
+    async close(): Promise<void> {
+      await Promise.all([...cache.values()].map((c) => (c as EmailConnector).close?.().catch(() => undefined)));
+      cache.clear();
+    },
+  };
+}
+export type ProvidersService = ReturnType<typeof createProvidersService>;
