@@ -1,0 +1,199 @@
+import autocannon from 'autocannon';
+import { cpuSeconds, memory } from './proc.js';
+
+/** One measured scenario, as written to the JSON file and the table. */
+export interface ScenarioResult {
+  name: string;
+  /** What one "request" is (an HTTP request, or a whole flow of several). */
+  unit: string;
+  connections: number;
+  durationS: number;
+  requests: number;
+  rps: number;
+  /** Server CPU seconds / wall seconds over the measured window (from /proc/<pid>/stat). */
+  busyCores: number;
+  rpsPerBusyCore: number;
+  p50ms: number;
+  p99ms: number;
+  p999ms: number;
+  errors: number;
+  /** A few error samples (status / apiCode / message) so a failure can be read from the report. */
+  errorSamples: string[];
+  rssMiB: number;
+  hwmMiB: number;
+  skipped?: string;
+  note?: string;
+}
+
+export interface RequestSpec {
+  method?: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Builds the request per call (per-request bodies); `ctx` is per connection. */
+  setup?: (ctx: Record<string, unknown>) => { path?: string; body?: string; headers?: Record<string, string> } | undefined;
+  /**
+   * Checks a response; return an error description to count it as an error (e.g. an
+   * envelope whose statusCode is not 200). Also the place to take values for the next request.
+   */
+  check?: (status: number, body: string, ctx: Record<string, unknown>) => string | undefined;
+}
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  durationS: number;
+  requests: RequestSpec[];
+  /** Total requests per second across connections (a probe rather than a flood). */
+  overallRate?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50ms: number;
+  p99ms: number;
+  p999ms: number;
+  errors: number;
+  errorSamples: string[];
+}
+
+/** autocannon, programmatic: bounded in time, loopback only, every response checked. */
+export async function cannon(opts: LoadOptions): Promise<LoadResult> {
+  const u = new URL(opts.url);
+  if (u.hostname !== '127.0.0.1') throw new Error(`load tests only target 127.0.0.1, not ${u.hostname}`);
+  let checkErrors = 0;
+  const samples: string[] = [];
+  const note = (s: string) => {
+    checkErrors++;
+    if (samples.length < 5) samples.push(s.slice(0, 300));
+  };
+  const requests = opts.requests.map((r) => {
+    // autocannon treats a present-but-undefined key as set: only add what is defined.
+    const q: Record<string, unknown> = { method: r.method ?? 'GET', path: r.path };
+    if (r.headers) q.headers = r.headers;
+    if (r.body !== undefined) q.body = r.body;
+    if (r.setup) {
+      q.setupRequest = (req: Record<string, unknown>, ctx: Record<string, unknown>) => {
+        const over = r.setup!(ctx);
+        return over ? { ...req, ...over, headers: { ...(req.headers as object), ...over.headers } } : req;
+      };
+    }
+    q.onResponse = (status: number, body: string, ctx: Record<string, unknown>) => {
+      if (status < 200 || status >= 300) {
+        if (samples.length < 5) samples.push(`${status} ${String(body).slice(0, 200)}`);
+        return; // counted by autocannon as non2xx
+      }
+      const err = r.check?.(status, body, ctx);
+      if (err) note(err);
+    };
+    return q;
+  });
+  const res = await autocannon({
+    url: opts.url,
+    connections: opts.connections,
+    duration: opts.durationS,
+    requests: requests as never,
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
+    timeout: 30,
+  });
+  const lat = res.latency as unknown as Record<string, number>;
+  const total = res.requests.total;
+  return {
+    requests: total,
+    rps: total / opts.durationS,
+    p50ms: lat.p50 ?? 0,
+    p99ms: lat.p99 ?? 0,
+    p999ms: lat.p99_9 ?? 0,
+    errors: res.errors + res.timeouts + res.non2xx + checkErrors,
+    errorSamples: samples,
+  };
+}
+
+/** Envelope check for /api/v3: HTTP 200 is not enough, `statusCode` must be 200 too. */
+export function envelopeOk(body: string): string | undefined {
+  try {
+    const j = JSON.parse(body) as { statusCode?: number; apiCode?: number; message?: string };
+    return j.statusCode === 200 ? undefined : `envelope ${j.statusCode} ${j.apiCode ?? ''} ${j.message ?? ''}`;
+  } catch {
+    return `not JSON: ${body.slice(0, 100)}`;
+  }
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * For flows that autocannon cannot express (cookies, redirects, several steps): `workers`
+ * concurrent loops running `iteration` until the deadline. Latency is per whole iteration.
+ */
+export async function loop(workers: number, durationS: number, iteration: (worker: number) => Promise<string | undefined>): Promise<LoadResult> {
+  const deadline = Date.now() + durationS * 1000;
+  const lat: number[] = [];
+  let errors = 0;
+  const samples: string[] = [];
+  const t0 = Date.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      while (Date.now() < deadline) {
+        const s = process.hrtime.bigint();
+        let err: string | undefined;
+        try {
+          err = await iteration(w);
+        } catch (e) {
+          err = String((e as Error).message ?? e);
+        }
+        lat.push(Number(process.hrtime.bigint() - s) / 1e6);
+        if (err) {
+          errors++;
+          if (samples.length < 5) samples.push(err.slice(0, 300));
+        }
+      }
+    }),
+  );
+  const wall = (Date.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { requests: lat.length, rps: lat.length / wall, p50ms: percentile(lat, 50), p99ms: percentile(lat, 99), p999ms: percentile(lat, 99.9), errors, errorSamples: samples };
+}
+
+/** Runs a load against a server process and attaches its CPU and memory figures. */
+export async function measure(
+  name: string,
+  unit: string,
+  pid: number,
+  connections: number,
+  durationS: number,
+  run: () => Promise<LoadResult>,
+  note?: string,
+): Promise<ScenarioResult> {
+  const c0 = cpuSeconds(pid);
+  const t0 = process.hrtime.bigint();
+  const r = await run();
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const busyCores = (cpuSeconds(pid) - c0) / wall;
+  const mem = memory(pid);
+  return {
+    name,
+    unit,
+    connections,
+    durationS,
+    requests: r.requests,
+    rps: r.rps,
+    busyCores,
+    rpsPerBusyCore: busyCores > 0 ? r.rps / busyCores : 0,
+    p50ms: r.p50ms,
+    p99ms: r.p99ms,
+    p999ms: r.p999ms,
+    errors: r.errors,
+    errorSamples: r.errorSamples,
+    rssMiB: mem.rssMiB,
+    hwmMiB: mem.hwmMiB,
+    ...(note ? { note } : {}),
+  };
+}
+
+export function skipped(name: string, reason: string): ScenarioResult {
+  return { name, unit: '-', connections: 0, durationS: 0, requests: 0, rps: 0, busyCores: 0, rpsPerBusyCore: 0, p50ms: 0, p99ms: 0, p999ms: 0, errors: 0, errorSamples: [], rssMiB: 0, hwmMiB: 0, skipped: reason };
+}

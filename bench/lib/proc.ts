@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+/**
+ * What the kernel says about a process: CPU time from /proc/<pid>/stat (utime + stime, in
+ * clock ticks) and memory from /proc/<pid>/status (VmRSS now, VmHWM = peak RSS).
+ */
+let clkTck = 100;
+try {
+  clkTck = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+} catch {
+  /* 100 on every Linux we run on */
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces; fields after the closing paren are fixed.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // rest[0] is field 3 (state), so utime (field 14) is rest[11] and stime (field 15) rest[12].
+  return (Number(rest[11]) + Number(rest[12])) / clkTck;
+}
+
+export function memory(pid: number): { rssMiB: number; hwmMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024 };
+}
+
+/** Measures the CPU a process uses while `fn` runs: busy cores = CPU seconds / wall seconds. */
+export async function withCpu<T>(pid: number, fn: () => Promise<T>): Promise<{ result: T; cpuSeconds: number; wallSeconds: number; busyCores: number }> {
+  const c0 = cpuSeconds(pid);
+  const t0 = process.hrtime.bigint();
+  const result = await fn();
+  const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const used = cpuSeconds(pid) - c0;
+  return { result, cpuSeconds: used, wallSeconds, busyCores: used / wallSeconds };
+}
+
+/** 1-minute load average and the number of CPUs, recorded with every run (a noisy machine shows here). */
+export function machineLoad(): { loadavg1: number; loadavg5: number } {
+  const [a, b] = readFileSync('/proc/loadavg', 'utf8').split(' ');
+  return { loadavg1: Number(a), loadavg5: Number(b) };
+}

@@ -1,0 +1,382 @@
+/**
+ * `npm run bench` — Gatehouse against the physical limits and a peer, in one run (issue #7).
+ *
+ *   npm run bench -- [--db sqlite|postgres] [--redis] [--users N] [--duration S] [--quick]
+ *                    [--only a,b,…] [--profile] [--log-level warn]
+ *
+ * Starts `gatehouse start` as a child process on 127.0.0.1 with a temporary data directory,
+ * seeds it, measures the raw limits (argon2id, ES256 JWT) and the peers (bare Fastify, bare
+ * oidc-provider) and then each scenario with autocannon, bounded in time. Writes
+ * bench/results/<ISO timestamp>.json and .md and prints the Markdown table.
+ * See docs/performance.md.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { argon2Rate, jwtRates, type Limits } from './lib/limits.js';
+import { cannon, envelopeOk, loop, measure, skipped, type RequestSpec, type ScenarioResult } from './lib/load.js';
+import { machineLoad, memory } from './lib/proc.js';
+import { Browser, codeFlow, freePort, freshPg, PASSWORD, ROOT, seed, startGatehouse, startPeer, type Child, type Fixture, type ServerEnv } from './lib/gatehouse.js';
+
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'sqlite' },
+    redis: { type: 'boolean', default: false },
+    users: { type: 'string', default: '10000' },
+    duration: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'log-level': { type: 'string', default: 'warn' },
+    connections: { type: 'string', default: '32' },
+  },
+});
+const DURATION = Number(args.duration ?? (args.quick ? 3 : 10));
+const WARMUP = args.quick ? 1 : 2;
+const USERS = Number(args.users);
+const CONNS = Number(args.connections);
+const CORES = availableParallelism();
+const only = args.only ? new Set(args.only.split(',')) : null;
+const want = (name: string) => !only || only.has(name);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+if (!['sqlite', 'postgres'].includes(args.db!)) throw new Error('--db must be sqlite or postgres');
+if (!(DURATION > 0 && DURATION <= 300)) throw new Error('--duration must be in (0, 300] seconds');
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const resultsDir = join(ROOT, 'bench/results');
+mkdirSync(resultsDir, { recursive: true });
+
+const results: ScenarioResult[] = [];
+const started: Child[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+const pgDb = args.db === 'postgres' ? await freshPg() : null;
+
+async function main() {
+  const loadBefore = machineLoad();
+  log(`bench: ${CORES} cores, load ${loadBefore.loadavg1}; db=${args.db}${args.redis ? '+redis' : ''}, ${USERS} users, ${DURATION}s per scenario`);
+
+  // --- physical limits, in this process, before anything else runs
+  log('limits: argon2id and ES256…');
+  const limits: Limits = { argon2: await argon2Rate(CORES, Math.min(DURATION, 5)), jwt: await jwtRates(Math.min(DURATION, 4)) };
+
+  // --- peers
+  const peers: ScenarioResult[] = [];
+  if (want('peer-fastify')) {
+    const p = await startPeer('fastify-peer.mjs', '/hello');
+    started.push(p);
+    await cannon({ url: p.url, connections: CONNS, durationS: WARMUP, requests: [{ path: '/hello' }] });
+    peers.push(await measure('peer: bare Fastify GET /hello', 'request', p.pid, CONNS, DURATION, () => cannon({ url: p.url, connections: CONNS, durationS: DURATION, requests: [{ path: '/hello', check: (_s, b) => (b.includes('world') ? undefined : b) }] })));
+    await p.stop();
+  }
+  if (want('peer-oidc')) {
+    const p = await startPeer('oidc-peer.mjs', '/.well-known/openid-configuration');
+    started.push(p);
+    const spec: RequestSpec[] = [
+      {
+        method: 'POST',
+        path: '/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('peer-client:peer-client-secret-0123456789abcdef').toString('base64')}` },
+        body: 'grant_type=client_credentials&scope=read',
+        check: (_s, b) => (b.includes('"access_token"') ? undefined : b),
+      },
+    ];
+    await cannon({ url: p.url, connections: CONNS, durationS: WARMUP, requests: spec });
+    peers.push(await measure('peer: bare oidc-provider client_credentials (ES256 JWT)', 'request', p.pid, CONNS, DURATION, () => cannon({ url: p.url, connections: CONNS, durationS: DURATION, requests: spec })));
+    await p.stop();
+  }
+
+  // --- Gatehouse
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server: ServerEnv = {
+    url,
+    port,
+    env: {
+      GATEHOUSE_PORT: String(port),
+      GATEHOUSE_HOST: '127.0.0.1',
+      GATEHOUSE_PUBLIC_URL: url,
+      GATEHOUSE_DATA_DIR: dir,
+      GATEHOUSE_DATABASE_URL: pgDb ? pgDb.url : `sqlite:${join(dir, 'gatehouse.db')}`,
+      GATEHOUSE_SECRET: 'bench-master-secret-0123456789abcdefghijkl',
+      GATEHOUSE_ACCESS_KEY_ID: 'ak_bench_root',
+      GATEHOUSE_ACCESS_KEY_SECRET: 'bench-root-secret-0123456789abcdef',
+      GATEHOUSE_LOG_LEVEL: args['log-level']!,
+      ...(args.redis ? { GATEHOUSE_REDIS_URL: process.env.GATEHOUSE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' } : {}),
+    },
+  };
+  log(`seeding ${USERS} users…`);
+  const fx: Fixture = await seed(server, USERS, log);
+  log(`  seeded in ${fx.seedSeconds.toFixed(1)} s`);
+  const profDir = args.profile ? join(resultsDir, 'profiles', stamp) : undefined;
+  const gh = await startGatehouse(server, { cpuProfDir: profDir });
+  started.push(gh);
+  const idleMem = memory(gh.pid);
+
+  // Tokens for the token-consuming scenarios: one refresh chain per connection, each from a
+  // hosted-login sign-in with prompt=consent (oidc-provider issues refresh tokens for
+  // offline_access only with consent), two at a time.
+  const tokenSets: Array<Record<string, string>> = [];
+  const want_ = Math.max(CONNS, 16);
+  await Promise.all(
+    Array.from({ length: 2 }, async () => {
+      while (tokenSets.length < want_) tokenSets.push(await codeFlow(url, new Browser(), fx.web, `u${tokenSets.length + 1}@bench.example`, undefined, 'consent'));
+    }),
+  );
+  const accessTokens = tokenSets.map((t) => t.access_token!);
+  const chains = tokenSets.map((t) => t.refresh_token!);
+  if (chains.some((c) => !c)) throw new Error(`no refresh token from the code flow: ${JSON.stringify(tokenSets[0])}`);
+
+  const json = { 'content-type': 'application/json', 'x-authing-app-id': fx.web.appId };
+  const randomUser = () => Math.floor(Math.random() * USERS);
+  const signinSpec: RequestSpec[] = [
+    {
+      method: 'POST',
+      path: '/api/v3/signin',
+      headers: json,
+      setup: () => ({ body: JSON.stringify({ connection: 'PASSWORD', passwordPayload: { email: `u${randomUser()}@bench.example`, password: PASSWORD }, client_id: fx.web.appId, client_secret: fx.web.appSecret }) }),
+      check: (_s, b) => envelopeOk(b),
+    },
+  ];
+  const ccSpec: RequestSpec[] = [
+    {
+      method: 'POST',
+      path: '/oidc/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${fx.m2m.appId}:${fx.m2m.appSecret}`).toString('base64')}` },
+      body: 'grant_type=client_credentials',
+      check: (_s, b) => (b.includes('"access_token"') ? undefined : b),
+    },
+  ];
+  let tokenIdx = 0;
+  const userinfoSpec: RequestSpec[] = [
+    {
+      path: '/oidc/me',
+      setup: () => ({ headers: { authorization: `Bearer ${accessTokens[tokenIdx++ % accessTokens.length]}` } }),
+      check: (_s, b) => (b.includes('"sub"') ? undefined : b),
+    },
+  ];
+  const introspectSpec: RequestSpec[] = [
+    {
+      method: 'POST',
+      path: '/oidc/token/introspection',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      setup: () => ({ body: new URLSearchParams({ token: accessTokens[tokenIdx++ % accessTokens.length]!, client_id: fx.web.appId, client_secret: fx.web.appSecret }).toString() }),
+      check: (_s, b) => (b.includes('"active":true') ? undefined : b),
+    },
+  ];
+  // Each worker owns one refresh chain and presents its current token, so no rotated token is
+  // ever replayed (which would revoke the grant). Driven with fetch rather than autocannon:
+  // autocannon shares one request buffer between connections for the first request, which
+  // would send one chain's token on every connection.
+  const refreshOnce = async (w: number): Promise<string | undefined> => {
+    const res = await fetch(`${url}/oidc/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: chains[w]!, client_id: fx.web.appId, client_secret: fx.web.appSecret }).toString(),
+    });
+    const j = (await res.json()) as { refresh_token?: string };
+    if (res.status !== 200 || !j.refresh_token) return `${res.status} ${JSON.stringify(j).slice(0, 200)}`;
+    chains[w] = j.refresh_token;
+    return undefined;
+  };
+  const qrSpec: RequestSpec[] = [
+    {
+      method: 'POST',
+      path: '/api/v3/gene-qrcode',
+      headers: json,
+      body: JSON.stringify({ type: 'MOBILE_APP' }),
+      check: (_s, b, ctx) => {
+        const e = envelopeOk(b);
+        if (!e) ctx.qr = (JSON.parse(b) as { data: { qrcodeId: string } }).data.qrcodeId;
+        return e;
+      },
+    },
+    {
+      path: '/api/v3/get-qrcode-status',
+      headers: { 'x-authing-app-id': fx.web.appId },
+      setup: (ctx) => ({ path: `/api/v3/get-qrcode-status?qrcodeId=${encodeURIComponent(String(ctx.qr))}` }),
+      check: (_s, b) => envelopeOk(b),
+    },
+  ];
+
+  const scenario = async (key: string, name: string, conns: number, spec: RequestSpec[], unit = 'request', note?: string) => {
+    if (!want(key)) return;
+    log(`scenario: ${name}`);
+    await cannon({ url, connections: conns, durationS: WARMUP, requests: spec });
+    const r = await measure(name, unit, gh.pid, conns, DURATION, () => cannon({ url, connections: conns, durationS: DURATION, requests: spec }), note);
+    results.push(r);
+    log(`  ${r.rps.toFixed(0)} req/s, ${r.rpsPerBusyCore.toFixed(0)} per busy core, p99 ${r.p99ms} ms, errors ${r.errors}`);
+  };
+
+  await scenario('signin', 'password sign-in POST /api/v3/signin', 16, signinSpec, 'request', 'argon2id m=19456 t=2 p=1; random user of the seeded pool');
+  await scenario('cc', 'client credentials POST /oidc/token (ES256 JWT)', CONNS, ccSpec);
+  if (want('refresh')) {
+    log('scenario: refresh-token rotation');
+    const workers = Math.min(CONNS, chains.length);
+    await loop(workers, WARMUP, refreshOnce);
+    const r = await measure('refresh-token rotation POST /oidc/token', 'request', gh.pid, workers, DURATION, () => loop(workers, DURATION, refreshOnce), 'one rotating chain per connection; fetch (undici, keep-alive)');
+    results.push(r);
+    log(`  ${r.rps.toFixed(0)} req/s, ${r.rpsPerBusyCore.toFixed(0)} per busy core, p99 ${r.p99ms.toFixed(0)} ms, errors ${r.errors}`);
+  }
+  await scenario('userinfo', 'userinfo GET /oidc/me', CONNS, userinfoSpec);
+  await scenario('introspection', 'introspection POST /oidc/token/introspection', CONNS, introspectSpec);
+  if (want('authcode')) {
+    log('scenario: authorization code end to end');
+    const workers = 8;
+    const flow = async () => {
+      const t = await codeFlow(url, new Browser(), fx.web, `u${randomUser()}@bench.example`);
+      return t.access_token ? undefined : 'no access token';
+    };
+    await loop(workers, WARMUP, flow);
+    const r = await measure('authorization code + PKCE through the hosted login (whole flow)', 'flow (6 HTTP requests)', gh.pid, workers, DURATION, () => loop(workers, DURATION, flow), 'GET /oidc/auth → login page → POST login (argon2id) → resume → callback → POST /oidc/token; fetch, not autocannon');
+    results.push(r);
+    log(`  ${r.rps.toFixed(1)} flows/s, p99 ${r.p99ms.toFixed(0)} ms, errors ${r.errors}`);
+  }
+  await scenario('qr', 'QR generate + poll (gene-qrcode, get-qrcode-status)', CONNS, qrSpec, 'request (half gene, half status)');
+  if (want('passcode')) {
+    results.push(
+      skipped(
+        'passcode send + verify (console provider)',
+        'not measured: the passcode work (issue 5) is still landing in this tree, and its per-IP / per-recipient send quotas need a bench-specific pool setting before a flood from one loopback address means anything',
+      ),
+    );
+  }
+
+  // --- hashing pool isolation: userinfo/introspection p99 at a fixed low rate, idle vs during a sign-in flood
+  let isolation: Record<string, unknown> | null = null;
+  if (want('isolation')) {
+    log('isolation: probes idle, then under a password-login flood…');
+    const probe = (spec: RequestSpec[]) => cannon({ url, connections: 4, durationS: DURATION, requests: spec, overallRate: 100 });
+    const idle = await Promise.all([probe(userinfoSpec), probe(introspectSpec)]);
+    const [flood, ...busy] = await Promise.all([cannon({ url, connections: 64, durationS: DURATION, requests: signinSpec }), probe(userinfoSpec), probe(introspectSpec)]);
+    isolation = {
+      floodSigninRps: flood.rps,
+      floodErrors: flood.errors,
+      floodP99ms: flood.p99ms,
+      userinfo: { idleP99ms: idle[0]!.p99ms, floodP99ms: busy[0]!.p99ms, ratio: busy[0]!.p99ms / Math.max(idle[0]!.p99ms, 1), errors: idle[0]!.errors + busy[0]!.errors },
+      introspection: { idleP99ms: idle[1]!.p99ms, floodP99ms: busy[1]!.p99ms, ratio: busy[1]!.p99ms / Math.max(idle[1]!.p99ms, 1), errors: idle[1]!.errors + busy[1]!.errors },
+      note: 'probes: 4 connections, 100 req/s each; flood: 64 connections of password sign-in. Ratios use max(idle p99, 1 ms) because autocannon reports whole milliseconds.',
+    };
+    log(`  ${JSON.stringify(isolation)}`);
+  }
+
+  const finalMem = memory(gh.pid);
+  await gh.stop();
+  const loadAfter = machineLoad();
+
+  // --- ratios and goals
+  const get = (prefix: string) => results.find((r) => r.name.startsWith(prefix) && !r.skipped);
+  const peerOidc = peers.find((p) => p.name.includes('oidc-provider'));
+  const peerFastify = peers.find((p) => p.name.includes('Fastify'));
+  const signin = get('password sign-in');
+  const cc = get('client credentials');
+  const refresh = get('refresh-token');
+  const ui = get('userinfo');
+  const intro = get('introspection');
+  const iso = isolation as { userinfo: { ratio: number }; introspection: { ratio: number } } | null;
+  const fmt = (n: number | undefined, d = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(d));
+  const goals = [
+    {
+      goal: 'password sign-in ≥ 0.85 × raw argon2id (same params, same threads)',
+      measured: signin ? `${fmt(signin.rps, 1)}/s vs ${fmt(limits.argon2.hashesPerS, 1)} hashes/s on ${CORES} threads = ${fmt(signin.rps / limits.argon2.hashesPerS, 2)}×` : 'not measured',
+      met: signin ? signin.errors === 0 && signin.rps / limits.argon2.hashesPerS >= 0.85 : null,
+    },
+    {
+      goal: 'client credentials ≥ 2,000/s per core (ES256 JWT) and ≥ 1.0 × bare oidc-provider',
+      measured: cc ? `${fmt(cc.rpsPerBusyCore)}/s per busy core; peer ${fmt(peerOidc?.rpsPerBusyCore)}/s per core = ${fmt(peerOidc ? cc.rpsPerBusyCore / peerOidc.rpsPerBusyCore : NaN, 2)}×` : 'not measured',
+      met: cc && peerOidc ? cc.errors === 0 && cc.rpsPerBusyCore >= 2000 && cc.rpsPerBusyCore >= peerOidc.rpsPerBusyCore : null,
+    },
+    { goal: 'refresh-token rotation ≥ 1,500/s per core on SQLite', measured: refresh ? `${fmt(refresh.rpsPerBusyCore)}/s per busy core (${args.db})` : 'not measured', met: refresh && args.db === 'sqlite' ? refresh.errors === 0 && refresh.rpsPerBusyCore >= 1500 : null },
+    { goal: 'introspection ≥ 10,000/s per core', measured: intro ? `${fmt(intro.rpsPerBusyCore)}/s per busy core` : 'not measured', met: intro ? intro.errors === 0 && intro.rpsPerBusyCore >= 10000 : null },
+    {
+      goal: 'userinfo ≥ 3,500/s per core',
+      measured: ui ? `${fmt(ui.rpsPerBusyCore)}/s per busy core; raw ES256 verify ${fmt(limits.jwt.verifiesPerCpuS)}/CPU-s = ${fmt(ui.rpsPerBusyCore / limits.jwt.verifiesPerCpuS, 2)}×` : 'not measured',
+      met: ui ? ui.errors === 0 && ui.rpsPerBusyCore >= 3500 : null,
+    },
+    {
+      goal: 'p99 of userinfo/introspection ≤ 2 × idle during a password-login flood',
+      measured: iso ? `userinfo ${fmt(iso.userinfo.ratio, 2)}×, introspection ${fmt(iso.introspection.ratio, 2)}×` : 'not measured',
+      met: iso ? iso.userinfo.ratio <= 2 && iso.introspection.ratio <= 2 : null,
+    },
+  ];
+
+  const report = {
+    startedAt: stamp,
+    machine: { cores: CORES, cpu: cpus()[0]?.model, node: process.version, loadBefore, loadAfter },
+    options: { db: args.db, redis: args.redis, users: USERS, durationS: DURATION, warmupS: WARMUP, connections: CONNS, logLevel: args['log-level'], profile: profDir ?? null },
+    seed: { users: fx.users, seconds: fx.seedSeconds },
+    server: { idleMemMiB: idleMem, finalMemMiB: finalMem },
+    limits,
+    peers,
+    scenarios: results,
+    isolation,
+    goals,
+  };
+  const md = renderMarkdown(report, peerFastify);
+  writeFileSync(join(resultsDir, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(resultsDir, `${stamp}.md`), md);
+  process.stdout.write(md);
+  log(`\nwritten: bench/results/${stamp}.json and .md${profDir ? `; CPU profile in ${profDir}` : ''}`);
+  const errors = results.reduce((n, r) => n + r.errors, 0) + peers.reduce((n, r) => n + r.errors, 0);
+  if (errors > 0) {
+    log(`!!! ${errors} errors in the run (see errorSamples in the JSON)`);
+    process.exitCode = 1;
+  }
+}
+
+function renderMarkdown(r: any, peerFastify: ScenarioResult | undefined): string {
+  const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
+  const row = (s: ScenarioResult) =>
+    s.skipped
+      ? `| ${s.name} | skipped: ${s.skipped} ||||||||||`
+      : `| ${s.name} | ${s.unit} | ${s.connections} | ${f(s.rps, s.rps < 100 ? 1 : 0)} | ${f(s.busyCores, 2)} | ${f(s.rpsPerBusyCore, s.rpsPerBusyCore < 100 ? 1 : 0)} | ${f(s.p50ms, 1)} | ${f(s.p99ms, 1)} | ${f(s.p999ms, 1)} | ${s.errors} | ${f(s.hwmMiB)} |`;
+  const L = r.limits as Limits;
+  const lines = [
+    `## Gatehouse bench ${r.startedAt}`,
+    '',
+    `${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}; load average ${r.machine.loadBefore.loadavg1} before, ${r.machine.loadAfter.loadavg1} after. ` +
+      `Storage: ${r.options.db}${r.options.redis ? ' + Redis' : ''}; ${f(r.options.users)} users (seeded in ${f(r.seed.seconds, 1)} s); ${r.options.durationS} s per scenario after ${r.options.warmupS} s warm-up; server log level ${r.options.logLevel}. ` +
+      'Server, peers and load generator share the machine: "per busy core" divides by the CPU the measured process actually used (/proc/<pid>/stat).',
+    '',
+    '### Physical limits (this process, same run)',
+    '',
+    `| limit | figure |`,
+    `|---|---|`,
+    `| argon2id m=${L.argon2.params.memoryCost} t=${L.argon2.params.timeCost} p=${L.argon2.params.parallelism} (@node-rs/argon2), ${L.argon2.threads} threads | ${f(L.argon2.hashesPerS, 1)} hashes/s (${f(L.argon2.perThread, 1)} per thread) |`,
+    `| ES256 JWT sign (jose) | ${f(L.jwt.signsPerS)}/s, ${f(L.jwt.signsPerCpuS)} per CPU-s |`,
+    `| ES256 JWT verify (jose) | ${f(L.jwt.verifiesPerS)}/s, ${f(L.jwt.verifiesPerCpuS)} per CPU-s |`,
+    '',
+    '### Scenarios',
+    '',
+    '| scenario | unit | conns | req/s | busy cores | req/s per busy core | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MiB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...(r.peers as ScenarioResult[]).map(row),
+    ...(r.scenarios as ScenarioResult[]).map(row),
+    '',
+  ];
+  if (peerFastify) lines.push(`HTTP floor: bare Fastify ${f(peerFastify.rpsPerBusyCore)} req/s per busy core with this load generator.`, '');
+  if (r.isolation) {
+    const i = r.isolation;
+    lines.push(
+      '### Hashing pool isolation',
+      '',
+      `Flood: ${f(i.floodSigninRps, 1)} sign-ins/s (${i.floodErrors} errors, p99 ${f(i.floodP99ms)} ms). ` +
+        `userinfo p99 ${f(i.userinfo.idleP99ms, 1)} ms idle → ${f(i.userinfo.floodP99ms, 1)} ms (${f(i.userinfo.ratio, 2)}×); ` +
+        `introspection p99 ${f(i.introspection.idleP99ms, 1)} ms idle → ${f(i.introspection.floodP99ms, 1)} ms (${f(i.introspection.ratio, 2)}×). ${i.note}`,
+      '',
+    );
+  }
+  lines.push('### Goals', '', '| goal | measured | met |', '|---|---|---|');
+  for (const g of r.goals) lines.push(`| ${g.goal} | ${g.measured} | ${g.met === null ? 'not measured' : g.met ? 'met' : 'not met'} |`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+try {
+  await main();
+} finally {
+  for (const c of started) await c.stop().catch(() => undefined);
+  await pgDb?.drop().catch((e) => log(`could not drop the bench database: ${e}`));
+  rmSync(dir, { recursive: true, force: true });
+}
