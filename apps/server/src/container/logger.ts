@@ -24,6 +24,38 @@ export const REDACT_PATHS = [
   '*.token',
 ];
 
+/** Query parameters that carry credentials: `/oidc/me?access_token=…` is how the vendor client calls userinfo. */
+const SECRET_PARAM = /token|code|secret|password|ticket|assertion|key/i;
+
+/** The request URL with credential-bearing query values replaced, so request logs never carry them. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        /* keep the raw name */
+      }
+      return eq >= 0 && SECRET_PARAM.test(decoded) ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -31,6 +63,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: 'gatehouse' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Replaces Fastify's request serializer (an instance's serializers win over Fastify's).
+      serializers: {
+        req: (req: LoggedRequest) => ({ method: req.method, url: redactUrl(req.url ?? ''), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
+      },
     },
     destination,
   );
