@@ -29,3 +29,9 @@ export class AppError extends Error {
 }
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/** `request.unsupported_field`: a vendor field Gatehouse does not implement was set; names the field. */
+export const unsupportedField = (field: string): AppError => new AppError('request.unsupported_field', { params: { field } });
+
+/** `request.invalid_input` with one detail: the field's path and what is wrong with it. */
+export const invalidInput = (path: string, message: string): AppError => new AppError('request.invalid_input', { details: [{ path, message }] });

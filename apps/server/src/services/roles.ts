@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppError } from '../errors/app-error.js';
+import { AppError, unsupportedField as unsupported } from '../errors/app-error.js';
 import { isUniqueViolation } from '../errors/to-app-error.js';
 import type { RoleRow, RolesRepo, UserLookupColumn } from '../storage/repositories/roles.js';
 import { nowIso } from '../utils/time.js';
@@ -52,7 +52,6 @@ const USER_ID_TYPES: Record<string, UserLookupColumn> = {
 export const VENDOR_USER_ID_TYPES = ['user_id', 'external_id', 'phone', 'email', 'username', 'identity', 'sync_relation', 'custom_field'] as const;
 
 const present = (v: unknown) => v !== undefined && v !== null;
-const unsupported = (field: string) => new AppError('request.unsupported_field', { params: { field } });
 
 function checkCode(value: string, path: string): void {
   if (!codeRe.test(value)) throw new AppError('request.invalid_input', { details: [{ path, message: `must match ${ROLE_CODE_PATTERN}` }] });
@@ -117,6 +116,14 @@ export function createRolesService(repo: RolesRepo, _users?: unknown) {
       if (userIds.some((id) => !known.has(id))) throw new AppError('user.not_found');
       await repo.assign(poolId, role.id, userIds, nowIso());
       return toRoleDto(role);
+    },
+
+    /**
+     * Codes of the user's roles in the default namespace, for token claims: one query, for a
+     * user the caller has just read (no existence check; an unknown id simply has no roles).
+     */
+    async roleCodesOfUser(poolId: string, userId: string): Promise<string[]> {
+      return (await repo.rolesOfUser(poolId, userId, DEFAULT_NAMESPACE)).map((r) => r.code);
     },
 
     /** The user's roles in one namespace (the default one when none is given, as the vendor does). */

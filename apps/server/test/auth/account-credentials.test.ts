@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, authClient, type TestServer } from '../support/server.js';
+import { ok, prepareDefaultApp } from '../support/sign-in.js';
 
 /**
  * Issue #4: the signed-in user's password credential (bind-password / unbind-password, Gatehouse
@@ -9,10 +10,6 @@ import { startServer, authClient, type TestServer } from '../support/server.js';
  */
 let s: TestServer;
 let appSecret: string;
-const ok = <T,>(r: T) => {
-  expect(r, JSON.stringify(r)).toMatchObject({ statusCode: 200 });
-  return r as T & { data: any };
-};
 const client = () => authClient({ appId: s.defaultAppId, appSecret, host: s.url });
 const post = (path: string, token: string, body: unknown) =>
   fetch(`${s.url}/api/v3/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-authing-app-id': s.defaultAppId, authorization: token }, body: JSON.stringify(body) }).then(
@@ -21,8 +18,7 @@ const post = (path: string, token: string, body: unknown) =>
 
 beforeAll(async () => {
   s = await startServer();
-  appSecret = await s.container.services.applications.getSecret(s.poolId, s.defaultAppId);
-  await s.container.services.applications.update(s.poolId, s.defaultAppId, { redirectUris: ['https://app.example/cb'] });
+  appSecret = await prepareDefaultApp(s);
 });
 afterAll(async () => s?.close());
 

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type TestServer } from '../support/server.js';
+import { prepareDefaultApp } from '../support/sign-in.js';
 import type { PasswordTypeElement } from '../../src/login-methods/jitai/password-type.js';
 
 /**
@@ -76,8 +77,7 @@ async function thrown(p: Promise<unknown>): Promise<any> {
 beforeAll(async () => {
   const dir = appDir({ MyPasswordAuth: { 'e.json': SEED_E_JSON, 'Config.json': SEED_CONFIG_JSON } });
   s = await startServer({ config: { loginTypesDir: dir } });
-  appSecret = await s.container.services.applications.getSecret(s.poolId, s.defaultAppId);
-  await s.container.services.applications.update(s.poolId, s.defaultAppId, { redirectUris: ['https://app.example/cb'] });
+  appSecret = await prepareDefaultApp(s);
   auth = await s.container.accounts.loginTypes.getElement(s.poolId, 'auths.loginTypes.MyPasswordAuth');
 });
 afterAll(async () => {

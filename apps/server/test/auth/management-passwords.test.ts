@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { constants, publicEncrypt } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { startServer, authClient, type TestServer } from '../support/server.js';
+import { ok, prepareDefaultApp } from '../support/sign-in.js';
 
 /**
  * Issue #4, account lifecycle through the public surface: passwords in the vendor
@@ -10,11 +11,6 @@ import { startServer, authClient, type TestServer } from '../support/server.js';
  */
 let s: TestServer;
 let appSecret: string;
-
-const ok = <T,>(r: T) => {
-  expect(r, JSON.stringify(r)).toMatchObject({ statusCode: 200 });
-  return r as T & { data: any };
-};
 const client = () => authClient({ appId: s.defaultAppId, appSecret, host: s.url });
 const signIn = (email: string, password: string, clientIp?: string) => client().signInByEmailPassword({ email, password, ...(clientIp ? { options: { clientIp } } : {}) });
 /** The OIDC userinfo endpoint: 200 while the access token is live, 401 once revoked. */
@@ -24,8 +20,7 @@ const nextSecond = () => new Promise((r) => setTimeout(r, 1100));
 
 beforeAll(async () => {
   s = await startServer();
-  appSecret = await s.container.services.applications.getSecret(s.poolId, s.defaultAppId);
-  await s.container.services.applications.update(s.poolId, s.defaultAppId, { redirectUris: ['https://app.example/cb'] });
+  appSecret = await prepareDefaultApp(s);
 });
 afterAll(async () => s?.close());
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { constants, publicEncrypt } from 'node:crypto';
 import { startServer, authClient, type TestServer } from '../support/server.js';
+import { ok } from '../support/sign-in.js';
 
 /**
  * Issue #4 through the public surface: the vendor AuthenticationClient (unmodified) against a
@@ -9,11 +10,6 @@ import { startServer, authClient, type TestServer } from '../support/server.js';
  */
 let s: TestServer;
 let appSecret: string;
-
-const ok = <T,>(r: T) => {
-  expect(r, JSON.stringify(r)).toMatchObject({ statusCode: 200 });
-  return r as T & { data: any };
-};
 
 async function userFor(email: string, password: string, extra: Record<string, string> = {}) {
   const { container, poolId } = s;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'authing-node-sdk';
+import { createPool, ok, raw, refused } from '../support/management.js';
 import { startServer, type TestDb, type TestServer } from '../support/server.js';
 import { postgresAvailable } from '../support/services.js';
 
@@ -8,21 +9,6 @@ import { postgresAvailable } from '../support/services.js';
  * against a real server on SQLite and on PostgreSQL: the same suite for both (design.md §6).
  */
 const hasPg = await postgresAvailable();
-
-type Envelope<T = any> = { statusCode: number; message: string; apiCode?: number; requestId?: string; data: T };
-
-/** A signed request with a body the client's types would not allow. */
-const raw = (mc: ManagementClient, method: 'GET' | 'POST', url: string, payload: Record<string, unknown>): Promise<Envelope> =>
-  mc.makeRequest(method === 'GET' ? { method, url, params: payload } : { method, url, data: payload });
-
-const ok = <T>(res: Envelope<T>): T => {
-  expect(res, res.message).toMatchObject({ statusCode: 200 });
-  return res.data;
-};
-const refused = (res: Envelope, apiCode: number) => {
-  expect(res, res.message).toMatchObject({ apiCode, data: null });
-  expect(res.statusCode).not.toBe(200);
-};
 
 const SECRET_RE = /^[A-Za-z0-9_-]{43,}$/;
 let seq = 0;
@@ -268,8 +254,7 @@ function applicationsSuite(db: TestDb) {
 
     it('confines every operation to the calling key’s pool', async () => {
       const a = ok(await create({ redirectUris: ['https://a.example.com/cb'] }));
-      const pool = ok(await raw(mc, 'POST', '/api/v3/create-userpool', { name: uniq('B') }));
-      const mb = srv.mgmt({ accessKeyId: pool.accessKeyId, accessKeySecret: pool.accessKeySecret });
+      const { pool, client: mb } = await createPool(srv, mc, uniq('B'));
 
       refused(await mb.getApplication({ appId: a.appId }), 2011);
       refused(await mb.getApplicationSecret({ appId: a.appId }), 2011);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'authing-node-sdk';
+import { createPool, ok, raw, refused } from '../support/management.js';
 import { startServer, type TestDb, type TestServer } from '../support/server.js';
 import { postgresAvailable } from '../support/services.js';
 
@@ -8,20 +9,6 @@ import { postgresAvailable } from '../support/services.js';
  * real server on SQLite and on PostgreSQL: the same suite for both (design.md §6).
  */
 const hasPg = await postgresAvailable();
-
-type Envelope<T = any> = { statusCode: number; message: string; apiCode?: number; requestId?: string; data: T };
-
-const raw = (mc: ManagementClient, method: 'GET' | 'POST', url: string, payload: Record<string, unknown>): Promise<Envelope> =>
-  mc.makeRequest(method === 'GET' ? { method, url, params: payload } : { method, url, data: payload });
-
-const ok = <T>(res: Envelope<T>): T => {
-  expect(res, res.message).toMatchObject({ statusCode: 200 });
-  return res.data;
-};
-const refused = (res: Envelope, apiCode: number) => {
-  expect(res, res.message).toMatchObject({ apiCode, data: null });
-  expect(res.statusCode).not.toBe(200);
-};
 
 let seq = 0;
 const uniq = (label: string) => `${label}${++seq}x${Math.random().toString(36).slice(2, 8)}`;
@@ -124,8 +111,7 @@ function rolesSuite(db: TestDb) {
     it('confines roles and assignments to the calling key’s pool', async () => {
       const alice = await newUser();
       const roleA = await newRole();
-      const pool = ok(await raw(mc, 'POST', '/api/v3/create-userpool', { name: uniq('B') }));
-      const mb = srv.mgmt({ accessKeyId: pool.accessKeyId, accessKeySecret: pool.accessKeySecret });
+      const { client: mb } = await createPool(srv, mc, uniq('B'));
       const bobInB = await newUser(mb);
 
       // B cannot use A's role, nor reach A's user, nor see A's roles.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'authing-node-sdk';
+import { createPool, ok, raw } from '../support/management.js';
 import { startServer, type TestDb, type TestServer } from '../support/server.js';
 import { postgresAvailable } from '../support/services.js';
 
@@ -8,17 +9,6 @@ import { postgresAvailable } from '../support/services.js';
  * against a real server on SQLite and on PostgreSQL: the same suite for both (design.md §6).
  */
 const hasPg = await postgresAvailable();
-
-type Envelope<T = any> = { statusCode: number; message: string; apiCode?: number; requestId?: string; data: T };
-
-/** A signed request the client has no method for, or with a body its types would not allow. */
-const raw = (mc: ManagementClient, method: 'GET' | 'POST', url: string, payload: Record<string, unknown>): Promise<Envelope> =>
-  mc.makeRequest(method === 'GET' ? { method, url, params: payload } : { method, url, data: payload });
-
-const ok = <T>(res: Envelope<T>): T => {
-  expect(res, res.message).toMatchObject({ statusCode: 200 });
-  return res.data;
-};
 
 let seq = 0;
 /** Identifiers unique within one server, so tests never collide with each other. */
@@ -31,9 +21,9 @@ function usersSuite(db: TestDb) {
 
     /** A second pool via the root key (Gatehouse's create-userpool), with its own client. */
     async function newPool(name: string): Promise<ManagementClient> {
-      const pool = ok(await raw(mc, 'POST', '/api/v3/create-userpool', { name }));
+      const { pool, client } = await createPool(srv, mc, name);
       expect(pool.accessKeyId).toBeTruthy();
-      return srv.mgmt({ accessKeyId: pool.accessKeyId, accessKeySecret: pool.accessKeySecret });
+      return client;
     }
 
     beforeAll(async () => {

@@ -2,7 +2,7 @@ import * as oc from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
-import { atHash, authorize, Browser, formPost, PASSWORD, seedUser, startOidcServer, type OidcTestServer } from './support.js';
+import { atHash, authorize, Browser, confirmLogout, formPost, PASSWORD, seedUser, startOidcServer, type OidcTestServer } from './support.js';
 
 /**
  * Everything the provider does besides the main flows (flows.test.ts): client-credentials
@@ -98,10 +98,7 @@ describe('OIDC provider features (SQLite)', () => {
 
     const page = await browser.fetch(oc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: BYE, state: 'st8' }).toString());
     expect(page.status).toBe(200);
-    const html = await page.text();
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
-    const action = /action="([^"]+)"/.exec(html)![1]!;
-    const done = await browser.postForm(new URL(action, s.url).toString(), { xsrf, logout: 'yes' });
+    const done = await confirmLogout(browser, page, s.url);
     expect(done.status).toBe(303);
     const to = new URL(done.headers.get('location')!);
     expect(`${to.origin}${to.pathname}`).toBe(BYE);

@@ -1,7 +1,7 @@
 import * as oc from 'openid-client';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { atHash, Browser, startOidcServer, type OidcTestServer } from './support.js';
+import { atHash, Browser, confirmLogout, startOidcServer, type OidcTestServer } from './support.js';
 import { postgresAvailable, REDIS_URL, redisAvailable } from '../support/services.js';
 
 const hasPg = await postgresAvailable();
@@ -122,10 +122,7 @@ function flowsSuite(label: string, opts: Parameters<typeof startOidcServer>[0], 
       const endUrl = oc.buildEndSessionUrl(config, { id_token_hint: t.id_token!, post_logout_redirect_uri: 'http://127.0.0.1:9/bye', state: 'x' });
       const page = await browser.fetch(endUrl.toString());
       expect(page.status).toBe(200);
-      const html = await page.text();
-      const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
-      const action = /action="([^"]+)"/.exec(html)![1]!;
-      const done = await browser.postForm(new URL(action, s.url).toString(), { xsrf, logout: 'yes' });
+      const done = await confirmLogout(browser, page, s.url);
       expect(done.status).toBe(303);
       expect(done.headers.get('location')).toContain('http://127.0.0.1:9/bye');
       const after = await signIn(browser, { prompt: 'none' }, false);

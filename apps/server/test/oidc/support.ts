@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { createContainer, type Container } from '../../src/container/index.js';
-import { buildApp } from '../../src/app.js';
-import { bootstrap } from '../../src/services/bootstrap.js';
-import { createPgDatabase } from '../support/services.js';
-import { boundManagementClient } from '../support/server.js';
+import type { Container } from '../../src/container/index.js';
+import { boundManagementClient, startServer } from '../support/server.js';
 import type { ManagementClient } from 'authing-node-sdk';
 
 /** A free loopback port: the OIDC issuer is built from publicUrl, so it must be known before listening. */
@@ -36,44 +29,19 @@ export interface OidcTestServer {
   close(): Promise<void>;
 }
 
-/** Like test/support/server.ts, but listening on a known port so publicUrl (and the issuer) are real. */
+/** test/support/server.ts's server, but listening on a known port so publicUrl (and the issuer) are real. */
 export async function startOidcServer(opts: { db?: 'sqlite' | 'postgres'; config?: Partial<Config> } = {}): Promise<OidcTestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-oidc-'));
-  const pg = opts.db === 'postgres' ? await createPgDatabase() : null;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig(
-    {},
-    {
-      port,
-      host: '127.0.0.1',
-      publicUrl: url,
-      dataDir: dir,
-      databaseUrl: pg ? pg.url : `sqlite:${join(dir, 'gatehouse.db')}`,
-      secret: 'test-master-secret-0123456789abcdefghijkl',
-      accessKeyId: 'ak_test_root',
-      accessKeySecret: 'test-root-secret-0123456789abcdef',
-      logLevel: (process.env.GATEHOUSE_TEST_LOG_LEVEL as Config['logLevel']) ?? 'silent',
-      ...opts.config,
-    },
-  );
-  const container = await createContainer(config);
-  const boot = await bootstrap(container);
-  if (!boot) throw new Error('expected an empty database');
-  const app = await buildApp(container);
-  await app.listen({ port, host: '127.0.0.1' });
+  const s = await startServer({ db: opts.db, config: { port, publicUrl: url, ...opts.config } });
   return {
-    url,
-    app,
-    container,
-    poolId: boot.pool.id,
-    mgmt: () => boundManagementClient({ accessKeyId: 'ak_test_root', accessKeySecret: 'test-root-secret-0123456789abcdef', host: url }),
-    async close() {
-      await app.close();
-      await container.close();
-      await pg?.drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    url: s.url,
+    app: s.app,
+    container: s.container,
+    poolId: s.poolId,
+    // No `lang`: the client's own default, unlike startServer's en-US.
+    mgmt: () => boundManagementClient({ ...s.rootKey, host: s.url }),
+    close: () => s.close(),
   };
 }
 
@@ -116,6 +84,14 @@ export class Browser {
   async postForm(url: string, form: Record<string, string>): Promise<Response> {
     return this.fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
   }
+}
+
+/** Confirms the end-session page (`page`) as its form does: posts its xsrf token back with logout=yes. */
+export async function confirmLogout(browser: Browser, page: Response, base: string): Promise<Response> {
+  const html = await page.text();
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+  const action = /action="([^"]+)"/.exec(html)![1]!;
+  return browser.postForm(new URL(action, base).toString(), { xsrf, logout: 'yes' });
 }
 
 export interface AuthorizeResult {

@@ -1,7 +1,7 @@
 import { AuthenticationClient } from 'authing-node-sdk';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorize, Browser, PASSWORD, seedUser, startOidcServer, type OidcTestServer } from './support.js';
+import { authorize, Browser, confirmLogout, PASSWORD, seedUser, startOidcServer, type OidcTestServer } from './support.js';
 
 /**
  * The vendor's AuthenticationClient (npm authing-node-sdk, unmodified) against Gatehouse's
@@ -156,10 +156,7 @@ describe('vendor AuthenticationClient (authing-node-sdk) against the OIDC provid
     expect(logoutUrl.startsWith(`${s.url}/oidc/session/end?`)).toBe(true);
     const page = await browser.fetch(logoutUrl);
     expect(page.status).toBe(200);
-    const html = await page.text();
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
-    const action = /action="([^"]+)"/.exec(html)![1]!;
-    const done = await browser.postForm(new URL(action, s.url).toString(), { xsrf, logout: 'yes' });
+    const done = await confirmLogout(browser, page, s.url);
     expect(done.status).toBe(303);
     const to = new URL(done.headers.get('location')!);
     expect(`${to.origin}${to.pathname}`).toBe(BYE);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authClient, startServer, type TestServer } from '../support/server.js';
+import { prepareDefaultApp } from '../support/sign-in.js';
 import { captureLog, ok, type LogCapture } from './support.js';
 
 /**
@@ -14,9 +15,7 @@ let appSecret: string;
 beforeAll(async () => {
   log = captureLog();
   s = await startServer({ logger: log.logger, config: { smsProvider: 'console', emailProvider: 'console', sendLimitIpPerHour: 100000 } });
-  appSecret = await s.container.services.applications.getSecret(s.poolId, s.defaultAppId);
-  // The OIDC token service needs a redirect URI on the client (as in test/auth/password.test.ts).
-  await s.container.services.applications.update(s.poolId, s.defaultAppId, { redirectUris: ['https://app.example/cb'] });
+  appSecret = await prepareDefaultApp(s);
 });
 afterAll(async () => s?.close());
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authClient, startServer, type TestServer } from '../support/server.js';
+import { prepareDefaultApp } from '../support/sign-in.js';
 import { ok } from './support.js';
 
 /**
@@ -53,8 +54,7 @@ let appSecret: string;
 beforeAll(async () => {
   fake = await fakeTwilio();
   s = await startServer({ config: { messageRetryBaseMs: 100, outboxPollMs: 50, sendLimitIpPerHour: 100000 } });
-  appSecret = await s.container.services.applications.getSecret(s.poolId, s.defaultAppId);
-  await s.container.services.applications.update(s.poolId, s.defaultAppId, { redirectUris: ['https://app.example/cb'] });
+  appSecret = await prepareDefaultApp(s);
 });
 afterAll(async () => {
   await s?.close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authClient, startServer, type TestServer } from '../support/server.js';
+import { prepareDefaultApp } from '../support/sign-in.js';
 import { ok } from './support.js';
 import { codeIn, startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
@@ -27,8 +28,7 @@ beforeAll(async () => {
       sendLimitIpPerHour: 100000,
     },
   });
-  appSecret = await s.container.services.applications.getSecret(s.poolId, s.defaultAppId);
-  await s.container.services.applications.update(s.poolId, s.defaultAppId, { redirectUris: ['https://app.example/cb'] });
+  appSecret = await prepareDefaultApp(s);
 });
 afterAll(async () => {
   await s?.close();

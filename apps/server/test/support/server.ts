@@ -58,9 +58,14 @@ export interface TestServer {
  * `logger`: the app's logger (e.g. pino at level info over a capture stream, to read what the
  * `console` SMS / email connector logged); default: silent, or GATEHOUSE_TEST_LOG_LEVEL.
  */
-export async function startServer(opts: { db?: TestDb; config?: Partial<Config>; logger?: Logger } = {}): Promise<TestServer> {
+/**
+ * `join`: a second node on the same database (and master secret) as an existing server, with its
+ * own container (caches, KV connection); it skips the bootstrap and leaves the database to
+ * `join`'s close. Give both the same `config.redisUrl` to share Redis.
+ */
+export async function startServer(opts: { db?: TestDb; config?: Partial<Config>; logger?: Logger; join?: TestServer } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
-  const pg = opts.db === 'postgres' ? await createPgDatabase() : null;
+  const pg = opts.db === 'postgres' && !opts.join ? await createPgDatabase() : null;
   const rootKey = { accessKeyId: 'ak_test_root', accessKeySecret: 'test-root-secret-0123456789abcdef' };
   const config = loadConfig(
     {},
@@ -68,7 +73,7 @@ export async function startServer(opts: { db?: TestDb; config?: Partial<Config>;
       port: 0,
       host: '127.0.0.1',
       dataDir: dir,
-      databaseUrl: pg ? pg.url : `sqlite:${join(dir, 'gatehouse.db')}`,
+      databaseUrl: opts.join ? opts.join.container.config.databaseUrl : pg ? pg.url : `sqlite:${join(dir, 'gatehouse.db')}`,
       secret: 'test-master-secret-0123456789abcdefghijkl',
       accessKeyId: rootKey.accessKeyId,
       accessKeySecret: rootKey.accessKeySecret,
@@ -77,10 +82,10 @@ export async function startServer(opts: { db?: TestDb; config?: Partial<Config>;
     },
   );
   const container = await createContainer(config, opts.logger ? { logger: opts.logger } : {});
-  const boot = await bootstrap(container);
+  const boot = opts.join ? { pool: { id: opts.join.poolId }, app: { appId: opts.join.defaultAppId } } : await bootstrap(container);
   if (!boot) throw new Error('expected an empty database');
   const app = await buildApp(container);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: config.port, host: '127.0.0.1' }); // 0 unless the caller needs a known port (e.g. for publicUrl)
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   return {

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { ApplicationTable, Database } from '../db/schema.js';
+import { likePattern, pageOf } from './list-queries.js';
 
 export type ApplicationRow = Selectable<ApplicationTable>;
 export type ApplicationPatch = Omit<Updateable<ApplicationTable>, 'id' | 'pool_id' | 'created_at' | 'is_default' | 'secret_enc' | 'secret_digest'>;
@@ -10,12 +11,6 @@ export interface ApplicationListQuery {
   /** Case-insensitive substring of the name or the identifier. */
   keywords?: string;
 }
-
-/**
- * `%`, `_` and the escape character itself are literal in a user's search text. SQLite has no
- * default LIKE escape character, so the ESCAPE clause is spelled out (PostgreSQL accepts it too).
- */
-export const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** All SQL for applications. Every read and write is scoped by pool: an app id alone never reaches a row of another pool. */
 export function createApplicationsRepo(db: Kysely<Database>) {
@@ -41,17 +36,12 @@ export function createApplicationsRepo(db: Kysely<Database>) {
       (await db.selectFrom('applications').select('id').where('pool_id', '=', poolId).where('identifier', '=', identifier).executeTakeFirst()) !== undefined,
 
     async list(poolId: string, q: ApplicationListQuery): Promise<{ rows: ApplicationRow[]; totalCount: number }> {
-      const { n } = await listWhere(poolId, q.keywords).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-      const rows = await listWhere(poolId, q.keywords)
-        .selectAll()
+      return pageOf(
+        listWhere(poolId, q.keywords),
         // The default app first, then oldest first; id breaks ties so pages never overlap.
-        .orderBy('is_default', 'desc')
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .limit(q.limit)
-        .offset((q.page - 1) * q.limit)
-        .execute();
-      return { rows, totalCount: Number(n) };
+        (where) => where.selectAll().orderBy('is_default', 'desc').orderBy('created_at', 'asc').orderBy('id', 'asc'),
+        q,
+      );
     },
 
     update: async (poolId: string, id: string, patch: ApplicationPatch) =>

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, RoleTable } from '../db/schema.js';
-import { likePattern } from './applications.js';
+import { likePattern, pageOf } from './list-queries.js';
 
 export type RoleRow = Selectable<RoleTable>;
 
@@ -25,15 +25,7 @@ export function createRolesRepo(db: Kysely<Database>) {
       db.selectFrom('roles').selectAll().where('pool_id', '=', poolId).where('namespace', '=', namespace).where('code', '=', code).executeTakeFirst(),
 
     async list(poolId: string, q: { namespace: string; page: number; limit: number; keywords?: string }): Promise<{ rows: RoleRow[]; totalCount: number }> {
-      const { n } = await listWhere(poolId, q.namespace, q.keywords).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-      const rows = await listWhere(poolId, q.namespace, q.keywords)
-        .selectAll()
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .limit(q.limit)
-        .offset((q.page - 1) * q.limit)
-        .execute();
-      return { rows, totalCount: Number(n) };
+      return pageOf(listWhere(poolId, q.namespace, q.keywords), (where) => where.selectAll().orderBy('created_at', 'asc').orderBy('id', 'asc'), q);
     },
 
     /**

@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { Database, UserTable } from '../db/schema.js';
+import { likePattern } from './list-queries.js';
 
 /**
  * The only place with SQL on `users`. Every query is scoped by `pool_id`: a caller can never
@@ -31,9 +32,6 @@ export interface UserListQuery {
   sort?: Array<{ column: UserQueryColumn; direction: 'asc' | 'desc' }>;
 }
 
-/** `%`, `_` and the escape character itself match literally (used with `escape '\'`). */
-export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 type Eb = ExpressionBuilder<Database, 'users'>;
 
 /**
@@ -41,7 +39,7 @@ type Eb = ExpressionBuilder<Database, 'users'>;
  * both sides gives the same answer on both.
  */
 const ilike = (column: UserQueryColumn, needle: string) =>
-  sql<boolean>`lower(${sql.ref(column)}) like ${`%${escapeLike(needle.toLowerCase())}%`} escape '\\'`;
+  sql<boolean>`lower(${sql.ref(column)}) like ${likePattern(needle)} escape '\\'`;
 
 function conditionExpr(eb: Eb, c: UserCondition) {
   const col = eb.ref(c.column);

@@ -4,7 +4,7 @@ import { AppError } from '../../../errors/app-error.js';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
 import { accountKey } from '../../../flows/password-sign-in.js';
-import { mgmtSecurity } from './common.js';
+import { AnyObject, mgmtSecurity } from './common.js';
 import { tokenService } from './auth-context.js';
 import type { UserRow } from '../../../storage/repositories/users.js';
 
@@ -68,11 +68,11 @@ export async function authAdminRoutes(app: FastifyInstance): Promise<void> {
   );
   const SettingsBody = Type.Object(
     {
-      passwordPolicy: Type.Optional(Type.Object({}, { additionalProperties: true })),
-      bruteForce: Type.Optional(Type.Object({}, { additionalProperties: true })),
+      passwordPolicy: Type.Optional(AnyObject),
+      bruteForce: Type.Optional(AnyObject),
       distinctLoginErrors: Type.Optional(Type.Boolean()),
-      registration: Type.Optional(Type.Object({}, { additionalProperties: true })),
-      qrcode: Type.Optional(Type.Object({}, { additionalProperties: true })),
+      registration: Type.Optional(AnyObject),
+      qrcode: Type.Optional(AnyObject),
     },
     { additionalProperties: false },
   );

@@ -4,7 +4,8 @@ import { AppError } from '../../../errors/app-error.js';
 import { envelope } from '../../envelope.js';
 import { toUserDto } from '../../../services/users.js';
 import { SIGNUP_PROFILE_FIELDS } from '../../../flows/registration.js';
-import { Envelope } from './common.js';
+import { PasswordVerifySchema } from '../../../login-methods/password/schema.js';
+import { AnyObject, Envelope, PasswordEncryptType } from './common.js';
 import { appContext, authenticateClient, clientIp, currentUser, tokenService } from './auth-context.js';
 import { passcodeSignIn, passcodeSignUp } from './passcode-signin.js';
 
@@ -12,21 +13,6 @@ import { passcodeSignIn, passcodeSignUp } from './passcode-signin.js';
  * The authentication API (issue #4) under /api/v3 — not signed: callers are end users and
  * apps identified by `x-authing-app-id`. Paths and shapes follow the vendor AuthenticationClient.
  */
-const EncryptType = Type.Union([Type.Literal('none'), Type.Literal('rsa'), Type.Literal('sm2')]);
-const AnyObject = Type.Object({}, { additionalProperties: true });
-
-const PasswordPayload = Type.Object(
-  {
-    password: Type.String({ minLength: 1, maxLength: 4096 }),
-    account: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
-    email: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
-    username: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-    phone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    phoneCountryCode: Type.Optional(Type.String({ maxLength: 16 })),
-  },
-  { additionalProperties: false },
-);
-
 const SignInOptions = Type.Object(
   {
     scope: Type.Optional(Type.String({ maxLength: 1024 })),
@@ -37,7 +23,7 @@ const SignInOptions = Type.Object(
     autoRegister: Type.Optional(Type.Boolean()),
     captchaCode: Type.Optional(Type.String({ maxLength: 32 })),
     captchaToken: Type.Optional(Type.String({ maxLength: 128 })),
-    passwordEncryptType: Type.Optional(EncryptType),
+    passwordEncryptType: Type.Optional(PasswordEncryptType),
   },
   { additionalProperties: false },
 );
@@ -45,7 +31,7 @@ const SignInOptions = Type.Object(
 const SignInBody = Type.Object(
   {
     connection: Type.String({ minLength: 1, maxLength: 32 }),
-    passwordPayload: Type.Optional(PasswordPayload),
+    passwordPayload: Type.Optional(PasswordVerifySchema),
     passCodePayload: Type.Optional(AnyObject),
     adPayload: Type.Optional(AnyObject),
     ldapPayload: Type.Optional(AnyObject),
@@ -75,7 +61,7 @@ const SignUpBody = Type.Object(
         {
           clientIp: Type.Optional(Type.String({ maxLength: 64 })),
           context: Type.Optional(AnyObject),
-          passwordEncryptType: Type.Optional(EncryptType),
+          passwordEncryptType: Type.Optional(PasswordEncryptType),
           phonePassCodeForInformationCompletion: Type.Optional(Type.String({ maxLength: 16 })),
           emailPassCodeForInformationCompletion: Type.Optional(Type.String({ maxLength: 16 })),
           passwordForPhonePassCode: Type.Optional(Type.String({ maxLength: 4096 })),
@@ -113,7 +99,7 @@ const UpdatePasswordBody = Type.Object(
   {
     newPassword: Type.String({ minLength: 1, maxLength: 4096 }),
     oldPassword: Type.Optional(Type.String({ maxLength: 4096 })),
-    passwordEncryptType: Type.Optional(EncryptType),
+    passwordEncryptType: Type.Optional(PasswordEncryptType),
     passwordResetToken: Type.Optional(Type.String({ maxLength: 512 })),
     /** Gatehouse extension: revoke every session and refresh token of the user (default true). */
     revokeOtherSessions: Type.Optional(Type.Boolean()),

@@ -13,6 +13,12 @@ export const Envelope = <T extends TSchema>(data: T) =>
     data,
   });
 
+/** How a password in the body is encrypted (the vendor's `passwordEncryptType`). */
+export const PasswordEncryptType = Type.Union([Type.Literal('none'), Type.Literal('rsa'), Type.Literal('sm2')]);
+
+/** A free-form JSON object (vendor payloads and settings this layer passes on whole). */
+export const AnyObject = Type.Object({}, { additionalProperties: true });
+
 export const IsSuccess = Type.Object({ success: Type.Boolean() });
 
 /** Pagination as the reference list endpoints take it: page from 1, limit at most 50 by default. */

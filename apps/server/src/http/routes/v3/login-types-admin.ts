@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
-import { mgmtSecurity } from './common.js';
+import { AnyObject, mgmtSecurity } from './common.js';
 
 /**
  * Management of JitAi login-method instances (Gatehouse extensions, signed): the same
@@ -12,7 +12,6 @@ import { mgmtSecurity } from './common.js';
  */
 const tags = ['login-methods'];
 const Name = Type.String({ minLength: 1, maxLength: 128 });
-const AnyObject = Type.Object({}, { additionalProperties: true });
 const CreateBody = Type.Object({ name: Name, element: AnyObject, config: AnyObject }, { additionalProperties: false });
 const UpdateBody = Type.Object({ name: Name, element: Type.Optional(AnyObject), config: Type.Optional(AnyObject) }, { additionalProperties: false });
 const NameBody = Type.Object({ name: Name }, { additionalProperties: false });

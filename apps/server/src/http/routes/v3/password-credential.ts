@@ -2,15 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { success } from '../../envelope.js';
 import { currentUser } from './auth-context.js';
+import { PasswordEncryptType } from './common.js';
 
 /**
  * Gatehouse extensions for the signed-in user's password credential (JitAi `bind` / `unbind`;
  * the vendor AuthenticationClient has no such calls — renaming is its `updateProfile({username})`).
  * The access token goes in `Authorization`, bare or with `Bearer `.
  */
-const EncryptType = Type.Union([Type.Literal('none'), Type.Literal('rsa'), Type.Literal('sm2')]);
 const Body = Type.Object(
-  { password: Type.String({ minLength: 1, maxLength: 4096 }), passwordEncryptType: Type.Optional(EncryptType) },
+  { password: Type.String({ minLength: 1, maxLength: 4096 }), passwordEncryptType: Type.Optional(PasswordEncryptType) },
   { additionalProperties: false },
 );
 const tags = ['authentication'];

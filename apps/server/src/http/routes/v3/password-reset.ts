@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { appContext } from './auth-context.js';
+import { PasswordEncryptType } from './common.js';
 
 /**
  * Forgot password (vendor `AuthenticationClient.verifyResetPasswordRequest` and `resetPassword`;
  * shapes from `VerifyResetPasswordRequestDto`, `ResetPasswordDto`, `PasswordResetVerifyResp`).
  * The code check is the passcode service's (issue #5); see services/credentials/password-reset.ts.
  */
-const EncryptType = Type.Union([Type.Literal('none'), Type.Literal('rsa'), Type.Literal('sm2')]);
 const VerifyBody = Type.Object(
   {
     verifyMethod: Type.Union([Type.Literal('EMAIL_PASSCODE'), Type.Literal('PHONE_PASSCODE')]),
@@ -23,7 +23,7 @@ const VerifyBody = Type.Object(
   { additionalProperties: false },
 );
 const ResetBody = Type.Object(
-  { password: Type.String({ minLength: 1, maxLength: 4096 }), passwordResetToken: Type.String({ minLength: 1, maxLength: 512 }), passwordEncryptType: Type.Optional(EncryptType) },
+  { password: Type.String({ minLength: 1, maxLength: 4096 }), passwordResetToken: Type.String({ minLength: 1, maxLength: 512 }), passwordEncryptType: Type.Optional(PasswordEncryptType) },
   { additionalProperties: false },
 );
 const tags = ['authentication'];

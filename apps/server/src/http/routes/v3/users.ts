@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
-import { mgmtSecurity, Envelope, IsSuccess } from './common.js';
+import { mgmtSecurity, Envelope, IsSuccess, PasswordEncryptType } from './common.js';
 import { USER_ID_TYPES, USER_STATUSES } from '../../../services/users.js';
 
 /**
@@ -86,7 +86,7 @@ const CreateUserOptions = Type.Object(
         { additionalProperties: false, ...NotYet('Account-created notification.') },
       ),
     ),
-    passwordEncryptType: opt(Type.Union([Type.Literal('none'), Type.Literal('rsa'), Type.Literal('sm2')])),
+    passwordEncryptType: opt(PasswordEncryptType),
   },
   { additionalProperties: false },
 );
@@ -110,7 +110,7 @@ const UpdateUserBody = Type.Object(
           userIdType: opt(UserIdType),
           resetPasswordOnFirstLogin: opt(Type.Boolean()),
           resetPasswordOnNextLogin: opt(Type.Boolean()),
-          passwordEncryptType: opt(Type.Union([Type.Literal('none'), Type.Literal('rsa'), Type.Literal('sm2')])),
+          passwordEncryptType: opt(PasswordEncryptType),
           autoGeneratePassword: opt(Type.Boolean({ description: 'Not supported yet: refused when true.' })),
           sendPasswordResetedNotification: opt(
             Type.Object(
