@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import { connectDb, type DbHandle } from '../storage/db/connect.js';
 import { migrateToLatest } from '../storage/db/migrate.js';
 import { createKv } from '../storage/kv/create-kv.js';
+import { createInvalidationBus, TOPICS, type InvalidationBus } from '../storage/kv/invalidation-bus.js';
 import type { KvBackend, KvStore } from '../storage/kv/types.js';
 import { createPoolsRepo } from '../storage/repositories/pools.js';
 import { createAccessKeysRepo } from '../storage/repositories/access-keys.js';
@@ -34,11 +35,15 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
   const box = new SecretBox(master.secret);
   const db: DbHandle = await connectDb(config.databaseUrl);
   let kv: KvStore | undefined;
+  let bus: InvalidationBus | undefined;
   try {
     if (opts.migrate !== false) await migrateToLatest(db);
     const created = await createKv({ redisUrl: config.redisUrl, db });
     kv = created.kv;
     const kvBackend: KvBackend = created.backend;
+    // Cache invalidation across nodes: Redis pub/sub when configured, else this process only (docs/deployment.md).
+    bus = await createInvalidationBus({ redisUrl: config.redisUrl, onError: (err, what) => log.warn({ err }, `${what} failed; caches rely on their TTL`) });
+    const invalidation = bus;
 
     const repos = {
       pools: createPoolsRepo(db.db),
@@ -48,10 +53,11 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       applications: createApplicationsRepo(db.db),
       roles: createRolesRepo(db.db),
     };
-    const audit = createAuditService(repos.audit);
+    // Written in batches off the request path; close() below flushes before the database closes.
+    const audit = createAuditService(repos.audit, { onError: (err, events) => log.error({ err, events }, 'audit write failed; events kept for the next flush') });
     const services = {
       pools: createPoolsService(repos.pools),
-      accessKeys: createAccessKeysService(repos.accessKeys, box),
+      accessKeys: createAccessKeysService(repos.accessKeys, box, invalidation),
       audit,
       users: createUsersService(repos.users),
       applications: createApplicationsService(repos.applications, box),
@@ -77,7 +83,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       },
     });
     // Issue #3: OIDC providers per pool, clients = applications, signing keys, the one token service.
-    const oidc = createOidc({ publicUrl: config.publicUrl, box, db, kv, log, usersRepo: repos.users, services });
+    const oidc = createOidc({ publicUrl: config.publicUrl, box, db, kv, bus: invalidation, log, usersRepo: repos.users, services });
     services.applications = oidc.invalidatingApplications(services.applications);
     // Issue #6: QR-code scan login; state in the shared KV, tokens from the one token service.
     const qrcode = createQrCodeService({ kv, settings: async (poolId) => (await authn.settings.get(poolId)).qrcode, users: repos.users, tokens: () => oidc.tokens, audit });
@@ -107,6 +113,11 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       appName: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
+    // Settings and messaging providers are read from the database on each use (no cache today);
+    // their writes still publish so a cache added later only has to subscribe.
+    publishAfter(authn.settings, 'update', (poolId) => invalidation.publish(TOPICS.authSettings, poolId));
+    publishAfter(passcodes.settings, 'update', (poolId) => invalidation.publish(TOPICS.messaging, poolId));
+    publishAfter(passcodes.messaging.providers, 'put', (poolId) => invalidation.publish(TOPICS.messaging, poolId));
     const storeKv = kv;
     return {
       accounts,
@@ -120,20 +131,34 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       db,
       kv: storeKv,
       kvBackend,
+      bus: invalidation,
       masterSecretSource: master.source,
       repos,
       services,
       async close() {
         await passcodes.close();
+        await audit.close();
+        await invalidation.close();
         await storeKv.close();
         await db.close();
       },
     };
   } catch (err) {
+    await bus?.close().catch(() => undefined);
     await kv?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** Replaces `obj[method]` (whose first argument is the pool id) by one that publishes after it succeeded. */
+function publishAfter<K extends string, T extends Record<K, (poolId: string, ...rest: never[]) => Promise<unknown>>>(obj: T, method: K, publish: (poolId: string) => Promise<void>): void {
+  const original = obj[method].bind(obj) as (...a: unknown[]) => Promise<unknown>;
+  (obj as Record<K, unknown>)[method] = async (...a: unknown[]) => {
+    const result = await original(...a);
+    await publish(a[0] as string);
+    return result;
+  };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { errors } from 'oidc-provider';
-import type { KvStore } from '../storage/kv/types.js';
+import { kvGetMany, type KvStore } from '../storage/kv/types.js';
 
 /**
  * oidc-provider storage adapter on our KV store (memory, SQL `kv` table or Redis), so every
@@ -75,6 +75,11 @@ function jtiOfJwt(value: string): string | undefined {
   }
 }
 
+/** Keys of the revocation tombstones (see the header). */
+const GRANT_REVOKED = (grantId: string) => `oidc:grant-revoked:${grantId}`;
+const GRANT_TOKENS_REVOKED = (grantId: string) => `oidc:grant-tokens-revoked:${grantId}`;
+const ACCOUNT_REVOKED = (accountId: string) => `oidc:account-revoked:${accountId}`;
+
 /** Grant- and account-level revocation state shared by all models of one pool. */
 export function revocationMarks(kv: KvStore) {
   const epoch = async (key: string) => {
@@ -83,13 +88,13 @@ export function revocationMarks(kv: KvStore) {
   };
   return {
     /** The grant is destroyed: it and every token of it are gone for good. */
-    revokeGrant: (grantId: string) => kv.set(`oidc:grant-revoked:${grantId}`, '1', TOMBSTONE_TTL_MS),
-    isGrantRevoked: async (grantId: string) => (await kv.get(`oidc:grant-revoked:${grantId}`)) !== null,
+    revokeGrant: (grantId: string) => kv.set(GRANT_REVOKED(grantId), '1', TOMBSTONE_TTL_MS),
+    isGrantRevoked: async (grantId: string) => (await kv.get(GRANT_REVOKED(grantId))) !== null,
     /** Every token of the grant stored until `at` is gone; the grant (and SSO with it) stays. */
-    revokeGrantTokens: (grantId: string, at = Date.now()) => kv.set(`oidc:grant-tokens-revoked:${grantId}`, String(at), TOMBSTONE_TTL_MS),
-    grantTokensRevokedAt: (grantId: string) => epoch(`oidc:grant-tokens-revoked:${grantId}`),
-    revokeAccount: (accountId: string, at = Date.now()) => kv.set(`oidc:account-revoked:${accountId}`, String(at), TOMBSTONE_TTL_MS),
-    accountRevokedAt: (accountId: string) => epoch(`oidc:account-revoked:${accountId}`),
+    revokeGrantTokens: (grantId: string, at = Date.now()) => kv.set(GRANT_TOKENS_REVOKED(grantId), String(at), TOMBSTONE_TTL_MS),
+    grantTokensRevokedAt: (grantId: string) => epoch(GRANT_TOKENS_REVOKED(grantId)),
+    revokeAccount: (accountId: string, at = Date.now()) => kv.set(ACCOUNT_REVOKED(accountId), String(at), TOMBSTONE_TTL_MS),
+    accountRevokedAt: (accountId: string) => epoch(ACCOUNT_REVOKED(accountId)),
   };
 }
 
@@ -151,20 +156,25 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
 
       const stored = storedAt(payload);
       delete payload[STORED_AT];
-      if (GRANTABLE.has(this.model) && payload.grantId) {
-        if (await marks.isGrantRevoked(payload.grantId)) return undefined;
-        const tokensRevokedAt = await marks.grantTokensRevokedAt(payload.grantId);
-        if (tokensRevokedAt !== undefined && stored <= tokensRevokedAt) return undefined;
-      }
-      if (this.model === 'Grant' && (await marks.isGrantRevoked(lookup))) return undefined;
-      if (ACCOUNT_BOUND.has(this.model) && payload.accountId) {
-        const revokedAt = await marks.accountRevokedAt(payload.accountId);
-        if (revokedAt !== undefined && stored <= revokedAt) return undefined;
-      }
-      if (CONSUMABLE.has(this.model)) {
-        const consumed = await kv.get(`oidc:consumed:${this.model}:${lookup}`);
-        if (consumed !== null) payload.consumed = Number(consumed);
-      }
+      // Every tombstone that can hide this record, and its consumed mark, in one KV read.
+      const grantId = GRANTABLE.has(this.model) && payload.grantId ? payload.grantId : this.model === 'Grant' ? lookup : undefined;
+      const accountId = ACCOUNT_BOUND.has(this.model) && payload.accountId ? payload.accountId : undefined;
+      const keys: string[] = [];
+      const at = (key: string) => keys.push(key) - 1;
+      const iGrant = grantId !== undefined ? at(GRANT_REVOKED(grantId)) : -1;
+      const iGrantTokens = grantId !== undefined && this.model !== 'Grant' ? at(GRANT_TOKENS_REVOKED(grantId)) : -1;
+      const iAccount = accountId !== undefined ? at(ACCOUNT_REVOKED(accountId)) : -1;
+      const iConsumed = CONSUMABLE.has(this.model) ? at(`oidc:consumed:${this.model}:${lookup}`) : -1;
+      if (keys.length === 0) return payload;
+      const found = await kvGetMany(kv, keys);
+      const mark = (i: number) => (i < 0 ? null : (found[i] ?? null));
+      if (mark(iGrant) !== null) return undefined;
+      const tokensRevokedAt = mark(iGrantTokens);
+      if (tokensRevokedAt !== null && stored <= Number(tokensRevokedAt)) return undefined;
+      const accountRevokedAt = mark(iAccount);
+      if (accountRevokedAt !== null && stored <= Number(accountRevokedAt)) return undefined;
+      const consumed = mark(iConsumed);
+      if (consumed !== null) payload.consumed = Number(consumed);
       return payload;
     }
 

@@ -76,15 +76,19 @@ const CACHE_TTL_MS = 10_000;
 
 /**
  * Client lookups for all pools: `adapterFor(poolId)` is the oidc-provider `Client` adapter of
- * one pool — an app of another pool is simply not found there. Entries live 10 s, so a change
- * made on another node is seen within that time; `invalidate(appId)` drops one at once.
+ * one pool — an app of another pool is simply not found there. `invalidate(appId)` drops one at
+ * once; oidc/index.ts calls it from the invalidation bus, so with Redis every node drops a
+ * changed app immediately. Entries live 10 s: the bound for nodes without Redis (several nodes
+ * on one database) and for a missed pub/sub message.
  */
 export function createClientRegistry(apps: Pick<ApplicationsService, 'findClient' | 'getSecret'>) {
   const cache = new Map<string, { at: number; value: Record<string, unknown> | null; poolId: string | null }>();
+  let generation = 0;
 
   async function load(appId: string) {
     const hit = cache.get(appId);
     if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit;
+    const gen = generation;
     const found = await apps.findClient(appId);
     const entry = found
       ? {
@@ -94,7 +98,8 @@ export function createClientRegistry(apps: Pick<ApplicationsService, 'findClient
         }
       : { at: Date.now(), poolId: null, value: null };
     if (cache.size > 10_000) cache.clear();
-    cache.set(appId, entry);
+    // An invalidation that arrived while this lookup ran may concern what it read: do not keep it.
+    if (gen === generation) cache.set(appId, entry);
     return entry;
   }
 
@@ -104,6 +109,7 @@ export function createClientRegistry(apps: Pick<ApplicationsService, 'findClient
 
   return {
     invalidate(appId?: string) {
+      generation++;
       if (appId === undefined) cache.clear();
       else cache.delete(appId);
     },

@@ -5,6 +5,7 @@ import type { PoolsService } from '../services/pools.js';
 import type { RolesService } from '../services/roles.js';
 import type { DbHandle } from '../storage/db/connect.js';
 import type { KvStore } from '../storage/kv/types.js';
+import { TOPICS, type InvalidationBus } from '../storage/kv/invalidation-bus.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
 import type { SecretBox } from '../utils/crypto.js';
 import { createClientRegistry } from './clients.js';
@@ -17,12 +18,14 @@ export interface OidcDeps {
   box: SecretBox;
   db: DbHandle;
   kv: KvStore;
+  /** Cache invalidation across nodes (clients on app changes, providers on key rotation); without it, this node only. */
+  bus?: InvalidationBus;
   log?: Logger;
   usersRepo: Pick<UsersRepo, 'findById'>;
   services: {
     applications: Pick<ApplicationsService, 'findClient' | 'getSecret'>;
     pools: Pick<PoolsService, 'findDefault' | 'get'>;
-    roles: Pick<RolesService, 'getUserRoles'>;
+    roles: Pick<RolesService, 'roleCodesOfUser'>;
     audit: Pick<AuditService, 'record'>;
   };
 }
@@ -55,12 +58,18 @@ export function createOidc(deps: OidcDeps) {
     clients,
     usersRepo: deps.usersRepo,
     userRoles: async (poolId, userId) =>
-      (await deps.services.roles.getUserRoles(poolId, { userId }).catch(() => ({ list: [] as { code: string }[] }))).list.map((r) => r.code),
+      deps.services.roles.roleCodesOfUser(poolId, userId).catch(() => []),
     audit: deps.services.audit,
     isDefaultPool: async (poolId) => (await defaultPoolId()) === poolId,
     log: deps.log as never,
   });
   const tokens = createTokenService(registry, deps.services.audit);
+  deps.bus?.subscribe(TOPICS.application, (appId) => clients.invalidate(appId));
+  deps.bus?.subscribe(TOPICS.signingKeys, (poolId) => registry.invalidate(poolId));
+  const appChanged = async (appId: string) => {
+    if (deps.bus) await deps.bus.publish(TOPICS.application, appId);
+    else clients.invalidate(appId);
+  };
 
   return {
     registry,
@@ -71,13 +80,20 @@ export function createOidc(deps: OidcDeps) {
     poolExists,
     defaultClientCredentialsScope: async (poolId: string, clientId: string) =>
       ((await clients.find(poolId, clientId))?.gatehouse as { scope?: string } | undefined)?.scope,
-    /** Rotates a pool's signing keys and makes this node use them at once (others notice within 10 s). */
+    /**
+     * Rotates a pool's signing keys and makes this node use them at once; with Redis every node
+     * (the CLI's `gatehouse keys rotate` publishes too), otherwise others notice within 10 s.
+     */
     async rotateKeys(poolId: string) {
       const result = await keys.rotate(poolId);
       registry.invalidate(poolId);
+      await deps.bus?.publish(TOPICS.signingKeys, poolId);
       return result;
     },
-    /** Wraps the applications service so a changed or deleted app is dropped from the client cache at once. */
+    /**
+     * Wraps the applications service so a changed or deleted app is dropped from the client cache
+     * at once — on every node with Redis — before the write's response is sent.
+     */
     invalidatingApplications<T extends Pick<ApplicationsService, 'update' | 'delete'>>(svc: T): T {
       return {
         ...svc,
@@ -85,14 +101,14 @@ export function createOidc(deps: OidcDeps) {
           try {
             return await svc.update(...a);
           } finally {
-            clients.invalidate(a[1]);
+            await appChanged(a[1]);
           }
         },
         delete: async (...a: Parameters<ApplicationsService['delete']>) => {
           try {
             return await svc.delete(...a);
           } finally {
-            clients.invalidate(a[1]);
+            await appChanged(a[1]);
           }
         },
       };

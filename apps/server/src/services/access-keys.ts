@@ -4,6 +4,7 @@ import { randomId, urlSafeSecret } from '../utils/ids.js';
 import { nowIso } from '../utils/time.js';
 import { AppError } from '../errors/app-error.js';
 import { isUniqueViolation } from '../errors/to-app-error.js';
+import { TOPICS, type InvalidationBus } from '../storage/kv/invalidation-bus.js';
 
 export interface ResolvedKey {
   accessKeyId: string;
@@ -16,11 +17,25 @@ const CACHE_TTL_MS = 30_000;
 /**
  * Management access keys (AK/SK). The secret must be recoverable because the vendor's
  * request signing is HMAC with the secret itself, so it is sealed (AES-GCM), not hashed.
- * Resolved keys are cached briefly per process; disabling a key takes effect within
- * CACHE_TTL_MS on other nodes (immediately on this one).
+ * Resolved keys (and unknown ids) are cached briefly per process. Creating, enabling or
+ * disabling a key publishes on the invalidation bus: every node drops the entry at once with
+ * Redis, this node only without it (other nodes then within CACHE_TTL_MS, also the bound for a
+ * missed pub/sub message).
  */
-export function createAccessKeysService(repo: AccessKeysRepo, box: SecretBox) {
+export function createAccessKeysService(repo: AccessKeysRepo, box: SecretBox, bus?: InvalidationBus) {
   const cache = new Map<string, { value: ResolvedKey | null; until: number }>();
+  /** Bumped on every invalidation: a lookup that started before one must not cache what it read. */
+  let generation = 0;
+  const drop = (id: string | undefined) => {
+    generation++;
+    if (id === undefined) cache.clear();
+    else cache.delete(id);
+  };
+  bus?.subscribe(TOPICS.accessKey, drop);
+  const changed = async (id: string) => {
+    drop(id);
+    await bus?.publish(TOPICS.accessKey, id);
+  };
   const context = (id: string) => `access_key:${id}`;
   return {
     async create(poolId: string, input: { accessKeyId?: string; accessKeySecret?: string; name?: string } = {}) {
@@ -40,23 +55,24 @@ export function createAccessKeysService(repo: AccessKeysRepo, box: SecretBox) {
         if (isUniqueViolation(err)) throw new AppError('request.invalid_input', { details: [{ path: 'accessKeyId', message: 'already exists' }], cause: err });
         throw err;
       }
-      cache.delete(accessKeyId);
+      await changed(accessKeyId);
       return { accessKeyId, accessKeySecret, poolId };
     },
     /** Returns null for unknown or disabled keys; callers must not reveal which. */
     async resolve(accessKeyId: string): Promise<ResolvedKey | null> {
       const hit = cache.get(accessKeyId);
       if (hit && hit.until > Date.now()) return hit.value;
+      const gen = generation;
       const row = await repo.findById(accessKeyId);
       const value = row && row.enabled === 1 ? { accessKeyId, poolId: row.pool_id, secret: box.open(row.secret_enc, context(accessKeyId)) } : null;
       if (cache.size > 10_000) cache.clear();
-      cache.set(accessKeyId, { value, until: Date.now() + CACHE_TTL_MS });
+      if (gen === generation) cache.set(accessKeyId, { value, until: Date.now() + CACHE_TTL_MS });
       return value;
     },
     list: (poolId: string) => repo.listByPool(poolId),
     async setEnabled(poolId: string, accessKeyId: string, enabled: boolean) {
       await repo.setEnabled(poolId, accessKeyId, enabled);
-      cache.delete(accessKeyId);
+      await changed(accessKeyId);
     },
   };
 }

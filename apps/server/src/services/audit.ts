@@ -1,4 +1,4 @@
-import type { AuditRepo } from '../storage/repositories/audit.js';
+import type { AuditRepo, AuditRow } from '../storage/repositories/audit.js';
 import { sortableId } from '../utils/ids.js';
 import { nowIso } from '../utils/time.js';
 
@@ -15,11 +15,75 @@ export interface AuditEvent {
   data?: Record<string, unknown>;
 }
 
-/** Security events (ASVS V16): who did what to whom, from where, with what result, in UTC. */
-export function createAuditService(repo: AuditRepo) {
+export interface AuditOptions {
+  /** Longest time an event waits in memory before it is written (ms); default 50. */
+  flushDelayMs?: number;
+  /** Rows per INSERT; a full batch is written at once; default 500 (within SQLite's and PostgreSQL's parameter limits). */
+  batchSize?: number;
+  /** Events queued beyond this make record() wait for the writes (backpressure, never dropping); default 10,000. */
+  maxQueued?: number;
+  /** A batch that failed to write, after one retry (the events are kept in the queue for the next flush). */
+  onError?: (err: unknown, events: number) => void;
+}
+
+/**
+ * Security events (ASVS V16): who did what to whom, from where, with what result, in UTC.
+ *
+ * Events are written off the request path: record() stamps the event (id and time are taken
+ * when it happens) and queues it; a writer inserts queued events in batches (one multi-row
+ * INSERT per ≤ batchSize events) at most `flushDelayMs` later. On the token endpoint this was
+ * one autocommit INSERT per issued token (issue #7 profile); batched, it is one per ~100.
+ *  - Nothing is dropped: when more than `maxQueued` events wait, record() waits for the writer.
+ *  - A failed batch stays queued and is retried on the next flush.
+ *  - Reads (list) and close() flush first, so this node reads its own writes and a graceful
+ *    shutdown (SIGTERM → app.close → container.close) loses nothing. A hard kill loses at most
+ *    the last `flushDelayMs` of events of that node.
+ */
+export function createAuditService(repo: AuditRepo, opts: AuditOptions = {}) {
+  const delay = opts.flushDelayMs ?? 50;
+  const batchSize = opts.batchSize ?? 500;
+  const maxQueued = opts.maxQueued ?? 10_000;
+  let queue: AuditRow[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> | undefined;
+
+  /** Writes everything queued (batch by batch); one writer at a time. */
+  const flush = (): Promise<void> => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    writing ??= (async () => {
+      try {
+        while (queue.length) {
+          const batch = queue.slice(0, batchSize);
+          try {
+            await repo.insertMany(batch);
+          } catch (err) {
+            // A unique-id clash cannot happen (sortable random ids); retry once for a busy database.
+            try {
+              await repo.insertMany(batch);
+            } catch (err2) {
+              opts.onError?.(err2 ?? err, batch.length);
+              throw err2;
+            }
+          }
+          queue = queue.slice(batch.length);
+        }
+      } finally {
+        writing = undefined;
+      }
+    })();
+    return writing;
+  };
+  const schedule = () => {
+    if (queue.length >= batchSize) void flush().catch(() => undefined);
+    else timer ??= setTimeout(() => void flush().catch(() => undefined), delay);
+  };
+
   return {
     async record(e: AuditEvent): Promise<void> {
-      await repo.insert({
+      queue.push({
         id: sortableId(),
         pool_id: e.poolId,
         at: nowIso(),
@@ -32,8 +96,19 @@ export function createAuditService(repo: AuditRepo) {
         request_id: e.requestId ?? null,
         data: JSON.stringify(e.data ?? {}),
       });
+      if (queue.length > maxQueued) await flush();
+      else schedule();
     },
-    list: (poolId: string, limit = 50, type?: string) => repo.listByPool(poolId, Math.min(Math.max(limit, 1), 500), type),
+    /** Writes every queued event now. */
+    flush,
+    async list(poolId: string, limit = 50, type?: string) {
+      await flush();
+      return repo.listByPool(poolId, Math.min(Math.max(limit, 1), 500), type);
+    },
+    /** Flushes and stops the timer; call before closing the database. */
+    async close(): Promise<void> {
+      await flush();
+    },
   };
 }
 export type AuditService = ReturnType<typeof createAuditService>;

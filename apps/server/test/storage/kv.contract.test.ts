@@ -11,7 +11,7 @@ import { createMemoryKv } from '../../src/storage/kv/memory-kv.js';
 import { createRedisKv } from '../../src/storage/kv/redis-kv.js';
 import { scopedKv } from '../../src/storage/kv/scoped.js';
 import { createSqlKv } from '../../src/storage/kv/sql-kv.js';
-import type { KvStore } from '../../src/storage/kv/types.js';
+import { kvGetMany, type KvStore } from '../../src/storage/kv/types.js';
 import { createPgDatabase, postgresAvailable, REDIS_URL, redisAvailable } from '../support/services.js';
 
 const hasPg = await postgresAvailable();
@@ -58,6 +58,20 @@ function kvContract(name: string, open: () => Promise<Subject>, skip = false) {
       expect(await kv.get(k)).toBe('one');
       await kv.set(k, 'two', LONG);
       expect(await kv.get(k)).toBe('two');
+    });
+
+    it('getMany (and its per-key fallback) answers in order, null for absent and expired keys', async () => {
+      const [a, b, gone, none] = [key('many-a'), key('many-b'), key('many-gone'), key('many-none')];
+      await kv.set(a, 'A', LONG);
+      await kv.set(b, '', LONG);
+      await kv.set(gone, 'x', SHORT);
+      await sleep(PAST_SHORT);
+      for (const n of [1, 2, 3, 4, 6]) {
+        const keys = [none, b, gone, a, a, none].slice(0, n);
+        const expected = [null, '', null, 'A', 'A', null].slice(0, n);
+        expect(await kvGetMany(kv, keys)).toEqual(expected);
+      }
+      expect(await kvGetMany(kv, [])).toEqual([]);
     });
 
     it('keeps values byte-exact (unicode, empty, JSON)', async () => {
@@ -256,6 +270,23 @@ function tempSqliteUrl(): { url: string; cleanup: () => void } {
   return { url: `sqlite:${join(dir, 'kv.db')}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+// The SQLite KV runs its statements directly on better-sqlite3 (sql-kv.ts); the same contract
+// through the Kysely path it falls back to while a transaction holds the connection.
+kvContract('sql (SQLite, Kysely path)', async () => {
+  const { url, cleanup } = tempSqliteUrl();
+  const handle = await connectDb(url);
+  await migrateToLatest(handle);
+  const kv = createSqlKv({ ...handle, sqlite: undefined });
+  return {
+    kv,
+    teardown: async () => {
+      await kv.close();
+      await handle.close();
+      cleanup();
+    },
+  };
+});
+
 kvContract('sql (SQLite)', async () => {
   const { url, cleanup } = tempSqliteUrl();
   const handle = await connectDb(url);
@@ -341,6 +372,31 @@ function sqlBehaviour(name: string, makeDb: () => Promise<{ url: string; cleanup
     afterAll(async () => {
       for (const h of handles) await h.close();
       await cleanup?.();
+    });
+
+    it('a write made while a transaction holds the connection is not part of it (rolled back or not)', async () => {
+      const h = await open();
+      const kv = createSqlKv(h);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let begun!: () => void;
+      const started = new Promise<void>((r) => (begun = r));
+      const trx = h.db
+        .transaction()
+        .execute(async (t) => {
+          await t.selectFrom('kv').select('key').execute();
+          begun();
+          await gate;
+          throw new Error('rolled back on purpose');
+        })
+        .catch((e: Error) => e.message);
+      await started;
+      const write = kv.set('trx-probe', 'kept', 60_000);
+      release();
+      expect(await trx).toBe('rolled back on purpose');
+      await write;
+      expect(await kv.get('trx-probe')).toBe('kept');
+      await kv.close();
     });
 
     it('two instances over two handles on one database see each other (nodes sharing a DB)', async () => {

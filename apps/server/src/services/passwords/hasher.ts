@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import * as argon2 from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 import { AppError } from '../../errors/app-error.js';
+import { createArgon2Pool, type Argon2Pool } from './argon2-pool.js';
 
 const pbkdf2Async = promisify(pbkdf2);
 const scryptAsync = promisify(scrypt) as (pw: string | Buffer, salt: Buffer, keylen: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
@@ -12,9 +13,10 @@ const scryptAsync = promisify(scrypt) as (pw: string | Buffer, salt: Buffer, key
  * Password storage (issue #4; ASVS 11.4.2, security.md §0 item 5).
  *
  * New hashes: argon2id at the OWASP parameters m=19456 KiB, t=2, p=1 via @node-rs/argon2,
- * which computes on the libuv thread pool. A semaphore bounds concurrent hash/verify jobs to
- * the number of cores, so a burst of sign-ins queues instead of exhausting the thread pool
- * (which would stall DNS, fs and other async work) or memory (19 MiB per job).
+ * computed on its own pool of worker threads (one per core) that run at a lower OS priority
+ * than the event loop (argon2-pool.ts), so a sign-in flood cannot starve token and userinfo
+ * requests of CPU. A semaphore bounds concurrent hash/verify jobs to the number of cores, so a
+ * burst of sign-ins queues instead of exhausting threads or memory (19 MiB per job).
  *
  * Verification accepts these imported formats; `verify` says `needsRehash` for all but the
  * current argon2id parameters, and the sign-in flow then stores a fresh argon2id hash:
@@ -83,19 +85,37 @@ export function hashFormat(stored: string): string | null {
   return null;
 }
 
-export function createPasswordHasher(opts: { concurrency?: number } = {}) {
-  const sem = new Semaphore(Math.max(1, opts.concurrency ?? availableParallelism()));
+export interface PasswordHasherOptions {
+  /** Concurrent hash/verify jobs (and argon2 worker threads); default: the number of cores. */
+  concurrency?: number;
+  /** argon2 on dedicated low-priority worker threads (default) or on the libuv pool (false). */
+  workers?: boolean;
+}
+
+export function createPasswordHasher(opts: PasswordHasherOptions = {}) {
+  const concurrency = Math.max(1, opts.concurrency ?? availableParallelism());
+  const sem = new Semaphore(concurrency);
+  let pool: Argon2Pool | undefined;
+  if (opts.workers !== false) {
+    try {
+      pool = createArgon2Pool(concurrency);
+    } catch {
+      pool = undefined; // no worker threads here: the libuv pool still keeps hashing off the event loop
+    }
+  }
+  const argonHash = (password: string) => (pool ? pool.hash(password, { ...ARGON2_PARAMS, algorithm: ARGON2ID }) : argon2.hash(password, { ...ARGON2_PARAMS, algorithm: ARGON2ID }));
+  const argonVerify = (stored: string, password: string) => (pool ? pool.verify(stored, password) : argon2.verify(stored, password));
   // A real argon2id hash of a random value: unknown accounts are verified against it so they
   // cost the same time as known ones (security.md §0 item 11).
   let dummy: Promise<string> | undefined;
-  const dummyHash = () => (dummy ??= argon2.hash(`dummy-${Math.random()}-${Date.now()}`, { ...ARGON2_PARAMS, algorithm: ARGON2ID }));
+  const dummyHash = () => (dummy ??= argonHash(`dummy-${Math.random()}-${Date.now()}`));
 
   async function hash(password: string): Promise<string> {
-    return sem.run(() => argon2.hash(password, { ...ARGON2_PARAMS, algorithm: ARGON2ID }));
+    return sem.run(() => argonHash(password));
   }
 
   async function verifyArgon2(stored: string, password: string): Promise<VerifyResult> {
-    const ok = await sem.run(() => argon2.verify(stored, password)).catch(() => false);
+    const ok = await sem.run(() => argonVerify(stored, password)).catch(() => false);
     const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(stored);
     const current = !!m && Number(m[1]) === ARGON2_PARAMS.memoryCost && Number(m[2]) === ARGON2_PARAMS.timeCost && Number(m[3]) === ARGON2_PARAMS.parallelism;
     return { ok, needsRehash: ok && !current };
@@ -139,7 +159,7 @@ export function createPasswordHasher(opts: { concurrency?: number } = {}) {
     /** Verifies against any supported format. Unknown formats never verify. */
     async verify(stored: string | null | undefined, password: string): Promise<VerifyResult> {
       if (!stored) {
-        await sem.run(async () => argon2.verify(await dummyHash(), password).catch(() => false));
+        await sem.run(async () => argonVerify(await dummyHash(), password).catch(() => false));
         return { ok: false, needsRehash: false };
       }
       if (stored.startsWith('$argon2')) return verifyArgon2(stored, password);
@@ -149,7 +169,11 @@ export function createPasswordHasher(opts: { concurrency?: number } = {}) {
     /** Spends the same effort as a real verification and always fails (unknown accounts). */
     async verifyDummy(password: string): Promise<void> {
       const d = await dummyHash();
-      await sem.run(() => argon2.verify(d, password)).catch(() => false);
+      await sem.run(() => argonVerify(d, password)).catch(() => false);
+    },
+    /** Stops the worker threads (they are unreferenced while idle, so this is optional). */
+    async close(): Promise<void> {
+      await pool?.close();
     },
     /** Validates an imported hash string; throws auth.invalid_password_hash. */
     assertImportable(stored: string): void {

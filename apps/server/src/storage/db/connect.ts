@@ -5,9 +5,27 @@ import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** The part of a better-sqlite3 Database the storage layer uses directly. */
+export interface SqliteConnection {
+  readonly inTransaction: boolean;
+  prepare(source: string): SqliteStatement;
+}
+export interface SqliteStatement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
 export interface DbHandle {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * SQLite only: the better-sqlite3 connection under Kysely, for storage code on a hot path
+   * (storage/kv/sql-kv.ts) that runs one synchronous prepared statement instead of a Kysely
+   * round trip. Check `inTransaction` first: a Kysely transaction holds this same connection
+   * across awaits, and a statement run meanwhile would become part of it.
+   */
+  sqlite?: SqliteConnection;
   /** Cheap reachability check for /health/ready. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -52,11 +70,15 @@ export async function connectDb(url: string): Promise<DbHandle> {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
+    // Token paths read the KV table (token records, revocation tombstones) on every request:
+    // a 64 MiB page cache instead of the default 2 MiB keeps its hot pages in memory.
+    sqlite.pragma('cache_size = -65536');
     cachePreparedStatements(sqlite);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     return {
       db,
       dialect: 'sqlite',
+      sqlite: sqlite as unknown as SqliteConnection,
       ping: async () => {
         sqlite.prepare('select 1').get();
       },

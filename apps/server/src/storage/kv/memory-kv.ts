@@ -42,6 +42,10 @@ export function createMemoryKv(opts: MemoryKvOptions = {}): KvStore {
     async get(key) {
       return live(key, Date.now())?.value ?? null;
     },
+    async getMany(keys) {
+      const now = Date.now();
+      return keys.map((k) => live(k, now)?.value ?? null);
+    },
     async set(key, value, ttlMs) {
       entries.set(key, { value, expiresAt: Date.now() + ttlMs });
     },

@@ -1,6 +1,9 @@
 import { Redis } from 'ioredis';
 import type { KvStore } from './types.js';
 
+/** Default prefix of every Gatehouse key (and of the invalidation channel) in Redis. */
+export const DEFAULT_REDIS_KEY_PREFIX = 'gh:';
+
 export interface RedisKvOptions {
   /** Prepended to every key so a shared Redis is not polluted; default `gh:`. */
   keyPrefix?: string;
@@ -41,7 +44,7 @@ const px = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
  */
 export async function createRedisKv(url: string, opts: RedisKvOptions = {}): Promise<KvStore> {
   const client = new Redis(url, {
-    keyPrefix: opts.keyPrefix ?? 'gh:',
+    keyPrefix: opts.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX,
     lazyConnect: false,
     // Fail a command after two reconnect attempts instead of queueing it forever: a login
     // request should get an error, not hang, while Redis is down.

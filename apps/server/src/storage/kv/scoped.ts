@@ -9,6 +9,7 @@ export function scopedKv(kv: KvStore, poolId: string): KvStore {
   const p = `p:${poolId}:`;
   return {
     get: (k) => kv.get(p + k),
+    ...(kv.getMany ? { getMany: (keys: string[]) => kv.getMany!(keys.map((k) => p + k)) } : {}),
     set: (k, v, t) => kv.set(p + k, v, t),
     setIfAbsent: (k, v, t) => kv.setIfAbsent(p + k, v, t),
     incr: (k, t, by) => kv.incr(p + k, t, by),

@@ -8,6 +8,11 @@
  */
 export interface KvStore {
   get(key: string): Promise<string | null>;
+  /**
+   * Several keys at once (same order, null for absent or expired): one round trip instead of
+   * one per key. Optional: callers fall back to get() per key (kvGetMany below).
+   */
+  getMany?(keys: string[]): Promise<(string | null)[]>;
   /** Sets (overwrites) the value with a fresh TTL. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Sets only when no live value exists; true when this call set it (nonces, locks, single-use claims). */
@@ -28,3 +33,8 @@ export interface KvStore {
 }
 
 export type KvBackend = 'memory' | 'sql' | 'redis';
+
+/** getMany when the backend has it, else one get() per key (in parallel). */
+export function kvGetMany(kv: KvStore, keys: string[]): Promise<(string | null)[]> {
+  return kv.getMany ? kv.getMany(keys) : Promise.all(keys.map((k) => kv.get(k)));
+}

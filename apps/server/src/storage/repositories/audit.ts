@@ -6,6 +6,10 @@ export type AuditRow = Selectable<AuditEventTable>;
 export function createAuditRepo(db: Kysely<Database>) {
   return {
     insert: (row: AuditRow) => db.insertInto('audit_events').values(row).execute(),
+    /** One multi-row INSERT: one statement, one commit, all or nothing (callers keep batches ≤ 500 rows). */
+    insertMany: async (rows: AuditRow[]) => {
+      if (rows.length) await db.insertInto('audit_events').values(rows).execute();
+    },
     listByPool: (poolId: string, limit: number, type?: string) => {
       let q = db.selectFrom('audit_events').selectAll().where('pool_id', '=', poolId);
       if (type) q = q.where('type', '=', type);

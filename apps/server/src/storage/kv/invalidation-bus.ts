@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { DEFAULT_REDIS_KEY_PREFIX } from './redis-kv.js';
+
+/**
+ * One cache-invalidation bus for every in-process cache (OIDC clients, signing keys / providers,
+ * access keys, …). A write path publishes `{topic, key}` after its change is committed; every
+ * subscriber of the topic drops that entry (or everything, when the key is absent).
+ *
+ * - `redis` (GATEHOUSE_REDIS_URL set): the message goes over Redis pub/sub on the channel
+ *   `<keyPrefix>invalidate` to every node at once. `publish` delivers locally first, then resolves
+ *   once Redis has handed the message to the subscribers' connections, so a write's HTTP response
+ *   is sent after the other nodes have it. Pub/sub is fire-and-forget: a node whose subscriber
+ *   connection was down misses messages, so on every reconnect it drops all its cached entries,
+ *   and each cache keeps its short TTL as the bound for what slips through (e.g. a message sent
+ *   while the connection was broken but not yet noticed).
+ * - `local` (no Redis): delivered in this process only. A single node is always exact; several
+ *   nodes on one database see each other's changes within each cache's TTL.
+ *
+ * Messages carry a topic and an id (app id, access key id, pool id) — never a secret or a value.
+ */
+
+/** Topics and what the key is. */
+export const TOPICS = {
+  /** An application (= OIDC client) changed or was deleted; key: appId. */
+  application: 'application',
+  /** A management access key was created, enabled or disabled; key: accessKeyId. */
+  accessKey: 'access-key',
+  /** A pool's OIDC signing keys were rotated; key: poolId. */
+  signingKeys: 'signing-keys',
+  /** A pool's authentication settings (password policy, brute force, registration, QR) changed; key: poolId. */
+  authSettings: 'auth-settings',
+  /** A pool's messaging settings or SMS/email provider changed; key: poolId. */
+  messaging: 'messaging',
+} as const;
+export type InvalidationTopic = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** `key` undefined: drop every entry of the topic. */
+export type InvalidationHandler = (key: string | undefined) => void;
+
+export interface InvalidationBus {
+  readonly mode: 'local' | 'redis';
+  /** Drops the entry on this node at once and, with Redis, on every other node. Never rejects. */
+  publish(topic: InvalidationTopic, key?: string): Promise<void>;
+  /** Returns the unsubscribe function. */
+  subscribe(topic: InvalidationTopic, handler: InvalidationHandler): () => void;
+  close(): Promise<void>;
+}
+
+export interface InvalidationBusOptions {
+  redisUrl?: string;
+  /** Same prefix as the KV store's keys, so Gatehouse installations sharing a Redis do not hear each other. */
+  keyPrefix?: string;
+  /** Publish failures and connection errors (a publish never fails the write that triggered it). */
+  onError?: (err: Error, what: string) => void;
+}
+
+interface Message {
+  /** topic */
+  t: string;
+  /** key (absent: all) */
+  k?: string;
+  /** the publishing node, so it does not handle its own message twice */
+  n: string;
+}
+
+function createDispatcher() {
+  const handlers = new Map<string, Set<InvalidationHandler>>();
+  return {
+    subscribe(topic: string, h: InvalidationHandler) {
+      let set = handlers.get(topic);
+      if (!set) handlers.set(topic, (set = new Set()));
+      set.add(h);
+      return () => void set.delete(h);
+    },
+    deliver(topic: string, key: string | undefined) {
+      for (const h of handlers.get(topic) ?? []) {
+        try {
+          h(key);
+        } catch {
+          // A cache's handler only deletes entries; one failing must not stop the others.
+        }
+      }
+    },
+    deliverAll() {
+      for (const topic of handlers.keys()) this.deliver(topic, undefined);
+    },
+  };
+}
+
+/** In-process only: single node (exact), or several nodes on one database (each cache's TTL is the bound). */
+export function createLocalInvalidationBus(): InvalidationBus {
+  const d = createDispatcher();
+  return {
+    mode: 'local',
+    async publish(topic, key) {
+      d.deliver(topic, key);
+    },
+    subscribe: (topic, h) => d.subscribe(topic, h),
+    async close() {},
+  };
+}
+
+/**
+ * Redis pub/sub with a dedicated subscriber connection (a subscribed ioredis connection can run
+ * no other command) and a publisher connection. Resolves once subscribed, so a node never serves
+ * a request before it can hear invalidations.
+ */
+export async function createRedisInvalidationBus(url: string, opts: Omit<InvalidationBusOptions, 'redisUrl'> = {}): Promise<InvalidationBus> {
+  const channel = `${opts.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX}invalidate`;
+  const node = randomBytes(8).toString('hex');
+  const onError = opts.onError ?? (() => undefined);
+  const d = createDispatcher();
+  const common = { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true } as const;
+  const pub = new Redis(url, common);
+  const sub = new Redis(url, common);
+  pub.on('error', (err: Error) => onError(err, 'invalidation publisher'));
+  sub.on('error', (err: Error) => onError(err, 'invalidation subscriber'));
+  sub.on('message', (ch: string, raw: string) => {
+    if (ch !== channel) return;
+    let m: Message;
+    try {
+      m = JSON.parse(raw) as Message;
+    } catch {
+      return;
+    }
+    if (typeof m?.t !== 'string' || m.n === node) return;
+    d.deliver(m.t, typeof m.k === 'string' ? m.k : undefined);
+  });
+  try {
+    await sub.subscribe(channel);
+    await pub.ping();
+  } catch (err) {
+    pub.disconnect();
+    sub.disconnect();
+    throw err;
+  }
+  // ioredis re-subscribes after a reconnect; anything published meanwhile was lost, so drop all.
+  let ready = true;
+  sub.on('close', () => (ready = false));
+  sub.on('ready', () => {
+    if (!ready) d.deliverAll();
+    ready = true;
+  });
+
+  return {
+    mode: 'redis',
+    async publish(topic, key) {
+      d.deliver(topic, key);
+      const m: Message = { t: topic, ...(key !== undefined ? { k: key } : {}), n: node };
+      try {
+        await pub.publish(channel, JSON.stringify(m));
+      } catch (err) {
+        onError(err as Error, `invalidation publish ${topic}`);
+      }
+    },
+    subscribe: (topic, h) => d.subscribe(topic, h),
+    async close() {
+      await Promise.all([sub.quit().catch(() => sub.disconnect()), pub.quit().catch(() => pub.disconnect())]);
+    },
+  };
+}
+
+export async function createInvalidationBus(opts: InvalidationBusOptions): Promise<InvalidationBus> {
+  return opts.redisUrl ? createRedisInvalidationBus(opts.redisUrl, opts) : createLocalInvalidationBus();
+}
