@@ -27,6 +27,9 @@ const DISABLED = new Set(['Suspended', 'Deactivated', 'Archived']);
 export type ImportUser = Omit<UserFields, 'passwordHash'> & { passwordHash?: string };
 
 /** Most users one import may carry (one transaction). */
+/** Imports at least this large refresh the users table's planner statistics afterwards. */
+const IMPORT_ANALYZE_THRESHOLD = 1000;
+
 export const MAX_IMPORT = 10_000;
 
 /** Moves an error's detail paths under `prefix` (e.g. `list/3/`), so a batch names the item. */
@@ -136,7 +139,11 @@ export function withPasswords(
         const c = checked[i];
         rows.push(c ? { ...rest, passwordHash: await finish(c) } : rest);
       }
-      return users.createBatch(poolId, { list: rows }, { maxBatch: MAX_IMPORT });
+      const created = await users.createBatch(poolId, { list: rows }, { maxBatch: MAX_IMPORT });
+      // A bulk load changes the table's shape for the query planner; refresh its statistics now
+      // rather than plan sign-ins with stale ones until autovacuum runs.
+      if (created.length >= IMPORT_ANALYZE_THRESHOLD) await users.refreshStatistics();
+      return created;
     },
   };
 }

@@ -63,6 +63,9 @@ export function createUsersService(repo: UsersRepo) {
     },
 
     /** All or nothing: every item is checked first, then all are inserted in one transaction. */
+    /** After large imports: the planner must know the table's new size (see the repository). */
+    refreshStatistics: () => repo.refreshStatistics(),
+
     async createBatch(poolId: string, input: { list: UserFields[]; options?: CreateUserOptions }, opts: { maxBatch?: number } = {}): Promise<UserDto[]> {
       // `maxBatch`: the import (CLI, one transaction) may take more than an API request.
       if (input.list.length > (opts.maxBatch ?? MAX_BATCH)) throw new AppError('user.batch_too_large', { params: { max: opts.maxBatch ?? MAX_BATCH } });
