@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../apps/server/src/config/load.js';
 import { createContainer } from '../../apps/server/src/container/index.js';
@@ -87,9 +88,15 @@ export async function seed(server: ServerEnv, users: number, log: (s: string) =>
     const apps = c.services.applications;
     const web = await apps.create(poolId, { appName: 'Bench web', appType: 'web', redirectUris: [CB] } as never);
     const m2m = await apps.create(poolId, { appName: 'Bench worker', appType: 'api', oidcConfig: { scope: 'read:things' } } as never);
+    // The passcode scenario floods send-sms from one loopback address to many recipients: raise
+    // this pool's send quotas (pool settings, as `update-messaging-settings` would) so the bench
+    // measures the send + verify path, not the abuse limits (those are proven by
+    // apps/server/test/passcode/parallel.test.ts, not here).
+    const q = 1_000_000;
+    await c.passcodes.settings.update(poolId, { quotas: { recipientPerMinute: q, recipientPerHour: q, recipientPerDay: q, ipPerHour: q, poolPerHour: q, poolPerDay: q } });
     const hash = await createPasswordHasher({ concurrency: 1 }).hash(PASSWORD);
     // One user through the service gives a row with every column as the service fills it.
-    const first = await c.services.users.create(poolId, { email: 'u0@bench.example', username: 'u0', phone: '+8613000000000' } as never);
+    const first = await c.services.users.create(poolId, { email: 'u0@bench.example', username: 'u0', phone: '13000000000' } as never);
     const template = (await c.repos.users.findById(poolId, (first as { userId: string }).userId))!;
     await c.repos.users.update(poolId, template.id, { password_hash: hash, password_last_set_at: template.created_at });
     const now = new Date().toISOString();
@@ -103,13 +110,18 @@ export async function seed(server: ServerEnv, users: number, log: (s: string) =>
           next = Math.min(users, next + batch);
           const rows: UserRow[] = [];
           for (let i = from; i < next; i++) {
-            rows.push({ ...template, id: sortableId(), email: `u${i}@bench.example`, username: `u${i}`, phone: `+86130${String(i).padStart(8, '0')}`, password_hash: hash, password_last_set_at: now, created_at: now, updated_at: now, signed_up: now } as UserRow);
+            rows.push({ ...template, id: sortableId(), email: `u${i}@bench.example`, username: `u${i}`, phone: `130${String(i).padStart(8, '0')}`, password_hash: hash, password_last_set_at: now, created_at: now, updated_at: now, signed_up: now } as UserRow);
           }
           await c.repos.users.insertMany(rows);
           if (next % 100_000 < batch) log(`  seeded ${next} users`);
         }
       }),
     );
+    // PostgreSQL plans from statistics gathered when the tables were nearly empty until
+    // autovacuum's autoanalyze catches up (up to a minute or more after a bulk load); with them,
+    // the planner reads a 1M-user pool through users_pool_created and filters every row (~1 s
+    // per sign-in lookup). An operator's bulk import should be followed by ANALYZE; so is this one.
+    if (c.db.dialect === 'postgres') await sql`analyze`.execute(c.db.db);
     return { poolId, web: { appId: web.appId, appSecret: web.appSecret! }, m2m: { appId: m2m.appId, appSecret: m2m.appSecret! }, users, seedSeconds: (Date.now() - t0) / 1000 };
   } finally {
     await c.close();
@@ -134,9 +146,17 @@ async function waitReady(child: ChildProcess, probe: string, out: () => string, 
   }
 }
 
-function track(child: ChildProcess, url: string, probe: string): Promise<Child> {
+function track(child: ChildProcess, url: string, probe: string, onLine?: (line: string) => void): Promise<Child> {
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  let partial = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    const s = d.toString();
+    out = (out + s).slice(-20_000);
+    if (!onLine) return;
+    const lines = (partial + s).split('\n');
+    partial = lines.pop()!;
+    for (const l of lines) onLine(l);
+  });
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   const output = () => out;
   return waitReady(child, probe, output).then(() => ({
@@ -156,14 +176,14 @@ function track(child: ChildProcess, url: string, probe: string): Promise<Child> 
 }
 
 /** `gatehouse start` as a real child process (the installed launcher), optionally under --cpu-prof. */
-export function startGatehouse(server: ServerEnv, opts: { cpuProfDir?: string } = {}): Promise<Child> {
+export function startGatehouse(server: ServerEnv, opts: { cpuProfDir?: string; onLine?: (line: string) => void } = {}): Promise<Child> {
   const nodeArgs: string[] = [];
   if (opts.cpuProfDir) {
     mkdirSync(opts.cpuProfDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
   }
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'start'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...server.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return track(child, server.url, `${server.url}/health/ready`);
+  return track(child, server.url, `${server.url}/health/ready`, opts.onLine);
 }
 
 /** A peer (bench/peers/*.mjs) as its own process on its own port. */
