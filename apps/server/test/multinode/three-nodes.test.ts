@@ -3,14 +3,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { decodeJwt } from 'jose';
 import { loadConfig } from '../../src/config/load.js';
 import { createContainer } from '../../src/container/index.js';
 import { bootstrap } from '../../src/services/bootstrap.js';
 import { authClient, boundManagementClient } from '../support/server.js';
 import { createPgDatabase, postgresAvailable, redisAvailable, REDIS_URL } from '../support/services.js';
-import { exited, freePort, spawnCli } from '../cli/run-cli.js';
+import { exited, freePort } from '../cli/run-cli.js';
+import { startNode, type GatehouseNode } from '../support/nodes.js';
 import { mobileClient, mobileSignIn, ok } from '../qrcode/support.js';
 
 /**
@@ -28,11 +28,7 @@ const PASSWORD = 'three nodes one session';
 /** docs/oidc.md: clients are cached 10 s per node, dropped on every node at once over Redis pub/sub; the TTL bounds a missed message. */
 const CLIENT_CACHE_BOUND_MS = 10_000;
 
-interface Node {
-  child: ChildProcess;
-  url: string;
-  out: () => string;
-}
+type Node = GatehouseNode;
 
 /**
  * A cookie jar that talks to one node at a time: URLs on the shared public origin (every
@@ -111,23 +107,6 @@ describe.skipIf(!hasServices)('three Gatehouse processes on one PostgreSQL and o
   let app: { appId: string; appSecret: string };
   let userId: string;
   const rootKey = { accessKeyId: 'ak_multinode_root', accessKeySecret: 'multinode-root-secret-0123456789ab' };
-
-  async function startNode(env: Record<string, string>): Promise<Node> {
-    const port = await freePort();
-    const child = spawnCli(['start'], { ...env, GATEHOUSE_PORT: String(port), GATEHOUSE_HOST: '127.0.0.1' });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    const url = `http://127.0.0.1:${port}`;
-    const until = Date.now() + 45_000;
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`node exited early (${child.exitCode ?? child.signalCode}):\n${out}`);
-      if ((await fetch(`${url}/health/ready`).then((r) => r.status, () => 0)) === 200) break;
-      if (Date.now() > until) throw new Error(`node not ready:\n${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return { child, url, out: () => out };
-  }
 
   beforeAll(async () => {
     pg = await createPgDatabase();

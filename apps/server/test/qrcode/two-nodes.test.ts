@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { decodeJwt } from 'jose';
 import { loadConfig } from '../../src/config/load.js';
 import { createContainer } from '../../src/container/index.js';
 import { bootstrap } from '../../src/services/bootstrap.js';
 import { authClient } from '../support/server.js';
 import { createPgDatabase, postgresAvailable, redisAvailable, REDIS_URL } from '../support/services.js';
-import { exited, freePort, spawnCli } from '../cli/run-cli.js';
+import { exited, freePort } from '../cli/run-cli.js';
+import { startNode, type GatehouseNode } from '../support/nodes.js';
 import { createUser, jsClient, mobileClient, mobileSignIn, ok, prepareApp, type PoolFixture } from './support.js';
 
 /**
@@ -23,26 +23,9 @@ const hasServices = (await postgresAvailable()) && (await redisAvailable());
 describe.skipIf(!hasServices)('QR-code login across two processes (PostgreSQL + Redis)', () => {
   let pg: Awaited<ReturnType<typeof createPgDatabase>>;
   let dir: string;
-  const nodes: Array<{ child: ChildProcess; url: string; out: () => string }> = [];
+  const nodes: GatehouseNode[] = [];
   let f: PoolFixture;
   let userId: string;
-
-  async function startNode(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; out: () => string }> {
-    const port = await freePort();
-    const child = spawnCli(['start'], { ...env, GATEHOUSE_PORT: String(port), GATEHOUSE_HOST: '127.0.0.1' });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    const url = `http://127.0.0.1:${port}`;
-    const until = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`node exited early (${child.exitCode ?? child.signalCode}):\n${out}`);
-      if ((await fetch(`${url}/health/ready`).then((r) => r.status, () => 0)) === 200) break;
-      if (Date.now() > until) throw new Error(`node not ready:\n${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return { child, url, out: () => out };
-  }
 
   beforeAll(async () => {
     pg = await createPgDatabase();
@@ -70,8 +53,8 @@ describe.skipIf(!hasServices)('QR-code login across two processes (PostgreSQL + 
     // One public URL for both, as behind a load balancer (the OIDC issuer is built from it).
     const publicPort = await freePort();
     const env = { ...shared, GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${publicPort}` };
-    nodes.push(await startNode(env));
-    nodes.push(await startNode(env));
+    nodes.push(await startNode(env, 30_000));
+    nodes.push(await startNode(env, 30_000));
   }, 60_000);
 
   afterAll(async () => {
