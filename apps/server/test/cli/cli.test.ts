@@ -10,8 +10,8 @@ import { exited, freePort, freshEnv, runCli, spawnCli, waitFor } from './run-cli
  * database, exactly as an operator would run it.
  */
 
-const COMMANDS = ['start', 'migrate', 'pool', 'key', 'user', 'app', 'config'];
-const SUBCOMMANDS = [['start'], ['migrate'], ['pool', 'create'], ['pool', 'list'], ['key', 'create'], ['key', 'list'], ['user', 'create'], ['app', 'create'], ['config', 'docs']];
+const COMMANDS = ['start', 'migrate', 'pool', 'key', 'user', 'app', 'config', 'keys'];
+const SUBCOMMANDS = [['start'], ['migrate'], ['pool', 'create'], ['pool', 'list'], ['key', 'create'], ['key', 'list'], ['user', 'create'], ['user', 'import'], ['user', 'refresh-hashes'], ['app', 'create'], ['config', 'docs'], ['keys', 'rotate'], ['keys', 'list']];
 
 const noStack = (text: string) => expect(text).not.toMatch(/^\s+at /m);
 
