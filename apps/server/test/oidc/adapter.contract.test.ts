@@ -1,35 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKvAdapterFactory, JWT_VALUE_DIGEST, revocationMarks, sha256 } from '../../src/oidc/adapter.js';
-import { connectDb } from '../../src/storage/db/connect.js';
-import { migrateToLatest } from '../../src/storage/db/migrate.js';
-import { createMemoryKv } from '../../src/storage/kv/memory-kv.js';
-import { createRedisKv } from '../../src/storage/kv/redis-kv.js';
 import { scopedKv } from '../../src/storage/kv/scoped.js';
-import { createSqlKv } from '../../src/storage/kv/sql-kv.js';
 import type { KvStore } from '../../src/storage/kv/types.js';
-import { createPgDatabase, postgresAvailable, REDIS_URL, redisAvailable } from '../support/services.js';
+import { kvBackends, type KvSubject } from '../support/kv-backends.js';
 
 /**
  * The oidc-provider storage adapter contract (the methods oidc-provider calls, with its
  * semantics), run on every KV backend Gatehouse supports: memory, the SQL `kv` table on SQLite
  * and PostgreSQL, and Redis (design §6: every backend passes the same suite).
  */
-const hasPg = await postgresAvailable();
-const hasRedis = await redisAvailable();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const id = (label = 'x') => `${label}-${randomBytes(8).toString('base64url')}`;
 const now = () => Math.floor(Date.now() / 1000);
 
-interface Subject {
-  kv: KvStore;
-  teardown: () => Promise<void>;
-}
+type Subject = KvSubject;
 
 function adapterContract(name: string, open: () => Promise<Subject>, skip = false) {
   describe.skipIf(skip)(`oidc adapter contract: ${name}`, () => {
@@ -216,67 +202,4 @@ function adapterContract(name: string, open: () => Promise<Subject>, skip = fals
   });
 }
 
-adapterContract('memory KV', async () => {
-  const kv = createMemoryKv();
-  return { kv, teardown: () => kv.close() };
-});
-
-adapterContract('SQL KV on SQLite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gh-oidc-adapter-'));
-  const handle = await connectDb(`sqlite:${join(dir, 'kv.db')}`);
-  await migrateToLatest(handle);
-  const kv = createSqlKv(handle);
-  return {
-    kv,
-    teardown: async () => {
-      await kv.close();
-      await handle.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-adapterContract(
-  'SQL KV on PostgreSQL',
-  async () => {
-    const pg = await createPgDatabase();
-    const handle = await connectDb(pg.url);
-    await migrateToLatest(handle);
-    const kv = createSqlKv(handle);
-    return {
-      kv,
-      teardown: async () => {
-        await kv.close();
-        await handle.close();
-        await pg.drop();
-      },
-    };
-  },
-  !hasPg,
-);
-
-adapterContract(
-  'Redis KV',
-  async () => {
-    const keyPrefix = `gh-oidc-test:${randomBytes(6).toString('hex')}:`;
-    const kv = await createRedisKv(REDIS_URL, { keyPrefix });
-    return {
-      kv,
-      teardown: async () => {
-        await kv.close();
-        const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
-        try {
-          let cursor = '0';
-          do {
-            const [next, keys] = await r.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
-            cursor = next;
-            if (keys.length > 0) await r.del(...keys);
-          } while (cursor !== '0');
-        } finally {
-          r.disconnect();
-        }
-      },
-    };
-  },
-  !hasRedis,
-);
+for (const backend of await kvBackends()) adapterContract(backend.name, backend.open, backend.skip);

@@ -1,18 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectDb, type DbHandle } from '../../src/storage/db/connect.js';
 import { migrateToLatest } from '../../src/storage/db/migrate.js';
 import { createKv } from '../../src/storage/kv/create-kv.js';
-import { createMemoryKv } from '../../src/storage/kv/memory-kv.js';
 import { createRedisKv } from '../../src/storage/kv/redis-kv.js';
 import { scopedKv } from '../../src/storage/kv/scoped.js';
 import { createSqlKv } from '../../src/storage/kv/sql-kv.js';
 import { kvGetMany, type KvStore } from '../../src/storage/kv/types.js';
 import { createPgDatabase, postgresAvailable, REDIS_URL, redisAvailable } from '../support/services.js';
+import { kvBackends, openSqlKv, purgeRedisPrefix, tempSqliteUrl, type KvSubject } from '../support/kv-backends.js';
 
 const hasPg = await postgresAvailable();
 const hasRedis = await redisAvailable();
@@ -29,10 +25,7 @@ let seq = 0;
 /** A fresh key per assertion group, so tests never see each other's state. */
 const key = (label: string) => `${label}:${++seq}:${randomBytes(3).toString('hex')}`;
 
-interface Subject {
-  kv: KvStore;
-  teardown: () => Promise<void>;
-}
+type Subject = KvSubject;
 
 /** The one suite every KV backend must pass (design §6). */
 function kvContract(name: string, open: () => Promise<Subject>, skip = false) {
@@ -260,97 +253,14 @@ function kvContract(name: string, open: () => Promise<Subject>, skip = false) {
 
 // ---------------------------------------------------------------- the four backends
 
-kvContract('memory', async () => {
-  const kv = createMemoryKv();
-  return { kv, teardown: () => kv.close() };
-});
-
-function tempSqliteUrl(): { url: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'gh-kv-'));
-  return { url: `sqlite:${join(dir, 'kv.db')}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+for (const backend of await kvBackends()) kvContract(backend.name, backend.open, backend.skip);
 
 // The SQLite KV runs its statements directly on better-sqlite3 (sql-kv.ts); the same contract
 // through the Kysely path it falls back to while a transaction holds the connection.
 kvContract('sql (SQLite, Kysely path)', async () => {
   const { url, cleanup } = tempSqliteUrl();
-  const handle = await connectDb(url);
-  await migrateToLatest(handle);
-  const kv = createSqlKv({ ...handle, sqlite: undefined });
-  return {
-    kv,
-    teardown: async () => {
-      await kv.close();
-      await handle.close();
-      cleanup();
-    },
-  };
+  return openSqlKv(url, cleanup, (handle) => ({ ...handle, sqlite: undefined }));
 });
-
-kvContract('sql (SQLite)', async () => {
-  const { url, cleanup } = tempSqliteUrl();
-  const handle = await connectDb(url);
-  await migrateToLatest(handle);
-  const kv = createSqlKv(handle);
-  return {
-    kv,
-    teardown: async () => {
-      await kv.close();
-      await handle.close();
-      cleanup();
-    },
-  };
-});
-
-kvContract(
-  'sql (PostgreSQL)',
-  async () => {
-    const pg = await createPgDatabase();
-    const handle = await connectDb(pg.url);
-    await migrateToLatest(handle);
-    const kv = createSqlKv(handle);
-    return {
-      kv,
-      teardown: async () => {
-        await kv.close();
-        await handle.close();
-        await pg.drop();
-      },
-    };
-  },
-  !hasPg,
-);
-
-/** Removes everything written under one test prefix (the keys would expire anyway). */
-async function purgeRedisPrefix(prefix: string): Promise<void> {
-  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await r.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    r.disconnect();
-  }
-}
-
-kvContract(
-  'redis',
-  async () => {
-    const keyPrefix = `gh-test:${randomBytes(6).toString('hex')}:`;
-    const kv = await createRedisKv(REDIS_URL, { keyPrefix });
-    return {
-      kv,
-      teardown: async () => {
-        await kv.close();
-        await purgeRedisPrefix(keyPrefix);
-      },
-    };
-  },
-  !hasRedis,
-);
 
 // ---------------------------------------------------------------- SQL-specific behaviour
 
