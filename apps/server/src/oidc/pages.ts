@@ -147,69 +147,57 @@ function html(ctx: KoaContextWithOIDC, body: string) {
   ctx.body = body;
 }
 
+type Strings = (typeof T)[Lang];
+
+/** One provider page in the visitor's language: a heading, a lead paragraph, then `rest` (already escaped HTML). */
+function page(ctx: KoaContextWithOIDC, build: (t: Strings) => { title: string; lead: string; rest?: string }) {
+  const lang = langOf(ctx);
+  const { title, lead, rest = '' } = build(T[lang]);
+  html(ctx, layout(lang, title, `<h1>${esc(title)}</h1><p>${esc(lead)}</p>${rest}`));
+}
+
 /** Error page for requests that must not redirect (unknown client, bad redirect_uri …): never a redirect. */
 export async function renderErrorPage(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, _err: unknown) {
-  const lang = langOf(ctx);
-  const t = T[lang];
-  html(
-    ctx,
-    layout(
-      lang,
-      t.errorTitle,
-      `<h1>${esc(t.errorTitle)}</h1><p>${esc(t.errorLead)}</p><p role="alert" class="error"><code>${esc(out.error)}</code>${out.error_description ? ` ${esc(out.error_description)}` : ''}</p>`,
-    ),
-  );
+  page(ctx, (t) => ({
+    title: t.errorTitle,
+    lead: t.errorLead,
+    rest: `<p role="alert" class="error"><code>${esc(out.error)}</code>${out.error_description ? ` ${esc(out.error_description)}` : ''}</p>`,
+  }));
 }
 
 export async function renderLogoutPage(ctx: KoaContextWithOIDC, form: string) {
-  const lang = langOf(ctx);
-  const t = T[lang];
   // `form` is oidc-provider's hidden form (id="op.logoutForm") with the xsrf token.
-  html(
-    ctx,
-    layout(
-      lang,
-      t.logoutTitle,
-      `<h1>${esc(t.logoutTitle)}</h1><p>${esc(t.logoutLead)}</p>${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">${esc(t.logoutYes)}</button><button type="submit" form="op.logoutForm" class="secondary">${esc(t.logoutNo)}</button>`,
-    ),
-  );
+  page(ctx, (t) => ({
+    title: t.logoutTitle,
+    lead: t.logoutLead,
+    rest: `${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">${esc(t.logoutYes)}</button><button type="submit" form="op.logoutForm" class="secondary">${esc(t.logoutNo)}</button>`,
+  }));
 }
 
 export async function renderLoggedOutPage(ctx: KoaContextWithOIDC) {
-  const lang = langOf(ctx);
-  html(ctx, layout(lang, T[lang].logoutTitle, `<h1>${esc(T[lang].logoutTitle)}</h1><p>${esc(T[lang].loggedOut)}</p>`));
+  page(ctx, (t) => ({ title: t.logoutTitle, lead: t.loggedOut }));
 }
 
 export async function renderDevicePage(ctx: KoaContextWithOIDC, form: string, out?: { error?: string; error_description?: string }) {
-  const lang = langOf(ctx);
-  const t = T[lang];
-  html(
-    ctx,
-    layout(
-      lang,
-      t.deviceTitle,
-      `<h1>${esc(t.deviceTitle)}</h1><p>${esc(t.deviceLead)}</p>${out?.error ? `<p role="alert" class="error">${esc(out.error_description ?? out.error)}</p>` : ''}<p><strong>${esc(t.deviceCode)}</strong></p>${form}<button type="submit" form="op.deviceInputForm">${esc(t.continue)}</button>`,
-    ),
-  );
+  page(ctx, (t) => ({
+    title: t.deviceTitle,
+    lead: t.deviceLead,
+    rest: `${out?.error ? `<p role="alert" class="error">${esc(out.error_description ?? out.error)}</p>` : ''}<p><strong>${esc(t.deviceCode)}</strong></p>${form}<button type="submit" form="op.deviceInputForm">${esc(t.continue)}</button>`,
+  }));
 }
 
 /** Second device step: the user confirms that the code matches the device (RFC 8628 §5.4: against remote phishing). */
 export async function renderDeviceConfirmPage(ctx: KoaContextWithOIDC, form: string, client: { clientName?: string; clientId: string }, _deviceInfo: unknown, userCode: string) {
-  const lang = langOf(ctx);
-  const t = T[lang];
   // `form` is oidc-provider's hidden form (id="op.deviceConfirmForm") with the xsrf token and the code.
-  html(
-    ctx,
-    layout(
-      lang,
-      t.deviceConfirmTitle,
-      `<h1>${esc(t.deviceConfirmTitle)}</h1><p>${esc(t.deviceConfirmLead(client.clientName ?? client.clientId))}</p><p><code>${esc(userCode)}</code></p><p>${esc(t.deviceConfirmWarn)}</p>${form}` +
-        `<button type="submit" form="op.deviceConfirmForm" name="confirm" value="yes">${esc(t.continue)}</button><button type="submit" form="op.deviceConfirmForm" name="abort" value="yes" class="secondary">${esc(t.cancel)}</button>`,
-    ),
-  );
+  page(ctx, (t) => ({
+    title: t.deviceConfirmTitle,
+    lead: t.deviceConfirmLead(client.clientName ?? client.clientId),
+    rest:
+      `<p><code>${esc(userCode)}</code></p><p>${esc(t.deviceConfirmWarn)}</p>${form}` +
+      `<button type="submit" form="op.deviceConfirmForm" name="confirm" value="yes">${esc(t.continue)}</button><button type="submit" form="op.deviceConfirmForm" name="abort" value="yes" class="secondary">${esc(t.cancel)}</button>`,
+  }));
 }
 
 export async function renderDeviceSuccessPage(ctx: KoaContextWithOIDC) {
-  const lang = langOf(ctx);
-  html(ctx, layout(lang, T[lang].deviceTitle, `<h1>${esc(T[lang].deviceTitle)}</h1><p>${esc(T[lang].deviceDone)}</p>`));
+  page(ctx, (t) => ({ title: t.deviceTitle, lead: t.deviceDone }));
 }
