@@ -6,7 +6,12 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 
-export type ConnectorKind = 'sms' | 'email';
+/**
+ * sms / email: message delivery. social: an upstream identity provider reached through the
+ * browser (OAuth 2.0, OIDC, SAML, the China ecosystem). directory: a user store Gatehouse binds
+ * against (LDAP, Active Directory).
+ */
+export type ConnectorKind = 'sms' | 'email' | 'social' | 'directory';
 
 export interface ConnectorManifest {
   /** Stable id used in configuration, e.g. 'aliyun-sms', 'tencent-sms', 'twilio', 'aws-sns', 'smtp', 'console'. */
@@ -28,7 +33,22 @@ export type ConnectorErrorCode =
   | 'connector.template_error' // template/sign name not approved or variables wrong
   | 'connector.insufficient_balance'
   | 'connector.unavailable' // network error, timeout, 5xx: worth retrying
-  | 'connector.rejected'; // any other vendor refusal: not worth retrying
+  | 'connector.rejected' // any other vendor refusal: not worth retrying
+  // identity providers (kind social)
+  | 'connector.access_denied' // the user refused consent at the provider (error=access_denied)
+  | 'connector.invalid_grant' // the authorization code is wrong, expired or already used
+  | 'connector.invalid_token' // an ID token / assertion failed validation (issuer, audience, nonce, signature, expiry)
+  | 'connector.not_allowed' // the provider authenticated someone this connection does not admit (WeCom non-member, tenant not allowed)
+  | 'connector.invalid_response' // the provider answered something we cannot parse
+  // directories (kind directory)
+  | 'connector.invalid_credentials' // wrong password or unknown account (never distinguished to the client)
+  | 'connector.account_disabled'
+  | 'connector.account_locked'
+  | 'connector.account_expired'
+  | 'connector.password_expired'
+  | 'connector.password_must_change'
+  | 'connector.logon_restricted' // logon hours or workstation restrictions (AD 530/531)
+  | 'connector.tls_failed'; // the server certificate did not verify
 
 export class ConnectorError extends Error {
   constructor(
@@ -109,4 +129,119 @@ export interface SmsConnectorFactory<C = Record<string, unknown>> {
 export interface EmailConnectorFactory<C = Record<string, unknown>> {
   manifest: ConnectorManifest & { kind: 'email' };
   create(config: C, deps: ConnectorDeps): EmailConnector;
+}
+
+/** A small cache for connectors (vendor app access tokens, JWKS): the server's shared KV, namespaced per connection. */
+export interface ConnectorCache {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Atomic read-and-delete (single-use vendor values). */
+  take(key: string): Promise<string | null>;
+}
+
+/**
+ * A user as an identity provider or a directory describes them, mapped once (docs/identity-providers.md
+ * "Profile mapping"). `id` is the provider's stable, immutable subject — never an email or a
+ * user-editable name — and identities are keyed by (connection, id).
+ */
+export interface IdentityProfile {
+  /** The provider's stable subject (GitHub numeric id, OIDC sub, Entra tid:oid, WeChat unionid ?? openid, LDAP entryUUID). */
+  id: string;
+  /** A second stable key shared by several connections of one provider account (WeChat unionid across apps). */
+  unionId?: string;
+  email?: string;
+  /** True only when the provider asserts the email as verified and the connector trusts that assertion. */
+  emailVerified?: boolean;
+  phone?: string;
+  phoneVerified?: boolean;
+  phoneCountryCode?: string;
+  name?: string;
+  nickname?: string;
+  username?: string;
+  picture?: string;
+  givenName?: string;
+  familyName?: string;
+  locale?: string;
+  /** Group DNs (directories) or group names the provider reports. */
+  groups?: string[];
+  /** The provider's own profile, kept on the identity (never tokens or secrets). */
+  raw: Record<string, unknown>;
+}
+
+export interface SocialConnectorManifest extends ConnectorManifest {
+  kind: 'social';
+  /** Connection `type` values of the vendor SDK (`CreateExtIdpConnDto.type`) this connector serves, e.g. ['github'], ['wechat:pc']. */
+  types: string[];
+  /** The vendor's documentation for these endpoints. */
+  docs: string[];
+  /** Whether a verified-email assertion of this provider may be trusted for automatic linking (never for Entra, WeChat, DingTalk). */
+  trustsVerifiedEmail: boolean;
+}
+
+/** What the server gives a connector to build the provider's authorization URL. */
+export interface AuthorizationRequest {
+  /** Single-use, browser-bound (the server checks it on return; connectors only pass it through). */
+  state: string;
+  /** For OIDC providers: the ID token's nonce. */
+  nonce: string;
+  /** RFC 7636 S256 challenge; connectors of providers without PKCE ignore it. */
+  codeChallenge: string;
+  /** The exact callback URL registered at the provider. */
+  redirectUri: string;
+  /** Hints such as `login_hint`, `prompt`, `lang`. */
+  hints?: Record<string, string>;
+}
+
+export interface CallbackInput {
+  /** Query (or form_post body) parameters of the callback. */
+  params: Record<string, string>;
+  redirectUri: string;
+  codeVerifier: string;
+  nonce: string;
+}
+
+export interface SocialConnector {
+  manifest: SocialConnectorManifest;
+  authorizationUrl(req: AuthorizationRequest): Promise<string>;
+  /** Exchanges the callback for the user's profile; throws ConnectorError. */
+  handleCallback(input: CallbackInput): Promise<IdentityProfile>;
+  /** Native apps and mini programs that already hold a code or token (`signin-by-mobile`). */
+  handleMobile?(payload: Record<string, unknown>): Promise<IdentityProfile>;
+}
+
+export interface SocialConnectorDeps extends ConnectorDeps {
+  cache: ConnectorCache;
+}
+
+export interface SocialConnectorFactory<C = Record<string, unknown>> {
+  manifest: SocialConnectorManifest;
+  create(config: C, deps: SocialConnectorDeps): SocialConnector;
+}
+
+export interface DirectoryConnectorManifest extends ConnectorManifest {
+  kind: 'directory';
+  types: string[];
+  docs: string[];
+}
+
+/** Where a directory check stopped (test connection). */
+export type DirectoryStep = 'connect' | 'tls' | 'bind' | 'search';
+
+export interface DirectoryTestResult {
+  success: boolean;
+  step: DirectoryStep;
+  message: string;
+}
+
+export interface DirectoryConnector {
+  manifest: DirectoryConnectorManifest;
+  /** Search-then-bind; returns the mapped profile with `groups`; throws ConnectorError (connector.invalid_credentials …). */
+  authenticate(account: string, password: string): Promise<IdentityProfile>;
+  test(): Promise<DirectoryTestResult>;
+  close(): Promise<void>;
+}
+
+export interface DirectoryConnectorFactory<C = Record<string, unknown>> {
+  manifest: DirectoryConnectorManifest;
+  create(config: C, deps: ConnectorDeps): DirectoryConnector;
 }

@@ -1,13 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { errorCatalog, renderMessage, type ErrorCode } from '../src/index.js';
 
 /**
- * Published error codes are frozen (design.md §5): `catalog.lock.json` is the committed copy
+ * Published error codes are frozen (design.md §5): `lock/<area>.json` are the committed copies
  * of `code → {apiCode, status}`. Removing or renumbering an entry fails here. A new entry must
- * be added to the lock file in the same commit (the failure message prints the line to add).
+ * be added to its area's lock file in the same commit (the failure message prints the line to add).
  */
-const lock = JSON.parse(readFileSync(new URL('../src/errors/catalog.lock.json', import.meta.url), 'utf8')) as Record<string, { apiCode: number; status: number }>;
+type Lock = Record<string, { apiCode: number; status: number }>;
+const lockDir = new URL('../src/errors/lock/', import.meta.url);
+/** One lock file per area (`lock/<area>.json`); together they are every published code. */
+const locks = Object.fromEntries(readdirSync(lockDir).filter((f) => f.endsWith('.json')).map((f) => [f, JSON.parse(readFileSync(new URL(f, lockDir), 'utf8')) as Lock]));
+const lock: Lock = Object.assign({}, ...Object.values(locks));
 const codes = Object.keys(errorCatalog) as ErrorCode[];
 
 describe('error catalog', () => {
@@ -21,7 +25,7 @@ describe('error catalog', () => {
 
   it('has every code in the lock file', () => {
     const missing = codes.filter((c) => !(c in lock)).map((c) => `"${c}": ${JSON.stringify({ apiCode: errorCatalog[c].apiCode, status: errorCatalog[c].status })}`);
-    expect(missing, `add to catalog.lock.json:\n${missing.join(',\n')}`).toEqual([]);
+    expect(missing, `add to lock/<area>.json:\n${missing.join(',\n')}`).toEqual([]);
   });
 
   it('uses each apiCode once', () => {

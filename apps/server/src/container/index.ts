@@ -13,6 +13,8 @@ import { createRolesRepo } from '../storage/repositories/roles.js';
 import { createPoolsService } from '../services/pools.js';
 import { createAccessKeysService } from '../services/access-keys.js';
 import { createAuditService } from '../services/audit.js';
+import { createEventService } from '../services/events/service.js';
+import { auditSubscriber } from '../services/events/audit-subscriber.js';
 import { createUsersService } from '../services/users.js';
 import { createApplicationsService } from '../services/applications.js';
 import { createRolesService } from '../services/roles.js';
@@ -55,7 +57,11 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     };
     // Written in batches off the request path; close() below flushes before the database closes.
     const audit = createAuditService(repos.audit, { onError: (err, events) => log.error({ err, events }, 'audit write failed; events kept for the next flush') });
+    // Services and the sign-in engine emit catalogued events; the audit log (and metrics, webhooks) subscribe.
+    const events = createEventService({ log });
+    events.subscribe(auditSubscriber(audit));
     const services = {
+      events,
       pools: createPoolsService(repos.pools),
       accessKeys: createAccessKeysService(repos.accessKeys, box, invalidation),
       audit,

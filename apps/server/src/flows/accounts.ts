@@ -1,4 +1,4 @@
-import type { Logger } from '../container/logger.js';
+import type { Logger } from '../utils/logger.js';
 import type { KvStore } from '../storage/kv/types.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
 import type { TokenService } from '../oidc/token-service.types.js';

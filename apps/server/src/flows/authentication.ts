@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Logger } from '../container/logger.js';
+import type { Logger } from '../utils/logger.js';
 import type { Database } from '../storage/db/schema.js';
 import type { KvStore } from '../storage/kv/types.js';
 import type { UsersRepo } from '../storage/repositories/users.js';

@@ -1,6 +1,6 @@
 import { AppError, isAppError } from '../errors/app-error.js';
 import type { ErrorCode } from '@gatehouse/contracts';
-import type { Logger } from '../container/logger.js';
+import type { Logger } from '../utils/logger.js';
 import type { LoginMethodRegistry } from '../login-methods/registry.js';
 import type { PasswordVerifyOutcome } from '../login-methods/password/index.js';
 import type { AuthSettingsService } from '../services/credentials/settings.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../container/logger.js';
+import type { Logger } from '../utils/logger.js';
 import type { ApplicationsService } from '../services/applications.js';
 import type { AuditService } from '../services/audit.js';
 import type { PoolsService } from '../services/pools.js';

@@ -1,5 +1,5 @@
 import { AppError } from '../errors/app-error.js';
-import type { Logger } from '../container/logger.js';
+import type { Logger } from '../utils/logger.js';
 import type { CredentialsRepo, LoginMethodInstanceRow } from '../storage/repositories/credentials.js';
 import { parseInstance, type ElementJson, type LoginTypeDefinition, type PasswordTypeConfig } from '../login-methods/jitai/instance-schema.js';
 import { loadLoginTypesDir } from '../login-methods/jitai/load-dir.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/schema.js';
-import type { Logger } from '../../container/logger.js';
+import type { Logger } from '../../utils/logger.js';
 import type { AuditService } from '../../services/audit.js';
 import { createMessaging } from '../../services/messaging/index.js';
 import { createPasscodes } from '../../services/passcodes/codes.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../container/logger.js';
+import type { Logger } from '../../utils/logger.js';
 import type { AuditService } from '../../services/audit.js';
 import type { CaptchaService } from '../../services/captcha.js';
 import type { AuthSettingsService } from '../../services/credentials/settings.js';

@@ -21,6 +21,9 @@ export function connectorErrorToAppError(err: unknown): AppError {
     case 'connector.unavailable':
     case 'connector.rejected':
       return new AppError('passcode.delivery_failed', { cause: err });
+    default:
+      // Identity-provider and directory codes never come from a message connector.
+      return new AppError('passcode.delivery_failed', { cause: err });
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { createFetchHttpClient } from '@gatehouse/connector-kit';
 import type { Config } from '../../config/schema.js';
-import type { Logger } from '../../container/logger.js';
+import type { Logger } from '../../utils/logger.js';
 import type { Database } from '../../storage/db/schema.js';
 import { createMessagingRepo } from '../../storage/repositories/messaging.js';
 import type { SecretBox } from '../../utils/crypto.js';

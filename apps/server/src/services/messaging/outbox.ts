@@ -1,5 +1,5 @@
 import type { EmailMessage, SmsMessage } from '@gatehouse/connector-kit';
-import type { Logger } from '../../container/logger.js';
+import type { Logger } from '../../utils/logger.js';
 import { AppError } from '../../errors/app-error.js';
 import type { MessagingRepo } from '../../storage/repositories/messaging.js';
 import type { SecretBox } from '../../utils/crypto.js';

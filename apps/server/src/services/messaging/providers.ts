@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import type { ConnectorDeps, EmailConnector, SmsConnector } from '@gatehouse/connector-kit';
 import { AppError } from '../../errors/app-error.js';
-import type { Logger } from '../../container/logger.js';
+import type { Logger } from '../../utils/logger.js';
 import type { MessagingRepo } from '../../storage/repositories/messaging.js';
 import type { SecretBox } from '../../utils/crypto.js';
 import { nowIso } from '../../utils/time.js';

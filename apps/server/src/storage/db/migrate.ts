@@ -5,7 +5,12 @@ import * as m0002 from './migrations/0002_oidc.js';
 import * as m0003 from './migrations/0003_passwords.js';
 import * as m0004 from './migrations/0004_messaging.js';
 
-/** Migrations are listed here explicitly (no directory scan), in order; never edit a shipped one. */
+/**
+ * Migrations are listed here explicitly (no directory scan); never edit a shipped one. Each
+ * feature area owns a number range (docs/architecture.md, "Storage"), so areas built side by side
+ * add their own files; a database that already ran a higher number still gets a lower one that
+ * arrives later (allowUnorderedMigrations), and a fresh database runs them in name order.
+ */
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_oidc': m0002,
@@ -21,7 +26,7 @@ export interface MigrationReport {
 
 /** Brings the schema to the latest version. Safe to run concurrently: Kysely takes a lock. */
 export async function migrateToLatest(handle: DbHandle): Promise<MigrationReport> {
-  const migrator = new Migrator({ db: handle.db, provider });
+  const migrator = new Migrator({ db: handle.db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };

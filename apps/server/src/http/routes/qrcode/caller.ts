@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../errors/app-error.js';
 import { verifySignedRequest } from '../../plugins/request-signing.js';
 import { basicCredentials as basic, bearerToken, headerValue as header } from '../../plugins/credentials.js';
-import { tokenService } from '../v3/auth-context.js';
+import { tokenService } from '../auth/auth-context.js';
 import type { Actor, ExchangeCaller } from '../../../services/qrcode/service.js';
 
 /**

@@ -4,7 +4,7 @@ import { AppError } from '../../../errors/app-error.js';
 import { envelope, success } from '../../envelope.js';
 import { imageUrl } from '../../../services/qrcode/image.js';
 import type { PollResult } from '../../../services/qrcode/service.js';
-import { Envelope } from '../v3/common.js';
+import { Envelope } from '../common.js';
 import { exchangeCallerResolver, mobileActor, namedPool, requiredPool } from './caller.js';
 
 /**

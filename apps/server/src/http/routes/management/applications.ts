@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
-import { Envelope, IsSuccess, mgmtSecurity, PageQuery } from './common.js';
+import { Envelope, IsSuccess, mgmtSecurity, PageQuery } from '../common.js';
 import { APP_IDENTIFIER_PATTERN, APP_TYPES, AUTH_METHODS, DEFAULT_PROTOCOLS, LOGIN_METHODS, REGISTER_METHODS, UNSUPPORTED_OIDC_FIELDS } from '../../../services/applications.js';
 
 /*

@@ -5,7 +5,7 @@ import { envelope } from '../../envelope.js';
 import { toUserDto } from '../../../services/users.js';
 import { SIGNUP_PROFILE_FIELDS } from '../../../flows/registration.js';
 import { PasswordVerifySchema } from '../../../login-methods/password/schema.js';
-import { AnyObject, Envelope, PasswordEncryptType } from './common.js';
+import { AnyObject, Envelope, PasswordEncryptType } from '../common.js';
 import { appContext, authenticateClient, clientIp, currentUser, tokenService } from './auth-context.js';
 import { passcodeSignIn, passcodeSignUp } from './passcode-signin.js';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { appContext } from './auth-context.js';
-import { PasswordEncryptType } from './common.js';
+import { PasswordEncryptType } from '../common.js';
 
 /**
  * Forgot password (vendor `AuthenticationClient.verifyResetPasswordRequest` and `resetPassword`;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
-import { mgmtSecurity, Envelope, IsSuccess, PasswordEncryptType } from './common.js';
+import { mgmtSecurity, Envelope, IsSuccess, PasswordEncryptType } from '../common.js';
 import { USER_ID_TYPES, USER_STATUSES } from '../../../services/users.js';
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { success } from '../../envelope.js';
 import { currentUser } from './auth-context.js';
-import { PasswordEncryptType } from './common.js';
+import { PasswordEncryptType } from '../common.js';
 
 /**
  * Gatehouse extensions for the signed-in user's password credential (JitAi `bind` / `unbind`;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { envelope } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
-import { mgmtSecurity, Envelope } from './common.js';
+import { mgmtSecurity, Envelope } from '../common.js';
 import { AppError } from '../../../errors/app-error.js';
 import { POOL_ID_PATTERN, toPoolDto } from '../../../services/pools.js';
 import { provisionPool } from '../../../services/bootstrap.js';

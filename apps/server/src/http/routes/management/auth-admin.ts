@@ -4,8 +4,8 @@ import { AppError } from '../../../errors/app-error.js';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
 import { accountKey } from '../../../flows/password-sign-in.js';
-import { AnyObject, mgmtSecurity } from './common.js';
-import { tokenService } from './auth-context.js';
+import { AnyObject, mgmtSecurity } from '../common.js';
+import { tokenService } from '../auth/auth-context.js';
 import type { UserRow } from '../../../storage/repositories/users.js';
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
-import { AnyObject, mgmtSecurity } from './common.js';
+import { AnyObject, mgmtSecurity } from '../common.js';
 
 /**
  * Management of JitAi login-method instances (Gatehouse extensions, signed): the same

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { envelope } from '../../envelope.js';
-import { Envelope } from './common.js';
+import { Envelope } from '../common.js';
 import { appContext, authenticateClient } from './auth-context.js';
 
 /**

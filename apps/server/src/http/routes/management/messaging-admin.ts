@@ -5,7 +5,7 @@ import { managementPool } from '../../plugins/request-signing.js';
 import { toEmailProviderDto, toEmailSetting, type ConfigEmailProviderInput } from '../../../services/messaging/email-provider-dto.js';
 import { EMAIL_CHANNELS, NOTICE_CHANNELS, SMS_CHANNELS } from '../../../services/passcodes/channels.js';
 import type { MessagingSettingsPatch } from '../../../services/passcodes/settings.js';
-import { mgmtSecurity } from './common.js';
+import { mgmtSecurity } from '../common.js';
 
 /**
  * Management of messaging per pool (issue #5, signed): the vendor's config-email-provider /

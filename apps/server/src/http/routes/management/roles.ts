@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
-import { Envelope, IsSuccess, mgmtSecurity, PageQuery } from './common.js';
+import { Envelope, IsSuccess, mgmtSecurity, PageQuery } from '../common.js';
 import { ROLE_CODE_PATTERN, VENDOR_USER_ID_TYPES } from '../../../services/roles.js';
 
 /*
