@@ -22,6 +22,14 @@ export interface ConnectorManifest {
   configSchema: TSchema;
   /** Config keys that are secrets: sealed at rest, never returned by the API, never logged. */
   secretFields: string[];
+  /**
+   * Config keys that decide where the connector connects (vendor endpoint URLs). A user pool's
+   * own settings may not set them — an endpoint chosen by a tenant could point into the server's
+   * network — unless the value matches the pattern given here (the vendor's own hosts, e.g. a
+   * regional endpoint). The server operator's settings may set them, and the operator can
+   * redirect any vendor origin (GATEHOUSE_UPSTREAM_OVERRIDES).
+   */
+  operatorOnlyFields?: Record<string, RegExp | null>;
 }
 
 /** The closed set of connector failures. */
@@ -77,6 +85,12 @@ export interface ConnectorLogger {
 
 export interface ConnectorDeps {
   http: HttpClient;
+  /**
+   * A TCP connection to host:port for protocols other than HTTP (SMTP, LDAP). The server passes
+   * one that refuses internal addresses and connects to the address it checked; without it the
+   * connector connects by itself.
+   */
+  connect?: (host: string, port: number, opts?: { timeoutMs?: number }) => Promise<import('node:net').Socket>;
   logger: ConnectorLogger;
   /** Clock for signatures (tests may fix it). */
   now?: () => Date;

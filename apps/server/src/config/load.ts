@@ -3,6 +3,8 @@ import { Value } from '@sinclair/typebox/value';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { FormatRegistry } from '@sinclair/typebox';
 import { configSchema, type Config } from './schema.js';
+import { allowListProblems } from '../utils/net/allow-list.js';
+import { overridesProblems } from '../utils/net/overrides.js';
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -85,6 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   if (cfg.emailProvider === 'smtp' && !cfg.smtpHost) problems.push('smtpHost (GATEHOUSE_SMTP_HOST): required when emailProvider is smtp');
   if (cfg.emailProvider === 'smtp' && !cfg.smtpFrom && !cfg.smtpUser) problems.push('smtpFrom (GATEHOUSE_SMTP_FROM): required when emailProvider is smtp and smtpUser is empty');
+  for (const p of allowListProblems(cfg.outboundAllow ?? '')) problems.push(`outboundAllow (GATEHOUSE_OUTBOUND_ALLOW): ${p}`);
+  for (const p of overridesProblems(cfg.upstreamOverrides ?? '')) problems.push(`upstreamOverrides (GATEHOUSE_UPSTREAM_OVERRIDES): ${p}`);
+  if (cfg.sessionIdleTimeoutSeconds > cfg.sessionMaxAgeSeconds) problems.push('sessionIdleTimeoutSeconds (GATEHOUSE_SESSION_IDLE_TIMEOUT_SECONDS): must not exceed sessionMaxAgeSeconds');
   if (problems.length) throw new ConfigError([...new Set(problems)]);
   cfg.publicUrl = cfg.publicUrl.replace(/\/+$/, '');
   return cfg;
@@ -99,6 +104,8 @@ export function insecureDefaults(cfg: Config): string[] {
   }
   if (cfg.smsProvider === 'console') w.push('GATEHOUSE_SMS_PROVIDER=console: SMS codes are written to the log instead of being sent. Development only.');
   if (cfg.emailProvider === 'console') w.push('GATEHOUSE_EMAIL_PROVIDER=console: emails (codes included) are written to the log instead of being sent. Development only.');
+  if (cfg.outboundAllow) w.push(`GATEHOUSE_OUTBOUND_ALLOW (${cfg.outboundAllow}): every user pool's outbound connections may reach these internal targets.`);
+  if (cfg.upstreamOverrides) w.push('GATEHOUSE_UPSTREAM_OVERRIDES is set: outbound calls to the mapped provider origins are redirected. Tests and special deployments only.');
   if (cfg.trustProxy === true) w.push('GATEHOUSE_TRUST_PROXY=true trusts X-Forwarded-For from anyone who can reach the port; prefer the proxy address or hop count.');
   return w;
 }

@@ -80,6 +80,35 @@ export const configSchema = Type.Object(
     messageRetryBaseMs: Type.Integer({ minimum: 50, maximum: 600000, default: 5000, description: 'First retry delay of a message whose provider was unavailable; doubles with each attempt.' }),
     messageMaxAttempts: Type.Integer({ minimum: 1, maximum: 20, default: 5, description: 'Delivery attempts per message before it is given up.' }),
     outboxPollMs: Type.Integer({ minimum: 50, maximum: 60000, default: 1000, description: 'How often each node looks for messages due for a retry, in milliseconds.' }),
+    // Hardening (docs/security.md): outbound guard, Redis failure behaviour, browser sessions.
+    outboundAllow: Type.String({
+      default: '',
+      description:
+        'Comma-separated host names, IP addresses or CIDRs (e.g. `127.0.0.0/8,smtp.internal`) that outbound connections steered by a user pool (SMS/email providers, SMTP, back-channel logout) may reach although they are internal (loopback, private, link-local, metadata), and over plain http://. Applies to every pool; a warning is logged at start while set. Empty: internal addresses are refused.',
+    }),
+    upstreamOverrides: Type.String({
+      default: '',
+      description:
+        'JSON object mapping a provider origin to another origin, e.g. `{"https://api.twilio.com":"http://127.0.0.1:9001"}`: every outbound call to the first goes to the second (local fakes in tests, regional or proxy endpoints). Targets are implicitly allowed by the outbound guard; a warning is logged at start while set.',
+    }),
+    redisCommandTimeoutMs: Type.Integer({
+      minimum: 50,
+      maximum: 60000,
+      default: 1000,
+      description: 'A Redis command that has not answered within this many milliseconds fails (and counts towards opening the circuit breaker), so an unresponsive Redis makes requests fail fast with 503 instead of hanging.',
+    }),
+    sessionMaxAgeSeconds: Type.Integer({
+      minimum: 300,
+      maximum: 400 * 86400,
+      default: 14 * 86400,
+      description: 'Absolute lifetime of a browser sign-in session (single sign-on), counted from the sign-in, in seconds. Default 14 days.',
+    }),
+    sessionIdleTimeoutSeconds: Type.Integer({
+      minimum: 60,
+      maximum: 400 * 86400,
+      default: 3 * 86400,
+      description: 'A browser sign-in session unused for this many seconds ends, even before sessionMaxAgeSeconds. Default 3 days.',
+    }),
   },
   { additionalProperties: false },
 );

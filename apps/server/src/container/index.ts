@@ -26,13 +26,16 @@ import { createQrCodeService } from '../services/qrcode/service.js';
 import { createPasscodeFlows } from '../flows/passcodes/index.js';
 import { loadMasterSecret } from './master-secret.js';
 import { createLogger, type Logger } from './logger.js';
+import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
  * needs from here, so tests build the same graph on a temporary database.
  */
-export async function createContainer(config: Config, opts: { logger?: Logger; migrate?: boolean } = {}) {
+export async function createContainer(config: Config, opts: { logger?: Logger; migrate?: boolean; outboundResolve?: OutboundGuardOptions['resolve'] } = {}) {
   const log = opts.logger ?? createLogger(config.logLevel);
+  // Every outbound connection a pool's configuration can steer goes through this one guard (docs/security.md).
+  const outbound = outboundGuardFor(config, { log, ...(opts.outboundResolve ? { resolve: opts.outboundResolve } : {}) });
   const master = loadMasterSecret(config.secret, config.dataDir);
   const box = new SecretBox(master.secret);
   const db: DbHandle = await connectDb(config.databaseUrl);
@@ -133,6 +136,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       qrcode,
       config,
       log,
+      outbound,
       box,
       db,
       kv: storeKv,

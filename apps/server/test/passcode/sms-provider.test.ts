@@ -7,7 +7,8 @@ import { ok } from './support.js';
 /**
  * A pool's own SMS provider through the management API (Gatehouse extension
  * config-sms-provider / get-sms-provider), here the `twilio` connector of @gatehouse/connectors
- * pointed at a local fake of the Messages API: secrets write-only and sealed, a vendor outage
+ * sent to a local fake of the Messages API by the operator's GATEHOUSE_UPSTREAM_OVERRIDES (a
+ * pool cannot choose the vendor endpoint itself): secrets write-only and sealed, a vendor outage
  * answered with a catalogued error and delivered by the outbox retry, a vendor "bad number"
  * mapped to the catalogued invalid-recipient error.
  */
@@ -53,7 +54,7 @@ let appSecret: string;
 
 beforeAll(async () => {
   fake = await fakeTwilio();
-  s = await startServer({ config: { messageRetryBaseMs: 100, outboxPollMs: 50, sendLimitIpPerHour: 100000 } });
+  s = await startServer({ config: { messageRetryBaseMs: 100, outboxPollMs: 50, sendLimitIpPerHour: 100000, upstreamOverrides: JSON.stringify({ 'https://api.twilio.com': fake.url }) } });
   appSecret = await prepareDefaultApp(s);
 });
 afterAll(async () => {
@@ -78,14 +79,14 @@ describe('per-pool SMS provider', () => {
 
   it('is configured through the management API with its secret write-only and sealed', async () => {
     const mgmt = s.mgmt();
-    const r = ok(await mgmt.makeRequest({ method: 'POST', url: '/api/v3/config-sms-provider', data: { provider: 'twilio', enabled: true, config: { accountSid: SID, authToken: TOKEN, from: '+15005550006', endpoint: fake.url } } }));
+    const r = ok(await mgmt.makeRequest({ method: 'POST', url: '/api/v3/config-sms-provider', data: { provider: 'twilio', enabled: true, config: { accountSid: SID, authToken: TOKEN, from: '+15005550006'} } }));
     expect(r.data).toMatchObject({ provider: 'twilio', enabled: true, config: { accountSid: SID, from: '+15005550006' }, secretFields: ['authToken'] });
     const g = ok(await mgmt.makeRequest({ method: 'GET', url: '/api/v3/get-sms-provider' }));
     expect(JSON.stringify(g.data)).not.toContain(TOKEN);
     const row = await s.container.db.db.selectFrom('pool_message_providers').selectAll().where('pool_id', '=', s.poolId).where('kind', '=', 'sms').executeTakeFirstOrThrow();
     expect(row.config_enc).not.toContain(TOKEN);
     // Changing a non-secret field without resending the token keeps it.
-    ok(await mgmt.makeRequest({ method: 'POST', url: '/api/v3/config-sms-provider', data: { provider: 'twilio', enabled: true, config: { accountSid: SID, from: '+15005550006', endpoint: fake.url } } }));
+    ok(await mgmt.makeRequest({ method: 'POST', url: '/api/v3/config-sms-provider', data: { provider: 'twilio', enabled: true, config: { accountSid: SID, from: '+15005550006'} } }));
   });
 
   it('sends the code through the vendor, and the code signs in', async () => {

@@ -26,6 +26,8 @@ beforeAll(async () => {
       messageRetryBaseMs: 100,
       outboxPollMs: 50,
       sendLimitIpPerHour: 100000,
+      // The pool's own SMTP sink below is on loopback: only the operator's allow-list lets a pool reach it.
+      outboundAllow: '127.0.0.1',
     },
   });
   appSecret = await prepareDefaultApp(s);

@@ -63,7 +63,7 @@ export interface TestServer {
  * own container (caches, KV connection); it skips the bootstrap and leaves the database to
  * `join`'s close. Give both the same `config.redisUrl` to share Redis.
  */
-export async function startServer(opts: { db?: TestDb; config?: Partial<Config>; logger?: Logger; join?: TestServer } = {}): Promise<TestServer> {
+export async function startServer(opts: { db?: TestDb; config?: Partial<Config>; logger?: Logger; join?: TestServer; outboundResolve?: (host: string) => Promise<Array<{ address: string; family: number }>> } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const pg = opts.db === 'postgres' && !opts.join ? await createPgDatabase() : null;
   const rootKey = { accessKeyId: 'ak_test_root', accessKeySecret: 'test-root-secret-0123456789abcdef' };
@@ -81,7 +81,7 @@ export async function startServer(opts: { db?: TestDb; config?: Partial<Config>;
       ...opts.config,
     },
   );
-  const container = await createContainer(config, opts.logger ? { logger: opts.logger } : {});
+  const container = await createContainer(config, { ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.outboundResolve ? { outboundResolve: opts.outboundResolve } : {}) });
   const boot = opts.join ? { pool: { id: opts.join.poolId }, app: { appId: opts.join.defaultAppId } } : await bootstrap(container);
   if (!boot) throw new Error('expected an empty database');
   const app = await buildApp(container);

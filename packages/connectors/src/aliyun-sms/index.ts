@@ -27,6 +27,7 @@ export const aliyunSms: SmsConnectorFactory<AliyunSmsConfigInput> = {
     name: 'Alibaba Cloud SMS (阿里云短信)',
     configSchema: AliyunSmsConfigSchema,
     secretFields: ['accessKeySecret'],
+    operatorOnlyFields: { endpoint: /^https:\/\/dysmsapi(\.[a-z0-9-]+)?\.aliyuncs\.com\/?$/ },
   },
   create(rawConfig, deps) {
     const config = validateConfig<AliyunSmsConfig>(aliyunSms.manifest, rawConfig);

@@ -28,6 +28,7 @@ export const awsSns: SmsConnectorFactory<AwsSnsConfigInput> = {
     name: 'Amazon SNS (SMS)',
     configSchema: AwsSnsConfigSchema,
     secretFields: ['secretAccessKey', 'sessionToken'],
+    operatorOnlyFields: { endpoint: null },
   },
   create(rawConfig, deps) {
     const config = validateConfig<AwsSnsConfig>(awsSns.manifest, rawConfig);

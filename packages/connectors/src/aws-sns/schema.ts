@@ -7,7 +7,8 @@ export const AwsSnsConfigSchema = Type.Object(
     accessKeyId: Type.String({ minLength: 1, description: 'IAM access key id (needs sns:Publish)' }),
     secretAccessKey: Type.String({ minLength: 1, description: 'IAM secret access key (secret)' }),
     sessionToken: Type.Optional(Type.String({ description: 'STS session token for temporary credentials (secret)' })),
-    region: Type.String({ minLength: 1, description: 'e.g. us-east-1, ap-southeast-1' }),
+    // A region is part of the endpoint host (sns.<region>.amazonaws.com): only region-shaped values, so it cannot steer the host elsewhere.
+    region: Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$', description: 'e.g. us-east-1, ap-southeast-1' }),
     senderId: Type.Optional(Type.String({ maxLength: 11, description: 'AWS.SNS.SMS.SenderID (where supported)' })),
     originationNumber: Type.Optional(Type.String({ description: 'AWS.MM.SMS.OriginationNumber (E.164)' })),
     smsType: Type.Union([Type.Literal('Transactional'), Type.Literal('Promotional')], { default: 'Transactional' }),

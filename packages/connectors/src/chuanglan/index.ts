@@ -26,6 +26,7 @@ export const chuanglan: SmsConnectorFactory<ChuanglanConfigInput> = {
     name: 'Chuanglan 253 (创蓝云智)',
     configSchema: ChuanglanConfigSchema,
     secretFields: ['password'],
+    operatorOnlyFields: { endpoint: /^https:\/\/[a-z0-9-]+\.253\.com(\/[A-Za-z0-9/._-]*)?$/ },
   },
   create(rawConfig, deps) {
     const config = validateConfig<ChuanglanConfig>(chuanglan.manifest, rawConfig);

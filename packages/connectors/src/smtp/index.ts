@@ -21,9 +21,24 @@ export const smtp: EmailConnectorFactory<SmtpConfigInput> = {
     if (config.password && !config.username) {
       throw new ConnectorError('connector.invalid_config', 'smtp: password set without username');
     }
+    const port = config.port ?? (config.tls === 'implicit' ? 465 : 587);
+    const connect = deps.connect;
     const transport = nodemailer.createTransport({
       host: config.host,
-      port: config.port ?? (config.tls === 'implicit' ? 465 : 587),
+      port,
+      // The server's outbound guard opens the TCP connection (it refuses internal addresses and
+      // connects to the address it checked); nodemailer still does STARTTLS / implicit TLS on it
+      // and verifies the certificate against `host`.
+      ...(connect
+        ? {
+            getSocket: (_opts: unknown, callback: (err: Error | null, socketOptions?: { connection: import('node:net').Socket } | false) => void) => {
+              connect(config.host, port, { timeoutMs: config.timeoutMs }).then(
+                (connection) => callback(null, { connection }),
+                (err: Error) => callback(err),
+              );
+            },
+          }
+        : {}),
       secure: config.tls === 'implicit',
       requireTLS: config.tls === 'starttls',
       ignoreTLS: config.tls === 'none',
@@ -54,6 +69,8 @@ export const smtp: EmailConnectorFactory<SmtpConfigInput> = {
             ...(msg.html ? { html: msg.html } : {}),
           });
         } catch (err) {
+          // A refusal by the server's outbound guard is not an SMTP failure: hand it back as it is.
+          if (err instanceof Error && err.name === 'AppError') throw new ConnectorError('connector.invalid_config', 'smtp: destination refused by the outbound guard', { cause: err });
           const mapped = mapSmtpError(err);
           deps.logger.warn({ connector: 'smtp', code: mapped.code, detail: mapped.vendorDetail }, 'smtp send failed');
           throw mapped;

@@ -27,6 +27,7 @@ export const tencentSms: SmsConnectorFactory<TencentSmsConfigInput> = {
     name: 'Tencent Cloud SMS (腾讯云短信)',
     configSchema: TencentSmsConfigSchema,
     secretFields: ['secretKey'],
+    operatorOnlyFields: { endpoint: /^https:\/\/sms(\.[a-z0-9-]+)?\.tencentcloudapi\.com\/?$/ },
   },
   create(rawConfig, deps) {
     const config = validateConfig<TencentSmsConfig>(tencentSms.manifest, rawConfig);

@@ -26,6 +26,7 @@ export const twilio: SmsConnectorFactory<TwilioConfigInput> = {
     name: 'Twilio',
     configSchema: TwilioConfigSchema,
     secretFields: ['authToken'],
+    operatorOnlyFields: { endpoint: null },
   },
   create(rawConfig, deps) {
     const config = validateConfig<TwilioConfig>(twilio.manifest, rawConfig);

@@ -15,6 +15,9 @@
  */
 import type { ErrorDefinition } from './define.js';
 import { coreErrors } from './areas/core.js';
+import { outboundErrors } from './areas/outbound.js';
+import { availabilityErrors } from './areas/availability.js';
+import { identifierErrors } from './areas/identifiers.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -25,6 +28,9 @@ export type { ErrorDefinition } from './define.js';
  */
 export const errorCatalog = {
   ...coreErrors,
+  ...outboundErrors,
+  ...availabilityErrors,
+  ...identifierErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

@@ -9,6 +9,8 @@ import { AppError } from '../../errors/app-error.js';
  */
 export function connectorErrorToAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  const refused = refusedByGuard(err);
+  if (refused) return refused;
   const code = err instanceof ConnectorError ? err.code : 'connector.unavailable';
   switch (code) {
     case 'connector.invalid_recipient':
@@ -27,8 +29,14 @@ export function connectorErrorToAppError(err: unknown): AppError {
   }
 }
 
+/** A connection the outbound guard refused (an internal address, plain http): the pool's setting is wrong, retrying cannot help. */
+function refusedByGuard(err: unknown): AppError | undefined {
+  const cause = err instanceof ConnectorError ? err.cause : undefined;
+  return cause instanceof AppError ? cause : undefined;
+}
+
 /** Whether the outbox should try again later. Unknown throwables (bugs, network) count as transient. */
-export const isRetryable = (err: unknown) => (err instanceof ConnectorError ? err.retryable : !(err instanceof AppError));
+export const isRetryable = (err: unknown) => (refusedByGuard(err) ? false : err instanceof ConnectorError ? err.retryable : !(err instanceof AppError));
 
 /** A short, secret-free label for the outbox row and logs. */
 export const errorLabel = (err: unknown) => (err instanceof ConnectorError ? err.code : err instanceof AppError ? err.code : 'connector.unavailable');

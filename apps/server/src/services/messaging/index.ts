@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
-import { createFetchHttpClient } from '@gatehouse/connector-kit';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../utils/logger.js';
 import type { Database } from '../../storage/db/schema.js';
 import { createMessagingRepo } from '../../storage/repositories/messaging.js';
 import type { SecretBox } from '../../utils/crypto.js';
+import type { OutboundGuard } from '../outbound/guard.js';
+import { outboundGuardFor } from '../outbound/for-config.js';
 import type { MessageKind } from '../passcodes/channels.js';
 import { createOutbox } from './outbox.js';
 import { createProvidersService, type ServerProviders } from './providers.js';
@@ -59,10 +60,22 @@ export function smtpConnectorConfig(s: { host: string; port: number; tls: SmtpTl
   };
 }
 
-export async function createMessaging(deps: { db: Kysely<Database>; box: SecretBox; log: Logger; config: Config }) {
+export async function createMessaging(deps: { db: Kysely<Database>; box: SecretBox; log: Logger; config: Config; outbound?: OutboundGuard }) {
+  const outbound = deps.outbound ?? outboundGuardFor(deps.config, { log: deps.log });
   const repo = createMessagingRepo(deps.db);
   const registry = createConnectorRegistry();
-  const providers = createProvidersService({ repo, box: deps.box, registry, server: serverProviders(deps.config), log: deps.log, connectorDeps: { http: createFetchHttpClient() } });
+  // A pool's own providers connect through the outbound guard; the server-wide ones are the
+  // operator's own settings (GATEHOUSE_SMS_PROVIDER_CONFIG, GATEHOUSE_SMTP_HOST) and may be internal.
+  const providers = createProvidersService({
+    repo,
+    box: deps.box,
+    registry,
+    server: serverProviders(deps.config),
+    log: deps.log,
+    connectorDeps: { http: outbound.http, connect: outbound.connect },
+    operatorConnectorDeps: { http: outbound.operator.http, connect: outbound.operator.connect },
+    destinations: outbound,
+  });
   const templates = createTemplatesService(repo);
   const outbox = createOutbox({
     repo,

@@ -28,7 +28,24 @@ export interface ServerProviders {
 const context = (poolId: string, kind: MessageKind) => `message-provider:${poolId}:${kind}`;
 const invalid = (kind: MessageKind, reason: string) => new AppError('passcode.invalid_provider_config', { params: { kind: kind === 'sms' ? 'SMS' : 'email', reason } });
 
-export function createProvidersService(deps: { repo: MessagingRepo; box: SecretBox; registry: ConnectorRegistry; server: ServerProviders; log: Logger; connectorDeps: Omit<ConnectorDeps, 'logger'> }) {
+/** Configuration-time destination checks (services/outbound): a pool cannot point a connector at an internal address. */
+export interface DestinationChecks {
+  checkUrl(url: string): Promise<void>;
+  checkHost(host: string, port: number): Promise<void>;
+}
+
+export function createProvidersService(deps: {
+  repo: MessagingRepo;
+  box: SecretBox;
+  registry: ConnectorRegistry;
+  server: ServerProviders;
+  log: Logger;
+  /** For a pool's own providers: the outbound guard's client (internal addresses refused). */
+  connectorDeps: Omit<ConnectorDeps, 'logger'>;
+  /** For the server-wide providers the operator configured: defaults to connectorDeps. */
+  operatorConnectorDeps?: Omit<ConnectorDeps, 'logger'>;
+  destinations?: DestinationChecks;
+}) {
   const cache = new Map<string, SmsConnector | EmailConnector>();
 
   const factory = (kind: MessageKind, id: string) => (kind === 'sms' ? deps.registry.sms(id) : deps.registry.email(id));
@@ -48,13 +65,33 @@ export function createProvidersService(deps: { repo: MessagingRepo; box: SecretB
     return { provider: row.provider, enabled: row.enabled === 1, config, updatedAt: row.updated_at };
   }
 
+  /**
+   * A pool may not choose where a connector connects beyond the vendor's own hosts (the
+   * manifest's operatorOnlyFields), nor an SMTP server on an internal address: checked before
+   * anything is stored. The same rules hold again at every connection (the outbound guard).
+   */
+  async function checkDestinations(kind: MessageKind, s: ProviderSetting): Promise<void> {
+    const f = factory(kind, s.provider);
+    for (const [field, pattern] of Object.entries(f?.manifest.operatorOnlyFields ?? {})) {
+      const v = s.config[field];
+      if (v === undefined || v === null || v === '') continue;
+      if (!pattern || typeof v !== 'string' || !pattern.test(v)) throw new AppError('outbound.operator_only_field', { params: { field: `config.${field}` } });
+      await deps.destinations?.checkUrl(v);
+    }
+    if (kind === 'email' && s.provider === 'smtp' && typeof s.config.host === 'string') {
+      const port = typeof s.config.port === 'number' ? s.config.port : s.config.tls === 'implicit' ? 465 : 587;
+      await deps.destinations?.checkHost(s.config.host, port);
+    }
+  }
+
   function instantiate(kind: MessageKind, s: ProviderSetting, cacheKey: string): SmsConnector | EmailConnector {
     const hit = cache.get(cacheKey);
     if (hit) return hit;
     const f = factory(kind, s.provider);
     if (!f) throw new AppError('passcode.provider_not_configured', { params: { kind: kind === 'sms' ? 'SMS' : 'email' } });
     const logger = deps.log.child({ connector: s.provider, kind });
-    const c = f.create(Value.Default(f.manifest.configSchema, structuredClone(s.config)) as Record<string, unknown>, { ...deps.connectorDeps, logger });
+    const base = cacheKey.startsWith('server|') ? (deps.operatorConnectorDeps ?? deps.connectorDeps) : deps.connectorDeps;
+    const c = f.create(Value.Default(f.manifest.configSchema, structuredClone(s.config)) as Record<string, unknown>, { ...base, logger });
     for (const k of [...cache.keys()]) if (k.startsWith(cacheKey.slice(0, cacheKey.lastIndexOf('|') + 1))) {
       const old = cache.get(k) as EmailConnector;
       cache.delete(k);
@@ -81,6 +118,7 @@ export function createProvidersService(deps: { repo: MessagingRepo; box: SecretB
 
     async put(poolId: string, kind: MessageKind, s: ProviderSetting): Promise<void> {
       check(kind, s);
+      await checkDestinations(kind, s);
       await deps.repo.putProvider({
         pool_id: poolId,
         kind,
