@@ -4,6 +4,7 @@ import { genReqId } from './http/plugins/request-id.js';
 import { registerI18n } from './http/plugins/i18n.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
 import { registerValidation } from './http/validation.js';
+import { registerInputCharacters } from './http/plugins/input-characters.js';
 import { registerMetrics } from './http/plugins/metrics.js';
 import { registerOpenApi } from './http/plugins/openapi.js';
 import { healthRoutes } from './http/routes/health/index.js';
@@ -42,6 +43,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   });
 
   registerValidation(app);
+  // Control characters in any request input: refused alike on every backend (docs/security.md "Identifiers").
+  registerInputCharacters(app);
   registerI18n(app);
   registerErrorHandling(app);
   registerMetrics(app);

@@ -8,6 +8,7 @@ import { createPoolsRepo } from '../storage/repositories/pools.js';
 import { createAccessKeysRepo } from '../storage/repositories/access-keys.js';
 import { createAuditRepo } from '../storage/repositories/audit.js';
 import { createUsersRepo } from '../storage/repositories/users.js';
+import { withIdentifierLookups } from '../services/users/lookups.js';
 import { createApplicationsRepo } from '../storage/repositories/applications.js';
 import { createRolesRepo } from '../storage/repositories/roles.js';
 import { createPoolsService } from '../services/pools.js';
@@ -54,7 +55,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       pools: createPoolsRepo(db.db),
       accessKeys: createAccessKeysRepo(db.db),
       audit: createAuditRepo(db.db),
-      users: createUsersRepo(db.db),
+      // Usernames and emails are looked up in their stored form on every path (services/users/lookups.ts).
+      users: withIdentifierLookups(createUsersRepo(db.db)),
       applications: createApplicationsRepo(db.db),
       roles: createRolesRepo(db.db),
     };

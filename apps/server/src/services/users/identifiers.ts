@@ -2,6 +2,14 @@ import { invalidInput as invalid } from '../../errors/app-error.js';
 import { isUniqueViolation } from '../../errors/to-app-error.js';
 import type { UserLookupColumn, UserRow } from '../../storage/repositories/users.js';
 import type { UserIdType } from './types.js';
+import { lookupForm } from './identifier-profile.js';
+
+/**
+ * The one normalisation for looking identifiers up and keying counters on them (lockout, rate
+ * limits): NFKC + lower case + trim for usernames, emails and accounts; digits (and a leading +)
+ * for phone numbers. See identifier-profile.ts.
+ */
+export { normalizeIdentifier } from './identifier-profile.js';
 
 /** The identifiers that are unique per pool: looking a user up by one, and naming the one a write collided on. */
 
@@ -19,7 +27,8 @@ export function lookupColumn(type: UserIdType | undefined, path: string): UserLo
   return col;
 }
 
-export const lookupValue = (col: UserLookupColumn, v: string) => (col === 'email' ? v.trim().toLowerCase() : v);
+/** Usernames and emails are stored in their profile form (NFKC, lower case, trimmed), so they are looked up in it. */
+export const lookupValue = (col: UserLookupColumn, v: string) => (col === 'email' || col === 'username' ? lookupForm(v) : v);
 
 export const IDENTIFIER_FIELDS = [
   ['username', 'username'],

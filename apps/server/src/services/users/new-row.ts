@@ -2,19 +2,24 @@ import { AppError } from '../../errors/app-error.js';
 import type { UserRow } from '../../storage/repositories/users.js';
 import { sortableId } from '../../utils/ids.js';
 import { PROFILE_COLUMNS, type CreateUserOptions, type ProfileField, type UserFields } from './types.js';
-import { customDataText, normEmail } from './validation.js';
+import { customDataText } from './validation.js';
+import { assertIdentifierCharacters, profileEmail, profileUsername } from './identifier-profile.js';
 
 /** A new user's row: identifiers and flags from the input, every other profile column null unless given. */
 export function newRow(poolId: string, f: UserFields, o: CreateUserOptions | undefined, path: string, now: string): UserRow {
-  const email = normEmail(f.email);
-  if (!email && !f.phone && !f.username) throw new AppError('user.identifier_required', { details: path ? [{ path, message: 'needs email, phone or username' }] : undefined });
+  // The identifier profile (identifier-profile.ts): usernames and emails in their one stored form, hostile characters refused.
+  const email = f.email ? profileEmail(f.email, `${path}email`) : undefined;
+  const username = f.username ? profileUsername(f.username, `${path}username`) : undefined;
+  if (f.phone) assertIdentifierCharacters(f.phone, `${path}phone`);
+  if (f.externalId) assertIdentifierCharacters(f.externalId, `${path}externalId`);
+  if (!email && !f.phone && !username) throw new AppError('user.identifier_required', { details: path ? [{ path, message: 'needs email, phone or username' }] : undefined });
   const row: UserRow = {
     id: sortableId(),
     pool_id: poolId,
-    username: f.username ?? null,
+    username: username ?? null,
     email: email ?? null,
-    phone: f.phone ?? null,
-    external_id: f.externalId ?? null,
+    phone: f.phone || null,
+    external_id: f.externalId || null,
     phone_country_code: null,
     name: null,
     nickname: null,

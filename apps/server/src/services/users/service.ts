@@ -6,7 +6,8 @@ import { conflictField, IDENTIFIER_FIELDS, identifiersOf, lookupColumn, lookupVa
 import { legacyListQueryOf, listQueryOf } from './list-query.js';
 import { newRow } from './new-row.js';
 import { MAX_BATCH, PROFILE_COLUMNS, type CreateUserOptions, type ListUsersInput, type ListUsersLegacyInput, type ProfileField, type UpdateUserOptions, type UserDto, type UserFields, type UserIdType, type UserViewOptions } from './types.js';
-import { customDataText, normEmail, refuseUnsupported, refuseUnsupportedCreateOptions, refuseUnsupportedUpdateOptions } from './validation.js';
+import { assertIdentifierCharacters, lookupForm, profileEmail, profileUsername } from './identifier-profile.js';
+import { customDataText, refuseUnsupported, refuseUnsupportedCreateOptions, refuseUnsupportedUpdateOptions } from './validation.js';
 
 /**
  * Users of a pool, managed through the vendor's management API (authing-node-sdk
@@ -148,10 +149,17 @@ export function createUsersService(repo: UsersRepo) {
       refuseUnsupportedUpdateOptions(input.options);
       const current = await find(poolId, input.userId, input.options?.userIdType, 'options/userIdType');
       const patch: UserPatch = { updated_at: nowIso() };
-      if (input.username !== undefined) patch.username = input.username;
-      if (input.email !== undefined) patch.email = normEmail(input.email);
-      if (input.phone !== undefined) patch.phone = input.phone;
-      if (input.externalId !== undefined) patch.external_id = input.externalId;
+      // The identifier profile, as on create; an empty string clears the identifier.
+      if (input.username !== undefined) patch.username = input.username ? profileUsername(input.username) : null;
+      if (input.email !== undefined) patch.email = input.email ? profileEmail(input.email) : null;
+      if (input.phone !== undefined) {
+        if (input.phone) assertIdentifierCharacters(input.phone, 'phone');
+        patch.phone = input.phone || null;
+      }
+      if (input.externalId !== undefined) {
+        if (input.externalId) assertIdentifierCharacters(input.externalId, 'externalId');
+        patch.external_id = input.externalId || null;
+      }
       if (input.status !== undefined) patch.status = input.status;
       if (input.gender !== undefined) patch.gender = input.gender;
       if (input.emailVerified !== undefined) patch.email_verified = input.emailVerified ? 1 : 0;
@@ -218,7 +226,7 @@ export function createUsersService(repo: UsersRepo) {
      * identifiers — the question a caller asks before creating a user with them.
      */
     async exists(poolId: string, q: { username?: string; email?: string; phone?: string; externalId?: string }): Promise<boolean> {
-      const ids = { username: q.username, email: normEmail(q.email), phone: q.phone, external_id: q.externalId };
+      const ids = { username: q.username === undefined ? undefined : lookupForm(q.username), email: q.email === undefined ? undefined : lookupForm(q.email), phone: q.phone, external_id: q.externalId };
       if (Object.values(ids).every((v) => v === undefined)) throw invalid('body', 'needs one of username, email, phone or externalId');
       return (await repo.findHoldersOfAny(poolId, ids)).length > 0;
     },

@@ -1,4 +1,5 @@
 import { invalidInput as invalid, unsupportedField as unsupported } from '../../errors/app-error.js';
+import { foldIdentifier } from '../../utils/identifiers.js';
 import { MAX_CUSTOM_DATA_BYTES, type CreateUserOptions, type UpdateUserOptions, type UserFields } from './types.js';
 
 /** Input rules for user writes: vendor fields and options not implemented yet, email and customData normalisation. */
@@ -36,8 +37,8 @@ export function refuseUnsupportedUpdateOptions(o: UpdateUserOptions | undefined)
   }
 }
 
-/** The vendor says emails are case-insensitive; storing them lowercased makes the unique index say so too. */
-export const normEmail = (e: string | undefined) => (e === undefined ? undefined : e.trim().toLowerCase());
+/** The vendor says emails are case-insensitive; storing them in one form (NFKC, lower case, trimmed) makes the unique index say so too. */
+export const normEmail = (e: string | undefined) => (e === undefined ? undefined : foldIdentifier(e));
 
 export function customDataText(data: Record<string, unknown>, path: string): string {
   const text = JSON.stringify(data);
