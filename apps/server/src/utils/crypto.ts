@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Secrets at rest (access-key secrets, app secrets, connector credentials) are sealed with
@@ -51,3 +51,6 @@ export function safeEqual(a: string, b: string): boolean {
   }
   return timingSafeEqual(ab, bb);
 }
+
+/** Hex SHA-256 of a UTF-8 string (digests of non-secret bindings; never for passwords). */
+export const sha256Hex = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
