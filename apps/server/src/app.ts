@@ -5,6 +5,7 @@ import { registerI18n } from './http/plugins/i18n.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
 import { registerValidation } from './http/validation.js';
 import { registerInputCharacters } from './http/plugins/input-characters.js';
+import { registerAvailability } from './http/plugins/availability.js';
 import { registerMetrics } from './http/plugins/metrics.js';
 import { registerOpenApi } from './http/plugins/openapi.js';
 import { healthRoutes } from './http/routes/health/index.js';
@@ -47,6 +48,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   registerInputCharacters(app);
   registerI18n(app);
   registerErrorHandling(app);
+  // Redis down: a fast, catalogued 503 instead of waiting on it (docs/security.md "Failure behaviour").
+  registerAvailability(app, container.availability.kvOpen);
   registerMetrics(app);
   await registerOpenApi(app);
 

@@ -44,11 +44,18 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
   let bus: InvalidationBus | undefined;
   try {
     if (opts.migrate !== false) await migrateToLatest(db);
-    const created = await createKv({ redisUrl: config.redisUrl, db });
+    const created = await createKv({
+      redisUrl: config.redisUrl,
+      db,
+      redis: { commandTimeoutMs: config.redisCommandTimeoutMs, onError: (err) => log.debug({ err }, 'redis connection error') },
+      breaker: { onStateChange: (state, cause) => (state === 'closed' ? log.info('Redis answers again: circuit breaker closed') : log.warn({ err: cause, state }, `Redis unavailable: circuit breaker ${state}`)) },
+    });
     kv = created.kv;
     const kvBackend: KvBackend = created.backend;
+    /** Whether the shared KV store is refusing (Redis down): requests then get a fast 503 (http/plugins/availability.ts). */
+    const availability = { kvOpen: () => created.breaker?.isOpen() ?? false, kvState: () => created.breaker?.state() ?? 'closed' };
     // Cache invalidation across nodes: Redis pub/sub when configured, else this process only (docs/deployment.md).
-    bus = await createInvalidationBus({ redisUrl: config.redisUrl, onError: (err, what) => log.warn({ err }, `${what} failed; caches rely on their TTL`) });
+    bus = await createInvalidationBus({ redisUrl: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs, onError: (err, what) => log.warn({ err }, `${what} failed; caches rely on their TTL`) });
     const invalidation = bus;
 
     const repos = {
@@ -143,6 +150,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       db,
       kv: storeKv,
       kvBackend,
+      availability,
       bus: invalidation,
       masterSecretSource: master.source,
       repos,

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { DEFAULT_REDIS_KEY_PREFIX } from './redis-kv.js';
+import { connectRedis, DEFAULT_REDIS_KEY_PREFIX } from './redis-kv.js';
 
 /**
  * One cache-invalidation bus for every in-process cache (OIDC clients, signing keys / providers,
@@ -53,6 +52,8 @@ export interface InvalidationBusOptions {
   keyPrefix?: string;
   /** Publish failures and connection errors (a publish never fails the write that triggered it). */
   onError?: (err: Error, what: string) => void;
+  /** Bound on a publish while Redis hangs (default 1000 ms). */
+  commandTimeoutMs?: number;
 }
 
 interface Message {
@@ -111,11 +112,16 @@ export async function createRedisInvalidationBus(url: string, opts: Omit<Invalid
   const node = randomBytes(8).toString('hex');
   const onError = opts.onError ?? (() => undefined);
   const d = createDispatcher();
-  const common = { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true } as const;
-  const pub = new Redis(url, common);
-  const sub = new Redis(url, common);
-  pub.on('error', (err: Error) => onError(err, 'invalidation publisher'));
-  sub.on('error', (err: Error) => onError(err, 'invalidation subscriber'));
+  // Same connection rules as the KV store: fail at once at start when Redis does not answer, then
+  // reconnect for ever; a publish during an outage fails fast (bounded) instead of queueing.
+  const pub = await connectRedis(url, { commandTimeout: opts.commandTimeoutMs ?? 1000 }, (err: Error) => onError(err, 'invalidation publisher'));
+  let sub;
+  try {
+    sub = await connectRedis(url, {}, (err: Error) => onError(err, 'invalidation subscriber'));
+  } catch (err) {
+    pub.disconnect();
+    throw err;
+  }
   sub.on('message', (ch: string, raw: string) => {
     if (ch !== channel) return;
     let m: Message;

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { KvStore } from './types.js';
 
 /** Default prefix of every Gatehouse key (and of the invalidation channel) in Redis. */
@@ -12,6 +12,50 @@ export interface RedisKvOptions {
    * listener ioredis would print every such error to the console.
    */
   onError?: (err: Error) => void;
+  /** A command unanswered after this many ms fails (default 1000): a hung Redis must not hang requests. */
+  commandTimeoutMs?: number;
+}
+
+/** A Redis URL without its password, for messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return 'the configured Redis URL';
+  }
+}
+
+/** Starting against a Redis that does not answer: one clear sentence instead of a reconnect loop. */
+export class RedisUnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    const code = (cause as { code?: string })?.code ?? (cause as Error)?.message ?? 'no answer';
+    super(`Redis at ${redactRedisUrl(url)} is unreachable (${code}). Start it, fix GATEHOUSE_REDIS_URL, or leave GATEHOUSE_REDIS_URL empty to keep short-lived state in the database.`, { cause });
+    this.name = 'RedisUnreachableError';
+  }
+}
+
+/** Reconnect delays once running: 100 ms growing to 2 s, for ever (the circuit breaker answers meanwhile). */
+export const reconnectDelay = (times: number) => Math.min(100 * times, 2000);
+
+/**
+ * Connects, failing at once when Redis does not answer (no retry loop at start), then switches
+ * to reconnecting for ever. Commands never wait in an offline queue: while the connection is
+ * down they fail immediately, and the circuit breaker (breaker.ts) turns that into a 503.
+ */
+export async function connectRedis(url: string, options: RedisOptions, onError: (err: Error) => void): Promise<Redis> {
+  const client = new Redis(url, { ...options, lazyConnect: true, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  client.on('error', onError);
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    client.disconnect();
+    throw new RedisUnreachableError(url, err);
+  }
+  client.options.retryStrategy = reconnectDelay;
+  return client;
 }
 
 /**
@@ -40,26 +84,20 @@ const px = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
 /**
  * The KV store on Redis, for scaled-out deployments. Each operation is a single Redis
  * command (or one Lua script), so it is atomic across all nodes. Resolves once the server
- * answered a PING, so a wrong URL fails at startup rather than on the first login.
+ * answered a PING, so a wrong URL fails at startup (RedisUnreachableError) rather than on the
+ * first login.
  */
 export async function createRedisKv(url: string, opts: RedisKvOptions = {}): Promise<KvStore> {
-  const client = new Redis(url, {
-    keyPrefix: opts.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX,
-    lazyConnect: false,
-    // Fail a command after two reconnect attempts instead of queueing it forever: a login
-    // request should get an error, not hang, while Redis is down.
-    maxRetriesPerRequest: 2,
-    enableOfflineQueue: true,
-  }) as RedisWithIncr;
-  client.on('error', opts.onError ?? (() => undefined));
+  const client = (await connectRedis(
+    url,
+    {
+      keyPrefix: opts.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX,
+      // A login request must get an answer, not hang, while Redis is down or hung.
+      commandTimeout: opts.commandTimeoutMs ?? 1000,
+    },
+    opts.onError ?? (() => undefined),
+  )) as RedisWithIncr;
   client.defineCommand('ghIncrEx', { numberOfKeys: 1, lua: INCR_LUA });
-
-  try {
-    await client.ping();
-  } catch (err) {
-    client.disconnect();
-    throw err;
-  }
 
   return {
     get: (key) => client.get(key),

@@ -23,6 +23,9 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
         }
       };
       await Promise.all([probe(`database:${db.dialect}`, () => db.ping()), probe(`kv:${kvBackend}`, () => kv.ping())]);
+      // The KV ping goes through the circuit breaker: while it is open the store counts as down
+      // (requests are being refused), and the ping is the probe that closes it again.
+      if (app.gh.availability.kvState() !== 'closed') checks[`kv:${kvBackend}`] = 'unavailable';
       const ok = Object.values(checks).every((v) => v === 'ok');
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
     },
