@@ -78,7 +78,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       accessKeys: createAccessKeysService(repos.accessKeys, box, invalidation),
       audit,
       users: createUsersService(repos.users),
-      applications: createApplicationsService(repos.applications, box),
+      applications: createApplicationsService(repos.applications, box, outbound),
       roles: createRolesService(repos.roles, repos.users),
     };
     // Issue #4: password hashing, policy, captcha, lockout and the password sign-in flow.
@@ -101,7 +101,18 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       },
     });
     // Issue #3: OIDC providers per pool, clients = applications, signing keys, the one token service.
-    const oidc = createOidc({ publicUrl: config.publicUrl, box, db, kv, bus: invalidation, log, usersRepo: repos.users, services });
+    const oidc = createOidc({
+      publicUrl: config.publicUrl,
+      box,
+      db,
+      kv,
+      bus: invalidation,
+      log,
+      usersRepo: repos.users,
+      services,
+      fetch: outbound.fetch,
+      sessions: { maxAgeSeconds: config.sessionMaxAgeSeconds, idleTimeoutSeconds: config.sessionIdleTimeoutSeconds },
+    });
     services.applications = oidc.invalidatingApplications(services.applications);
     // Issue #6: QR-code scan login; state in the shared KV, tokens from the one token service.
     const qrcode = createQrCodeService({ kv, settings: async (poolId) => (await authn.settings.get(poolId)).qrcode, users: repos.users, tokens: () => oidc.tokens, audit });

@@ -15,6 +15,8 @@ import { kvGetMany, type KvStore } from '../storage/kv/types.js';
  *   oidc:grant-tokens-revoked:<grant>  epoch ms: every token of that grant stored until then is gone
  *                              (revokeByGrantId); the grant itself and later tokens of it stay valid
  *   oidc:account-revoked:<acc> epoch ms: every record of that account stored until then is gone
+ *   oidc:seen:<session id>     a browser session's last use (epoch ms), living `sessionIdleMs`:
+ *                              when it has expired the session is idle and treated as gone
  *
  * Revocation uses tombstones rather than per-grant member lists: one atomic write, no
  * read-modify-write race between nodes, works on every KV backend. Reads check the
@@ -61,7 +63,18 @@ export interface OidcAdapter {
 export interface KvAdapterOptions {
   /** Called for a model handled elsewhere (Client comes from our applications). */
   special?: Record<string, OidcAdapter>;
+  /**
+   * Idle timeout of browser sessions (ms): a Session not used for this long is treated as gone,
+   * next to its absolute lifetime (the model's TTL). Unset: no idle timeout.
+   */
+  sessionIdleMs?: number;
 }
+
+/** Session payload marker: this session's idle time is tracked (sessions stored before that are not). */
+const IDLE_TRACKED = 'gh:idle';
+/** A session's last-use mark is renewed at most this often (a KV write per minute per active session, not per request). */
+const SEEN_RENEW_MS = 60_000;
+const SEEN = (sessionId: string) => `oidc:seen:${sessionId}`;
 
 /** Pulls the `jti` out of a compact JWT without trusting it (the stored digest is what authenticates it). */
 function jtiOfJwt(value: string): string | undefined {
@@ -111,6 +124,7 @@ function storedAt(payload: Payload): number {
  */
 export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {}) {
   const marks = revocationMarks(kv);
+  const idleMs = opts.sessionIdleMs;
 
   class KvAdapter implements OidcAdapter {
     constructor(private readonly model: string) {}
@@ -127,7 +141,10 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
         const prevTs = prev === null ? undefined : (JSON.parse(prev) as Payload)[STORED_AT];
         if (typeof prevTs === 'number') stamp = prevTs;
       }
-      await kv.set(this.key(id), JSON.stringify({ ...payload, [STORED_AT]: stamp }), ttlMs);
+      const tracked = this.model === 'Session' && idleMs !== undefined;
+      // The last-use mark first: a session is never visible without it.
+      if (tracked) await kv.set(SEEN(id), String(Date.now()), Math.min(idleMs, ttlMs));
+      await kv.set(this.key(id), JSON.stringify({ ...payload, [STORED_AT]: stamp, ...(tracked ? { [IDLE_TRACKED]: 1 } : {}) }), ttlMs);
       if (this.model === 'Session' && typeof payload.uid === 'string') await kv.set(`oidc:uid:${payload.uid}`, id, ttlMs);
       if (typeof payload.userCode === 'string') await kv.set(`oidc:userCode:${payload.userCode}`, id, ttlMs);
     }
@@ -156,6 +173,10 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
 
       const stored = storedAt(payload);
       delete payload[STORED_AT];
+      if (this.model === 'Session' && payload[IDLE_TRACKED]) {
+        delete payload[IDLE_TRACKED];
+        if (idleMs !== undefined && !(await this.stillActive(lookup))) return undefined;
+      }
       // Every tombstone that can hide this record, and its consumed mark, in one KV read.
       const grantId = GRANTABLE.has(this.model) && payload.grantId ? payload.grantId : this.model === 'Grant' ? lookup : undefined;
       const accountId = ACCOUNT_BOUND.has(this.model) && payload.accountId ? payload.accountId : undefined;
@@ -176,6 +197,17 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       const consumed = mark(iConsumed);
       if (consumed !== null) payload.consumed = Number(consumed);
       return payload;
+    }
+
+    /** Idle timeout: the session's last-use mark is alive; renews it (bounded to once a minute). */
+    private async stillActive(sessionId: string): Promise<boolean> {
+      const seen = await kv.get(SEEN(sessionId));
+      if (seen === null) return false;
+      if (Date.now() - Number(seen) > SEEN_RENEW_MS) {
+        const left = await kv.ttl(this.key(sessionId));
+        if (left !== null) await kv.set(SEEN(sessionId), String(Date.now()), Math.min(idleMs!, left));
+      }
+      return true;
     }
 
     async findByUid(uid: string): Promise<Payload | undefined> {
@@ -210,6 +242,7 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       if (raw === null) return;
       const payload = JSON.parse(raw) as Payload;
       if (this.model === 'Session' && typeof payload.uid === 'string') await kv.del(`oidc:uid:${payload.uid}`);
+      if (this.model === 'Session') await kv.del(SEEN(id));
       if (typeof payload.userCode === 'string') await kv.del(`oidc:userCode:${payload.userCode}`);
     }
 

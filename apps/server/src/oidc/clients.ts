@@ -58,6 +58,7 @@ export function toClientMetadata(app: ApplicationDto, secret: string | undefined
     response_types: browser ? o.response_types : [],
     redirect_uris: app.redirectUris,
     post_logout_redirect_uris: app.logoutRedirectUris,
+    ...(o.backchannel_logout_uri ? { backchannel_logout_uri: o.backchannel_logout_uri, backchannel_logout_session_required: o.backchannel_logout_session_required ?? false } : {}),
     id_token_signed_response_alg: o.id_token_signed_response_alg,
     // oidc-provider's client `scope` restricts the OIDC scopes only; API scopes are enforced by the resource server (provider.ts).
     ...(oidcScopes(o.scope) ? { scope: oidcScopes(o.scope) } : {}),

@@ -22,6 +22,10 @@ export interface OidcDeps {
   bus?: InvalidationBus;
   log?: Logger;
   usersRepo: Pick<UsersRepo, 'findById'>;
+  /** The outbound guard's fetch, for back-channel logout. */
+  fetch?: (url: string | URL, init?: RequestInit) => Promise<Response>;
+  /** Browser-session lifetimes (seconds). */
+  sessions?: { maxAgeSeconds: number; idleTimeoutSeconds: number };
   services: {
     applications: Pick<ApplicationsService, 'findClient' | 'getSecret'>;
     pools: Pick<PoolsService, 'findDefault' | 'get'>;
@@ -62,6 +66,8 @@ export function createOidc(deps: OidcDeps) {
     audit: deps.services.audit,
     isDefaultPool: async (poolId) => (await defaultPoolId()) === poolId,
     log: deps.log as never,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.sessions ? { sessions: deps.sessions } : {}),
   });
   const tokens = createTokenService(registry, deps.services.audit);
   deps.bus?.subscribe(TOPICS.application, (appId) => clients.invalidate(appId));

@@ -1,4 +1,4 @@
-import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { decodeJwt } from 'jose';
 import type { AuditService } from '../services/audit.js';
 import type { KvStore } from '../storage/kv/types.js';
@@ -32,6 +32,44 @@ export interface ProviderDeps {
   audit: Pick<AuditService, 'record'>;
   isDefaultPool: (poolId: string) => Promise<boolean>;
   log?: { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
+  /** The outbound guard's fetch: back-channel logout requests go through it (services/outbound). */
+  fetch?: (url: string | URL, init?: RequestInit) => Promise<Response>;
+  /** Browser sessions: absolute lifetime from sign-in and idle timeout, in seconds (config sessionMaxAgeSeconds / sessionIdleTimeoutSeconds). */
+  sessions?: { maxAgeSeconds: number; idleTimeoutSeconds: number };
+}
+
+/** Default browser-session lifetimes when the container gives none: 14 days absolute, 3 days idle. */
+const DEFAULT_SESSIONS = { maxAgeSeconds: 14 * 86400, idleTimeoutSeconds: 3 * 86400 };
+
+/**
+ * Cookie names of one pool's provider. Every pool has its own names, so signing in to pool B
+ * never replaces pool A's session cookie (they share the host and path `/`). Over https the
+ * session cookie gets the `__Host-` prefix (Secure, path `/`, no Domain: RFC 6265bis §4.1.3.2,
+ * ASVS 7.2.x) and the interaction cookies, whose paths are per interaction, `__Secure-`.
+ */
+export function cookieNames(poolId: string, https: boolean) {
+  const host = https ? '__Host-' : '';
+  const secure = https ? '__Secure-' : '';
+  return { session: `${host}gh_session_${poolId}`, interaction: `${secure}gh_interaction_${poolId}`, resume: `${secure}gh_resume_${poolId}` };
+}
+
+/**
+ * The login prompt's "no session" check, stricter than oidc-provider's: a session whose account
+ * no longer exists or may not sign in (deleted, blocked, archived — findAccount answers
+ * undefined) counts as no session. `prompt=none` then answers login_required, otherwise the login
+ * page is shown — never a server error from the later checks that need the account.
+ */
+function interactionsPolicy() {
+  const policy = interactionPolicy.base();
+  const login = policy.get('login')!;
+  login.checks.remove('no_session');
+  login.checks.add(
+    new interactionPolicy.Check('no_session', 'End-User authentication is required', 'login_required', (ctx) =>
+      ctx.oidc.session?.accountId && ctx.oidc.account ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+    ),
+    0,
+  );
+  return policy;
 }
 
 /** How often a node re-reads the key table to notice a rotation made elsewhere. */
@@ -65,7 +103,9 @@ export function createProviderRegistry(deps: ProviderDeps) {
     const kv = scopedKv(deps.kv, poolId);
     const { keys, version } = await deps.keys.privateJwks(poolId);
     const cookieKey = deps.box.digest(`oidc-cookie-key:${poolId}`);
-    const adapter = createKvAdapterFactory(kv, { special: { Client: deps.clients.adapterFor(poolId) } });
+    const sessions = deps.sessions ?? DEFAULT_SESSIONS;
+    const adapter = createKvAdapterFactory(kv, { special: { Client: deps.clients.adapterFor(poolId) }, sessionIdleMs: sessions.idleTimeoutSeconds * 1000 });
+    const https = deps.publicUrl.startsWith('https:');
 
     /** Scopes the pool's resource grants to a client: the app's allowed scopes (custom API scopes included) plus the OIDC ones it may use. */
     const allowedScopes = (client: unknown) => {
@@ -79,10 +119,11 @@ export function createProviderRegistry(deps: ProviderDeps) {
       jwks: { keys: keys as never },
       cookies: {
         keys: [cookieKey],
-        long: { signed: true, httpOnly: true, sameSite: 'lax' },
-        short: { signed: true, httpOnly: true, sameSite: 'lax' },
-        names: { session: 'gh_session', interaction: 'gh_interaction', resume: 'gh_resume' },
+        long: { signed: true, httpOnly: true, sameSite: 'lax', ...(https ? { secure: true } : {}) },
+        short: { signed: true, httpOnly: true, sameSite: 'lax', ...(https ? { secure: true } : {}) },
+        names: cookieNames(poolId, https),
       },
+      ...(deps.fetch ? { fetch: deps.fetch as Configuration['fetch'] } : {}),
       // auth_time, amr and acr in every ID token (OIDC Core makes them optional unless asked for;
       // relying parties need them to judge the authentication, ASVS 6.8.4). Userinfo has no such
       // facts in the account claims, so they appear only in ID tokens.
@@ -124,7 +165,13 @@ export function createProviderRegistry(deps: ProviderDeps) {
         IdToken: (_ctx, _token, client) => meta(client)?.idTokenTtl ?? 3600,
         DeviceCode: 600,
         Interaction: 3600,
-        Session: 14 * 86400,
+        // Absolute lifetime counted from the sign-in (a re-save never extends it); the idle
+        // timeout is kept by the adapter (adapter.ts, sessionIdleMs).
+        Session: (_ctx, session) => {
+          const loginTs = (session as { loginTs?: number }).loginTs;
+          if (!loginTs) return sessions.maxAgeSeconds;
+          return Math.max(1, loginTs + sessions.maxAgeSeconds - Math.floor(Date.now() / 1000));
+        },
         Grant: (ctx) => Math.max(meta(ctx?.oidc?.client)?.refreshTokenTtl ?? 30 * 86400, 14 * 86400),
         // Absolute lifetime: a rotated refresh token keeps the family's original expiry.
         RefreshToken: (ctx, token, client) => {
@@ -144,6 +191,7 @@ export function createProviderRegistry(deps: ProviderDeps) {
       },
       interactions: {
         url: (_ctx, interaction) => `${base}/interaction/${interaction.uid}`,
+        policy: interactionsPolicy(),
       },
       loadExistingGrant: async (ctx) => {
         const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
@@ -175,6 +223,9 @@ export function createProviderRegistry(deps: ProviderDeps) {
           logoutSource: renderLogoutPage,
           postLogoutSuccessSource: renderLoggedOutPage,
         },
+        // OpenID Connect Back-Channel Logout 1.0: apps that registered backchannel_logout_uri get
+        // a logout token when the user's session ends here; sent through the outbound guard.
+        backchannelLogout: { enabled: true },
         resourceIndicators: {
           enabled: true,
           defaultResource: async () => resource,
@@ -199,6 +250,7 @@ export function createProviderRegistry(deps: ProviderDeps) {
     provider.proxy = true; // mount.ts sets X-Forwarded-Host/Proto from publicUrl, never from the client
 
     storeJwtAccessTokens(provider);
+    revokeEverythingOnLogout(provider);
     refuseUngrantedClientCredentialsScopes(provider);
     addAtHash(provider);
     allowOwnJwtAtUserinfo(provider, resource);
@@ -253,6 +305,26 @@ export type ProviderRegistry = ReturnType<typeof createProviderRegistry>;
  */
 function storeJwtAccessTokens(provider: Provider): void {
   for (const model of [provider.AccessToken, provider.ClientCredentials]) storeJwt(model);
+}
+
+/**
+ * RP-initiated logout (OIDC RP-Initiated Logout 1.0) revokes every grant of the session — its
+ * access and refresh tokens — on every node (security.md §0 item 20, ASVS 7.4.1). oidc-provider
+ * keeps the grants of `offline_access` authorizations alive across logout (`persistsLogout`);
+ * a user who logs out expects the apps' tokens to stop working, so during the logout
+ * confirmation that flag reads as false and the provider's own revocation runs for each grant.
+ * (A refresh token obtained with offline_access still outlives an expired or idle session; only
+ * an explicit logout, a password change, a block or a delete ends it.)
+ */
+function revokeEverythingOnLogout(provider: Provider): void {
+  const S = provider.Session as unknown as { prototype: { authorizationFor: (...a: unknown[]) => Record<string, unknown> | undefined } };
+  const authorizationFor = S.prototype.authorizationFor;
+  S.prototype.authorizationFor = function (this: unknown, ...args: unknown[]) {
+    const a = authorizationFor.apply(this, args);
+    const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
+    if (a && a.persistsLogout && ctx?.oidc?.route === 'end_session_confirm') return { ...a, persistsLogout: false };
+    return a;
+  };
 }
 
 /** The access token value issued in a request (by Koa context), for the ID token's at_hash. */

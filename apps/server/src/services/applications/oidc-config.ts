@@ -156,6 +156,30 @@ export function resolveOidcConfig(appId: string, appType: string, input: Json | 
     }
   }
 
+  // OpenID Connect Back-Channel Logout 1.0 §2.2: an absolute http(s) URL without a fragment; an
+  // empty value removes it. Where it may point (not into the server's network) is checked by the
+  // outbound guard when the app is saved and at every logout.
+  if (given.backchannel_logout_uri !== undefined) {
+    const v = given.backchannel_logout_uri;
+    if (v === null || v === '') delete oidc.backchannel_logout_uri;
+    else {
+      let u: URL | undefined;
+      try {
+        u = typeof v === 'string' && v.length <= 2048 ? new URL(v) : undefined;
+      } catch {
+        u = undefined;
+      }
+      if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:') || u.hash || u.username || u.password) {
+        throw invalidConfig('backchannel_logout_uri must be an absolute https URL without a fragment or credentials (Back-Channel Logout 1.0 §2.2)', 'oidcConfig.backchannel_logout_uri');
+      }
+      oidc.backchannel_logout_uri = v as string;
+    }
+  }
+  if (given.backchannel_logout_session_required !== undefined) {
+    if (typeof given.backchannel_logout_session_required !== 'boolean') throw invalidConfig('backchannel_logout_session_required must be a boolean', 'oidcConfig.backchannel_logout_session_required');
+    oidc.backchannel_logout_session_required = given.backchannel_logout_session_required;
+  }
+
   const out: ResolvedOidc = { oidc, method };
   if (present(given.redirect_uris)) out.redirectUris = checkUriList(given.redirect_uris, appType, 'oidcConfig.redirect_uris');
   if (present(given.post_logout_redirect_uris)) out.postLogoutRedirectUris = checkUriList(given.post_logout_redirect_uris, appType, 'oidcConfig.post_logout_redirect_uris');

@@ -12,7 +12,17 @@ import { checkIdentifier, slugOf } from './identifier.js';
 import type { ApplicationDto, ApplicationInput, CreateApplicationInput, ListApplicationsQuery } from './types.js';
 import { APP_TYPES } from './vocabulary.js';
 
-export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox) {
+/** Where an app's back-channel logout URI may point (services/outbound: no internal addresses). */
+export interface ApplicationDestinationChecks {
+  checkUrl(url: string): Promise<void>;
+}
+
+export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox, destinations?: ApplicationDestinationChecks) {
+  /** A back-channel logout URI set by this write must not point into the server's network. */
+  const checkDestinations = async (input: ApplicationInput) => {
+    const uri = (input.oidcConfig as Record<string, unknown> | undefined)?.backchannel_logout_uri;
+    if (typeof uri === 'string' && uri) await destinations?.checkUrl(uri);
+  };
   /** The secret is bound to its app by the AES-GCM associated data: a ciphertext moved to another row will not open. */
   const context = (appId: string) => `app:${appId}`;
   /** Verifying against a digest of a random value for unknown apps keeps the timing of both paths alike. */
@@ -42,6 +52,7 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
       if (typeof input.appName !== 'string' || input.appName.trim() === '') throw new AppError('request.invalid_input', { details: [{ path: 'appName', message: 'is required' }] });
       const appId = randomBytes(12).toString('hex'); // 24 hex characters, the vendor's id shape
       const columns = buildColumns(appId, appType, input, null);
+      await checkDestinations(input);
       const secret = urlSafeSecret(32);
       const now = nowIso();
       const row: ApplicationRow = {
@@ -113,6 +124,7 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
     async update(poolId: string, appId: string, input: ApplicationInput): Promise<ApplicationDto> {
       const row = await load(poolId, appId);
       const patch = buildColumns(appId, row.type, input, { row, settings: settingsOf(row), oidc: oidcOf(row) });
+      await checkDestinations(input);
       if (input.appIdentifier !== undefined && input.appIdentifier !== row.identifier) {
         checkIdentifier(input.appIdentifier);
         patch.identifier = input.appIdentifier;

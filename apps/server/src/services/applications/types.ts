@@ -22,6 +22,10 @@ export interface StoredOidcConfig {
   scope?: string;
   introspection_endpoint_auth_method?: AuthMethod;
   revocation_endpoint_auth_method?: AuthMethod;
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2: where logout tokens are POSTed when the user's session ends. */
+  backchannel_logout_uri?: string;
+  /** Back-Channel Logout §2.2: whether the logout token (and ID tokens) carry `sid`. */
+  backchannel_logout_session_required?: boolean;
 }
 
 /** The vendor's `OIDCConfig` as this server returns it. */

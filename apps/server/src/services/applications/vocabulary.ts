@@ -59,5 +59,7 @@ export const OIDC_FIELDS = [
   'scope',
   'redirect_uris',
   'post_logout_redirect_uris',
+  'backchannel_logout_uri',
+  'backchannel_logout_session_required',
   ...UNSUPPORTED_OIDC_FIELDS,
 ];

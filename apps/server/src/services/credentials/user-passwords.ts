@@ -18,8 +18,9 @@ import type { PasswordsService } from './passwords.js';
  *   pbkdf2, argon2, salted digests — docs/authentication.md); it is replaced by argon2id at the
  *   owner's next sign-in. Anything else is `auth.invalid_password_hash`, never stored as text.
  * - Batches stay all-or-nothing: every password is checked before anything is hashed or written.
- * - Setting `status` to Suspended/Deactivated/Archived revokes every session and refresh token
- *   of the user (ASVS 7.4.2: disabling an account terminates its sessions).
+ * - Setting `status` to Suspended/Deactivated/Archived, or deleting the user, revokes every
+ *   session, access and refresh token of the user on every node (ASVS 7.4.2: disabling or
+ *   deleting an account terminates its sessions).
  */
 const DISABLED = new Set(['Suspended', 'Deactivated', 'Archived']);
 
@@ -109,6 +110,13 @@ export function withPasswords(
       await deps.passwords.recordPrevious(poolId, current.id, prepared);
       await revokeIfDisabled(poolId, user, input.status);
       return user;
+    },
+
+    async deleteBatch(poolId, input) {
+      const ids = await users.deleteBatch(poolId, input);
+      const tokens = deps.tokens();
+      if (tokens) for (const id of ids) await tokens.revokeUserSessions(poolId, id);
+      return ids;
     },
 
     /**

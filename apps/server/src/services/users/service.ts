@@ -200,7 +200,8 @@ export function createUsersService(repo: UsersRepo) {
      * documents no rule for unknown ids; refusing catches typos and stale ids, and a user of
      * another pool is indistinguishable from one that does not exist.
      */
-    async deleteBatch(poolId: string, input: { userIds: string[]; options?: { userIdType?: UserIdType } }): Promise<void> {
+    /** Returns the ids of the deleted users (so their sessions can be ended). */
+    async deleteBatch(poolId: string, input: { userIds: string[]; options?: { userIdType?: UserIdType } }): Promise<string[]> {
       checkBatchSize(input.userIds.length);
       const col = lookupColumn(input.options?.userIdType, 'options/userIdType');
       const keys = [...new Set(input.userIds.map((v) => lookupValue(col, v)))];
@@ -219,6 +220,7 @@ export function createUsersService(repo: UsersRepo) {
       if (missingKeys.length > 0) {
         throw new AppError('user.not_found', { details: missingKeys.slice(0, 10).map((k) => ({ path: 'userIds', message: `no user '${k}' in this user pool` })) });
       }
+      return ids;
     },
 
     /**

@@ -45,6 +45,10 @@ const OidcConfig = strict(
     scope: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()], { description: 'RFC 7591 scope: space-separated scopes this client may request (e.g. for client credentials).' })),
     redirect_uris: Type.Optional(Uris('Same as redirectUris; must agree with it when both are given.')),
     post_logout_redirect_uris: Type.Optional(Uris('Same as logoutRedirectUris; must agree with it when both are given.')),
+    backchannel_logout_uri: Type.Optional(
+      Type.Union([Type.String({ maxLength: 2048 }), Type.Null()], { description: 'OpenID Connect Back-Channel Logout 1.0: where a logout token is POSTed when the user signs out (https; never an internal address). Empty or null removes it.' }),
+    ),
+    backchannel_logout_session_required: Type.Optional(Type.Boolean({ description: 'Back-Channel Logout: put `sid` in logout tokens and ID tokens.' })),
     ...Object.fromEntries(UNSUPPORTED_OIDC_FIELDS.map((k) => [k, vendorOnly('OIDCConfig')])),
   },
   { description: 'OIDC client settings (vendor OIDCConfig).' },
