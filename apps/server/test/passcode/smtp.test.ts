@@ -69,6 +69,8 @@ describe('email codes over SMTP', () => {
   it('uses a template the pool edited', async () => {
     const mgmt = s.mgmt();
     ok(await mgmt.makeRequest({ method: 'POST', url: '/api/v3/update-message-template', data: { kind: 'email', channel: 'CHANNEL_RESET_PASSWORD', lang: 'en', subject: 'Reset for {{appName}}', text: 'Code: {{code}} ({{ttlMinutes}} min)', html: '<b>{{code}}</b>' } }));
+    // Reset codes go only to an account's verified email.
+    await s.container.services.users.create(s.poolId, { email: 'tpl.user@example.com', emailVerified: true });
     ok(await client().sendEmail({ email: 'tpl.user@example.com', channel: 'CHANNEL_RESET_PASSWORD' as never }));
     const m = await sink.waitFor('tpl.user@example.com');
     expect(m.subject).toMatch(/^Reset for /);

@@ -1,6 +1,5 @@
 import { AppError } from '../../errors/app-error.js';
 import type { ResetVerification } from '../../services/credentials/password-reset.js';
-import { nowIso } from '../../utils/time.js';
 import { createCodeCheck } from './check.js';
 import { findHolder, recipientOf } from './resolve.js';
 import type { PasscodeFlowDeps } from './types.js';
@@ -9,8 +8,9 @@ import type { PasscodeFlowDeps } from './types.js';
  * The code half of "forgot password" (vendor verifyResetPasswordRequest), plugged into the
  * password half (services/credentials/password-reset.ts `useCodeVerifier`). The code must be
  * a CHANNEL_RESET_PASSWORD code for that phone / email; an address no account holds answers
- * exactly like a wrong code (no enumeration, security.md §0 item 11). The reset goes only to
- * the address that received the code, so proving it also marks it verified.
+ * exactly like a wrong code (no enumeration, security.md §0 item 11), and so does an address
+ * the account holds but never verified: a reset is allowed only through a verified contact
+ * (security.md §0 item 17; reset codes are not even sent to others, see send.ts).
  */
 export function createResetCodeVerifier(d: PasscodeFlowDeps) {
   const checkCode = createCodeCheck(d);
@@ -23,9 +23,7 @@ export function createResetCodeVerifier(d: PasscodeFlowDeps) {
         : recipientOf({ email: v.emailPassCodePayload!.email ?? '' });
     const user = await findHolder(d.users, poolId, r);
     await checkCode(poolId, { kind: r.kind, channel: 'CHANNEL_RESET_PASSWORD', recipient: r.recipient }, p.passCode, { user, identifier: r.recipient }, { ip });
-    if (!user) throw new AppError('passcode.invalid');
-    const verified = r.kind === 'sms' ? { phone_verified: 1 } : { email_verified: 1 };
-    await d.users.update(poolId, user.id, { ...verified, updated_at: nowIso() });
+    if (!user || !(r.kind === 'sms' ? user.phone_verified : user.email_verified)) throw new AppError('passcode.invalid');
     return user.id;
   };
 }

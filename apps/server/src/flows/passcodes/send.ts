@@ -2,6 +2,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { Channel, EmailChannel, SmsChannel } from '../../services/passcodes/channels.js';
 import { normalizeEmail, normalizePhone } from '../../services/passcodes/recipients.js';
 import { assertPhoneAllowed } from './allow-list.js';
+import { findHolder } from './resolve.js';
 import type { PasscodeFlowDeps, Requester } from './types.js';
 
 export type SendRequest =
@@ -14,6 +15,12 @@ export type SendRequest =
  * issued and sent for any well-formed recipient within the quotas, and whether it is useful
  * is decided where it is entered. Order: captcha (when the pool requires one) → allow-list →
  * quotas → new code (replacing the previous one) → outbox.
+ *
+ * Exception: a password-reset code goes only to a *verified* phone or email of an account
+ * (security.md §0 item 17; GitLab CVE-2023-7028 class). An address typed in at registration but
+ * never proven could belong to someone else; a reset through it would hand them the account.
+ * For any other recipient the answer is the same success and nothing is sent. (The skipped send
+ * is quicker than a real one: the response time can hint whether a verified holder exists.)
  */
 export function createSendPasscode(d: PasscodeFlowDeps) {
   return async function sendPasscode(poolId: string, r: SendRequest, who: Requester & { captchaToken?: string; captchaCode?: string }): Promise<void> {
@@ -28,6 +35,10 @@ export function createSendPasscode(d: PasscodeFlowDeps) {
     if (phone && (r.channel === 'CHANNEL_LOGIN' || r.channel === 'CHANNEL_REGISTER')) assertPhoneAllowed((await d.authSettings.get(poolId)).registration, phone);
 
     await d.quotas.take(poolId, { kind: r.kind, channel: r.channel, recipient, ip: who.ip }, s.quotas);
+    if (r.channel === 'CHANNEL_RESET_PASSWORD') {
+      const holder = await findHolder(d.users, poolId, phone ? { kind: 'sms', phone, recipient } : { kind: 'email', email: recipient, recipient });
+      if (!holder || !(phone ? holder.phone_verified : holder.email_verified)) return;
+    }
     const binding = { kind: r.kind, channel: r.channel as Channel, recipient };
     const { code, expiresAt } = await d.codes.issue(poolId, binding, { length: s.codeLength, ttlSeconds: s.codeTtlSeconds });
     await d.messaging.send(poolId, {

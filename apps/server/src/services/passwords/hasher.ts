@@ -32,9 +32,21 @@ const scryptAsync = promisify(scrypt) as (pw: string | Buffer, salt: Buffer, key
  * | `md5-ps$<salt>$<hex>` (and sha1/sha256/sha512) | hex digest of password + salt |
  * | `md5$$<hex>` | unsalted digest (empty salt) |
  *
- * Passwords are used exactly as received: no trimming, case folding, or truncation (bcrypt's
- * 72-byte limit only matters for imported bcrypt hashes, which are replaced on next sign-in).
+ * Passwords are used exactly as received: no trimming, case folding, or truncation.
+ *
+ * bcrypt reads only the first 72 bytes of a password (bcrypt's design; bcryptjs as the legacy
+ * systems did). So for an imported bcrypt hash of a longer password, its 72-byte prefix verifies
+ * too — inherent, and the same as in the system it came from. What must not happen is an upgrade
+ * computed from such an input: after a sign-in with the prefix, argon2id of the prefix would
+ * replace the hash and the real password would stop working (and the outcome would depend on
+ * which was typed first). So a bcrypt hash verified with an input of 72 bytes or more is never
+ * upgraded: that user keeps the bcrypt hash until they set a new password (docs/authentication.md
+ * explains forcing a reset for such accounts). Shorter inputs are the whole password and are
+ * upgraded as usual.
  */
+/** bcrypt uses at most this many bytes of the password (the 72-byte key schedule limit). */
+export const BCRYPT_MAX_BYTES = 72;
+const isBcrypt = (stored: string) => /^\$2[aby]\$/.test(stored);
 export const ARGON2_PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 const ARGON2ID = 2; // Algorithm.Argon2id (a const enum in the typings)
 
@@ -164,7 +176,9 @@ export function createPasswordHasher(opts: PasswordHasherOptions = {}) {
       }
       if (stored.startsWith('$argon2')) return verifyArgon2(stored, password);
       const ok = await verifyLegacy(stored, password).catch(() => false);
-      return { ok, needsRehash: ok };
+      // Never upgrade a bcrypt hash from an input bcrypt may have truncated (see above).
+      const truncatable = isBcrypt(stored) && Buffer.byteLength(password, 'utf8') >= BCRYPT_MAX_BYTES;
+      return { ok, needsRehash: ok && !truncatable };
     },
     /** Spends the same effort as a real verification and always fails (unknown accounts). */
     async verifyDummy(password: string): Promise<void> {

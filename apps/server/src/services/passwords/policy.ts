@@ -4,7 +4,7 @@ import { AppError } from '../../errors/app-error.js';
 /**
  * Password policy (issue #4; ASVS 6.2, NIST 800-63B-4): the JitAi `limit.*` flags (composition
  * rules, off by default because NIST and ASVS 6.2.5 advise against them) plus NIST checks —
- * a shipped list of the 10,000 most common passwords, no username/email/pool name inside,
+ * a shipped list of the 10,000 most common passwords, no username/email/pool/product name inside,
  * length counted in code points and accepted up to at least 64. A refusal names every rule the
  * password broke (`user.invalid_password` with one detail per rule).
  */
@@ -17,7 +17,7 @@ export interface PasswordPolicy {
   requireSpecialChar: boolean;
   /** Refuse passwords on the shipped common-password list. */
   blockCommon: boolean;
-  /** Refuse passwords containing the username, the email's local part, or the pool name. */
+  /** Refuse passwords containing the username, the email's local part, the pool name or the product name. */
   blockContext: boolean;
   /** Refuse reuse of the last N passwords (0 = off). */
   historyCount: number;
@@ -47,6 +47,9 @@ export function commonPasswords(): Set<string> {
   return common;
 }
 
+/** Context words every password is checked against (ASVS 6.2.11: the product's own name). */
+export const PRODUCT_NAMES = ['gatehouse'];
+
 export interface PolicyContext {
   username?: string | null;
   email?: string | null;
@@ -72,7 +75,7 @@ const RULE_TEXT: Record<PolicyRule, (p: PasswordPolicy) => string> = {
   missing_number: () => 'must contain a digit',
   missing_special_char: () => 'must contain a special character',
   common_password: () => 'is on the list of commonly used passwords',
-  contains_user_info: () => 'must not contain the username, email, phone or user pool name',
+  contains_user_info: () => 'must not contain the username, email, phone, user pool name or product name',
 };
 
 /** Returns the broken rules (empty when acceptable). */
@@ -88,7 +91,7 @@ export function checkPassword(password: string, policy: PasswordPolicy, ctx: Pol
   const lower = password.toLowerCase();
   if (policy.blockCommon && commonPasswords().has(lower)) broken.push('common_password');
   if (policy.blockContext) {
-    const words = [ctx.username, ctx.email, ctx.email?.split('@')[0], ctx.phone, ctx.poolName]
+    const words = [ctx.username, ctx.email, ctx.email?.split('@')[0], ctx.phone, ctx.poolName, ...PRODUCT_NAMES]
       .filter((w): w is string => typeof w === 'string' && [...w].length >= 4)
       .map((w) => w.toLowerCase());
     if (words.some((w) => lower.includes(w))) broken.push('contains_user_info');

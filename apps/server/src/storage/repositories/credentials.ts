@@ -20,8 +20,16 @@ export function createCredentialsRepo(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(res.numUpdatedRows) > 0;
     },
+    // bcrypt hashes are left unmarked: they are upgraded at the next sign-in anyway, except after
+    // an input bcrypt may have truncated (72 bytes or more), which must never be rehashed.
     markAllForRefresh: async (poolId: string) => {
-      const res = await db.updateTable('users').set({ password_refresh: 1 }).where('pool_id', '=', poolId).where('password_hash', 'is not', null).executeTakeFirst();
+      const res = await db
+        .updateTable('users')
+        .set({ password_refresh: 1 })
+        .where('pool_id', '=', poolId)
+        .where('password_hash', 'is not', null)
+        .where('password_hash', 'not like', '$2_$%')
+        .executeTakeFirst();
       return Number(res.numUpdatedRows);
     },
     recordLogin: (poolId: string, userId: string, at: string, ip: string | null) =>
