@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../errors/app-error.js';
-import type { TokenService } from '../../../oidc/token-service.types.js';
+import type { TokenService } from '../../../services/tokens/types.js';
 import { basicCredentials, bearerToken, headerValue as header } from '../../plugins/credentials.js';
 
 /**
