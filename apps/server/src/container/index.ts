@@ -10,6 +10,7 @@ import { createAuditRepo } from '../storage/repositories/audit.js';
 import { createUsersRepo } from '../storage/repositories/users.js';
 import { createApplicationsRepo } from '../storage/repositories/applications.js';
 import { createRolesRepo } from '../storage/repositories/roles.js';
+import { createSigningKeysRepo } from '../storage/repositories/signing-keys.js';
 import { createPoolsService } from '../services/pools.js';
 import { createAccessKeysService } from '../services/access-keys.js';
 import { createAuditService } from '../services/audit.js';
@@ -57,6 +58,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: createUsersRepo(db.db),
       applications: createApplicationsRepo(db.db),
       roles: createRolesRepo(db.db),
+      signingKeys: createSigningKeysRepo(db.db),
     };
     // Written in batches off the request path; close() below flushes before the database closes.
     const audit = createAuditService(repos.audit, { onError: (err, events) => log.error({ err, events }, 'audit write failed; events kept for the next flush') });
@@ -91,7 +93,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       },
     });
     // OIDC providers per pool, clients = applications, signing keys, the token service.
-    const oidc = createOidc({ publicUrl: config.publicUrl, box, db, kv, bus: invalidation, log, usersRepo: repos.users, services });
+    const oidc = createOidc({ publicUrl: config.publicUrl, box, signingKeys: repos.signingKeys, kv, bus: invalidation, log, usersRepo: repos.users, services });
     services.applications = oidc.invalidatingApplications(services.applications);
     // The sign-in engine is built below from the services; these closures reach it once it exists.
     let engine: SignInEngine | undefined;

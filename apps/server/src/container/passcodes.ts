@@ -4,6 +4,7 @@ import type { Logger } from '../utils/logger.js';
 import type { EventService } from '../services/events/service.js';
 import type { RegisterRequest } from '../flows/engine/engine.js';
 import { createMessaging } from '../services/messaging/index.js';
+import { createMessagingRepo } from '../storage/repositories/messaging.js';
 import { createPasscodes } from '../services/passcodes/codes.js';
 import { createSendQuotas } from '../services/passcodes/quotas.js';
 import { createMessagingSettingsService, type MessagingSettings } from '../services/passcodes/settings.js';
@@ -60,7 +61,7 @@ export async function createPasscodeFlows(deps: {
   usersService: UsersService;
   appName: (poolId: string, appId?: string) => Promise<string>;
 }) {
-  const messaging = await createMessaging({ db: deps.db, box: deps.box, log: deps.log, config: deps.config });
+  const messaging = await createMessaging({ repo: createMessagingRepo(deps.db), box: deps.box, log: deps.log, config: deps.config });
   const settings = createMessagingSettingsService(messaging.repo, messagingDefaults(deps.config));
   const d: PasscodeFlowDeps = {
     kv: deps.kv,

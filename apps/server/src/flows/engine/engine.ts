@@ -10,7 +10,7 @@ import type { RegistrationInput } from '../registration.js';
 import type { AttemptGuard } from './attempt-guard.js';
 import type { Finish } from './complete.js';
 import { FLOW_TTL_MS, type FlowStore } from './flow-store.js';
-import type { Challenge, EngineHooks, FlowRecord, PolicyStep, RequestInfo, SignInRequest, SignInResult } from './types.js';
+import type { Challenge, EngineHooks, FinishTarget, FlowRecord, PolicyStep, RequestInfo, SignInRequest, SignInResult } from './types.js';
 import { validateInput } from './validate.js';
 
 export interface EngineDeps {
@@ -211,9 +211,10 @@ export function createSignInEngine(deps: EngineDeps) {
      * The caller's answer to the step a flow waits for (a second factor, a completed profile …).
      * `binding` is checked against the flow: the app that started it (API) or the interaction.
      */
-    async continue(poolId: string, flowToken: unknown, e: { step?: string; input: unknown; appId: string | null; request: RequestInfo }): Promise<SignInResult> {
+    async continue(poolId: string, flowToken: unknown, e: { step?: string | undefined; input: unknown; appId: string | null; request: RequestInfo; finishes: readonly FinishTarget['kind'][] }): Promise<SignInResult> {
       const flow = await deps.flows.load(poolId, flowToken);
-      if (flow.appId !== e.appId) throw new AppError('flow.binding_mismatch');
+      // Bound to the app that started it and to its channel: an API caller cannot finish a hosted-login flow, nor the reverse.
+      if (flow.appId !== e.appId || !e.finishes.includes(flow.target.kind)) throw new AppError('flow.binding_mismatch');
       if (!flow.pending || (e.step && e.step !== flow.pending)) throw new AppError('flow.step_mismatch');
       const step = deps.steps.find((s) => s.id === flow.pending);
       if (!step?.answer) throw new AppError('flow.step_mismatch');

@@ -110,6 +110,12 @@ export function createUsersService(repo: UsersRepo, events?: Pick<EventService, 
       return rows.map((r) => toUserDto(r, { withCustomData: true }));
     },
 
+    /** The stored user by id (flows and request contexts); undefined when there is none. */
+    row: (poolId: string, userId: string): Promise<UserRow | undefined> => repo.findById(poolId, userId),
+
+    /** The stored user named by any unique identifier (vendor `userIdType`), or user.not_found. */
+    resolve: (poolId: string, userId: string, type?: UserIdType) => find(poolId, userId, type),
+
     async get(poolId: string, q: { userId: string; userIdType?: UserIdType } & UserViewOptions): Promise<UserDto> {
       return toUserDto(await find(poolId, q.userId, q.userIdType), q);
     },

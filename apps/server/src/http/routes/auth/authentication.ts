@@ -29,20 +29,21 @@ const SignInOptions = Type.Object(
   { additionalProperties: false },
 );
 
-const SignInBody = Type.Object(
-  {
-    connection: Type.String({ minLength: 1, maxLength: 32 }),
-    // Each payload is validated by the login method the connection names (login-methods/*/schema.ts).
-    passwordPayload: Type.Optional(AnyObject),
-    passCodePayload: Type.Optional(AnyObject),
-    adPayload: Type.Optional(AnyObject),
-    ldapPayload: Type.Optional(AnyObject),
-    options: Type.Optional(SignInOptions),
-    client_id: Type.Optional(Type.String({ maxLength: 128 })),
-    client_secret: Type.Optional(Type.String({ maxLength: 512 })),
-  },
-  { additionalProperties: false },
-);
+/** The vendor's payload fields (SignInByCredentialsDto), plus those of any other registered method. */
+const VENDOR_PAYLOADS = ['passwordPayload', 'passCodePayload', 'adPayload', 'ldapPayload'];
+const signInBody = (payloadFields: string[]) =>
+  Type.Object(
+    {
+      connection: Type.String({ minLength: 1, maxLength: 32 }),
+      // Each payload is validated by the login method the connection names (login-methods/*/schema.ts).
+      ...Object.fromEntries([...new Set([...VENDOR_PAYLOADS, ...payloadFields])].map((f) => [f, Type.Optional(AnyObject)])),
+      options: Type.Optional(SignInOptions),
+      client_id: Type.Optional(Type.String({ maxLength: 128 })),
+      client_secret: Type.Optional(Type.String({ maxLength: 512 })),
+    },
+    { additionalProperties: false },
+  );
+type SignInBodyShape = { connection: string; options?: Static<typeof SignInOptions>; client_id?: string; client_secret?: string } & Record<string, unknown>;
 
 const profileProps = Object.fromEntries(
   SIGNUP_PROFILE_FIELDS.map((f) => [f, f === 'customData' ? Type.Optional(AnyObject) : f === 'gender' ? Type.Optional(Type.Union([Type.Literal('M'), Type.Literal('F'), Type.Literal('U')])) : Type.Optional(Type.String({ maxLength: 2048 }))]),
@@ -128,9 +129,10 @@ const ProfileQuery = Type.Object({
 const tags = ['authentication'];
 
 export async function authenticationRoutes(app: FastifyInstance): Promise<void> {
-  const { authn, services, repos } = app.gh;
+  const { authn, services } = app.gh;
 
-  app.post<{ Body: Static<typeof SignInBody> }>(
+  const SignInBody = signInBody(app.gh.loginMethods.all().flatMap((m) => (m.connection ? [m.connection.payloadField] : [])));
+  app.post<{ Body: SignInBodyShape }>(
     '/signin',
     { schema: { tags, summary: 'Sign in (signInByCredentials); the connection names the login method (PASSWORD, PASSCODE …)', body: SignInBody, response: { 200: Envelope(Type.Any()) } } },
     async (req) => {
@@ -142,7 +144,7 @@ export async function authenticationRoutes(app: FastifyInstance): Promise<void> 
       const o = body.options ?? {};
       if (o.tenantId) throw new AppError('request.unsupported_field', { params: { field: 'options.tenantId' } });
       const field = method.connection.payloadField;
-      const payload = await withDecryptedPassword(app, ctx.poolId, o.passwordEncryptType, (body as Record<string, unknown>)[field]);
+      const payload = await withDecryptedPassword(app, ctx.poolId, o.passwordEncryptType, body[field]);
       const r = await app.gh.engine.signIn({
         poolId: ctx.poolId,
         appId: ctx.appId,
@@ -159,6 +161,29 @@ export async function authenticationRoutes(app: FastifyInstance): Promise<void> 
         },
         target: { kind: 'tokens', scope: o.scope },
       });
+      if (r.status === 'challenge') throw challengeError(r);
+      if (r.kind !== 'tokens') throw new Error('API sign-in must finish with tokens');
+      return envelope(req, r.tokens);
+    },
+  );
+
+  const ContinueBody = Type.Object(
+    {
+      flowToken: Type.String({ minLength: 32, maxLength: 64 }),
+      step: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      input: Type.Optional(AnyObject),
+      client_id: Type.Optional(Type.String({ maxLength: 128 })),
+      client_secret: Type.Optional(Type.String({ maxLength: 512 })),
+    },
+    { additionalProperties: false },
+  );
+  app.post<{ Body: Static<typeof ContinueBody> }>(
+    '/continue-signin',
+    { schema: { tags, summary: 'Answer the step a sign-in waits for (Gatehouse extension; the flowToken of the step\'s error)', body: ContinueBody, response: { 200: Envelope(Type.Any()) } } },
+    async (req) => {
+      const ctx = await appContext(app, req, req.body.client_id);
+      await authenticateClient(app, req, ctx, req.body);
+      const r = await app.gh.engine.continue(ctx.poolId, req.body.flowToken, { step: req.body.step, input: req.body.input ?? {}, appId: ctx.appId, request: requestInfo(req), finishes: ['tokens'] });
       if (r.status === 'challenge') throw challengeError(r);
       if (r.kind !== 'tokens') throw new Error('API sign-in must finish with tokens');
       return envelope(req, r.tokens);
@@ -204,7 +229,7 @@ export async function authenticationRoutes(app: FastifyInstance): Promise<void> 
 
   app.get<{ Querystring: Static<typeof ProfileQuery> }>('/get-profile', { schema: { tags, summary: 'The signed-in user', querystring: ProfileQuery } }, async (req) => {
     const me = await currentUser(app, req);
-    const row = await repos.users.findById(me.poolId, me.userId);
+    const row = await services.users.row(me.poolId, me.userId);
     if (!row) throw new AppError('auth.not_logged_in');
     return envelope(req, toUserDto(row, { withCustomData: req.query.withCustomData ?? false }));
   });

@@ -91,7 +91,8 @@ function codeForm(v: LoginView, kind: 'sms' | 'email', t: (typeof T)[Lang], w: (
     send +
     `<form method="post" action="${esc(v.action('login'))}" novalidate>` +
     `<input type="hidden" name="method" value="passcode"><input type="hidden" name="${field}" value="${esc(value)}">` +
-    input('passCode', w.code, 'text', '', ' inputmode="numeric" autocomplete="one-time-code" required autofocus') +
+    input('passCode', w.code, 'text', '', ` inputmode="numeric" autocomplete="one-time-code" required${v.captcha ? '' : ' autofocus'}`) +
+    captchaBlock(v, w) +
     `<button type="submit">${esc(t.submit)}</button></form>`
   );
 }

@@ -6,6 +6,7 @@ import { managementPool } from '../../plugins/request-signing.js';
 import { AnyObject, mgmtSecurity } from '../common.js';
 import { tokenService } from '../auth/auth-context.js';
 import type { UserRow } from '../../../storage/repositories/users.js';
+import type { UserIdType as UserIdTypeValue } from '../../../services/users/types.js';
 
 /**
  * Management side of issue #4 (signed, inside the management context): unlock, force-logout,
@@ -15,14 +16,10 @@ const tags = ['authentication-admin'];
 const UserIdType = Type.Optional(Type.Union(['user_id', 'email', 'phone', 'username', 'external_id'].map((v) => Type.Literal(v))));
 
 export async function authAdminRoutes(app: FastifyInstance): Promise<void> {
-  const { authn, repos, services } = app.gh;
+  const { authn, services } = app.gh;
 
-  async function findUser(poolId: string, userId: string, type?: string): Promise<UserRow> {
-    const col = !type || type === 'user_id' ? 'id' : (type as 'email' | 'phone' | 'username' | 'external_id');
-    const row = await repos.users.findBy(poolId, col, col === 'email' ? userId.toLowerCase() : userId);
-    if (!row) throw new AppError('user.not_found');
-    return row;
-  }
+  const findUser = (poolId: string, userId: string, type?: string): Promise<UserRow> => services.users.resolve(poolId, userId, type as UserIdTypeValue | undefined);
+
 
   const UnlockBody = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 320 }), userIdType: UserIdType }, { additionalProperties: false });
   app.post<{ Body: Static<typeof UnlockBody> }>('/unlock-user', { schema: { tags, security: mgmtSecurity, summary: 'Clear the failed-attempt counter and temporary lock of a user', body: UnlockBody } }, async (req) => {
