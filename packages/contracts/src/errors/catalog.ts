@@ -15,6 +15,7 @@
  */
 import type { ErrorDefinition } from './define.js';
 import { coreErrors } from './areas/core.js';
+import { operationsErrors } from './areas/operations.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -25,6 +26,7 @@ export type { ErrorDefinition } from './define.js';
  */
 export const errorCatalog = {
   ...coreErrors,
+  ...operationsErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 
