@@ -1,3 +1,5 @@
+// First: refuse an unsupported Node before any native module loads (also when run through tsx directly).
+import '../../bin/preflight.js';
 import { buildProgram } from './program.js';
 import { reportError } from './output.js';
 import { warnIfRenamed } from './aliases.js';

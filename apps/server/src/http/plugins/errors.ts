@@ -39,6 +39,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // A body refused before it was read (size, content type): read the rest first, so the client
     // that is still sending gets this answer instead of a reset connection.
     await drainRequest(req.raw, DRAIN_MAX_BYTES, DRAIN_MAX_MS);
+    // Fastify marks a refused body `connection: close` because more data might follow; once it is
+    // all read the connection is clean and may serve the client's next request.
+    if (req.raw.complete && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
     if (appErr.status >= 500) req.log.error({ err, code: appErr.code }, 'request failed');
     else req.log.info({ code: appErr.code, apiCode: appErr.apiCode, cause: appErr.cause instanceof Error ? appErr.cause.message : undefined }, 'request refused');
     return renderError(req, reply, appErr);
