@@ -3,6 +3,7 @@ import { createContainer } from './container/index.js';
 import { buildApp } from './app.js';
 import { bootstrap } from './services/bootstrap.js';
 import { firstStartSummary } from './cli/first-start.js';
+import { listenMetrics } from './http/metrics-listener.js';
 
 /**
  * The only file that listens: load config → container → app → listen. SIGTERM/SIGINT close
@@ -34,6 +35,7 @@ export async function main(): Promise<void> {
 
   const app = await buildApp(container);
   let closing = false;
+  let closeMetrics: () => Promise<void> = async () => undefined;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
@@ -44,6 +46,7 @@ export async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     try {
+      await closeMetrics();
       await app.close();
       await container.close();
     } finally {
@@ -55,6 +58,11 @@ export async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  if (config.metricsListen) {
+    const metrics = await listenMetrics(app.metricsRegistry, { listen: config.metricsListen, token: config.metricsToken });
+    closeMetrics = metrics.close;
+    log.info({ url: metrics.url }, 'metrics served on their own address (GATEHOUSE_METRICS_LISTEN)');
+  }
   // The bind address is a documented choice (docs/configuration.md): all interfaces by default,
   // so containers and LAN testing work out of the box; say so at every start.
   const everywhere = config.host === '0.0.0.0' || config.host === '::';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmittedEvent } from '@gatehouse/contracts';
 import { startServer, type TestServer } from '../support/server.js';
-import { ok, refused } from '../support/management.js';
+import { ok, refused, type Envelope } from '../support/management.js';
 import { signedFetch } from '../support/signed-fetch.js';
 
 /**
@@ -49,10 +49,10 @@ describe('access keys over the management API', () => {
     ok(await root.updateAccessKey({ accessKeyId: k.accessKeyId, enable: true }));
     ok(await mine.getAccessKeyList({}));
 
-    ok(await root.deleteAccessKey({ accessKeyId: k.accessKeyId }));
+    ok(<Envelope>await root.deleteAccessKey({ accessKeyId: k.accessKeyId }));
     refused(await mine.getAccessKeyList({}), 1300);
     refused(await root.getAccessKey({ userId: '', accessKeyId: k.accessKeyId }), 1080002);
-    refused(await root.deleteAccessKey({ accessKeyId: k.accessKeyId }), 1080002);
+    refused(<Envelope>await root.deleteAccessKey({ accessKeyId: k.accessKeyId }), 1080002);
 
     const names = events.filter((e) => e.subject === k.accessKeyId).map((e) => [e.name, e.actor]);
     expect(names).toEqual([
@@ -67,7 +67,7 @@ describe('access keys over the management API', () => {
   it('refuses to disable or delete the last enabled key, and owners or tenants it does not have', async () => {
     const root = s.mgmt();
     refused(await root.updateAccessKey({ accessKeyId: s.rootKey.accessKeyId, enable: false }), 1080003);
-    refused(await root.deleteAccessKey({ accessKeyId: s.rootKey.accessKeyId }), 1080003);
+    refused(<Envelope>await root.deleteAccessKey({ accessKeyId: s.rootKey.accessKeyId }), 1080003);
     refused(await root.createAccessKey({ type: 'userpool', userId: 'someone' }), 1000008);
     refused(await root.createAccessKey({ type: 'tenant' }), 1000008);
     refused(await root.getAccessKeyList({ tenantId: 't1' }), 1000008);

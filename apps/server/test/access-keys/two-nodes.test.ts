@@ -6,7 +6,7 @@ import { boundManagementClient } from '../support/server.js';
 import { createPgDatabase, postgresAvailable, redisAvailable, REDIS_URL } from '../support/services.js';
 import { exited } from '../cli/run-cli.js';
 import { startNode, type GatehouseNode } from '../support/nodes.js';
-import { ok, refused } from '../support/management.js';
+import { ok, refused, type Envelope } from '../support/management.js';
 
 /**
  * Two real `gatehouse start` processes on one PostgreSQL database and one Redis: a key
@@ -56,7 +56,7 @@ describe.skipIf(!hasServices)('access keys on two nodes (PostgreSQL + Redis)', (
     refused(await onB.getAccessKeyList({}), 1300);
     ok(await rootA.updateAccessKey({ accessKeyId: k.accessKeyId, enable: true }));
     ok(await onB.getAccessKeyList({}));
-    ok(await rootA.deleteAccessKey({ accessKeyId: k.accessKeyId }));
+    ok(<Envelope>await rootA.deleteAccessKey({ accessKeyId: k.accessKeyId }));
     refused(await onB.getAccessKeyList({}), 1300);
     expect(a.out() + b.out()).not.toContain(k.accessKeySecret);
   });

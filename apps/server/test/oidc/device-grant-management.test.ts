@@ -31,8 +31,8 @@ describe('device grant through create-application / update-application', () => {
 
   it('creates a web app with the device grant and completes a device flow', async () => {
     const mc = s.mgmt();
-    const app = ok(await mc.createApplication({ appName: 'Living-room TV', appType: 'web', oidcConfig: { grant_types: [DEVICE, 'refresh_token'] } as never }));
-    expect(app.oidcConfig.grant_types).toEqual([DEVICE, 'refresh_token']);
+    const app = ok(await mc.createApplication({ appName: 'Living-room TV', appType: 'web' as never, oidcConfig: { grant_types: [DEVICE, 'refresh_token'] } as never }));
+    expect((app.oidcConfig as { grant_types?: string[] }).grant_types).toEqual([DEVICE, 'refresh_token']);
     const { secret } = ok(await raw(mc, 'GET', '/api/v3/get-application-secret', { appId: app.appId }));
 
     const device = await oc.discovery(new URL(`${s.url}/oidc`), app.appId, undefined, oc.ClientSecretPost(secret), { execute: [oc.allowInsecureRequests] });
@@ -58,14 +58,14 @@ describe('device grant through create-application / update-application', () => {
 
   it('adds and removes the grant with update-application; refuses it for api apps', async () => {
     const mc = s.mgmt();
-    const app = ok(await mc.createApplication({ appName: 'Kiosk', appType: 'web', redirectUris: ['https://kiosk.example.com/cb'] }));
+    const app = ok(await mc.createApplication({ appName: 'Kiosk', appType: 'web' as never, redirectUris: ['https://kiosk.example.com/cb'] }));
     ok(await mc.updateApplication({ appId: app.appId, oidcConfig: { grant_types: ['authorization_code', 'refresh_token', DEVICE] } as never }));
-    expect(ok(await mc.getApplication({ appId: app.appId })).oidcConfig.grant_types).toContain(DEVICE);
+    expect((ok(await mc.getApplication({ appId: app.appId })).oidcConfig as { grant_types?: string[] }).grant_types).toContain(DEVICE);
     ok(await mc.updateApplication({ appId: app.appId, oidcConfig: { grant_types: ['authorization_code'] } as never }));
     const { secret } = ok(await raw(mc, 'GET', '/api/v3/get-application-secret', { appId: app.appId }));
     const device = await oc.discovery(new URL(`${s.url}/oidc`), app.appId, undefined, oc.ClientSecretPost(secret), { execute: [oc.allowInsecureRequests] });
     await expect(oc.initiateDeviceAuthorization(device, { scope: 'openid' })).rejects.toMatchObject({ error: expect.stringMatching(/unauthorized_client|invalid_request/), error_description: expect.stringMatching(/device|grant/i) });
 
-    refused(await mc.createApplication({ appName: 'Worker', appType: 'api', oidcConfig: { grant_types: [DEVICE] } as never }), 4000002);
+    refused(await mc.createApplication({ appName: 'Worker', appType: 'api' as never, oidcConfig: { grant_types: [DEVICE] } as never }), 4000002);
   });
 });
