@@ -84,7 +84,7 @@ describe('landing page', () => {
     await expect(page.getByRole('heading', { name: 'Gatehouse' }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('link', { name: '/docs' }).isVisible()).resolves.toBe(true);
     await expect(page.getByText('版本').isVisible()).resolves.toBe(true);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as number;
     expect(overflow).toBeLessThanOrEqual(0);
     await page.close();
   });
