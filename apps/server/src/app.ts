@@ -16,6 +16,7 @@ import { accountRoutes } from './http/routes/auth/accounts.js';
 import { oidcMount } from './oidc/mount.js';
 import { interactionRoutes } from './http/routes/interaction/index.js';
 import { qrcodeRoutes } from './http/routes/qrcode/index.js';
+import { landingRoutes } from './http/routes/landing/index.js';
 import './http/types.js';
 
 /**
@@ -48,6 +49,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await registerOpenApi(app);
 
   await app.register(healthRoutes);
+  await app.register(landingRoutes);
   await app.register(managementRoutes, { prefix: '/api/v3' });
   // The authentication API (issue #4): same prefix, outside the signed management context.
   await app.register(authenticationRoutes, { prefix: '/api/v3' });

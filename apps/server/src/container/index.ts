@@ -68,7 +68,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     const services = {
       events,
       pools: createPoolsService(repos.pools),
-      accessKeys: createAccessKeysService(repos.accessKeys, box, invalidation),
+      accessKeys: createAccessKeysService(repos.accessKeys, box, invalidation, events),
       audit,
       users: createUsersService(repos.users, events),
       applications: createApplicationsService(repos.applications, box),

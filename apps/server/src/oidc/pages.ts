@@ -221,7 +221,7 @@ export async function renderDeviceConfirmPage(ctx: KoaContextWithOIDC, form: str
     lead: t.deviceConfirmLead(client.clientName ?? client.clientId),
     rest:
       `<p><code>${esc(userCode)}</code></p><p>${esc(t.deviceConfirmWarn)}</p>${form}` +
-      `<button type="submit" form="op.deviceConfirmForm" name="confirm" value="yes">${esc(t.continue)}</button><button type="submit" form="op.deviceConfirmForm" name="abort" value="yes" class="secondary">${esc(t.cancel)}</button>`,
+      `<button type="submit" form="op.deviceConfirmForm">${esc(t.continue)}</button><button type="submit" form="op.deviceConfirmForm" name="abort" value="yes" class="secondary">${esc(t.cancel)}</button>`,
   }));
 }
 

@@ -16,6 +16,7 @@
 import type { ErrorDefinition } from './define.js';
 import { coreErrors } from './areas/core.js';
 import { engineErrors } from './areas/engine.js';
+import { operationsErrors } from './areas/operations.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -27,6 +28,7 @@ export type { ErrorDefinition } from './define.js';
 export const errorCatalog = {
   ...coreErrors,
   ...engineErrors,
+  ...operationsErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

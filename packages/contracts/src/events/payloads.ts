@@ -40,6 +40,9 @@ export interface EventPayloads {
   'application:created': { appId: string; name: string };
   'application:updated': { appId: string; fields: string[] };
   'application:deleted': { appId: string };
+  'access-key:created': { accessKeyId: string; name: string | null };
+  'access-key:updated': { accessKeyId: string; enabled: boolean };
+  'access-key:deleted': { accessKeyId: string };
   'token:issued': { clientId: string | null; grantType: string; amr?: string[]; scope?: string };
   'client-auth:failed': { clientId: string | null; endpoint: string };
   test: { message: string };

@@ -27,7 +27,7 @@ const AuthMethod = (description: string) => Type.Optional(Type.String({ descript
 const OidcConfig = strict(
   {
     client_id: Type.Optional(Type.String({ description: 'Read-only: always the appId.' })),
-    grant_types: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'authorization_code, refresh_token, client_credentials. implicit and password are refused (RFC 9700).' })),
+    grant_types: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code (RFC 8628). implicit and password are refused (RFC 9700).' })),
     response_types: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'Only code (no implicit or hybrid flows).' })),
     token_endpoint_auth_method: AuthMethod('Client authentication at the token endpoint; default client_secret_post for web/api, none for spa/native'),
     introspection_endpoint_auth_method: AuthMethod('Client authentication at the introspection endpoint; defaults to token_endpoint_auth_method'),
@@ -113,14 +113,14 @@ const commonFields = {
   brandingConfig: Type.Optional(BrandingConfig),
 };
 
-const CreateApplicationBody = strict({
+export const CreateApplicationBody = strict({
   appName: Type.String({ minLength: 1, maxLength: 255 }),
   template: vendorOnly('integrated-app template'),
   appType: Type.Optional(literals(APP_TYPES, { description: 'web (default), spa, native, api, mini-program; mfa and gateway types are not supported yet.' })),
   ...commonFields,
 });
 
-const UpdateApplicationBody = strict({
+export const UpdateApplicationBody = strict({
   appId: Type.String({ minLength: 1, maxLength: 64 }),
   appName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   ...commonFields,
