@@ -15,6 +15,8 @@
  */
 import type { ErrorDefinition } from './define.js';
 import { coreErrors } from './areas/core.js';
+import { engineErrors } from './areas/engine.js';
+import { operationsErrors } from './areas/operations.js';
 import { outboundErrors } from './areas/outbound.js';
 import { availabilityErrors } from './areas/availability.js';
 import { identifierErrors } from './areas/identifiers.js';
@@ -28,6 +30,8 @@ export type { ErrorDefinition } from './define.js';
  */
 export const errorCatalog = {
   ...coreErrors,
+  ...engineErrors,
+  ...operationsErrors,
   ...outboundErrors,
   ...availabilityErrors,
   ...identifierErrors,

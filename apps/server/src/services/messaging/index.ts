@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../utils/logger.js';
-import type { Database } from '../../storage/db/schema.js';
-import { createMessagingRepo } from '../../storage/repositories/messaging.js';
+import type { MessagingRepo } from '../../storage/repositories/messaging.js';
 import type { SecretBox } from '../../utils/crypto.js';
 import type { OutboundGuard } from '../outbound/guard.js';
 import { outboundGuardFor } from '../outbound/for-config.js';
@@ -60,9 +58,9 @@ export function smtpConnectorConfig(s: { host: string; port: number; tls: SmtpTl
   };
 }
 
-export async function createMessaging(deps: { db: Kysely<Database>; box: SecretBox; log: Logger; config: Config; outbound?: OutboundGuard }) {
+export async function createMessaging(deps: { repo: MessagingRepo; box: SecretBox; log: Logger; config: Config; outbound?: OutboundGuard }) {
+  const { repo } = deps;
   const outbound = deps.outbound ?? outboundGuardFor(deps.config, { log: deps.log });
-  const repo = createMessagingRepo(deps.db);
   const registry = createConnectorRegistry();
   // A pool's own providers connect through the outbound guard; the server-wide ones are the
   // operator's own settings (GATEHOUSE_SMS_PROVIDER_CONFIG, GATEHOUSE_SMTP_HOST) and may be internal.
