@@ -1,6 +1,16 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Container } from '../container/index.js';
+import type { Config } from '../config/schema.js';
+import type { DbHandle } from '../storage/db/connect.js';
+import type { AccessKeysService } from './access-keys.js';
+import type { ApplicationsService } from './applications.js';
+import type { PoolsService } from './pools.js';
+
+/** What provisioning needs (the container has it all). */
+export interface ProvisionDeps {
+  services: { pools: Pick<PoolsService, 'create' | 'count'>; applications: Pick<ApplicationsService, 'create'>; accessKeys: Pick<AccessKeysService, 'create'> };
+  db: DbHandle;
+}
 import { deletePool, type PoolRow } from '../storage/repositories/pools.js';
 
 export interface ProvisionedPool {
@@ -14,7 +24,7 @@ export interface ProvisionedPool {
  * key. If any step fails the pool is deleted again (cascade), so nothing is left half-made.
  */
 export async function provisionPool(
-  c: Pick<Container, 'services' | 'db'>,
+  c: ProvisionDeps,
   input: { name: string; description?: string; id?: string; isDefault?: boolean; accessKeyId?: string; accessKeySecret?: string },
 ): Promise<ProvisionedPool> {
   const pool = await c.services.pools.create({ id: input.id, name: input.name, description: input.description, isDefault: input.isDefault });
@@ -36,7 +46,7 @@ export const ROOT_KEY_FILE = 'root-access-key.json';
  * written to <dataDir>/root-access-key.json readable only by the owner.
  * Returns null when the database already had a pool.
  */
-export async function bootstrap(c: Container): Promise<(ProvisionedPool & { keyFile?: string }) | null> {
+export async function bootstrap(c: ProvisionDeps & { config: Config }): Promise<(ProvisionedPool & { keyFile?: string }) | null> {
   if ((await c.services.pools.count()) > 0) return null;
   const { config } = c;
   const provisioned = await provisionPool(c, {

@@ -15,6 +15,7 @@
  */
 import type { ErrorDefinition } from './define.js';
 import { coreErrors } from './areas/core.js';
+import { engineErrors } from './areas/engine.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -25,6 +26,7 @@ export type { ErrorDefinition } from './define.js';
  */
 export const errorCatalog = {
   ...coreErrors,
+  ...engineErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

@@ -20,6 +20,7 @@ export interface EventPayloads {
   'login:failed': { userId: string | null; appId: string | null; method: string; reason: string; protocol: SignInProtocol };
   register: UserRef & { appId: string | null; method: string };
   'mfa:verified': { userId: string; appId: string | null; factor: string };
+  'passcode:sent': { kind: 'sms' | 'email'; channel: string };
   'mfa:failed': { userId: string; appId: string | null; factor: string; reason: string };
   'mfa:enrolled': { userId: string; factor: string };
   'mfa:reset': { userId: string; factors: string[] };

@@ -12,7 +12,7 @@ export function renderError(req: FastifyRequest, reply: FastifyReply, appErr: Ap
   let message = renderMessage(appErr.code, lang, appErr.params);
   if (appErr.details?.length) message += ` ${appErr.details.map((d) => `${d.path}: ${d.message}`).join('; ')}`;
   if (isCompatSurface(req.url)) {
-    return reply.code(200).send({ statusCode: appErr.status, message, apiCode: appErr.apiCode, requestId: req.id, data: null });
+    return reply.code(200).send({ statusCode: appErr.status, message, apiCode: appErr.apiCode, requestId: req.id, data: appErr.data ?? null });
   }
   return reply.code(appErr.status).send({
     statusCode: appErr.status,
@@ -21,6 +21,7 @@ export function renderError(req: FastifyRequest, reply: FastifyReply, appErr: Ap
     message,
     requestId: req.id,
     ...(appErr.details ? { details: appErr.details } : {}),
+    ...(appErr.data ? { data: appErr.data } : {}),
   });
 }
 

@@ -1,11 +1,11 @@
-import { AppError } from '../errors/app-error.js';
-import type { Logger } from '../utils/logger.js';
-import type { CredentialsRepo, LoginMethodInstanceRow } from '../storage/repositories/credentials.js';
-import { parseInstance, type ElementJson, type LoginTypeDefinition, type PasswordTypeConfig } from '../login-methods/jitai/instance-schema.js';
-import { loadLoginTypesDir } from '../login-methods/jitai/load-dir.js';
-import { createPasswordTypeElement, type PasswordTypeDeps, type PasswordTypeElement } from '../login-methods/jitai/password-type.js';
-import { urlSafeSecret } from '../utils/ids.js';
-import { nowIso } from '../utils/time.js';
+import { AppError } from '../../errors/app-error.js';
+import type { Logger } from '../../utils/logger.js';
+import type { CredentialsRepo, LoginMethodInstanceRow } from '../../storage/repositories/credentials.js';
+import { parseInstance, type ElementJson, type LoginTypeDefinition, type PasswordTypeConfig } from './instance-schema.js';
+import { loadLoginTypesDir } from './load-dir.js';
+import { createPasswordTypeElement, type PasswordTypeDeps, type PasswordTypeElement } from './password-type.js';
+import { urlSafeSecret } from '../../utils/ids.js';
+import { nowIso } from '../../utils/time.js';
 
 /**
  * JitAi login-method instances (issue #4): declared as folders in the directory `loginTypesDir`
@@ -100,6 +100,8 @@ export function createLoginTypesService(deps: { credentials: CredentialsRepo; de
       return names;
     },
 
+    /** The stored definition of an instance, salt included (for the jitai login method; never sent to clients). */
+    definition: async (poolId: string, name: string) => rowToDef(await find(poolId, name)),
     list: async (poolId: string) => (await repo.listInstances(poolId)).map(toView),
     get: async (poolId: string, name: string) => toView(await find(poolId, name)),
 

@@ -1,7 +1,11 @@
 /**
- * The one token service (issue #3): every sign-in path — /api/v3/signin, QR ticket exchange,
- * the hosted login — ends here, so all tokens are the OIDC provider's own tokens and work the
- * same at /oidc/me, introspection, revocation and refresh.
+ * The token service's interface, in the services layer so lower layers can depend on it while
+ * the implementation lives in `oidc/token-service.ts` (the container connects the two).
+ *
+ * Issuing tokens for a sign-in happens in exactly one place: the sign-in engine's finish
+ * (`flows/engine/complete.ts`). Everything else only verifies access tokens or revokes sessions.
+ * All tokens are the OIDC provider's own and work the same at /oidc/me, introspection,
+ * revocation and refresh.
  */
 export interface AuthenticationFacts {
   /** RFC 8176 authentication method references, e.g. ['pwd'], ['otp', 'sms'], ['qr']. */
@@ -21,6 +25,8 @@ export interface IssueTokensInput {
   facts: AuthenticationFacts;
   /** Optional nonce to put in the ID token. */
   nonce?: string;
+  /** Extra claims for the ID token (user scripts, custom fields); never overrides registered claims. */
+  idTokenClaims?: Record<string, unknown>;
 }
 
 /** The reference `LoginTokenResponseDataDto`. */
@@ -33,10 +39,18 @@ export interface LoginTokenResponseData {
   expire_in: number;
 }
 
-export interface TokenService {
+export interface TokenIssuer {
   issue(input: IssueTokensInput): Promise<LoginTokenResponseData>;
+}
+
+export interface AccessTokenVerifier {
   /** Validates an access token issued for this pool; returns the subject and claims or null. */
   verifyAccessToken(poolId: string, token: string): Promise<{ userId: string; appId: string; scope: string; jti?: string } | null>;
+}
+
+export interface SessionRevoker {
   /** Revokes every grant/refresh token of a user (password change, block, force-logout). */
   revokeUserSessions(poolId: string, userId: string): Promise<void>;
 }
+
+export type TokenService = TokenIssuer & AccessTokenVerifier & SessionRevoker;

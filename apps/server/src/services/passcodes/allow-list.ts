@@ -1,6 +1,6 @@
 import { AppError } from '../../errors/app-error.js';
-import type { RegistrationSettings } from '../../services/credentials/settings.js';
-import type { Phone } from '../../services/passcodes/recipients.js';
+import type { RegistrationSettings } from '../credentials/settings.js';
+import type { Phone } from './recipients.js';
 
 /**
  * The phone allow-list ("Registration Whitelist": only listed phone numbers may register and

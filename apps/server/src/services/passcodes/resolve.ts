@@ -1,5 +1,5 @@
 import { AppError } from '../../errors/app-error.js';
-import { normalizeEmail, normalizePhone, samePhone, type Phone } from '../../services/passcodes/recipients.js';
+import { normalizeEmail, normalizePhone, samePhone, type Phone } from './recipients.js';
 import type { UserRow, UsersRepo } from '../../storage/repositories/users.js';
 
 /** A passcode payload's recipient: `phone` (+ `phoneCountryCode`) or `email` (reference SignInByPassCodePayloadDto). */
