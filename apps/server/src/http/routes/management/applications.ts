@@ -88,6 +88,20 @@ const BrandingConfig = strict({
   showForgetPasswordButton: Type.Optional(Type.Boolean()),
   showEnterpriseConnections: Type.Optional(Type.Boolean()),
   showSocialConnections: Type.Optional(Type.Boolean()),
+  showAgreement: Type.Optional(Type.Boolean()),
+  agreements: Type.Optional(
+    Type.Array(
+      strict({
+        displayAt: Type.Array(literals(['LoginPage', 'RegisterPage']), { minItems: 1, maxItems: 2 }),
+        isRequired: Type.Boolean(),
+        lang: literals(LANGS),
+        content: Type.String({ minLength: 1, maxLength: 2000, description: 'Plain text; [title](https://…) becomes a link.' }),
+      }),
+      { maxItems: 20 },
+    ),
+  ),
+  primaryColor: Type.Optional(Type.String({ maxLength: 64, description: 'Gatehouse: accent colour of the login page (#rrggbb, rgb(), hsl() or a colour name).' })),
+  favicon: Type.Optional(Type.String({ maxLength: 200_000, description: 'Gatehouse: icon of the login page (https URL or data: image).' })),
 });
 
 /** Fields create and update share (vendor `CreateApplicationDto` ∩ `UpdateApplicationDto`). */
