@@ -13,7 +13,6 @@ export default defineConfig({
     emptyOutDir: true,
     manifest: true,
     target: 'es2020',
-    cssCodeSplit: false,
     rollupOptions: { input: 'src/main.tsx' },
   },
 });
