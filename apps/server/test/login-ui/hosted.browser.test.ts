@@ -143,7 +143,7 @@ describe('hosted login page', () => {
   it('email code sign-in registers a new account (auto-registration), with the resend timer', async () => {
     const appId = await createApp({ loginConfig: { enabledBasicLoginMethods: ['EMAIL_PASSWORD', 'EMAIL_CODE'] } });
     for (const lang of ['en', 'zh-CN'] as const) {
-      const email = `new-${lang}@example.com`;
+      const email = `new-${lang.toLowerCase()}@example.com`;
       const { context, page } = await open(appId, { viewport: 'phone', lang });
       await page.getByRole('tab', { name: lang === 'en' ? 'Email code' : '邮箱验证码' }).click();
       await page.getByLabel(lang === 'en' ? 'Email' : '邮箱', { exact: true }).fill(email);
@@ -154,7 +154,7 @@ describe('hosted login page', () => {
       await screenshot(page, `login-ui/email-code-phone-${lang}`);
       await page.getByRole('button', { name: lang === 'en' ? 'Sign in' : '登录', exact: true }).click();
       expect(await atCallback(page)).toBeTruthy();
-      expect(await s.container.repos.users.findBy(s.poolId, 'email', email)).toBeTruthy();
+      expect(await s.container.repos.users.findBy(s.poolId, 'email', email.toLowerCase())).toBeTruthy();
       await context.close();
     }
   });
@@ -162,7 +162,7 @@ describe('hosted login page', () => {
   it('registration with a required agreement: refused until ticked, then signed in', async () => {
     const appId = await createApp({ brandingConfig: { showAgreement: true, agreements: [{ displayAt: ['RegisterPage'], isRequired: true, lang: 'en-US', content: 'I accept the [terms](https://example.com/terms)' }, { displayAt: ['RegisterPage'], isRequired: true, lang: 'zh-CN', content: '我同意[服务条款](https://example.com/terms)' }] } });
     for (const lang of ['en', 'zh-CN'] as const) {
-      const email = `reg-${lang}@example.com`;
+      const email = `reg-${lang.toLowerCase()}@example.com`;
       const { context, page } = await open(appId, { lang });
       await page.getByRole('button', { name: lang === 'en' ? 'Create an account' : '注册账号' }).click();
       await page.getByLabel(lang === 'en' ? 'Email' : '邮箱', { exact: true }).fill(email);
@@ -170,13 +170,13 @@ describe('hosted login page', () => {
       await page.getByLabel(lang === 'en' ? 'Repeat the password' : '再次输入密码').fill(PASSWORD);
       await page.getByRole('button', { name: lang === 'en' ? 'Create account' : '注册', exact: true }).click();
       await expect.poll(() => page.getByRole('alert').first().textContent()).toContain(lang === 'en' ? 'accept the agreements' : '同意相关协议');
-      expect(await s.container.repos.users.findBy(s.poolId, 'email', email)).toBeFalsy();
+      expect(await s.container.repos.users.findBy(s.poolId, 'email', email.toLowerCase())).toBeFalsy();
       await page.getByRole('checkbox').check();
       expect(await axe(page)).toEqual([]);
       await screenshot(page, `login-ui/register-desktop-${lang}`);
       await page.getByRole('button', { name: lang === 'en' ? 'Create account' : '注册', exact: true }).click();
       expect(await atCallback(page)).toBeTruthy();
-      expect(await s.container.repos.users.findBy(s.poolId, 'email', email)).toBeTruthy();
+      expect(await s.container.repos.users.findBy(s.poolId, 'email', email.toLowerCase())).toBeTruthy();
       await context.close();
     }
   });
