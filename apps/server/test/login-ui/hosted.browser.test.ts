@@ -105,7 +105,7 @@ describe('hosted login page', () => {
         // Keyboard only: the account field has focus, Tab moves to the password, Enter submits.
         await page.keyboard.type('ada@example.com');
         await page.keyboard.press('Tab');
-        expect(await page.getByLabel(L[lang].password, { exact: true }).evaluate((el) => el === (el.getRootNode() as Document).activeElement)).toBe(true);
+        expect(await page.getByLabel(L[lang].password, { exact: true }).evaluate((el) => el === (el.getRootNode() as unknown as { activeElement: unknown }).activeElement)).toBe(true);
         await page.keyboard.type(PASSWORD);
         await page.keyboard.press('Enter');
         expect(await atCallback(page)).toBeTruthy();
