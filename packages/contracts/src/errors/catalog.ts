@@ -17,6 +17,7 @@ import type { ErrorDefinition } from './define.js';
 import { coreErrors } from './areas/core.js';
 import { engineErrors } from './areas/engine.js';
 import { operationsErrors } from './areas/operations.js';
+import { brandingErrors } from './areas/branding.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -29,6 +30,7 @@ export const errorCatalog = {
   ...coreErrors,
   ...engineErrors,
   ...operationsErrors,
+  ...brandingErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 
