@@ -12,3 +12,4 @@ export type { ChuanglanConfig, ChuanglanConfigInput } from './chuanglan/schema.j
 export { consoleSms, consoleEmail } from './console/index.js';
 export { smtp } from './smtp/index.js';
 export type { SmtpConfig, SmtpConfigInput } from './smtp/schema.js';
+export * from './china.js';

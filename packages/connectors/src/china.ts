@@ -1,0 +1,4 @@
+/** The China identity-provider connectors, their registry and the organisation-sync clients. */
+export * from './registry-social-china.js';
+export * from './wechat/index.js';
+export type { ChinaSocialConnectorFactory } from './china-shared/manifest.js';
