@@ -4,6 +4,7 @@
  * that code starts), `phoneCode()` its getPhoneNumber button.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HttpClient } from '@gatehouse/connector-kit';
 import { wechatMiniProgram, wechatMiniProgramQrConnect, wechatPc } from '../src/index.js';
 import { startWechatFake, type WechatFake } from './fakes/wechat.js';
 import { expectConnectorError } from './helpers/deps.js';
@@ -150,10 +151,9 @@ describe('wechat:miniprogram:qrconnect', () => {
 
   it('refuses an image that an HttpClient without base64 support mangled (invalid_response)', async () => {
     const deps = socialDeps(fake.overrides);
-    const http = deps.http;
     // a client that ignores responseEncoding returns the PNG as UTF-8 text
-    deps.http = (url, init) => http(url, { ...init, responseEncoding: 'utf8' } as typeof init);
-    const c = wechatMiniProgramQrConnect.create({ ...MP, page: 'pages/login/confirm' }, deps);
+    const http: HttpClient = (url, init) => deps.http(url, { ...init, responseEncoding: 'utf8' } as typeof init);
+    const c = wechatMiniProgramQrConnect.create({ ...MP, page: 'pages/login/confirm' }, { ...deps, http });
     await expectConnectorError(c.miniProgramQr.createLoginCode('s2'), 'connector.invalid_response');
   });
 });

@@ -212,7 +212,7 @@ describe('wechatmp-qrcode: encrypted modes', () => {
       expectThrows(() => c.officialAccount.handlePush({ method: 'POST', query: { ...query, msg_signature: 'f'.repeat(40) }, body: genuine.request.body }));
       const enc = /<Encrypt><!\[CDATA\[(.*?)\]\]><\/Encrypt>/.exec(genuine.request.body)![1]!;
       const flipped = Buffer.from(enc, 'base64');
-      flipped[flipped.length - 20] ^= 0xff;
+      flipped[flipped.length - 20]! ^= 0xff;
       const forgedEnc = flipped.toString('base64');
       const forgedBody = genuine.request.body.replace(enc, forgedEnc);
       // even with a msg_signature recomputed with the real Token, the plaintext does not authenticate
