@@ -2,3 +2,5 @@
 export * from './registry-social-china.js';
 export * from './wechat/index.js';
 export type { ChinaSocialConnectorFactory } from './china-shared/manifest.js';
+export { dingtalk, createDingtalkOrgSync } from './dingtalk/index.js';
+export type { DingtalkConfigInput, DingtalkOrgSyncConfigInput } from './dingtalk/schema.js';
