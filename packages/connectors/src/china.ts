@@ -4,3 +4,5 @@ export * from './wechat/index.js';
 export type { ChinaSocialConnectorFactory } from './china-shared/manifest.js';
 export { dingtalk, createDingtalkOrgSync } from './dingtalk/index.js';
 export type { DingtalkConfigInput, DingtalkOrgSyncConfigInput } from './dingtalk/schema.js';
+export { wecom, createWecomOrgSync } from './wecom/index.js';
+export type { WecomConfigInput, WecomOrgSyncConfigInput } from './wecom/schema.js';

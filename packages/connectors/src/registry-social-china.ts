@@ -5,11 +5,12 @@
 import type { ChinaSocialConnectorFactory } from './china-shared/manifest.js';
 import { wechatMiniProgram, wechatMiniProgramQrConnect, wechatMobile, wechatOfficialAccount, wechatPc, wechatWebpage } from './wechat/index.js';
 import { dingtalk } from './dingtalk/index.js';
+import { wecom } from './wecom/index.js';
 
 // Factories are generic in their config type; the registry erases it (config is validated by id).
 type AnySocial = ChinaSocialConnectorFactory<any, any>;
 
-const factories: AnySocial[] = [wechatPc, wechatWebpage, wechatMobile, wechatOfficialAccount, wechatMiniProgram, wechatMiniProgramQrConnect, dingtalk];
+const factories: AnySocial[] = [wechatPc, wechatWebpage, wechatMobile, wechatOfficialAccount, wechatMiniProgram, wechatMiniProgramQrConnect, dingtalk, wecom];
 
 export const chinaSocialConnectors: Readonly<Record<string, AnySocial>> = Object.freeze(Object.fromEntries(factories.map((f) => [f.manifest.id, f])));
 
