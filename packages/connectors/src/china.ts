@@ -6,3 +6,5 @@ export { dingtalk, createDingtalkOrgSync } from './dingtalk/index.js';
 export type { DingtalkConfigInput, DingtalkOrgSyncConfigInput } from './dingtalk/schema.js';
 export { wecom, createWecomOrgSync } from './wecom/index.js';
 export type { WecomConfigInput, WecomOrgSyncConfigInput } from './wecom/schema.js';
+export { larkInternal, larkPublic } from './lark/index.js';
+export type { LarkConfigInput } from './lark/schema.js';

@@ -6,11 +6,12 @@ import type { ChinaSocialConnectorFactory } from './china-shared/manifest.js';
 import { wechatMiniProgram, wechatMiniProgramQrConnect, wechatMobile, wechatOfficialAccount, wechatPc, wechatWebpage } from './wechat/index.js';
 import { dingtalk } from './dingtalk/index.js';
 import { wecom } from './wecom/index.js';
+import { larkInternal, larkPublic } from './lark/index.js';
 
 // Factories are generic in their config type; the registry erases it (config is validated by id).
 type AnySocial = ChinaSocialConnectorFactory<any, any>;
 
-const factories: AnySocial[] = [wechatPc, wechatWebpage, wechatMobile, wechatOfficialAccount, wechatMiniProgram, wechatMiniProgramQrConnect, dingtalk, wecom];
+const factories: AnySocial[] = [wechatPc, wechatWebpage, wechatMobile, wechatOfficialAccount, wechatMiniProgram, wechatMiniProgramQrConnect, dingtalk, wecom, larkInternal, larkPublic];
 
 export const chinaSocialConnectors: Readonly<Record<string, AnySocial>> = Object.freeze(Object.fromEntries(factories.map((f) => [f.manifest.id, f])));
 
