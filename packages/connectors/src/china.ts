@@ -8,3 +8,5 @@ export { wecom, createWecomOrgSync } from './wecom/index.js';
 export type { WecomConfigInput, WecomOrgSyncConfigInput } from './wecom/schema.js';
 export { larkInternal, larkPublic } from './lark/index.js';
 export type { LarkConfigInput } from './lark/schema.js';
+export { alipay } from './alipay/index.js';
+export type { AlipayConfigInput } from './alipay/schema.js';
