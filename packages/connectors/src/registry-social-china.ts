@@ -8,11 +8,14 @@ import { dingtalk } from './dingtalk/index.js';
 import { wecom } from './wecom/index.js';
 import { larkInternal, larkPublic } from './lark/index.js';
 import { alipay } from './alipay/index.js';
+import { qq } from './qq/index.js';
+import { weibo } from './weibo/index.js';
+import { baidu } from './baidu/index.js';
 
 // Factories are generic in their config type; the registry erases it (config is validated by id).
 type AnySocial = ChinaSocialConnectorFactory<any, any>;
 
-const factories: AnySocial[] = [wechatPc, wechatWebpage, wechatMobile, wechatOfficialAccount, wechatMiniProgram, wechatMiniProgramQrConnect, dingtalk, wecom, larkInternal, larkPublic, alipay];
+const factories: AnySocial[] = [wechatPc, wechatWebpage, wechatMobile, wechatOfficialAccount, wechatMiniProgram, wechatMiniProgramQrConnect, dingtalk, wecom, larkInternal, larkPublic, alipay, qq, weibo, baidu];
 
 export const chinaSocialConnectors: Readonly<Record<string, AnySocial>> = Object.freeze(Object.fromEntries(factories.map((f) => [f.manifest.id, f])));
 
