@@ -16,3 +16,7 @@ export { baidu } from './baidu/index.js';
 export type { QqConfigInput } from './qq/schema.js';
 export type { WeiboConfigInput } from './weibo/schema.js';
 export type { BaiduConfigInput } from './baidu/schema.js';
+export { douyin, douyinMiniProgram } from './douyin/index.js';
+export type { DouyinConfigInput, DouyinMiniConfigInput } from './douyin/schema.js';
+export { yidun, yidunSignature } from './yidun/index.js';
+export type { YidunConfigInput } from './yidun/index.js';

@@ -11,11 +11,13 @@ import { alipay } from './alipay/index.js';
 import { qq } from './qq/index.js';
 import { weibo } from './weibo/index.js';
 import { baidu } from './baidu/index.js';
+import { douyin, douyinMiniProgram } from './douyin/index.js';
+import { yidun } from './yidun/index.js';
 
 // Factories are generic in their config type; the registry erases it (config is validated by id).
 type AnySocial = ChinaSocialConnectorFactory<any, any>;
 
-const factories: AnySocial[] = [wechatPc, wechatWebpage, wechatMobile, wechatOfficialAccount, wechatMiniProgram, wechatMiniProgramQrConnect, dingtalk, wecom, larkInternal, larkPublic, alipay, qq, weibo, baidu];
+const factories: AnySocial[] = [wechatPc, wechatWebpage, wechatMobile, wechatOfficialAccount, wechatMiniProgram, wechatMiniProgramQrConnect, dingtalk, wecom, larkInternal, larkPublic, alipay, qq, weibo, baidu, douyin, douyinMiniProgram, yidun];
 
 export const chinaSocialConnectors: Readonly<Record<string, AnySocial>> = Object.freeze(Object.fromEntries(factories.map((f) => [f.manifest.id, f])));
 
