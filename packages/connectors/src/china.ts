@@ -19,4 +19,4 @@ export type { BaiduConfigInput } from './baidu/schema.js';
 export { douyin, douyinMiniProgram } from './douyin/index.js';
 export type { DouyinConfigInput, DouyinMiniConfigInput } from './douyin/schema.js';
 export { yidun, yidunSignature } from './yidun/index.js';
-export type { YidunConfigInput } from './yidun/index.js';
+export type { YidunConfigInput } from './yidun/schema.js';

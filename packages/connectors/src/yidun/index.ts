@@ -12,46 +12,17 @@
  * The identity id is the verified E.164 number: the server signs in or registers by phone.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { ConnectorError, validateConfig, type WithDefaults, type VendorErrorTable } from '@gatehouse/connector-kit';
-import { Type, type Static } from '@sinclair/typebox';
+import { ConnectorError, validateConfig } from '@gatehouse/connector-kit';
 import { Value } from '@sinclair/typebox/value';
 import type { ChinaSocialConnectorFactory } from '../china-shared/manifest.js';
 import { badResponse, flowNotSupported, isRecord, requiredString, vendorError } from '../china-shared/errors.js';
 import { postForm } from '../china-shared/http.js';
 import { toPhone } from '../china-shared/phone.js';
+import { yidunErrors } from './errors.js';
+import { ResponseSchema, YidunConfigSchema, type YidunConfig, type YidunConfigInput } from './schema.js';
 
 const VENDOR = 'yidun';
 export const YIDUN_CHECK = 'https://ye.dun.163yun.com/v1/oneclick/check';
-
-export const YidunConfigSchema = Type.Object(
-  {
-    secretId: Type.String({ minLength: 1, maxLength: 32, description: 'SecretId (产品密钥ID)' }),
-    secretKey: Type.String({ minLength: 1, maxLength: 64, description: 'SecretKey (产品私有密钥; secret)' }),
-    businessId: Type.String({ minLength: 1, maxLength: 32, description: 'Business id of the one-click login product (not the local-number check one)' }),
-    timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
-  },
-  { additionalProperties: false },
-);
-export type YidunConfig = Static<typeof YidunConfigSchema>;
-export type YidunConfigInput = WithDefaults<YidunConfig, 'timeoutMs'>;
-
-/** Yidun response `code` (200 = ok). */
-export const yidunErrors: VendorErrorTable = {
-  exact: {
-    '400': 'connector.invalid_config', // bad request: secretId or businessId missing
-    '401': 'connector.auth_failed', // forbidden: secretId/businessId unknown, product not enabled or expired
-    '405': 'connector.invalid_grant', // param error: the token or accessToken is malformed
-    '410': 'connector.auth_failed', // signature failure
-    '411': 'connector.rate_limited', // high frequency
-    '414': 'connector.invalid_grant', // param too long
-    '420': 'connector.auth_failed', // request expired: our clock is off
-    '430': 'connector.auth_failed', // replay attack: nonce reused
-    '503': 'connector.unavailable', // service unavailable
-  },
-  fallback: 'connector.rejected',
-};
-
-const ResponseSchema = Type.Object({ code: Type.Number(), msg: Type.Optional(Type.String()), data: Type.Optional(Type.Object({ phone: Type.Optional(Type.String()), resultCode: Type.Optional(Type.Union([Type.String(), Type.Number()])) })) });
 
 export function yidunSignature(params: Record<string, string>, secretKey: string): string {
   const content = Object.keys(params)
