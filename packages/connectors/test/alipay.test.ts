@@ -10,7 +10,7 @@ import { alipay } from '../src/index.js';
 import { rawJsonValue } from '../src/alipay/sign.js';
 import { ALIPAY_FAKE_ERRORS, startAlipayFake, type AlipayFake, type AlipayFakeError } from './fakes/alipay.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { AUTH_REQUEST, socialDeps, visit } from './helpers/social.js';
+import { AUTH_REQUEST, socialDeps, visit } from './helpers/social-china.js';
 
 const REDIRECT = 'https://login.example.com/connections/social/alipay/callback';
 const appKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });

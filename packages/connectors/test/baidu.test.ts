@@ -4,7 +4,7 @@ import type { ConnectorErrorCode } from '@gatehouse/connector-kit';
 import { baidu } from '../src/index.js';
 import { BAIDU_FAKE_ERRORS, startBaiduFake, type BaiduFake, type BaiduFakeError } from './fakes/baidu.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { AUTH_REQUEST, socialDeps, visit } from './helpers/social.js';
+import { AUTH_REQUEST, socialDeps, visit } from './helpers/social-china.js';
 
 const REDIRECT = 'https://login.example.com/connections/social/baidu/callback';
 let fake: BaiduFake;

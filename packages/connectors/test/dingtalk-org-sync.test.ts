@@ -7,7 +7,7 @@ import type { OrgSnapshot } from '@gatehouse/connector-kit';
 import { createDingtalkOrgSync } from '../src/index.js';
 import { startDingtalkFake, type DingtalkFake } from './fakes/dingtalk.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { socialDeps } from './helpers/social.js';
+import { socialDeps } from './helpers/social-china.js';
 
 const APP = { appKey: 'dingsync001', appSecret: 'sync-secret' };
 let fake: DingtalkFake;

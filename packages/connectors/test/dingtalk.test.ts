@@ -9,7 +9,7 @@ import { dingtalk } from '../src/index.js';
 import { DINGTALK_FAKE_API_ERRORS, DINGTALK_FAKE_OAPI_ERRCODES, startDingtalkFake, type DingtalkFake, type DingtalkFakeApiError, type DingtalkFakeOapiErrcode } from './fakes/dingtalk.js';
 import { generateOrg } from './fakes/org.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { AUTH_REQUEST, socialDeps, visit } from './helpers/social.js';
+import { AUTH_REQUEST, socialDeps, visit } from './helpers/social-china.js';
 
 const REDIRECT = 'https://login.example.com/connections/social/dingtalk/callback';
 const APP = { corpId: 'dingcorp000001', agentId: '2000001', appKey: 'dingappkey001', appSecret: 'dt-secret' };

@@ -4,7 +4,7 @@ import type { ConnectorErrorCode } from '@gatehouse/connector-kit';
 import { douyin, douyinMiniProgram } from '../src/index.js';
 import { DOUYIN_FAKE_MINI_ERRORS, DOUYIN_FAKE_OPEN_ERRORS, startDouyinFake, type DouyinFake, type DouyinFakeMiniError, type DouyinFakeOpenError } from './fakes/douyin.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { AUTH_REQUEST, socialDeps, visit } from './helpers/social.js';
+import { AUTH_REQUEST, socialDeps, visit } from './helpers/social-china.js';
 
 const REDIRECT = 'https://login.example.com/connections/social/douyin/callback';
 const APP = { clientKey: 'awclient0001', clientSecret: 'dy-secret' };

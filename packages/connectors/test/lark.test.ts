@@ -4,7 +4,7 @@ import type { ConnectorErrorCode } from '@gatehouse/connector-kit';
 import { larkInternal, larkPublic } from '../src/index.js';
 import { LARK_FAKE_ERRORS, startLarkFake, type LarkFake, type LarkFakeError } from './fakes/lark.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { AUTH_REQUEST, socialDeps, visit } from './helpers/social.js';
+import { AUTH_REQUEST, socialDeps, visit } from './helpers/social-china.js';
 
 const REDIRECT = 'https://login.example.com/connections/social/feishu/callback';
 const APP = { appId: 'cli_a1b2c3d4e5', appSecret: 'lark-secret' };

@@ -4,7 +4,7 @@ import type { ConnectorErrorCode } from '@gatehouse/connector-kit';
 import { qq } from '../src/index.js';
 import { QQ_FAKE_ERRORS, startQqFake, type QqFake, type QqFakeError } from './fakes/qq.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { AUTH_REQUEST, socialDeps, visit } from './helpers/social.js';
+import { AUTH_REQUEST, socialDeps, visit } from './helpers/social-china.js';
 
 const REDIRECT = 'https://login.example.com/connections/social/qq/callback';
 let fake: QqFake;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CreateExtIdpConnDto } from 'authing-node-sdk/dist/models/CreateExtIdpConnDto.js';
 import { SigninByMobileDto } from 'authing-node-sdk/dist/models/SigninByMobileDto.js';
 import { chinaSocialConnectors, chinaSocialConnectorsByType, getChinaSocialConnectorFactory } from '../src/index.js';
-import { socialDeps } from './helpers/social.js';
+import { socialDeps } from './helpers/social-china.js';
 
 const REQUIRED_TYPES = [
   'wechat:pc',

@@ -7,7 +7,7 @@ import type { ConnectorErrorCode } from '@gatehouse/connector-kit';
 import { wechatMiniProgram, wechatPc } from '../src/index.js';
 import { startWechatFake, WECHAT_FAKE_ERRCODES, type WechatFake, type WechatFakeErrcode } from './fakes/wechat.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { socialDeps } from './helpers/social.js';
+import { socialDeps } from './helpers/social-china.js';
 
 const EXPECTED: Record<WechatFakeErrcode, ConnectorErrorCode> = {
   '-1': 'connector.unavailable',

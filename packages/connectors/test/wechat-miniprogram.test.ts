@@ -8,7 +8,7 @@ import type { HttpClient } from '@gatehouse/connector-kit';
 import { wechatMiniProgram, wechatMiniProgramQrConnect, wechatPc } from '../src/index.js';
 import { startWechatFake, type WechatFake } from './fakes/wechat.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { AUTH_REQUEST, socialDeps, visit } from './helpers/social.js';
+import { AUTH_REQUEST, socialDeps, visit } from './helpers/social-china.js';
 
 const MP = { appId: 'wxmini000000001', appSecret: 'mini-secret' };
 let fake: WechatFake;

@@ -12,7 +12,7 @@ import { ConnectorError, type WechatOfficialAccountEvent, type WithOfficialAccou
 import { wechatOfficialAccount } from '../src/index.js';
 import { startWechatFake, type WechatFake } from './fakes/wechat.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { rewrite, socialDeps } from './helpers/social.js';
+import { rewrite, socialDeps } from './helpers/social-china.js';
 
 const KEY_A = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const KEY_B = 'ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut';

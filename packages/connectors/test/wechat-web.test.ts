@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wechatMobile, wechatPc, wechatWebpage } from '../src/index.js';
 import { startWechatFake, type WechatFake } from './fakes/wechat.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { AUTH_REQUEST, socialDeps, visit } from './helpers/social.js';
+import { AUTH_REQUEST, socialDeps, visit } from './helpers/social-china.js';
 
 const REDIRECT = 'https://login.example.com/connections/social/wechat-pc/callback';
 const WEB_REDIRECT = 'https://m.example.com/connections/social/wechat-h5/callback';

@@ -8,7 +8,7 @@ import { createWecomOrgSync, wecom } from '../src/index.js';
 import { startWecomFake, WECOM_FAKE_ERRCODES, type WecomFake, type WecomFakeErrcode } from './fakes/wecom.js';
 import { generateOrg } from './fakes/org.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { AUTH_REQUEST, socialDeps, visit } from './helpers/social.js';
+import { AUTH_REQUEST, socialDeps, visit } from './helpers/social-china.js';
 
 const CORP = 'ww1234567890abcdef';
 const AGENT = { agentId: '1000002', secret: 'agent-secret', redirectDomain: 'login.example.com' };

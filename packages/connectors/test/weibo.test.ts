@@ -4,7 +4,7 @@ import type { ConnectorErrorCode } from '@gatehouse/connector-kit';
 import { weibo } from '../src/index.js';
 import { startWeiboFake, WEIBO_FAKE_ERRORS, type WeiboFake, type WeiboFakeError } from './fakes/weibo.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { AUTH_REQUEST, socialDeps, visit } from './helpers/social.js';
+import { AUTH_REQUEST, socialDeps, visit } from './helpers/social-china.js';
 
 const REDIRECT = 'https://login.example.com/connections/social/weibo/callback';
 let fake: WeiboFake;

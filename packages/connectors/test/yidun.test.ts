@@ -5,7 +5,7 @@ import type { ConnectorErrorCode } from '@gatehouse/connector-kit';
 import { yidun, yidunSignature } from '../src/index.js';
 import { startYidunFake, YIDUN_FAKE_CODES, type YidunFake, type YidunFakeCode } from './fakes/yidun.js';
 import { expectConnectorError } from './helpers/deps.js';
-import { socialDeps } from './helpers/social.js';
+import { socialDeps } from './helpers/social-china.js';
 
 const CREDS = { secretId: 'yd-secret-id-0001', secretKey: 'yd-secret-key', businessId: 'yd-oneclick-biz' };
 let fake: YidunFake;
