@@ -51,6 +51,7 @@ describe('weibo', () => {
 
   const EXPECTED: Record<WeiboFakeError, ConnectorErrorCode> = {
     '10023': 'connector.rate_limited',
+    '20003': 'connector.rejected',
     '21322': 'connector.invalid_config',
     '21324': 'connector.auth_failed',
     '21325': 'connector.invalid_grant',

@@ -9,6 +9,7 @@ import { oauthStore, redirectOn } from './oauth-store.js';
 
 export const WEIBO_FAKE_ERRORS = {
   '10023': ['user requests out of rate limit', 403],
+  '20003': ['User does not exists!', 400],
   '21322': ['redirect_uri_mismatch', 400],
   '21324': ['invalid_client', 400],
   '21325': ['invalid_grant', 400],
@@ -61,7 +62,7 @@ export async function startWeiboFake(opts: { apps: Array<{ appKey: string; appSe
         const t = store.token(q['access_token']);
         if (!t.ok) return err(req, t.why === 'expired' ? '21327' : '21332');
         const u = [...users.values()].find((x) => x.uid === q['uid']);
-        if (!u) return { status: 400, json: { error: 'User does not exists!', error_code: 20003, request: req.path } };
+        if (!u) return err(req, '20003');
         return { json: { id: Number(u.uid), idstr: u.uid, screen_name: u.screenName ?? '', name: u.screenName ?? '', avatar_large: `https://tvax1.sinaimg.cn/large/${u.uid}.jpg`, gender: 'f', location: '北京' } };
       }
       default:
