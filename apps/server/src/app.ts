@@ -19,6 +19,8 @@ import { oidcMount } from './oidc/mount.js';
 import { interactionRoutes } from './http/routes/interaction/index.js';
 import { qrcodeRoutes } from './http/routes/qrcode/index.js';
 import { landingRoutes } from './http/routes/landing/index.js';
+import { loginFlowRoutes } from './http/routes/login-flow/index.js';
+import { loginUiRoutes } from './http/routes/login-ui/index.js';
 import './http/types.js';
 
 /**
@@ -75,5 +77,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(interactionRoutes, { oidc });
   // Issue #6: QR-code scan login (/api/qrcode, /api/v2/qrcode, /api/v3/*qrcode*, /qrcode/<id>.png, /demo/qrcode).
   await app.register(qrcodeRoutes);
+  // The login UI: its JSON API (hosted page and embeddable element), built files, /login and the element demo.
+  await app.register(loginFlowRoutes);
+  await app.register(loginUiRoutes);
   return app;
 }

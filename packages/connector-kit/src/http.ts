@@ -22,7 +22,9 @@ export function createFetchHttpClient(opts: FetchHttpClientOptions = {}): HttpCl
         signal: controller.signal,
         redirect: 'manual',
       });
-      const text = await res.text();
+      // A binary body (an image) is returned base64-encoded when the caller asks for it (social-extras.ts `HttpInitWithEncoding`).
+      const binary = (init as { responseEncoding?: string }).responseEncoding === 'base64';
+      const text = binary ? Buffer.from(await res.arrayBuffer()).toString('base64') : await res.text();
       const headers: Record<string, string> = {};
       res.headers.forEach((value, key) => {
         headers[key] = value;

@@ -15,3 +15,4 @@ export type { SmtpConfig, SmtpConfigInput } from './smtp/schema.js';
 export { directoryConnectors, getDirectoryConnectorFactory } from './registry-directory.js';
 export { ldapDirectory, adDirectory, rolesForGroups, mappedRoles, normalizeDn, adSubCodeOf, AD_SUB_CODES, USER_FIELDS } from './ldap/index.js';
 export type { DirectoryConfig, DirectoryConfigInput, DirectoryType, UserField } from './ldap/index.js';
+export * from './china.js';

@@ -29,6 +29,7 @@ import { createPasscodeFlows } from './passcodes.js';
 import { createEngineGraph, type EngineExtensions } from './engine.js';
 import type { SignInEngine } from '../flows/engine/engine.js';
 import { createPasswordChange } from '../flows/account-password.js';
+import { createLoginUiGraph } from './login-ui.js';
 import { loadMasterSecret } from './master-secret.js';
 import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
@@ -174,6 +175,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     });
     engine = signIn.engine;
     elementSignIn = signIn.elementSignIn;
+    // The login UI (hosted page and embeddable element) and branding.
+    const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
     // Settings and messaging providers are read from the database on each use (no cache today);
     // their writes still publish so a cache added later only has to subscribe.
@@ -190,6 +193,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       engine: signIn.engine,
       loginMethods: signIn.methods,
       qrcodeSignIn: signIn.qrcodeSignIn,
+      branding,
+      loginUi,
       changePassword,
       config,
       log,

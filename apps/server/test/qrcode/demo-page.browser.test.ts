@@ -49,7 +49,7 @@ describe('the QR demo page', () => {
         await page.locator('#result pre').waitFor();
         const result = (await page.locator('#result').textContent())!;
         expect(result).toContain(lang === 'en' ? 'Signed in as Scanner' : '已登录：Scanner');
-        const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+        const width = await page.evaluate('document.documentElement.scrollWidth') as number;
         expect(width).toBeLessThanOrEqual(VIEWPORTS.phone.width); // nothing cut off on a phone
         await screenshot(page, `qrcode-demo/${lang}-phone`);
       } finally {

@@ -20,6 +20,7 @@ import { operationsErrors } from './areas/operations.js';
 import { outboundErrors } from './areas/outbound.js';
 import { availabilityErrors } from './areas/availability.js';
 import { identifierErrors } from './areas/identifiers.js';
+import { brandingErrors } from './areas/branding.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -35,6 +36,7 @@ export const errorCatalog = {
   ...outboundErrors,
   ...availabilityErrors,
   ...identifierErrors,
+  ...brandingErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

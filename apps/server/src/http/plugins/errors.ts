@@ -26,6 +26,8 @@ export function renderError(req: FastifyRequest, reply: FastifyReply, appErr: Ap
     message,
     requestId: req.id,
     ...(appErr.details ? { details: appErr.details } : {}),
+    // Client-safe placeholder values (catalog rule), so a page can word the message itself.
+    ...(appErr.params ? { params: appErr.params } : {}),
     ...(appErr.data ? { data: appErr.data } : {}),
   });
 }

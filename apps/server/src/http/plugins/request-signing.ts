@@ -106,7 +106,8 @@ export async function verifySignedRequest(gh: Pick<Container, 'services' | 'kv' 
   if (method !== undefined && method !== 'HMAC-SHA1') throw new AppError('signature.bad_method');
   const version = req.headers['x-authing-signature-version'];
   if (version !== undefined && version !== '1.0') throw new AppError('signature.bad_version');
-  const date = req.headers.date;
+  // Browsers may not set Date (a forbidden header for fetch): a signed x-authing-date stands in for it.
+  const date = req.headers.date ?? (typeof req.headers['x-authing-date'] === 'string' ? req.headers['x-authing-date'] : undefined);
   if (!date) throw new AppError('signature.missing_date');
   const at = Date.parse(date);
   if (Number.isNaN(at)) throw new AppError('signature.bad_timestamp');

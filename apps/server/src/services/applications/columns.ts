@@ -6,6 +6,8 @@ import { resolveOidcConfig } from './oidc-config.js';
 import { checkRedirectUri, checkUriList, sameList } from './redirect-uris.js';
 import type { ApplicationInput, StoredOidcConfig, StoredSettings } from './types.js';
 import { refuseUnimplementedSettings } from './unimplemented.js';
+import { checkBrandingFields } from '../branding/service.js';
+import { checkImageUrl } from '../branding/values.js';
 import { LOGIN_METHODS, REGISTER_METHODS, type AuthMethod } from './vocabulary.js';
 
 /** Rejects vendor fields this server does not implement, naming the field (never silently ignoring it). */
@@ -68,6 +70,7 @@ export function buildColumns(
     settings.registerConfig = { ...settings.registerConfig, ...input.registerConfig };
   }
   if (present(input.brandingConfig)) {
+    checkBrandingFields(input.brandingConfig as Parameters<typeof checkBrandingFields>[0]);
     settings.brandingConfig = { ...settings.brandingConfig, ...input.brandingConfig };
     settings.customBrandingEnabled = true;
   }
@@ -78,7 +81,7 @@ export function buildColumns(
     settings: JSON.stringify(settings),
   };
   if (present(input.appName)) patch.name = input.appName!;
-  if (input.appLogo !== undefined) patch.logo = input.appLogo || null;
+  if (input.appLogo !== undefined) patch.logo = input.appLogo ? checkImageUrl(input.appLogo, 'appLogo') : null;
   if (input.appDescription !== undefined) patch.description = input.appDescription || null;
   if (redirectUris) patch.redirect_uris = JSON.stringify(redirectUris);
   if (logoutUris) patch.logout_redirect_uris = JSON.stringify(logoutUris);

@@ -12,28 +12,14 @@ import type { ApplicationInput } from './types.js';
  * ignored; a value equal to what the server already does is harmless and passes.
  */
 export const UNIMPLEMENTED_APP_SETTINGS: ReadonlyArray<{ path: string; refuse: (value: unknown) => boolean }> = [
-  { path: 'appLogo', refuse: (v) => typeof v === 'string' && v !== '' },
   { path: 'initLoginUri', refuse: (v) => typeof v === 'string' && v !== '' },
   { path: 'ssoEnabled', refuse: (v) => v === false }, // SSO across a pool's apps is always on
   { path: 'oauthProviderEnabled', refuse: (v) => v === false }, // /oauth is always served
   { path: 'ssoShowLaunchpad', refuse: (v) => v !== undefined },
   { path: 'enablePermissionApply', refuse: (v) => v !== undefined },
-  { path: 'loginConfig.mergeLoginAndRegisterPage', refuse: (v) => v !== undefined },
-  { path: 'loginConfig.defaultLoginMethod', refuse: (v) => v !== undefined },
   { path: 'loginConfig.enabledAllExtIdpConns', refuse: (v) => v === true },
-  { path: 'registerConfig.defaultRegisterMethod', refuse: (v) => v !== undefined && v !== 'PASSWORD' }, // the vendor DTO requires it; PASSWORD is what the hosted login does
-  ...[
-    'customCSSEnabled',
-    'customCSS',
-    'guardVersion',
-    'customLoadingImage',
-    'customBackground',
-    'showChangeLanguageButton',
-    'defaultLanguage',
-    'showForgetPasswordButton',
-    'showEnterpriseConnections',
-    'showSocialConnections',
-  ].map((k) => ({ path: `brandingConfig.${k}`, refuse: (v: unknown) => v !== undefined })),
+  // The login UI has one look; Guard's classic one is not reproduced.
+  { path: 'brandingConfig.guardVersion', refuse: (v) => v !== undefined && v !== 'Advanced' },
 ];
 
 const at = (input: object, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), input);

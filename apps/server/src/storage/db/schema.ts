@@ -238,6 +238,13 @@ export interface MessageTemplateTable {
   updated_at: string;
 }
 
+/** Pool-wide login page configuration (migration 0060): JSON, see services/branding. */
+export interface LoginPageConfigTable {
+  pool_id: string;
+  config: string;
+  updated_at: string;
+}
+
 export interface Database {
   user_pools: UserPoolTable;
   access_keys: AccessKeyTable;
@@ -257,4 +264,5 @@ export interface Database {
   pool_message_providers: PoolMessageProviderTable;
   pool_message_settings: PoolMessageSettingsTable;
   message_templates: MessageTemplateTable;
+  login_page_configs: LoginPageConfigTable;
 }

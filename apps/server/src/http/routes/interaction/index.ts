@@ -5,7 +5,9 @@ import type { GatehouseClientMeta } from '../../../oidc/clients.js';
 import { esc, layout, PAGE_HEADERS, pickLang, protocolMessage, T, type Lang } from '../../../oidc/pages.js';
 import { requestInfo } from '../../request-info.js';
 import { hostedSignIn } from './hosted-sign-in.js';
-import { renderLoginPage, type HostedTab, type LoginView } from './login-page.js';
+import { renderLoginBody, type HostedTab, type LoginView } from './login-page.js';
+import { sendShell } from '../login-ui/shell.js';
+import { fallbackLang, uiLang } from '../login-ui/lang.js';
 import { pageMessage } from './messages.js';
 
 export interface InteractionRoutesOptions {
@@ -69,11 +71,21 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
     `${req.params.poolId ? `/pools/${encodeURIComponent(req.params.poolId)}` : ''}/interaction/${encodeURIComponent(req.params.uid)}${suffix ? `/${suffix}` : ''}`;
   const appNameOf = (l: Loaded) => String((l.client as { clientName?: string }).clientName ?? l.client.clientId);
 
+  /** What the login app needs to start: the app's config and branding, a login-UI flow bound to this interaction, the language. */
+  async function bootFor(req: FastifyRequest<{ Params: Params }>, l: Loaded) {
+    const branding = await app.gh.branding.resolve(l.poolId, l.client.clientId);
+    const lang = uiLang({ uiLocales: l.details.params.ui_locales, acceptLanguage: req.headers['accept-language'], defaultLanguage: branding.defaultLanguage });
+    const config = await app.gh.loginUi.config(l.poolId, l.client.clientId, branding);
+    const frameAncestors = ((await app.gh.services.applications.get(l.poolId, l.client.clientId)).loginConfig as { frameAncestors?: string[] }).frameAncestors ?? [];
+    return { branding, lang, config, frameAncestors };
+  }
+
   async function loginPage(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, l: Loaded, v: { status?: number; tab?: string | undefined; values?: Record<string, string>; error?: string; info?: string; captcha?: boolean }) {
     const tabs: HostedTab[] = await hosted.tabs(l.poolId, l.client.clientId);
     const current = tabs.some((t) => t.id === v.tab) ? v.tab! : tabs[0]!.id;
+    const b = await bootFor(req, l);
     const view: LoginView = {
-      lang: langOf(req),
+      lang: fallbackLang(b.lang),
       appName: appNameOf(l),
       action: action(req),
       tabs,
@@ -83,25 +95,51 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
       info: v.info,
       captcha: v.captcha ? await hosted.newCaptcha(l.poolId) : undefined,
     };
-    return page(reply, v.status ?? 200, renderLoginPage(view));
+    const flow = await app.gh.loginUi.start({ poolId: l.poolId, appId: l.client.clientId, mode: 'interaction', interaction: { uid: l.details.uid, base: action(req)('') }, origin: null });
+    // "Continue as …": the browser's SSO session, when the provider asks to sign in again (prompt=login, max_age).
+    const sessionUser = l.details.session?.accountId ? await app.gh.repos.users.findById(l.poolId, l.details.session.accountId) : undefined;
+    const session = sessionUser ? { name: sessionUser.name || sessionUser.nickname || sessionUser.email || sessionUser.phone || sessionUser.username || '', account: sessionUser.email || sessionUser.phone || sessionUser.username || '' } : null;
+    return sendShell(reply, v.status ?? 200, {
+      lang: b.lang,
+      title: T[fallbackLang(b.lang)].signIn,
+      fallback: renderLoginBody(view),
+      css: b.branding.css,
+      favicon: b.branding.favicon,
+      frameAncestors: b.frameAncestors,
+      boot: {
+        mode: 'interaction',
+        screen: 'login',
+        lang: b.lang,
+        apiBase: `/login/api/apps/${encodeURIComponent(l.client.clientId)}`,
+        flow: flow.handle,
+        csrf: flow.csrf,
+        config: b.config,
+        actions: { abort: action(req)('abort'), complete: action(req)('complete') },
+        session,
+        ...(v.tab ? { tab: v.tab } : {}),
+      },
+    });
   }
 
-  function consentPage(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, appName: string, scopes: string[]) {
-    const lang = langOf(req);
+  async function consentPage(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, l: Loaded, scopes: string[]) {
+    const b = await bootFor(req, l);
+    const lang = fallbackLang(b.lang);
     const t = T[lang];
+    const appName = appNameOf(l);
     const items = scopes.map((s) => `<li>${esc(t.scopes[s] ?? s)}</li>`).join('');
     const to = action(req);
-    return page(
-      reply,
-      200,
-      layout(
-        lang,
-        t.consentTitle,
+    return sendShell(reply, 200, {
+      lang: b.lang,
+      title: t.consentTitle,
+      css: b.branding.css,
+      favicon: b.branding.favicon,
+      frameAncestors: b.frameAncestors,
+      fallback:
         `<h1>${esc(t.consentTitle)}</h1><p>${esc(t.consentLead(appName))}</p><ul>${items}</ul>` +
-          `<form method="post" action="${esc(to('confirm'))}"><button type="submit">${esc(t.allow)}</button></form>` +
-          `<form method="post" action="${esc(to('abort'))}"><button type="submit" class="secondary">${esc(t.deny)}</button></form>`,
-      ),
-    );
+        `<form method="post" action="${esc(to('confirm'))}"><button type="submit">${esc(t.allow)}</button></form>` +
+        `<form method="post" action="${esc(to('abort'))}"><button type="submit" class="secondary">${esc(t.deny)}</button></form>`,
+      boot: { mode: 'interaction', screen: 'consent', lang: b.lang, config: b.config, consent: { appName, scopes }, actions: { confirm: to('confirm'), abort: to('abort') } },
+    });
   }
 
   /** Grants what the consent prompt says is missing (oidc-provider's documented recipe). */
@@ -133,7 +171,7 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
       const gh = (l.client as unknown as { gatehouse?: GatehouseClientMeta }).gatehouse;
       if (gh?.consent) {
         const scopes = String(l.details.params.scope ?? 'openid').split(' ');
-        return consentPage(req, reply, appNameOf(l), scopes);
+        return consentPage(req, reply, l, scopes);
       }
       return finish(l, req, reply, await grantConsent(l));
     }
@@ -217,6 +255,21 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
     return finish(l, req, reply, await grantConsent(l));
   };
 
+  /** The login app's finish: the sign-in its flow completed through the login API is handed to the provider, then 303. */
+  const complete = async (req: FastifyRequest<{ Params: Params; Body?: Form }>, reply: FastifyReply) => {
+    const l = await load(req, reply);
+    if ('error' in l) return l.error;
+    if (l.details.prompt.name !== 'login') return errorPage(req, reply, 400, 'invalid_request');
+    const b = req.body ?? {};
+    try {
+      const finished = await app.gh.loginUi.takeFinished(b.flow, b.csrf, l.details.uid);
+      return await finish(l, req, reply, { login: finished.login });
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      return loginPage(req, reply, l, { status: err.status, error: pageMessage(err, langOf(req)) });
+    }
+  };
+
   const abort = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const l = await load(req, reply);
     if ('error' in l) return l.error;
@@ -229,5 +282,6 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
     app.post(`${base}/send-code`, sendCode);
     app.post(`${base}/confirm`, confirm);
     app.post(`${base}/abort`, abort);
+    app.post(`${base}/complete`, complete);
   }
 }

@@ -1,11 +1,12 @@
 import type { MethodDescription } from '../../../login-methods/types.js';
-import { esc, layout, T, type Lang } from '../../../oidc/pages.js';
+import { esc, T, type Lang } from '../../../oidc/pages.js';
 
 /**
  * The hosted login page, rendered on the server from what the engine offers: one tab per way in
  * the application enables (password, SMS code, email code, and any login method registered with
- * a form), the captcha when the attempt guard asks for one, and messages for people. Works
- * without JavaScript; every form posts to the interaction, bound by its cookie.
+ * a form), the captcha when the attempt guard asks for one, and messages for people. This is the
+ * fallback for browsers without JavaScript (the login app replaces it): every form posts to the
+ * interaction, bound by its cookie.
  */
 export type HostedTab = { id: 'password' | 'sms' | 'email'; method: 'password' | 'passcode' } | { id: string; method: string; description: MethodDescription };
 
@@ -106,7 +107,8 @@ function methodForm(v: LoginView, d: MethodDescription, t: (typeof T)[Lang], w: 
   return `<form method="post" action="${esc(v.action('login'))}" novalidate><input type="hidden" name="method" value="${esc(d.id)}">${fields}${captchaBlock(v, w)}<button type="submit">${esc(t.submit)}</button></form>`;
 }
 
-export function renderLoginPage(v: LoginView): string {
+/** The login form as HTML without the document around it: the no-JavaScript fallback inside the login app's page. */
+export function renderLoginBody(v: LoginView): string {
   const t = T[v.lang];
   const w = W[v.lang];
   const tabLabel = (tab: HostedTab) => ('description' in tab ? tab.description.label[v.lang] : w.tabs[tab.id]!);
@@ -118,13 +120,11 @@ export function renderLoginPage(v: LoginView): string {
       : '';
   const tab = v.tabs.find((x) => x.id === v.current) ?? v.tabs[0]!;
   const form = 'description' in tab ? methodForm(v, tab.description, t, w) : tab.id === 'password' ? passwordForm(v, t, w) : codeForm(v, tab.id, t, w);
-  return layout(
-    v.lang,
-    t.signIn,
+  return (
     `<h1>${esc(t.signIn)}</h1><p>${esc(t.signInTo(v.appName))}</p>${nav}` +
       (v.error ? `<p role="alert" class="error" id="form-error">${esc(v.error)}</p>` : '') +
       (v.info ? `<p role="status" class="info">${esc(v.info)}</p>` : '') +
       form +
-      `<form method="post" action="${esc(v.action('abort'))}"><button type="submit" class="secondary">${esc(t.cancel)}</button></form>`,
+      `<form method="post" action="${esc(v.action('abort'))}"><button type="submit" class="secondary">${esc(t.cancel)}</button></form>`
   );
 }

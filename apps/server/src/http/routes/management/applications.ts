@@ -71,6 +71,9 @@ const LoginConfig = strict({
   enabledExtIdpConnIds: Type.Optional(Type.Array(strict({ extIdpConnId: Type.String({ maxLength: 64 }) }), { maxItems: 100, description: 'External identity provider connections are not supported yet: a non-empty list is refused.' })),
   enabledAllExtIdpConns: Type.Optional(Type.Boolean()),
   showAuthorizationPage: Type.Optional(Type.Boolean()),
+  frameAncestors: Type.Optional(
+    Type.Array(Type.String({ pattern: '^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$' }), { maxItems: 10, description: 'Gatehouse: origins that may frame the hosted login page (CSP frame-ancestors); none by default.' }),
+  ),
 });
 
 /** Vendor `ApplicationRegisterConfigInputDto`. */
@@ -81,7 +84,7 @@ const RegisterConfig = strict({
 
 const LANGS = ['zh-CN', 'en-US', 'zh-TW', 'ja-JP'];
 /** Vendor `ApplicationBrandingConfigInputDto`. */
-const BrandingConfig = strict({
+export const BrandingConfig = strict({
   customCSSEnabled: Type.Optional(Type.Boolean()),
   customCSS: Type.Optional(Type.String({ maxLength: 100_000 })),
   guardVersion: Type.Optional(literals(['Advanced', 'Classical'])),
@@ -92,6 +95,20 @@ const BrandingConfig = strict({
   showForgetPasswordButton: Type.Optional(Type.Boolean()),
   showEnterpriseConnections: Type.Optional(Type.Boolean()),
   showSocialConnections: Type.Optional(Type.Boolean()),
+  showAgreement: Type.Optional(Type.Boolean()),
+  agreements: Type.Optional(
+    Type.Array(
+      strict({
+        displayAt: Type.Array(literals(['LoginPage', 'RegisterPage']), { minItems: 1, maxItems: 2 }),
+        isRequired: Type.Boolean(),
+        lang: literals(LANGS),
+        content: Type.String({ minLength: 1, maxLength: 2000, description: 'Plain text; [title](https://…) becomes a link.' }),
+      }),
+      { maxItems: 20 },
+    ),
+  ),
+  primaryColor: Type.Optional(Type.String({ maxLength: 64, description: 'Gatehouse: accent colour of the login page (#rrggbb, rgb(), hsl() or a colour name).' })),
+  favicon: Type.Optional(Type.String({ maxLength: 200_000, description: 'Gatehouse: icon of the login page (https URL or data: image).' })),
 });
 
 /** Fields create and update share (vendor `CreateApplicationDto` ∩ `UpdateApplicationDto`). */

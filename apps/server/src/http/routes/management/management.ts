@@ -3,6 +3,7 @@ import { registerRequestSigning } from '../../plugins/request-signing.js';
 import { userRoutes } from './users.js';
 import { applicationRoutes } from './applications.js';
 import { roleRoutes } from './roles.js';
+import { brandingRoutes } from './branding.js';
 import { poolRoutes } from './pools.js';
 import { authAdminRoutes } from './auth-admin.js';
 import { messagingAdminRoutes } from './messaging-admin.js';
@@ -19,6 +20,7 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(userRoutes);
   await app.register(applicationRoutes);
   await app.register(roleRoutes);
+  await app.register(brandingRoutes);
   await app.register(poolRoutes);
   await app.register(authAdminRoutes);
   await app.register(loginTypesAdminRoutes);

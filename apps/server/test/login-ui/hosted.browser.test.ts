@@ -1,0 +1,271 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, VIEWPORTS } from '../support/browser.js';
+import { captureLog } from '../passcode/support.js';
+import { authClient, boundManagementClient, startServer, type TestServer } from '../support/server.js';
+
+/**
+ * The login UI in Debian's Chromium: the hosted page (through /login?app_id → the OIDC
+ * authorization → /interaction/:uid) and the <gatehouse-login> element on a page of another
+ * origin. Each hosted flow at 1280×800 and 390×844, in English and Simplified Chinese, with a
+ * screenshot in test-artifacts/ and axe-core finding no serious or critical violation.
+ */
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+/** The relying party's callback: a real local server (the page must really arrive there). */
+let CB = '';
+let callbackServer: Server;
+const PASSWORD = 'Correct horse battery 42!';
+
+let s: TestServer;
+let browser: Browser;
+const log = captureLog();
+let port = 0;
+
+beforeAll(async () => {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  port = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  s = await startServer({ logger: log.logger, config: { port, publicUrl: `http://127.0.0.1:${port}`, smsProvider: 'console', emailProvider: 'console', sendLimitIpPerHour: 100000 } as never });
+  callbackServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('callback'));
+  await new Promise<void>((r) => callbackServer.listen(0, '127.0.0.1', r));
+  CB = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/cb`;
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+  await new Promise((r) => callbackServer?.close(r));
+});
+
+const mgmt = () => boundManagementClient({ ...s.rootKey, host: s.url });
+async function createApp(body: Record<string, unknown>): Promise<string> {
+  const r = (await mgmt().createApplication({ appName: `Portal ${Math.random().toString(36).slice(2, 6)}`, appType: 'web', redirectUris: [CB], ...body } as never)) as { statusCode: number; message: string; data: { appId: string } };
+  expect(r.statusCode, r.message).toBe(200);
+  return r.data.appId;
+}
+async function createUser(email: string, password = PASSWORD) {
+  const u = await s.container.services.users.create(s.poolId, { email } as never);
+  const row = (await s.container.repos.users.findById(s.poolId, (u as { userId: string }).userId))!;
+  await s.container.authn.passwords.set(s.poolId, row, password, { skipPolicy: true });
+  return (u as { userId: string }).userId;
+}
+
+interface Ctx {
+  context: BrowserContext;
+  page: Page;
+  csp: string[];
+}
+async function open(appId: string, opts: { viewport?: keyof typeof VIEWPORTS; lang?: string } = {}): Promise<Ctx> {
+  const lang = opts.lang ?? 'en';
+  const context = await browser.newContext({ viewport: VIEWPORTS[opts.viewport ?? 'desktop'], locale: lang, extraHTTPHeaders: { 'accept-language': lang } });
+  const page = await context.newPage();
+  const csp: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) csp.push(m.text());
+  });
+  await page.goto(`${s.url}/login?app_id=${appId}`);
+  await page.locator('.gh-card:not(.gh-fallback)').waitFor();
+  return { context, page, csp };
+}
+
+/** axe-core in the page (evaluated over the DevTools protocol, so the page's CSP stays strict). */
+async function axe(page: Page): Promise<string[]> {
+  await page.evaluate(`${AXE}\n;0`);
+  const r = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
+}
+
+const codeFromLog = (to: string) => log.lastCode(to);
+const atCallback = async (page: Page) => {
+  await page.waitForURL((u) => u.toString().startsWith(CB));
+  return new URL(page.url()).searchParams.get('code');
+};
+
+const L = {
+  en: { account: 'Email, phone or username', password: 'Password', submit: 'Sign in' },
+  'zh-CN': { account: '邮箱、手机号或用户名', password: '密码', submit: '登录' },
+} as const;
+
+describe('hosted login page', () => {
+  it('password sign-in at 1280×800 and 390×844, in en and zh-CN: accessible, strict CSP, back to the app with a code', async () => {
+    const appId = await createApp({});
+    await createUser('ada@example.com');
+    for (const viewport of ['desktop', 'phone'] as const) {
+      for (const lang of ['en', 'zh-CN'] as const) {
+        const { context, page, csp } = await open(appId, { viewport, lang });
+        await expect.poll(() => page.locator('h1').textContent()).toBe(lang === 'en' ? 'Sign in' : '登录');
+        expect(await axe(page)).toEqual([]);
+        await screenshot(page, `login-ui/password-${viewport}-${lang}`);
+        // Keyboard only: the account field has focus, Tab moves to the password, Enter submits.
+        await page.keyboard.type('ada@example.com');
+        await page.keyboard.press('Tab');
+        expect(await page.getByLabel(L[lang].password, { exact: true }).evaluate((el) => el === (el.getRootNode() as unknown as { activeElement: unknown }).activeElement)).toBe(true);
+        await page.keyboard.type(PASSWORD);
+        await page.keyboard.press('Enter');
+        expect(await atCallback(page)).toBeTruthy();
+        expect(csp).toEqual([]);
+        await context.close();
+      }
+    }
+  });
+
+  it('wrong passwords bring the captcha (bound to the page) and the right answer signs in', async () => {
+    const appId = await createApp({});
+    await createUser('cap@example.com');
+    const { context, page } = await open(appId);
+    for (let i = 0; i < 3; i++) {
+      await page.getByLabel(L.en.account).fill('cap@example.com');
+      await page.getByLabel(L.en.password, { exact: true }).fill('wrong password');
+      await page.getByRole('button', { name: L.en.submit }).click();
+      await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('incorrect');
+    }
+    const captchaResponse = page.waitForResponse((r) => r.url().endsWith('/captcha'));
+    await page.getByLabel(L.en.password, { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: L.en.submit }).click();
+    const { token } = (await (await captchaResponse).json()) as { token: string };
+    await page.getByRole('img', { name: /captcha/i }).waitFor();
+    expect(await axe(page)).toEqual([]);
+    await screenshot(page, 'login-ui/captcha-desktop-en');
+    const answer = (await s.container.kv.get(`p:${s.poolId}:captcha:${token}`))!;
+    await page.getByLabel('Characters in the image').fill(answer);
+    await page.getByLabel(L.en.password, { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: L.en.submit }).click();
+    expect(await atCallback(page)).toBeTruthy();
+    await context.close();
+  });
+
+  it('email code sign-in registers a new account (auto-registration), with the resend timer', async () => {
+    const appId = await createApp({ loginConfig: { enabledBasicLoginMethods: ['EMAIL_PASSWORD', 'EMAIL_CODE'] } });
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const email = `new-${lang.toLowerCase()}@example.com`;
+      const { context, page } = await open(appId, { viewport: 'phone', lang });
+      await page.getByRole('tab', { name: lang === 'en' ? 'Email code' : '邮箱验证码' }).click();
+      await page.getByLabel(lang === 'en' ? 'Email' : '邮箱', { exact: true }).fill(email);
+      await page.getByRole('button', { name: lang === 'en' ? 'Send code' : '发送验证码' }).click();
+      await expect.poll(() => page.getByRole('button', { name: /Send again in|秒后可重新发送/ }).isDisabled()).toBe(true);
+      await page.getByLabel(lang === 'en' ? 'Verification code' : '验证码', { exact: true }).fill(codeFromLog(email));
+      expect(await axe(page)).toEqual([]);
+      await screenshot(page, `login-ui/email-code-phone-${lang}`);
+      await page.getByRole('button', { name: lang === 'en' ? 'Sign in' : '登录', exact: true }).click();
+      expect(await atCallback(page)).toBeTruthy();
+      expect(await s.container.repos.users.findBy(s.poolId, 'email', email.toLowerCase())).toBeTruthy();
+      await context.close();
+    }
+  });
+
+  it('registration with a required agreement: refused until ticked, then signed in', async () => {
+    const appId = await createApp({ brandingConfig: { showAgreement: true, agreements: [{ displayAt: ['RegisterPage'], isRequired: true, lang: 'en-US', content: 'I accept the [terms](https://example.com/terms)' }, { displayAt: ['RegisterPage'], isRequired: true, lang: 'zh-CN', content: '我同意[服务条款](https://example.com/terms)' }] } });
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const email = `reg-${lang.toLowerCase()}@example.com`;
+      const { context, page } = await open(appId, { lang });
+      await page.getByRole('button', { name: lang === 'en' ? 'Create an account' : '注册账号' }).click();
+      await page.getByLabel(lang === 'en' ? 'Email' : '邮箱', { exact: true }).fill(email);
+      await page.getByLabel(lang === 'en' ? 'Password' : '密码', { exact: true }).fill(PASSWORD);
+      await page.getByLabel(lang === 'en' ? 'Repeat the password' : '再次输入密码').fill(PASSWORD);
+      await page.getByRole('button', { name: lang === 'en' ? 'Create account' : '注册', exact: true }).click();
+      await expect.poll(() => page.getByRole('alert').first().textContent()).toContain(lang === 'en' ? 'accept the agreements' : '同意相关协议');
+      expect(await s.container.repos.users.findBy(s.poolId, 'email', email.toLowerCase())).toBeFalsy();
+      await page.getByRole('checkbox').check();
+      expect(await axe(page)).toEqual([]);
+      await screenshot(page, `login-ui/register-desktop-${lang}`);
+      await page.getByRole('button', { name: lang === 'en' ? 'Create account' : '注册', exact: true }).click();
+      expect(await atCallback(page)).toBeTruthy();
+      expect(await s.container.repos.users.findBy(s.poolId, 'email', email.toLowerCase())).toBeTruthy();
+      await context.close();
+    }
+  });
+
+  it('forgot password: a code to the email, a new password, then sign-in with it', async () => {
+    const appId = await createApp({});
+    await createUser('forgot@example.com');
+    const { context, page } = await open(appId, { viewport: 'phone' });
+    await page.getByRole('button', { name: 'Forgot password?' }).click();
+    await page.getByLabel('Email', { exact: true }).fill('forgot@example.com');
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('forgot@example.com');
+    await page.getByLabel('Verification code').fill(codeFromLog('forgot@example.com'));
+    await page.getByLabel('New password').fill('A brand new passphrase 7');
+    expect(await axe(page)).toEqual([]);
+    await screenshot(page, 'login-ui/forgot-phone-en');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('password was changed');
+    await page.getByRole('button', { name: 'Back to sign in' }).click();
+    await page.getByLabel(L.en.account).fill('forgot@example.com');
+    await page.getByLabel(L.en.password, { exact: true }).fill('A brand new passphrase 7');
+    await page.getByRole('button', { name: L.en.submit }).click();
+    expect(await atCallback(page)).toBeTruthy();
+    await context.close();
+  });
+
+  it('QR sign-in: the app (vendor client) scans and confirms, the page follows live and signs in', async () => {
+    const appId = await createApp({ loginConfig: { enabledBasicLoginMethods: ['EMAIL_PASSWORD', 'SELF_BUILT_APP_QRCODE'] } });
+    const userId = await createUser('qr@example.com');
+    const secret = await s.container.services.applications.getSecret(s.poolId, appId);
+    const phone = authClient({ appId, appSecret: secret, host: s.url });
+    const signedIn = (await phone.signInByEmailPassword({ email: 'qr@example.com', password: PASSWORD })) as { data: { access_token: string } };
+    phone.setAccessToken(signedIn.data.access_token);
+    const { context, page } = await open(appId, { lang: 'zh-CN' });
+    await page.getByRole('tab', { name: '扫码登录' }).click();
+    const img = page.getByRole('img', { name: '用 App 扫描的登录二维码' });
+    await img.waitFor();
+    const qrcodeId = decodeURIComponent(/\/qrcode\/([^/]+)\.png$/.exec((await img.getAttribute('src'))!)![1]!);
+    expect(await axe(page)).toEqual([]);
+    await screenshot(page, 'login-ui/qrcode-desktop-zh-CN');
+    expect(await phone.setQrCodeStatus({ qrcodeId, action: 'SCAN' as never })).toMatchObject({ statusCode: 200 });
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('已扫码');
+    expect(await phone.setQrCodeStatus({ qrcodeId, action: 'CONFIRM' as never })).toMatchObject({ statusCode: 200 });
+    expect(await atCallback(page)).toBeTruthy();
+    const events = await s.container.services.audit.list(s.poolId, 50, 'login');
+    expect(events.some((e) => e.subject === userId && JSON.parse(e.data).method === 'qrcode')).toBe(true);
+    await context.close();
+  });
+});
+
+describe('<gatehouse-login> on a page of another origin', () => {
+  let site: Server;
+  let siteUrl = '';
+  beforeAll(async () => {
+    site = createServer((req, res) => {
+      const appId = new URL(req.url!, 'http://x').searchParams.get('app') ?? '';
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><html lang="en"><head><title>Shop</title><script type="module" src="${s.url}/login/element/gatehouse-login.js"></script></head><body>` +
+          `<h1>Shop</h1><gatehouse-login app-id="${appId}" host="${s.url}"></gatehouse-login>` +
+          `<script>window.events=[];for (const n of ['login','register','error','close']) document.addEventListener(n, (e) => { if (e.target.localName === 'gatehouse-login') window.events.push({ name: n, detail: e.detail }); });</script></body></html>`,
+      );
+    });
+    await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+    siteUrl = `http://localhost:${(site.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((r) => site.close(r)));
+
+  it('signs in and emits `login` with the token set; an unregistered origin gets `error`', async () => {
+    const appId = await createApp({ appType: 'spa', redirectUris: [`${siteUrl}/callback`] });
+    await createUser('shop@example.com');
+    const context = await browser.newContext({ viewport: VIEWPORTS.phone });
+    const page = await context.newPage();
+    await page.goto(`${siteUrl}/?app=${appId}`);
+    await page.getByLabel(L.en.account).fill('shop@example.com');
+    await page.getByLabel(L.en.password, { exact: true }).fill(PASSWORD);
+    expect(await axe(page)).toEqual([]);
+    await screenshot(page, 'login-ui/element-phone-en');
+    await page.getByRole('button', { name: L.en.submit }).click();
+    await page.waitForFunction('window.events.some((e) => e.name === "login")');
+    const events = (await page.evaluate('window.events')) as Array<{ name: string; detail: { tokens: { access_token: string; id_token: string }; userId: string } }>;
+    const login = events.find((e) => e.name === 'login')!;
+    expect(login.detail.tokens.access_token).toBeTruthy();
+    const me = await fetch(`${s.url}/oidc/me`, { headers: { authorization: `Bearer ${login.detail.tokens.access_token}` } });
+    expect(me.status).toBe(200);
+    // The same page for an app that does not list this origin: the element reports an error.
+    const other = await createApp({ appType: 'spa', redirectUris: ['https://elsewhere.example/cb'] });
+    await page.goto(`${siteUrl}/?app=${other}`);
+    await page.waitForFunction('window.events.some((e) => e.name === "error")');
+    await context.close();
+  });
+});
