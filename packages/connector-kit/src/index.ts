@@ -3,3 +3,4 @@ export * from './http.js';
 export * from './crypto.js';
 export * from './parse.js';
 export * from './config.js';
+export * from './oauth/index.js';

@@ -11,4 +11,6 @@ export { chuanglan } from './chuanglan/index.js';
 export type { ChuanglanConfig, ChuanglanConfigInput } from './chuanglan/schema.js';
 export { consoleSms, consoleEmail } from './console/index.js';
 export { smtp } from './smtp/index.js';
+export { github } from './github/index.js';
+export type { GithubConfig, GithubConfigInput } from './github/schema.js';
 export type { SmtpConfig, SmtpConfigInput } from './smtp/schema.js';
