@@ -13,4 +13,8 @@ export { consoleSms, consoleEmail } from './console/index.js';
 export { smtp } from './smtp/index.js';
 export { github } from './github/index.js';
 export type { GithubConfig, GithubConfigInput } from './github/schema.js';
+export { google } from './google/index.js';
+export type { GoogleConfig, GoogleConfigInput } from './google/schema.js';
+export { azureAd } from './azure-ad/index.js';
+export type { AzureAdConfig, AzureAdConfigInput } from './azure-ad/schema.js';
 export type { SmtpConfig, SmtpConfigInput } from './smtp/schema.js';
