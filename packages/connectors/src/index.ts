@@ -17,4 +17,6 @@ export { google } from './google/index.js';
 export type { GoogleConfig, GoogleConfigInput } from './google/schema.js';
 export { azureAd } from './azure-ad/index.js';
 export type { AzureAdConfig, AzureAdConfigInput } from './azure-ad/schema.js';
+export { apple } from './apple/index.js';
+export type { AppleConfig, AppleConfigInput } from './apple/schema.js';
 export type { SmtpConfig, SmtpConfigInput } from './smtp/schema.js';

@@ -40,6 +40,8 @@ export interface OidcFakeSpec<U extends { sub: string }> {
   tokenSuccess?(body: Record<string, unknown>): FakeResponse;
   /** Extra checks when a code is redeemed (Entra: at the same authority); a failure kind stops it. */
   checkRedeem?(req: FakeRequest, grant: CodeGrant<U>): TokenFailure | undefined;
+  /** Authorization code lifetime (default 10 minutes; Apple: 5). */
+  codeTtlMs?: number;
   /** Whether the ID token is only issued when `openid` was requested (default true). */
   requireOpenidScope?: boolean;
 }
@@ -59,7 +61,7 @@ export interface OidcFake<U extends { sub: string }> {
 }
 
 export async function startOidcLikeFake<U extends { sub: string }>(spec: OidcFakeSpec<U>): Promise<OidcFake<U>> {
-  const server = new FakeAuthorizationServer<U>(spec.clients);
+  const server = new FakeAuthorizationServer<U>(spec.clients, spec.codeTtlMs);
   const keys = await createSigningKeys();
   const tokens = new Map<string, CodeGrant<U>>();
   let tamper: IdTokenTamper | undefined;
