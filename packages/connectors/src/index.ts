@@ -32,3 +32,5 @@ export { facebook } from './facebook/index.js';
 export type { FacebookConfig, FacebookConfigInput } from './facebook/schema.js';
 export { twitter } from './twitter/index.js';
 export type { TwitterConfig, TwitterConfigInput } from './twitter/schema.js';
+export { oidc } from './oidc/index.js';
+export type { OidcConfig, OidcConfigInput } from './oidc/schema.js';
