@@ -34,3 +34,5 @@ export { twitter } from './twitter/index.js';
 export type { TwitterConfig, TwitterConfigInput } from './twitter/schema.js';
 export { oidc } from './oidc/index.js';
 export type { OidcConfig, OidcConfigInput } from './oidc/schema.js';
+export { oauth } from './oauth/index.js';
+export type { OAuthConfig, OAuthConfigInput } from './oauth/schema.js';
