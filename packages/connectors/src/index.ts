@@ -36,3 +36,5 @@ export { oidc } from './oidc/index.js';
 export type { OidcConfig, OidcConfigInput } from './oidc/schema.js';
 export { oauth } from './oauth/index.js';
 export type { OAuthConfig, OAuthConfigInput } from './oauth/schema.js';
+export { saml, renderSamlSpMetadata, samlRequestId } from './saml/index.js';
+export type { SamlConfig, SamlConfigInput } from './saml/schema.js';
