@@ -1,4 +1,5 @@
 export { smsConnectors, emailConnectors, getSmsConnectorFactory, getEmailConnectorFactory } from './registry.js';
+export { socialIntlConnectors, socialIntlConnectorsByType, getSocialIntlConnectorFactory } from './registry-social-intl.js';
 export { aliyunSms } from './aliyun-sms/index.js';
 export type { AliyunSmsConfig, AliyunSmsConfigInput } from './aliyun-sms/schema.js';
 export { tencentSms } from './tencent-sms/index.js';
