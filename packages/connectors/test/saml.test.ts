@@ -171,6 +171,8 @@ describe('saml connector', () => {
     await expectConnectorError(saml.create({ idpMetadataXml: doctype }, deps).authorizationUrl(await newRequest()), 'connector.invalid_config');
     const postOnly = idp.metadataXml().replace(/<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"[^>]*\/>/, '');
     await expectConnectorError(saml.create({ idpMetadataXml: postOnly }, deps).authorizationUrl(await newRequest()), 'connector.invalid_config');
+    const broken = '<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"><unclosed></md:EntityDescriptor>';
+    await expectConnectorError(saml.create({ idpMetadataXml: broken }, deps).authorizationUrl(await newRequest()), 'connector.invalid_config');
     const { add: _add, ...noAdd } = memoryCache();
     expect(() => saml.create(byUrl, { ...deps, cache: noAdd })).toThrow(/add\(\)/);
     expect(saml.manifest.secretFields).toEqual(['spPrivateKey']);
