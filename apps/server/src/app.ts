@@ -16,6 +16,7 @@ import { accountRoutes } from './http/routes/auth/accounts.js';
 import { oidcMount } from './oidc/mount.js';
 import { interactionRoutes } from './http/routes/interaction/index.js';
 import { qrcodeRoutes } from './http/routes/qrcode/index.js';
+import { landingRoutes } from './http/routes/landing/index.js';
 import './http/types.js';
 
 /**
@@ -48,6 +49,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await registerOpenApi(app);
 
   await app.register(healthRoutes);
+  await app.register(landingRoutes);
   await app.register(managementRoutes, { prefix: '/api/v3' });
   // The authentication API (issue #4): same prefix, outside the signed management context.
   await app.register(authenticationRoutes, { prefix: '/api/v3' });
@@ -64,7 +66,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   // Issue #3: OIDC/OAuth 2.0 (per-pool providers under /oidc, /oauth, /pools/:poolId/…) and the hosted login.
   const { oidc } = container;
   await app.register(oidcMount, { registry: oidc.registry, publicUrl: config.publicUrl, defaultPoolId: oidc.defaultPoolId, poolExists: oidc.poolExists, defaultClientCredentialsScope: oidc.defaultClientCredentialsScope });
-  await app.register(interactionRoutes, { oidc, passwordSignIn: container.authn.passwordSignIn });
+  await app.register(interactionRoutes, { oidc });
   // Issue #6: QR-code scan login (/api/qrcode, /api/v2/qrcode, /api/v3/*qrcode*, /qrcode/<id>.png, /demo/qrcode).
   await app.register(qrcodeRoutes);
   return app;

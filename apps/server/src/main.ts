@@ -2,6 +2,8 @@ import { loadConfig, insecureDefaults, ConfigError } from './config/load.js';
 import { createContainer } from './container/index.js';
 import { buildApp } from './app.js';
 import { bootstrap } from './services/bootstrap.js';
+import { firstStartSummary } from './cli/first-start.js';
+import { listenMetrics } from './http/metrics-listener.js';
 
 /**
  * The only file that listens: load config → container → app → listen. SIGTERM/SIGINT close
@@ -27,17 +29,13 @@ export async function main(): Promise<void> {
   const boot = await bootstrap(container);
   if (boot) {
     log.info({ userPoolId: boot.pool.id, appId: boot.app.appId }, 'first start: created the default user pool and application');
-    if (boot.keyFile) {
-      // Printed once, on stdout rather than in the JSON log, so log shipping does not carry it.
-      process.stdout.write(
-        `\n  Root management access key (shown once; also saved to ${boot.keyFile}, mode 0600):\n` +
-          `    accessKeyId:     ${boot.key.accessKeyId}\n    accessKeySecret: ${boot.key.accessKeySecret}\n\n`,
-      );
-    }
+    // Printed once, on stdout rather than in the JSON log, so log shipping does not carry it.
+    process.stdout.write(firstStartSummary(boot));
   }
 
   const app = await buildApp(container);
   let closing = false;
+  let closeMetrics: () => Promise<void> = async () => undefined;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
@@ -48,6 +46,7 @@ export async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     try {
+      await closeMetrics();
       await app.close();
       await container.close();
     } finally {
@@ -59,5 +58,18 @@ export async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
-  log.info({ publicUrl: config.publicUrl, database: container.db.dialect, kv: container.kvBackend }, 'Gatehouse is ready');
+  if (config.metricsListen) {
+    const metrics = await listenMetrics(app.metricsRegistry, { listen: config.metricsListen, token: config.metricsToken });
+    closeMetrics = metrics.close;
+    log.info({ url: metrics.url }, 'metrics served on their own address (GATEHOUSE_METRICS_LISTEN)');
+  }
+  // The bind address is a documented choice (docs/configuration.md): all interfaces by default,
+  // so containers and LAN testing work out of the box; say so at every start.
+  const everywhere = config.host === '0.0.0.0' || config.host === '::';
+  log.info(
+    { publicUrl: config.publicUrl, host: config.host, port: config.port, database: container.db.dialect, kv: container.kvBackend },
+    everywhere
+      ? `Gatehouse is ready, listening on all interfaces (${config.host}:${config.port}); set GATEHOUSE_HOST=127.0.0.1 to accept connections from this machine only`
+      : `Gatehouse is ready, listening on ${config.host}:${config.port}`,
+  );
 }

@@ -7,6 +7,7 @@ import { bootstrap } from '../services/bootstrap.js';
 import { AppError } from '../errors/app-error.js';
 import type { PoolRow } from '../storage/repositories/pools.js';
 import { notice } from './output.js';
+import { firstStartSummary } from './first-start.js';
 
 /**
  * CLI logs go to stderr at `warn` or quieter: stdout is reserved for command output so
@@ -34,12 +35,7 @@ export async function withContainer<T>(fn: (c: Container) => Promise<T>): Promis
     if (boot) {
       // Same one-time display as `gatehouse start`, but on stderr: stdout belongs to the command.
       notice(`initialised the database: default user pool ${boot.pool.id}, default application ${boot.app.appId}`);
-      if (boot.keyFile) {
-        notice(
-          `root management access key (shown once; also saved to ${boot.keyFile}, mode 0600):\n` +
-            `    accessKeyId:     ${boot.key.accessKeyId}\n    accessKeySecret: ${boot.key.accessKeySecret}`,
-        );
-      }
+      process.stderr.write(firstStartSummary(boot));
     }
     return await fn(container);
   } finally {

@@ -1,5 +1,8 @@
+// First: refuse an unsupported Node before any native module loads (also when run through tsx directly).
+import '../../bin/preflight.js';
 import { buildProgram } from './program.js';
 import { reportError } from './output.js';
+import { warnIfRenamed } from './aliases.js';
 
 /**
  * Entry point of the `gatehouse` CLI (bin/gatehouse.js, `npm run gatehouse`, `npm start`).
@@ -19,6 +22,7 @@ if (process.env.npm_lifecycle_event && process.env.INIT_CWD && process.env.INIT_
   }
 }
 
+warnIfRenamed(process.argv);
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (err) {

@@ -2,8 +2,13 @@ import { renderMessage } from '@gatehouse/contracts';
 import { AppError } from '../errors/app-error.js';
 import { ConfigError } from '../config/load.js';
 
-/** Exit statuses: 1 for a refused operation, 78 (EX_CONFIG, sysexits.h) for bad configuration. */
+/**
+ * Exit statuses (docs/cli.md): 0 success; 1 the operation was refused or failed (a catalogued
+ * error, an unreachable database); 2 usage error (unknown command or option, missing argument:
+ * commander's own); 78 (EX_CONFIG, sysexits.h) bad configuration.
+ */
 export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
 export const EXIT_CONFIG = 78;
 
 export const out = (line = ''): void => {
@@ -16,6 +21,12 @@ export const notice = (line: string): void => {
 };
 
 export const printJson = (value: unknown): void => out(JSON.stringify(value, null, 2));
+
+/** Tab-separated columns with a header line, for humans and `cut -f`. */
+export function printTable(header: string[], rows: Array<Array<string | number>>): void {
+  out(header.join('\t'));
+  for (const r of rows) out(r.map((v) => String(v).replace(/[\t\n]/g, ' ')).join('\t'));
+}
 
 /** Aligned `label: value` lines for humans. */
 export function printFields(fields: Array<[string, string | number | boolean | null | undefined]>): void {

@@ -3,11 +3,12 @@ import { Command } from 'commander';
 import { registerStart } from './commands/start.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPool } from './commands/pool.js';
-import { registerKey } from './commands/key.js';
+import { registerAccessKey } from './commands/access-key.js';
 import { registerUser } from './commands/user.js';
 import { registerApp } from './commands/app.js';
 import { registerConfig } from './commands/config.js';
-import { registerKeys } from './keys.js';
+import { registerSigningKey } from './commands/signing-key.js';
+import { EXIT_USAGE } from './output.js';
 
 const CONFIG_HELP = `
 Configuration:
@@ -24,13 +25,14 @@ Configuration:
   create the default user pool and root key first, so they work on a fresh install.
 
 Exit status:
-  0 success, 1 the operation was refused or failed, 78 invalid configuration.
+  0 success, 1 the operation was refused or failed, 2 usage error (unknown command or option),
+  78 invalid configuration. Every list command takes --json for scripts.
 
 Examples:
   $ export GATEHOUSE_DATABASE_URL=sqlite:/var/lib/gatehouse/gatehouse.db
   $ gatehouse migrate
   $ gatehouse start
-  $ gatehouse key create --name ci
+  $ gatehouse access-key create --name ci
   $ gatehouse app create --name "My web app" --redirect-uri https://app.example.com/callback
 `;
 
@@ -41,14 +43,16 @@ export function buildProgram(): Command {
     .version(version, '-V, --version', 'print the Gatehouse version')
     .description('Gatehouse: self-hosted identity server (GenAuth/Authing V3 compatible). Run the server and manage it from the shell.')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', CONFIG_HELP);
+    .addHelpText('after', CONFIG_HELP)
+    // Usage errors exit 2 (docs/cli.md); help and --version exit 0. Inherited by every subcommand.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE));
   registerStart(program);
   registerMigrate(program);
   registerPool(program);
-  registerKey(program);
+  registerAccessKey(program);
   registerUser(program);
   registerApp(program);
   registerConfig(program);
-  registerKeys(program);
+  registerSigningKey(program);
   return program;
 }

@@ -73,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const cfg = merged as Config;
   if (cfg.secret && cfg.secret.length < 32) problems.push('secret (GATEHOUSE_SECRET): must be at least 32 characters');
+  if (cfg.metricsToken && cfg.metricsToken.length < 16) problems.push('metricsToken (GATEHOUSE_METRICS_TOKEN): must be at least 16 characters');
   if (cfg.accessKeySecret && cfg.accessKeySecret.length < 24) problems.push('accessKeySecret (GATEHOUSE_ACCESS_KEY_SECRET): must be at least 24 characters');
   if (Boolean(cfg.accessKeyId) !== Boolean(cfg.accessKeySecret)) problems.push('accessKeyId/accessKeySecret: set both or neither');
   if (cfg.smsProviderConfig) {

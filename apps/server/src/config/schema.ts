@@ -39,6 +39,15 @@ export const configSchema = Type.Object(
       [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
       { default: 'info', description: 'Log level of the JSON logs.' },
     ),
+    metricsToken: Type.String({
+      default: '',
+      description: 'When set, GET /metrics requires `Authorization: Bearer <this token>` (at least 16 characters). Empty: /metrics is open to whoever can reach it (docs/operations.md).',
+    }),
+    metricsListen: Type.String({
+      pattern: '^$|^[^\\s]+:[0-9]{1,5}$',
+      default: '',
+      description: 'When set (`host:port`, e.g. `127.0.0.1:9464`), metrics are served at /metrics on this separate address only, and not on the main port.',
+    }),
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1024 * 1024, description: 'Largest accepted request body, in bytes.' }),
     loginTypesDir: Type.String({
       default: '',

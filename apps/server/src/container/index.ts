@@ -10,6 +10,7 @@ import { createAuditRepo } from '../storage/repositories/audit.js';
 import { createUsersRepo } from '../storage/repositories/users.js';
 import { createApplicationsRepo } from '../storage/repositories/applications.js';
 import { createRolesRepo } from '../storage/repositories/roles.js';
+import { createSigningKeysRepo } from '../storage/repositories/signing-keys.js';
 import { createPoolsService } from '../services/pools.js';
 import { createAccessKeysService } from '../services/access-keys.js';
 import { createAuditService } from '../services/audit.js';
@@ -19,11 +20,14 @@ import { createUsersService } from '../services/users.js';
 import { createApplicationsService } from '../services/applications.js';
 import { createRolesService } from '../services/roles.js';
 import { SecretBox } from '../utils/crypto.js';
-import { createAuthentication } from '../flows/authentication.js';
-import { createAccounts } from '../flows/accounts.js';
 import { createOidc } from '../oidc/index.js';
 import { createQrCodeService } from '../services/qrcode/service.js';
-import { createPasscodeFlows } from '../flows/passcodes/index.js';
+import { createAuthentication } from './authentication.js';
+import { createAccounts } from './accounts.js';
+import { createPasscodeFlows } from './passcodes.js';
+import { createEngineGraph, type EngineExtensions } from './engine.js';
+import type { SignInEngine } from '../flows/engine/engine.js';
+import { createPasswordChange } from '../flows/account-password.js';
 import { loadMasterSecret } from './master-secret.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -31,7 +35,7 @@ import { createLogger, type Logger } from './logger.js';
  * The only place that constructs things (design.md §3). Everything else receives what it
  * needs from here, so tests build the same graph on a temporary database.
  */
-export async function createContainer(config: Config, opts: { logger?: Logger; migrate?: boolean } = {}) {
+export async function createContainer(config: Config, opts: { logger?: Logger; migrate?: boolean; extensions?: EngineExtensions } = {}) {
   const log = opts.logger ?? createLogger(config.logLevel);
   const master = loadMasterSecret(config.secret, config.dataDir);
   const box = new SecretBox(master.secret);
@@ -54,6 +58,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: createUsersRepo(db.db),
       applications: createApplicationsRepo(db.db),
       roles: createRolesRepo(db.db),
+      signingKeys: createSigningKeysRepo(db.db),
     };
     // Written in batches off the request path; close() below flushes before the database closes.
     const audit = createAuditService(repos.audit, { onError: (err, events) => log.error({ err, events }, 'audit write failed; events kept for the next flush') });
@@ -63,19 +68,18 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     const services = {
       events,
       pools: createPoolsService(repos.pools),
-      accessKeys: createAccessKeysService(repos.accessKeys, box, invalidation),
+      accessKeys: createAccessKeysService(repos.accessKeys, box, invalidation, events),
       audit,
-      users: createUsersService(repos.users),
+      users: createUsersService(repos.users, events),
       applications: createApplicationsService(repos.applications, box),
       roles: createRolesService(repos.roles, repos.users),
     };
-    // Issue #4: password hashing, policy, captcha, lockout and the password sign-in flow.
+    // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
     const authn = createAuthentication({
       db: db.db,
       kv,
       box,
       log,
-      audit,
       users: repos.users,
       usersService: services.users,
       pools: repos.pools,
@@ -88,12 +92,19 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
         return out;
       },
     });
-    // Issue #3: OIDC providers per pool, clients = applications, signing keys, the one token service.
-    const oidc = createOidc({ publicUrl: config.publicUrl, box, db, kv, bus: invalidation, log, usersRepo: repos.users, services });
+    // OIDC providers per pool, clients = applications, signing keys, the token service.
+    const oidc = createOidc({ publicUrl: config.publicUrl, box, signingKeys: repos.signingKeys, kv, bus: invalidation, log, usersRepo: repos.users, services });
     services.applications = oidc.invalidatingApplications(services.applications);
-    // Issue #6: QR-code scan login; state in the shared KV, tokens from the one token service.
-    const qrcode = createQrCodeService({ kv, settings: async (poolId) => (await authn.settings.get(poolId)).qrcode, users: repos.users, tokens: () => oidc.tokens, audit });
-    // Issue #4 (account lifecycle): management passwords + revoke on block, login codes, JitAi login types, password reset.
+    // The sign-in engine is built below from the services; these closures reach it once it exists.
+    let engine: SignInEngine | undefined;
+    const theEngine = () => {
+      if (!engine) throw new Error('the sign-in engine is not built yet');
+      return engine;
+    };
+    let elementSignIn: ReturnType<typeof createEngineGraph>['elementSignIn'] | undefined;
+    // QR-code scan login: state in the shared KV; the web side signs in through the engine.
+    const qrcode = createQrCodeService({ kv, settings: async (poolId) => (await authn.settings.get(poolId)).qrcode, users: repos.users });
+    // Account lifecycle: management passwords + revoke on block, login codes, JitAi instances, password reset.
     const accounts = createAccounts({
       authn,
       users: services.users,
@@ -103,22 +114,43 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       tokens: () => oidc.tokens,
       defaultPoolId: async () => (await services.pools.findDefault())?.id,
       loginTypesDir: config.loginTypesDir,
+      elementSignIn: (i) => elementSignIn!(i),
+      redeemLoginCode: (poolId, input) => theEngine().redeemLoginCode(poolId, input),
     });
     services.users = accounts.users;
-    // Issue #5: SMS / email codes — messaging (connectors, outbox), quotas, code sign-in/up, binding, reset codes.
+    // SMS / email codes: messaging (connectors, outbox), quotas, sending, sign-up, binding, reset codes.
     const passcodes = await createPasscodeFlows({
       config,
       db: db.db,
       kv,
       box,
       log,
-      audit,
+      events,
+      register: (r) => theEngine().register(r),
       authn,
       users: repos.users,
       usersService: services.users,
       appName: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
+    // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
+    const signIn = createEngineGraph({
+      authn,
+      kv,
+      usersRepo: repos.users,
+      passcodes,
+      qrcode,
+      loginCodes: accounts.loginCodes,
+      applications: services.applications,
+      events,
+      jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
+      tokens: () => oidc.tokens,
+      log,
+      ...(opts.extensions ? { extensions: opts.extensions } : {}),
+    });
+    engine = signIn.engine;
+    elementSignIn = signIn.elementSignIn;
+    const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
     // Settings and messaging providers are read from the database on each use (no cache today);
     // their writes still publish so a cache added later only has to subscribe.
     publishAfter(authn.settings, 'update', (poolId) => invalidation.publish(TOPICS.authSettings, poolId));
@@ -131,6 +163,10 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       oidc,
       authn,
       qrcode,
+      engine: signIn.engine,
+      loginMethods: signIn.methods,
+      qrcodeSignIn: signIn.qrcodeSignIn,
+      changePassword,
       config,
       log,
       box,

@@ -7,6 +7,11 @@ export interface AppErrorOptions {
   details?: Array<{ path: string; message: string }>;
   /** The underlying error: logged, never sent. */
   cause?: unknown;
+  /**
+   * Client-safe data sent with the error in the envelope's `data` (e.g. the `mfaToken` of a
+   * sign-in that needs a second factor, apiCode 1635). Never secrets.
+   */
+  data?: Record<string, unknown>;
 }
 
 /** The only error type that reaches clients with a specific message. Accepts catalogued codes only. */
@@ -16,6 +21,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly params: Record<string, string | number> | undefined;
   readonly details: AppErrorOptions['details'];
+  readonly data: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
     super(code, options.cause === undefined ? undefined : { cause: options.cause });
@@ -25,6 +31,7 @@ export class AppError extends Error {
     this.status = errorCatalog[code].status;
     this.params = options.params;
     this.details = options.details;
+    this.data = options.data;
   }
 }
 

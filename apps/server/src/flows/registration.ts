@@ -38,17 +38,17 @@ function allowed(reg: RegistrationSettings, i: RegistrationInput): boolean {
 }
 
 /**
- * Self-service registration with a password (POST /api/v3/signup, auto-register on sign-in).
- * Order: switches → allow-list → password policy → create → store hash, so a refused password
- * never leaves a user behind. Duplicate identifiers answer user.already_exists as the reference.
+ * Creating a self-registered account (POST /api/v3/signup, auto-registration on sign-in). The
+ * sign-in engine decides whether registration is allowed (pool and app switches), runs the
+ * registration hooks and emits the events; this creates the account. Order: allow-list →
+ * password policy → create → store hash, so a refused password never leaves a user behind.
+ * Duplicate identifiers answer user.already_exists as the reference.
  */
 export function createRegistration(deps: { users: UsersService; usersRepo: UsersRepo; passwords: PasswordsService; settings: AuthSettingsService; credentials: CredentialsRepo }) {
   /** Called after every registration (issue #5: welcome and verification mails); failures are the hook's own business. */
   const hooks: Array<(poolId: string, user: UserDto) => Promise<void>> = [];
-  const register = async function register(poolId: string, input: RegistrationInput, opts: { via: 'signup' | 'autoRegister' }): Promise<UserDto> {
+  const register = async function register(poolId: string, input: RegistrationInput, _opts: { via: 'signup' | 'autoRegister' }): Promise<UserDto> {
     const settings = await deps.settings.get(poolId);
-    if (opts.via === 'signup' && !settings.registration.enabled) throw new AppError('auth.registration_disabled');
-    if (opts.via === 'autoRegister' && !(settings.registration.enabled && settings.registration.autoRegister)) throw new AppError('auth.registration_disabled');
     if (!allowed(settings.registration, input)) throw new AppError('auth.registration_not_allowed');
     if (input.password !== undefined) await deps.passwords.assertAcceptable(poolId, input.password, { username: input.username ?? null, email: input.email ?? null, phone: input.phone ?? null });
     const hash = input.password !== undefined ? await deps.passwords.hash(input.password) : null;

@@ -1,6 +1,7 @@
 import type { ApplicationDto, ApplicationsService } from '../services/applications.js';
 import type { OidcAdapter } from './adapter.js';
 import { SUPPORTED_SCOPES } from './claims.js';
+import { DEVICE_CODE_GRANT } from '../services/applications/vocabulary.js';
 
 /**
  * OIDC clients are our applications. oidc-provider reads them through the `Client` adapter;
@@ -8,7 +9,7 @@ import { SUPPORTED_SCOPES } from './claims.js';
  * cache that the applications service (or anyone) can invalidate on change.
  */
 
-export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+export { DEVICE_CODE_GRANT };
 /** Native app types (RFC 8252): private-use redirect schemes; their users may sign in on a device without a browser (RFC 8628). */
 const DEVICE_FLOW_TYPES = new Set(['native', 'mini-program']);
 
@@ -34,7 +35,9 @@ export function toClientMetadata(app: ApplicationDto, secret: string | undefined
   // refresh tokens: publish it without the code grant and response types instead of refusing it.
   const browser = app.redirectUris.length > 0;
   const grantTypes = o.grant_types.filter((g) => browser || g !== 'authorization_code');
-  if (browser && grantTypes.includes('authorization_code') && DEVICE_FLOW_TYPES.has(app.appType)) grantTypes.push(DEVICE_CODE_GRANT);
+  // The device grant (RFC 8628): set explicitly in oidcConfig.grant_types (management API), or
+  // implied for native apps that sign users in through the browser.
+  if (browser && grantTypes.includes('authorization_code') && DEVICE_FLOW_TYPES.has(app.appType) && !grantTypes.includes(DEVICE_CODE_GRANT)) grantTypes.push(DEVICE_CODE_GRANT);
   const method = o.token_endpoint_auth_method;
   const gatehouse: GatehouseClientMeta = {
     poolId: app.userPoolId,

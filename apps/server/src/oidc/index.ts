@@ -3,7 +3,7 @@ import type { ApplicationsService } from '../services/applications.js';
 import type { AuditService } from '../services/audit.js';
 import type { PoolsService } from '../services/pools.js';
 import type { RolesService } from '../services/roles.js';
-import type { DbHandle } from '../storage/db/connect.js';
+import type { SigningKeysRepo } from '../storage/repositories/signing-keys.js';
 import type { KvStore } from '../storage/kv/types.js';
 import { TOPICS, type InvalidationBus } from '../storage/kv/invalidation-bus.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
@@ -16,7 +16,7 @@ import { createTokenService } from './token-service.js';
 export interface OidcDeps {
   publicUrl: string;
   box: SecretBox;
-  db: DbHandle;
+  signingKeys: SigningKeysRepo;
   kv: KvStore;
   /** Cache invalidation across nodes (clients on app changes, providers on key rotation); without it, this node only. */
   bus?: InvalidationBus;
@@ -32,7 +32,7 @@ export interface OidcDeps {
 
 /** Everything OIDC, built once by the container: providers per pool, clients, keys, the token service. */
 export function createOidc(deps: OidcDeps) {
-  const keys = createSigningKeysService(deps.db.db, deps.box);
+  const keys = createSigningKeysService(deps.signingKeys, deps.box);
   const clients = createClientRegistry(deps.services.applications);
   let defaultPool: string | undefined;
   const defaultPoolId = async () => {

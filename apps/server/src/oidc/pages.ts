@@ -118,13 +118,17 @@ body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:c
 main{width:100%;max-width:400px;background:#fff;border-radius:12px;box-shadow:0 2px 12px rgba(20,30,60,.08);padding:32px 28px}
 h1{font-size:1.4rem;margin:0 0 8px}p{line-height:1.5;margin:0 0 16px;color:#4a5468}
 label{display:block;font-weight:600;margin:16px 0 6px;font-size:.95rem}
-input[type=text],input[type=password],input[type=email]{width:100%;padding:11px 12px;font-size:1rem;border:1px solid #b8c0d0;border-radius:8px;background:#fff;color:inherit}
+input[type=text],input[type=password],input[type=email],input[type=tel]{width:100%;padding:11px 12px;font-size:1rem;border:1px solid #b8c0d0;border-radius:8px;background:#fff;color:inherit}
 input:focus,button:focus,a:focus{outline:3px solid #7aa7ff;outline-offset:1px}
 button{width:100%;margin-top:20px;padding:12px;font-size:1rem;font-weight:600;border:0;border-radius:8px;background:#2456d3;color:#fff;cursor:pointer}
 button.secondary{background:#e8ecf4;color:#1c2333;margin-top:10px}
 .error{background:#fdecec;color:#9b1c1c;border-radius:8px;padding:10px 12px;margin:12px 0}
+.info{background:#e8f1fd;color:#173f7a;border-radius:8px;padding:10px 12px;margin:12px 0}.hint{font-size:.8rem;color:#6b7486}
+.tabs{display:flex;gap:4px;flex-wrap:wrap;margin:0 0 8px;border-bottom:1px solid #d6dbe6}.tabs a{padding:8px 10px;color:#2456d3;text-decoration:none;border-bottom:3px solid transparent}.tabs a[aria-current=page]{color:#1c2333;font-weight:600;border-bottom-color:#2456d3}
+.captcha{display:flex;align-items:center;gap:12px;margin-top:16px}.captcha img{border:1px solid #b8c0d0;border-radius:6px;background:#fff}
+button.link{width:auto;margin:0;padding:6px 4px;background:none;color:#2456d3;font-weight:500;text-decoration:underline}
 ul{padding-left:20px;color:#1c2333}li{margin:4px 0}code{font-family:ui-monospace,monospace;background:#f0f2f7;padding:2px 6px;border-radius:4px}
-@media (prefers-color-scheme:dark){html{background:#12151c;color:#e7eaf0}main{background:#1b2029;box-shadow:none}p{color:#aab2c2}input[type=text],input[type=password]{background:#12151c;border-color:#3a4252}button.secondary{background:#2a3140;color:#e7eaf0}ul{color:#e7eaf0}.error{background:#3b1d1d;color:#ffb4b4}code{background:#2a3140}}
+@media (prefers-color-scheme:dark){html{background:#12151c;color:#e7eaf0}main{background:#1b2029;box-shadow:none}p{color:#aab2c2}input[type=text],input[type=password],input[type=email],input[type=tel]{background:#12151c;border-color:#3a4252}.info{background:#1d2a3f;color:#b9d3ff}.tabs a{color:#9bbcff}.tabs a[aria-current=page]{color:#e7eaf0}button.link{color:#9bbcff}button.secondary{background:#2a3140;color:#e7eaf0}ul{color:#e7eaf0}.error{background:#3b1d1d;color:#ffb4b4}code{background:#2a3140}}
 `;
 
 export function layout(lang: Lang, title: string, body: string): string {
@@ -156,12 +160,35 @@ function page(ctx: KoaContextWithOIDC, build: (t: Strings) => { title: string; l
   html(ctx, layout(lang, title, `<h1>${esc(title)}</h1><p>${esc(lead)}</p>${rest}`));
 }
 
-/** Error page for requests that must not redirect (unknown client, bad redirect_uri …): never a redirect. */
+/** Errors of oidc-provider's own error page (unknown client, bad redirect_uri …), for people. */
+const PROTOCOL_ERRORS: Record<string, { en: string; zh: string }> = {
+  invalid_client: { en: 'The application that sent you here is not known to this server.', zh: '将你带到这里的应用未在本服务注册。' },
+  invalid_redirect_uri: { en: 'The application asked to return to an address it has not registered.', zh: '应用请求返回到一个未注册的地址。' },
+  invalid_request: { en: 'The sign-in request is incomplete or malformed.', zh: '登录请求不完整或格式有误。' },
+  unauthorized_client: { en: 'The application may not use this kind of sign-in.', zh: '该应用不允许使用此种登录方式。' },
+  unsupported_response_type: { en: 'The application asked for something this server does not support.', zh: '应用请求了本服务不支持的内容。' },
+  invalid_scope: { en: 'The application asked for access that is not allowed.', zh: '应用请求了不被允许的访问权限。' },
+  interaction_expired: { en: 'This sign-in page has expired. Go back to the application and start again.', zh: '登录页面已过期，请回到应用重新开始。' },
+  unknown_pool: { en: 'This sign-in address does not exist.', zh: '该登录地址不存在。' },
+  server_error: { en: 'Something failed on our side. Try again in a moment.', zh: '服务出现问题，请稍后重试。' },
+};
+
+export function protocolMessage(error: string, lang: Lang): string {
+  const m = PROTOCOL_ERRORS[error];
+  return m ? m[lang] : PROTOCOL_ERRORS.invalid_request![lang];
+}
+
+/**
+ * Error page for requests that must not redirect (unknown client, bad redirect_uri …): never a
+ * redirect. The person reads what happened in words; the protocol's error code stays visible
+ * (small) for whoever debugs it, the provider's English description does not.
+ */
 export async function renderErrorPage(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, _err: unknown) {
+  const lang = langOf(ctx);
   page(ctx, (t) => ({
     title: t.errorTitle,
     lead: t.errorLead,
-    rest: `<p role="alert" class="error"><code>${esc(out.error)}</code>${out.error_description ? ` ${esc(out.error_description)}` : ''}</p>`,
+    rest: `<p role="alert" class="error">${esc(protocolMessage(out.error, lang))}</p><p class="hint"><code>${esc(out.error)}</code></p>`,
   }));
 }
 
@@ -194,7 +221,7 @@ export async function renderDeviceConfirmPage(ctx: KoaContextWithOIDC, form: str
     lead: t.deviceConfirmLead(client.clientName ?? client.clientId),
     rest:
       `<p><code>${esc(userCode)}</code></p><p>${esc(t.deviceConfirmWarn)}</p>${form}` +
-      `<button type="submit" form="op.deviceConfirmForm" name="confirm" value="yes">${esc(t.continue)}</button><button type="submit" form="op.deviceConfirmForm" name="abort" value="yes" class="secondary">${esc(t.cancel)}</button>`,
+      `<button type="submit" form="op.deviceConfirmForm">${esc(t.continue)}</button><button type="submit" form="op.deviceConfirmForm" name="abort" value="yes" class="secondary">${esc(t.cancel)}</button>`,
   }));
 }
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, OidcSigningKeyTable } from '../storage/db/schema.js';
+import type { SigningKeyRow as KeyRow, SigningKeysRepo } from '../storage/repositories/signing-keys.js';
 import type { SecretBox } from '../utils/crypto.js';
 import { nowIso } from '../utils/time.js';
 
@@ -16,21 +15,6 @@ export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 /** Retired keys kept per algorithm (published for verification); older ones are deleted on rotation. */
 export const RETIRED_KEYS_KEPT = 2;
-
-type KeyRow = Selectable<OidcSigningKeyTable>;
-
-/** SQL for the key table (kept beside its only user; the repository rule is "no SQL outside repositories/ or here"). */
-function createSigningKeysRepo(db: Kysely<Database>) {
-  return {
-    list: (poolId: string) =>
-      db.selectFrom('oidc_signing_keys').selectAll().where('pool_id', '=', poolId).orderBy('created_at', 'desc').orderBy('kid', 'desc').execute(),
-    insert: (row: KeyRow) => db.insertInto('oidc_signing_keys').values(row).execute(),
-    retire: (poolId: string, kids: string[], at: string) =>
-      kids.length ? db.updateTable('oidc_signing_keys').set({ status: 'retired', retired_at: at }).where('pool_id', '=', poolId).where('kid', 'in', kids).execute() : undefined,
-    delete: (poolId: string, kids: string[]) =>
-      kids.length ? db.deleteFrom('oidc_signing_keys').where('pool_id', '=', poolId).where('kid', 'in', kids).execute() : undefined,
-  };
-}
 
 async function newKey(poolId: string, alg: SigningAlg, box: SecretBox): Promise<KeyRow> {
   const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
@@ -47,8 +31,7 @@ async function newKey(poolId: string, alg: SigningAlg, box: SecretBox): Promise<
   };
 }
 
-export function createSigningKeysService(db: Kysely<Database>, box: SecretBox) {
-  const repo = createSigningKeysRepo(db);
+export function createSigningKeysService(repo: SigningKeysRepo, box: SecretBox) {
   const open = (r: KeyRow) => JSON.parse(box.open(r.private_jwk_enc, `oidc-key:${r.kid}`)) as JWK;
 
   return {

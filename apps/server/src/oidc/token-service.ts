@@ -3,7 +3,7 @@ import type { AuditService } from '../services/audit.js';
 import { SUPPORTED_SCOPES } from './claims.js';
 import type { GatehouseClientMeta } from './clients.js';
 import type { ProviderRegistry } from './provider.js';
-import type { IssueTokensInput, LoginTokenResponseData, TokenService } from './token-service.types.js';
+import type { IssueTokensInput, LoginTokenResponseData, TokenService } from '../services/tokens/types.js';
 
 /**
  * The one token service: every sign-in path (the /api/v3 sign-in family, QR tickets, the

@@ -154,11 +154,12 @@ describe('per-IP limit', () => {
 });
 
 describe('autoRegister and customData on sign-in', () => {
-  it('creates the account on first sign-in only when the pool allows it, with customData', async () => {
+  it('creates the account on first sign-in when registration is enabled (no second switch), with customData', async () => {
     const c = client();
     const opts = { autoRegister: true, customData: { plan: 'gold', seats: 3 } };
+    await s.container.authn.settings.update(s.poolId, { registration: { enabled: false } });
     expect(await c.signInByEmailPassword({ email: 'auto@example.com', password: 'fresh signup phrase', options: opts })).toMatchObject({ apiCode: 2031 });
-    await s.container.authn.settings.update(s.poolId, { registration: { autoRegister: true } });
+    await s.container.authn.settings.update(s.poolId, { registration: { enabled: true } });
     try {
       const r = ok(await c.signInByEmailPassword({ email: 'auto@example.com', password: 'fresh signup phrase', options: opts }));
       expect(r.data.access_token).toEqual(expect.any(String));
@@ -170,7 +171,11 @@ describe('autoRegister and customData on sign-in', () => {
       expect(await c.signInByEmailPassword({ email: 'auto2@example.com', password: 'password', options: opts })).toMatchObject({ apiCode: 2100004 });
       expect(await s.mgmt().isUserExists({ email: 'auto2@example.com' })).toMatchObject({ data: { exists: false } });
     } finally {
-      await s.container.authn.settings.update(s.poolId, { registration: { autoRegister: false } });
+      await s.container.authn.settings.update(s.poolId, { registration: { enabled: true } });
     }
+  });
+
+  it('refuses the retired registration.autoRegister setting with a clear message', async () => {
+    await expect(s.container.authn.settings.update(s.poolId, { registration: { autoRegister: true } as never })).rejects.toMatchObject({ code: 'request.invalid_input' });
   });
 });

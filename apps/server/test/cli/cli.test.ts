@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import type { Command } from 'commander';
+import { buildProgram } from '../../src/cli/program.js';
 import { exited, freePort, freshEnv, runCli, spawnCli, waitFor } from './run-cli.js';
 
 /**
@@ -10,8 +12,13 @@ import { exited, freePort, freshEnv, runCli, spawnCli, waitFor } from './run-cli
  * database, exactly as an operator would run it.
  */
 
-const COMMANDS = ['start', 'migrate', 'pool', 'key', 'user', 'app', 'config', 'keys'];
-const SUBCOMMANDS = [['start'], ['migrate'], ['pool', 'create'], ['pool', 'list'], ['key', 'create'], ['key', 'list'], ['user', 'create'], ['user', 'import'], ['user', 'refresh-hashes'], ['app', 'create'], ['config', 'docs'], ['keys', 'rotate'], ['keys', 'list']];
+const COMMANDS = ['start', 'migrate', 'pool', 'access-key', 'user', 'app', 'config', 'signing-key'];
+/** Every leaf command of the real command tree, so a new command cannot ship without help and an example. */
+function leaves(cmd: Command, path: string[] = []): string[][] {
+  const subs = cmd.commands.filter((c) => c.name() !== 'help');
+  return subs.length === 0 ? [path] : subs.flatMap((c) => leaves(c, [...path, c.name()]));
+}
+const SUBCOMMANDS = leaves(buildProgram());
 
 const noStack = (text: string) => expect(text).not.toMatch(/^\s+at /m);
 
@@ -50,7 +57,7 @@ describe('data commands on a fresh install', () => {
     expect(p.appId).toBeTruthy();
     expect(p.accessKeyId).toBeTruthy();
     expect(p.accessKeySecret.length).toBeGreaterThanOrEqual(24);
-    expect(pool.stderr).toContain('root management access key');
+    expect(pool.stderr).toMatch(/Root management access key[\s\S]*appSecret:/);
     const rootFile = join(dir, 'root-access-key.json');
     expect(statSync(rootFile).mode & 0o777).toBe(0o600);
 
@@ -59,7 +66,7 @@ describe('data commands on a fresh install', () => {
     const k = JSON.parse(key.stdout) as { userPoolId: string; accessKeyId: string; accessKeySecret: string };
     expect(k.userPoolId).toBe(p.userPoolId);
     expect(k.accessKeySecret).toBeTruthy();
-    expect(key.stderr).not.toContain('root management access key'); // bootstrap happens once
+    expect(key.stderr).not.toContain('Root management access key'); // bootstrap happens once
 
     const list = await runCli(['key', 'list', '--pool', p.userPoolId], env);
     expect(list.code, list.stderr).toBe(0);
@@ -87,7 +94,7 @@ describe('data commands on a fresh install', () => {
 
   it('reports catalogued errors as one line with code and apiCode, exit 1, no stack', async () => {
     const { env } = freshEnv();
-    const missing = await runCli(['key', 'create', '--pool', 'no-such-pool'], env);
+    const missing = await runCli(['access-key', 'create', '--pool', 'no-such-pool'], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('error: User pool not found. (pool.not_found, apiCode 2224)');
     noStack(missing.stderr);
@@ -99,7 +106,7 @@ describe('data commands on a fresh install', () => {
     noStack(dup.stderr);
 
     const usage = await runCli(['user', 'create', '--name', 'nobody'], env);
-    expect(usage.code).toBe(1);
+    expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--username, --email, --phone');
   });
 

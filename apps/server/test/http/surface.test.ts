@@ -28,13 +28,13 @@ describe('HTTP surface', () => {
   });
 
   it('serves Prometheus metrics with route patterns and apiCodes', async () => {
-    await fetch(`${s.url}/api/v3/get-userpool`); // refused: 1000006
+    await fetch(`${s.url}/api/v3/get-userpool`); // refused: 1300003 (unsigned)
     const m = await fetch(`${s.url}/metrics`);
     expect(m.status).toBe(200);
     expect(m.headers.get('content-type')).toContain('text/plain');
     const text = await m.text();
     expect(text).toContain('gatehouse_http_request_duration_seconds_bucket');
-    expect(text).toMatch(/gatehouse_api_errors_total\{api_code="1000006"\} [1-9]/);
+    expect(text).toMatch(/gatehouse_api_errors_total\{api_code="1300003"\} [1-9]/);
     expect(text).toContain('process_resident_memory_bytes');
   });
 

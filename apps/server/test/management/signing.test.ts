@@ -27,10 +27,14 @@ describe('management request signing', () => {
     expect(r.body.statusCode).toBe(200);
   });
 
-  it('refuses a request without credentials (1000006)', async () => {
+  it('refuses an unsigned request with a signing-family code saying the signature is missing (1300003)', async () => {
     const r = await fetch(`${s.url}/api/v3/get-userpool`);
     expect(r.status).toBe(200);
-    expect(await r.json()).toMatchObject({ statusCode: 401, apiCode: 1000006 });
+    const body = (await r.json()) as { message: string };
+    expect(body).toMatchObject({ statusCode: 401, apiCode: 1300003, data: null });
+    expect(body.message).toMatch(/signature is missing/);
+    const post = await fetch(`${s.url}/api/v3/create-user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"x@example.com"}' });
+    expect(await post.json()).toMatchObject({ statusCode: 401, apiCode: 1300003 });
   });
 
   it('refuses a wrong secret, an unknown key and a malformed header alike (1300)', async () => {
@@ -93,6 +97,6 @@ describe('management request signing', () => {
 
   it('answers in Chinese when asked (x-authing-lang: zh-CN)', async () => {
     const r = await fetch(`${s.url}/api/v3/get-userpool`, { headers: { 'x-authing-lang': 'zh-CN' } });
-    expect(((await r.json()) as { message: string }).message).toContain('需要认证');
+    expect(((await r.json()) as { message: string }).message).toContain('缺少请求签名');
   });
 });

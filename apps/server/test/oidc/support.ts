@@ -30,10 +30,10 @@ export interface OidcTestServer {
 }
 
 /** test/support/server.ts's server, but listening on a known port so publicUrl (and the issuer) are real. */
-export async function startOidcServer(opts: { db?: 'sqlite' | 'postgres'; config?: Partial<Config> } = {}): Promise<OidcTestServer> {
+export async function startOidcServer(opts: { db?: 'sqlite' | 'postgres'; config?: Partial<Config>; extensions?: Parameters<typeof startServer>[0] extends infer O ? (O extends { extensions?: infer E } ? E : never) : never } = {}): Promise<OidcTestServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const s = await startServer({ db: opts.db, config: { port, publicUrl: url, ...opts.config } });
+  const s = await startServer({ db: opts.db, config: { port, publicUrl: url, ...opts.config }, ...(opts.extensions ? { extensions: opts.extensions } : {}) });
   return {
     url: s.url,
     app: s.app,

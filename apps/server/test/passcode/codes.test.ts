@@ -77,18 +77,20 @@ describe('sign-in and sign-up with codes', () => {
     expect(await c.signUpByPhoneCode({ phone: p, passCode: await sms(c, p, 'CHANNEL_REGISTER') })).toMatchObject({ apiCode: 2100001 });
   });
 
-  it('auto-registers on code sign-in only when asked and allowed', async () => {
+  it('auto-registers on code sign-in only when asked and registration is enabled', async () => {
     const c = client();
     const p = phone();
     expect(await c.signInByPhonePassCode({ phone: p, passCode: await sms(c, p, 'CHANNEL_LOGIN') })).toMatchObject({ apiCode: 2004 });
-    await s.container.authn.settings.update(s.poolId, { registration: { autoRegister: true } });
+    await s.container.authn.settings.update(s.poolId, { registration: { enabled: false } });
     try {
-      const p2 = phone();
-      ok(await c.signInByPhonePassCode({ phone: p2, passCode: await sms(c, p2, 'CHANNEL_LOGIN'), options: { autoRegister: true } }));
-      expect((await s.container.repos.users.findBy(s.poolId, 'phone', p2))?.phone_verified).toBe(1);
+      const p1 = phone();
+      expect(await c.signInByPhonePassCode({ phone: p1, passCode: await sms(c, p1, 'CHANNEL_LOGIN'), options: { autoRegister: true } })).toMatchObject({ apiCode: 2031 });
     } finally {
-      await s.container.authn.settings.update(s.poolId, { registration: { autoRegister: false } });
+      await s.container.authn.settings.update(s.poolId, { registration: { enabled: true } });
     }
+    const p2 = phone();
+    ok(await c.signInByPhonePassCode({ phone: p2, passCode: await sms(c, p2, 'CHANNEL_LOGIN'), options: { autoRegister: true } }));
+    expect((await s.container.repos.users.findBy(s.poolId, 'phone', p2))?.phone_verified).toBe(1);
   });
 
   it('honours the phone allow-list for sending, registration and sign-in', async () => {
@@ -189,17 +191,35 @@ describe('codes that must be refused', () => {
   });
 
   it('burns a code after 5 wrong tries: the right one is refused afterwards', async () => {
+    // The captcha step of the shared attempt guard is off here, to see the code's own limit.
+    await s.container.authn.settings.update(s.poolId, { bruteForce: { captchaAfter: 0 } });
+    try {
+      const p = phone();
+      await s.container.services.users.create(s.poolId, { phone: p });
+      const c = client();
+      const code = await sms(c, p, 'CHANNEL_LOGIN');
+      const wrong = code === '000000' ? '111111' : '000000';
+      for (let i = 0; i < 4; i++) expect(await c.signInByPhonePassCode({ phone: p, passCode: wrong })).toMatchObject({ apiCode: 2200001 });
+      expect(await c.signInByPhonePassCode({ phone: p, passCode: wrong })).toMatchObject({ apiCode: 2200002 });
+      expect(await c.signInByPhonePassCode({ phone: p, passCode: code })).toMatchObject({ apiCode: 2200002 });
+      // Only the latest code is valid: a new one works (and resets the account's failure counter).
+      await s.container.kv.del(`p:${s.poolId}:sq:r:sms:+86${p}:CHANNEL_LOGIN:m`);
+      ok(await c.signInByPhonePassCode({ phone: p, passCode: await sms(c, p, 'CHANNEL_LOGIN') }));
+    } finally {
+      await s.container.authn.settings.update(s.poolId, { bruteForce: { captchaAfter: 3 } });
+    }
+  });
+
+  it('asks for a captcha after 3 wrong codes, like wrong passwords (one shared counter)', async () => {
     const p = phone();
     await s.container.services.users.create(s.poolId, { phone: p });
     const c = client();
     const code = await sms(c, p, 'CHANNEL_LOGIN');
     const wrong = code === '000000' ? '111111' : '000000';
-    for (let i = 0; i < 4; i++) expect(await c.signInByPhonePassCode({ phone: p, passCode: wrong })).toMatchObject({ apiCode: 2200001 });
-    expect(await c.signInByPhonePassCode({ phone: p, passCode: wrong })).toMatchObject({ apiCode: 2200002 });
-    expect(await c.signInByPhonePassCode({ phone: p, passCode: code })).toMatchObject({ apiCode: 2200002 });
-    // Only the latest code is valid: a new one works (and resets the account's failure counter).
-    await s.container.kv.del(`p:${s.poolId}:sq:r:sms:+86${p}:CHANNEL_LOGIN:m`);
-    ok(await c.signInByPhonePassCode({ phone: p, passCode: await sms(c, p, 'CHANNEL_LOGIN') }));
+    for (let i = 0; i < 3; i++) expect(await c.signInByPhonePassCode({ phone: p, passCode: wrong })).toMatchObject({ apiCode: 2200001 });
+    // The 4th try, even with the right code, needs a captcha; a password for the same phone too.
+    expect(await c.signInByPhonePassCode({ phone: p, passCode: code })).toMatchObject({ apiCode: 2060001 });
+    expect(await c.signInByPhonePassword({ phone: p, password: 'whatever phrase it is' })).toMatchObject({ apiCode: 2060001 });
   });
 
   it('keeps only the latest code valid', async () => {

@@ -63,7 +63,9 @@ describe('local bus (no Redis)', () => {
     const repo = {
       insert: async (r: { id: string; pool_id: string; secret_enc: string; enabled: number }) => void rows.set(r.id, r),
       findById: async (id: string) => rows.get(id),
-      setEnabled: async (_p: string, id: string, enabled: boolean) => void (rows.get(id)!.enabled = enabled ? 1 : 0),
+      findInPool: async (_p: string, id: string) => rows.get(id),
+      setEnabled: async (_p: string, id: string, enabled: boolean) => ((rows.get(id)!.enabled = enabled ? 1 : 0), true),
+      countOtherEnabled: async () => 1, // another key stays enabled, so disabling this one is allowed
       listByPool: async () => [],
     } as unknown as AccessKeysRepo;
     const a = createAccessKeysService(repo, box, createLocalInvalidationBus());

@@ -7,6 +7,7 @@ import { AuthenticationClient, ManagementClient } from 'authing-node-sdk';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createContainer, type Container } from '../../src/container/index.js';
+import type { EngineExtensions } from '../../src/container/engine.js';
 import { buildApp } from '../../src/app.js';
 import { bootstrap } from '../../src/services/bootstrap.js';
 import { createPgDatabase } from './services.js';
@@ -63,7 +64,7 @@ export interface TestServer {
  * own container (caches, KV connection); it skips the bootstrap and leaves the database to
  * `join`'s close. Give both the same `config.redisUrl` to share Redis.
  */
-export async function startServer(opts: { db?: TestDb; config?: Partial<Config>; logger?: Logger; join?: TestServer } = {}): Promise<TestServer> {
+export async function startServer(opts: { db?: TestDb; config?: Partial<Config>; logger?: Logger; join?: TestServer; extensions?: (container: () => Container) => EngineExtensions } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const pg = opts.db === 'postgres' && !opts.join ? await createPgDatabase() : null;
   const rootKey = { accessKeyId: 'ak_test_root', accessKeySecret: 'test-root-secret-0123456789abcdef' };
@@ -81,7 +82,10 @@ export async function startServer(opts: { db?: TestDb; config?: Partial<Config>;
       ...opts.config,
     },
   );
-  const container = await createContainer(config, opts.logger ? { logger: opts.logger } : {});
+  let built: Container | undefined;
+  const extensions = opts.extensions?.(() => built!);
+  const container = await createContainer(config, { ...(opts.logger ? { logger: opts.logger } : {}), ...(extensions ? { extensions } : {}) });
+  built = container;
   const boot = opts.join ? { pool: { id: opts.join.poolId }, app: { appId: opts.join.defaultAppId } } : await bootstrap(container);
   if (!boot) throw new Error('expected an empty database');
   const app = await buildApp(container);

@@ -15,6 +15,8 @@
  */
 import type { ErrorDefinition } from './define.js';
 import { coreErrors } from './areas/core.js';
+import { engineErrors } from './areas/engine.js';
+import { operationsErrors } from './areas/operations.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -25,6 +27,8 @@ export type { ErrorDefinition } from './define.js';
  */
 export const errorCatalog = {
   ...coreErrors,
+  ...engineErrors,
+  ...operationsErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

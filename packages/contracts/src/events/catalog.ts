@@ -46,6 +46,7 @@ export const eventCatalog = defineEvents({
   'mfa:enrolled': { category: 'authentication', en: 'A user enrolled a second factor', zh: '用户绑定了多因素认证' },
   'mfa:reset': { category: 'authentication', en: 'A user\'s second factors were reset', zh: '用户的多因素认证被重置' },
   'mfa:failed': { category: 'authentication', en: 'A second-factor check failed', zh: '多因素认证失败', webhook: false },
+  'passcode:sent': { category: 'authentication', en: 'A verification code was sent', zh: '发送了验证码', webhook: false },
   // Users (vendor names)
   'user:created': { category: 'user', en: 'A user was created', zh: '用户被创建' },
   'user:updated': { category: 'user', en: 'A user was updated', zh: '用户信息被修改' },
@@ -83,6 +84,7 @@ export const eventCatalog = defineEvents({
   'application:updated': { category: 'application', en: 'An application was updated', zh: '应用被修改' },
   'application:deleted': { category: 'application', en: 'An application was deleted', zh: '应用被删除' },
   'application:secret-refreshed': { category: 'application', en: 'An application secret was refreshed', zh: '应用密钥被刷新' },
+  'application:secret-read': { category: 'application', en: 'An application secret was read through the management API', zh: '通过管理 API 读取了应用密钥', webhook: false },
   'application:mfa:enabled': { category: 'application', en: 'MFA was enabled for an application', zh: '应用开启了多因素认证' },
   'application:mfa:disabled': { category: 'application', en: 'MFA was disabled for an application', zh: '应用关闭了多因素认证' },
   // Groups (vendor names)
@@ -108,6 +110,9 @@ export const eventCatalog = defineEvents({
   'user-pool:env-added': { category: 'pool', en: 'A script environment variable was added', zh: '添加了环境变量' },
   'user-pool:env-deleted': { category: 'pool', en: 'A script environment variable was deleted', zh: '删除了环境变量' },
   'user-pool:env-updated': { category: 'pool', en: 'A script environment variable was updated', zh: '修改了环境变量' },
+  'login-method:created': { category: 'pool', en: 'A login-method instance was created', zh: '创建了登录方式实例' },
+  'login-method:updated': { category: 'pool', en: 'A login-method instance was updated', zh: '修改了登录方式实例' },
+  'login-method:deleted': { category: 'pool', en: 'A login-method instance was deleted', zh: '删除了登录方式实例' },
   'access-key:created': { category: 'pool', en: 'A management access key was created', zh: '创建了管理密钥' },
   'access-key:updated': { category: 'pool', en: 'A management access key was enabled or disabled', zh: '启用或禁用了管理密钥' },
   'access-key:deleted': { category: 'pool', en: 'A management access key was deleted', zh: '删除了管理密钥' },

@@ -20,6 +20,7 @@ export interface EventPayloads {
   'login:failed': { userId: string | null; appId: string | null; method: string; reason: string; protocol: SignInProtocol };
   register: UserRef & { appId: string | null; method: string };
   'mfa:verified': { userId: string; appId: string | null; factor: string };
+  'passcode:sent': { kind: 'sms' | 'email'; channel: string };
   'mfa:failed': { userId: string; appId: string | null; factor: string; reason: string };
   'mfa:enrolled': { userId: string; factor: string };
   'mfa:reset': { userId: string; factors: string[] };
@@ -39,6 +40,9 @@ export interface EventPayloads {
   'application:created': { appId: string; name: string };
   'application:updated': { appId: string; fields: string[] };
   'application:deleted': { appId: string };
+  'access-key:created': { accessKeyId: string; name: string | null };
+  'access-key:updated': { accessKeyId: string; enabled: boolean };
+  'access-key:deleted': { accessKeyId: string };
   'token:issued': { clientId: string | null; grantType: string; amr?: string[]; scope?: string };
   'client-auth:failed': { clientId: string | null; endpoint: string };
   test: { message: string };

@@ -6,6 +6,7 @@ import type { UserPatch, UserRow } from '../../storage/repositories/users.js';
 import { urlSafeSecret } from '../../utils/ids.js';
 import { nowIso } from '../../utils/time.js';
 import { normalizeEmail, normalizePhone, samePhone } from '../../services/passcodes/recipients.js';
+import { userCounterKeys } from '../../login-methods/counter-keys.js';
 import { createCodeCheck } from './check.js';
 import type { PasscodeFlowDeps, Requester } from './types.js';
 
@@ -41,7 +42,7 @@ export function createContactBinding(d: PasscodeFlowDeps & { kv: KvStore }) {
       if (isUniqueViolation(err)) throw new AppError('user.already_exists', { params: { field }, cause: err });
       throw err;
     }
-    await d.audit.record({ poolId, type: `user.${value ? 'bind' : 'unbind'}_${field}`, result: 'success', actor: user.id, subject: user.id });
+    await d.events.emit('user:updated', { poolId, actor: user.id, subject: user.id, data: { userId: user.id, email: patch.email ?? user.email, phone: patch.phone ?? user.phone, username: user.username, fields: [field, `${field}Verified`] } });
   }
 
   const hasOtherIdentifier = (u: UserRow, without: Kind) => Boolean(u.username || (without === 'phone' ? u.email : u.phone));
@@ -50,7 +51,7 @@ export function createContactBinding(d: PasscodeFlowDeps & { kv: KvStore }) {
     async bindPhone(poolId: string, user: UserRow, input: { phoneNumber: string; phoneCountryCode?: string; passCode: string }, who: Requester) {
       if (user.phone) throw new AppError('passcode.already_bound', { params: { kind: label('phone') } });
       const p = normalizePhone(input.phoneNumber, input.phoneCountryCode);
-      await checkCode(poolId, { kind: 'sms', channel: 'CHANNEL_BIND_PHONE', recipient: p.e164 }, input.passCode, { user, identifier: p.e164 }, who);
+      await checkCode(poolId, { kind: 'sms', channel: 'CHANNEL_BIND_PHONE', recipient: p.e164 }, input.passCode, userCounterKeys(user), who);
       await write(poolId, user, { phone: p.number, phone_country_code: p.countryCode, phone_verified: 1 }, 'phone');
     },
 
@@ -58,21 +59,21 @@ export function createContactBinding(d: PasscodeFlowDeps & { kv: KvStore }) {
       if (!user.phone) throw new AppError('passcode.not_bound', { params: { kind: label('phone') } });
       if (!hasOtherIdentifier(user, 'phone')) throw new AppError('passcode.last_identifier', { params: { kind: label('phone') } });
       const p = normalizePhone(user.phone, user.phone_country_code);
-      await checkCode(poolId, { kind: 'sms', channel: 'CHANNEL_UNBIND_PHONE', recipient: p.e164 }, input.passCode, { user, identifier: p.e164 }, who);
+      await checkCode(poolId, { kind: 'sms', channel: 'CHANNEL_UNBIND_PHONE', recipient: p.e164 }, input.passCode, userCounterKeys(user), who);
       await write(poolId, user, { phone: null, phone_country_code: null, phone_verified: 0 }, 'phone');
     },
 
     async bindEmail(poolId: string, user: UserRow, input: { email: string; passCode: string }, who: Requester) {
       if (user.email) throw new AppError('passcode.already_bound', { params: { kind: label('email') } });
       const e = normalizeEmail(input.email);
-      await checkCode(poolId, { kind: 'email', channel: 'CHANNEL_BIND_EMAIL', recipient: e }, input.passCode, { user, identifier: e }, who);
+      await checkCode(poolId, { kind: 'email', channel: 'CHANNEL_BIND_EMAIL', recipient: e }, input.passCode, userCounterKeys(user), who);
       await write(poolId, user, { email: e, email_verified: 1 }, 'email');
     },
 
     async unbindEmail(poolId: string, user: UserRow, input: { passCode: string }, who: Requester) {
       if (!user.email) throw new AppError('passcode.not_bound', { params: { kind: label('email') } });
       if (!hasOtherIdentifier(user, 'email')) throw new AppError('passcode.last_identifier', { params: { kind: label('email') } });
-      await checkCode(poolId, { kind: 'email', channel: 'CHANNEL_UNBIND_EMAIL', recipient: user.email }, input.passCode, { user, identifier: user.email }, who);
+      await checkCode(poolId, { kind: 'email', channel: 'CHANNEL_UNBIND_EMAIL', recipient: user.email }, input.passCode, userCounterKeys(user), who);
       await write(poolId, user, { email: null, email_verified: 0 }, 'email');
     },
 
@@ -87,9 +88,9 @@ export function createContactBinding(d: PasscodeFlowDeps & { kv: KvStore }) {
         if (!input.oldPhonePassCode) throw new AppError('passcode.old_code_required', { params: { kind: label('phone') } });
         const op = normalizePhone(input.oldPhoneNumber ?? user.phone, input.oldPhoneNumber ? input.oldPhoneCountryCode : user.phone_country_code);
         if (!samePhone(user, op)) throw new AppError('passcode.invalid');
-        await checkCode(poolId, { kind: 'sms', channel: 'CHANNEL_UNBIND_PHONE', recipient: op.e164 }, input.oldPhonePassCode, { user, identifier: op.e164 }, who);
+        await checkCode(poolId, { kind: 'sms', channel: 'CHANNEL_UNBIND_PHONE', recipient: op.e164 }, input.oldPhonePassCode, userCounterKeys(user), who);
       }
-      await checkCode(poolId, { kind: 'sms', channel: 'CHANNEL_BIND_PHONE', recipient: np.e164 }, input.newPhonePassCode, { user, identifier: np.e164 }, who);
+      await checkCode(poolId, { kind: 'sms', channel: 'CHANNEL_BIND_PHONE', recipient: np.e164 }, input.newPhonePassCode, userCounterKeys(user), who);
       const holder = await d.users.findBy(poolId, 'phone', np.number);
       if (holder && holder.id !== user.id && samePhone(holder, np)) throw new AppError('user.already_exists', { params: { field: 'phone' } });
       const token = urlSafeSecret(32);
@@ -107,9 +108,9 @@ export function createContactBinding(d: PasscodeFlowDeps & { kv: KvStore }) {
       if (user.email) {
         if (!input.oldEmailPassCode) throw new AppError('passcode.old_code_required', { params: { kind: label('email') } });
         if (input.oldEmail && normalizeEmail(input.oldEmail) !== user.email) throw new AppError('passcode.invalid');
-        await checkCode(poolId, { kind: 'email', channel: 'CHANNEL_UNBIND_EMAIL', recipient: user.email }, input.oldEmailPassCode, { user, identifier: user.email }, who);
+        await checkCode(poolId, { kind: 'email', channel: 'CHANNEL_UNBIND_EMAIL', recipient: user.email }, input.oldEmailPassCode, userCounterKeys(user), who);
       }
-      await checkCode(poolId, { kind: 'email', channel: 'CHANNEL_UPDATE_EMAIL', recipient: ne }, input.newEmailPassCode, { user, identifier: ne }, who);
+      await checkCode(poolId, { kind: 'email', channel: 'CHANNEL_UPDATE_EMAIL', recipient: ne }, input.newEmailPassCode, userCounterKeys(user), who);
       const holder = await d.users.findBy(poolId, 'email', ne);
       if (holder && holder.id !== user.id) throw new AppError('user.already_exists', { params: { field: 'email' } });
       const token = urlSafeSecret(32);

@@ -1,8 +1,9 @@
 import { AppError } from '../../errors/app-error.js';
 import type { ResetVerification } from '../../services/credentials/password-reset.js';
 import { nowIso } from '../../utils/time.js';
+import { recipientCounterKey } from '../../login-methods/counter-keys.js';
 import { createCodeCheck } from './check.js';
-import { findHolder, recipientOf } from './resolve.js';
+import { findHolder, recipientOf } from '../../services/passcodes/resolve.js';
 import type { PasscodeFlowDeps } from './types.js';
 
 /**
@@ -22,7 +23,7 @@ export function createResetCodeVerifier(d: PasscodeFlowDeps) {
         ? recipientOf({ phone: v.phonePassCodePayload!.phoneNumber, phoneCountryCode: v.phonePassCodePayload!.phoneCountryCode })
         : recipientOf({ email: v.emailPassCodePayload!.email ?? '' });
     const user = await findHolder(d.users, poolId, r);
-    await checkCode(poolId, { kind: r.kind, channel: 'CHANNEL_RESET_PASSWORD', recipient: r.recipient }, p.passCode, { user, identifier: r.recipient }, { ip });
+    await checkCode(poolId, { kind: r.kind, channel: 'CHANNEL_RESET_PASSWORD', recipient: r.recipient }, p.passCode, [recipientCounterKey(r)], { ip });
     if (!user) throw new AppError('passcode.invalid');
     const verified = r.kind === 'sms' ? { phone_verified: 1 } : { email_verified: 1 };
     await d.users.update(poolId, user.id, { ...verified, updated_at: nowIso() });

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors/app-error.js';
 import type { Channel, EmailChannel, SmsChannel } from '../../services/passcodes/channels.js';
 import { normalizeEmail, normalizePhone } from '../../services/passcodes/recipients.js';
-import { assertPhoneAllowed } from './allow-list.js';
+import { assertPhoneAllowed } from '../../services/passcodes/allow-list.js';
 import type { PasscodeFlowDeps, Requester } from './types.js';
 
 export type SendRequest =
@@ -39,7 +39,7 @@ export function createSendPasscode(d: PasscodeFlowDeps) {
       variables: { code, appName: await d.appName(poolId, who.appId), ttlMinutes: String(Math.round(s.codeTtlSeconds / 60)) },
       expiresAt,
     });
-    await d.audit.record({ poolId, type: `passcode.send_${r.kind}`, result: 'success', ip: who.ip, requestId: who.requestId ?? null, data: { channel: r.channel } });
+    await d.events.emit('passcode:sent', { poolId, ip: who.ip, requestId: who.requestId ?? null, data: { kind: r.kind, channel: r.channel } });
   };
 }
 export type SendPasscode = ReturnType<typeof createSendPasscode>;

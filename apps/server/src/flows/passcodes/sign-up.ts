@@ -1,8 +1,9 @@
 import { AppError } from '../../errors/app-error.js';
 import type { UserDto } from '../../services/users.js';
 import type { RegistrationInput } from '../registration.js';
+import { recipientCounterKey } from '../../login-methods/counter-keys.js';
 import { createCodeCheck } from './check.js';
-import { findHolder, recipientOf } from './resolve.js';
+import { findHolder, recipientOf } from '../../services/passcodes/resolve.js';
 import type { PasscodeFlowDeps, Requester } from './types.js';
 
 /**
@@ -27,17 +28,20 @@ export function createPasscodeSignUp(d: PasscodeFlowDeps) {
     // Likewise a refused password: checked before the code is spent (the registration checks it again).
     if (input.password !== undefined) await d.passwords.assertAcceptable(poolId, input.password, r.kind === 'sms' ? { phone: r.phone.number } : { email: r.email });
     const holder = await findHolder(d.users, poolId, r);
-    await checkCode(poolId, { kind: r.kind, channel: 'CHANNEL_REGISTER', recipient: r.recipient }, input.passCode, { user: holder, identifier: r.recipient }, who);
+    await checkCode(poolId, { kind: r.kind, channel: 'CHANNEL_REGISTER', recipient: r.recipient }, input.passCode, [recipientCounterKey(r)], who);
     if (holder) throw new AppError('user.already_exists', { params: { field: r.kind === 'sms' ? 'phone' : 'email' } });
-    return d.register(
+    return d.register({
       poolId,
-      {
+      appId: who.appId ?? null,
+      input: {
         ...(r.kind === 'sms' ? { phone: r.phone.number, phoneCountryCode: r.phone.countryCode, verified: { phone: true } } : { email: r.email, verified: { email: true } }),
         ...(input.password !== undefined ? { password: input.password } : {}),
         ...(input.profile ? { profile: input.profile } : {}),
       },
-      { via: 'signup' },
-    );
+      registerMethod: r.kind === 'sms' ? 'PHONE_CODE' : 'EMAIL_CODE',
+      via: 'signup',
+      request: { ip: who.ip, userAgent: who.userAgent ?? null, requestId: who.requestId ?? null },
+    });
   };
 }
 export type PasscodeSignUp = ReturnType<typeof createPasscodeSignUp>;

@@ -3,6 +3,11 @@ import { renderMessage } from '@gatehouse/contracts';
 import { AppError } from '../../errors/app-error.js';
 import { toAppError } from '../../errors/to-app-error.js';
 import { langOf } from './i18n.js';
+import { drainRequest } from './drain.js';
+
+/** A refused body is read to the end (then discarded) up to this many bytes and milliseconds. */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MAX_MS = 15_000;
 
 /** `/api/*` speaks the vendor envelope (HTTP 200, error in the body); everything else real HTTP statuses. */
 const isCompatSurface = (url: string) => url.startsWith('/api/');
@@ -12,7 +17,7 @@ export function renderError(req: FastifyRequest, reply: FastifyReply, appErr: Ap
   let message = renderMessage(appErr.code, lang, appErr.params);
   if (appErr.details?.length) message += ` ${appErr.details.map((d) => `${d.path}: ${d.message}`).join('; ')}`;
   if (isCompatSurface(req.url)) {
-    return reply.code(200).send({ statusCode: appErr.status, message, apiCode: appErr.apiCode, requestId: req.id, data: null });
+    return reply.code(200).send({ statusCode: appErr.status, message, apiCode: appErr.apiCode, requestId: req.id, data: appErr.data ?? null });
   }
   return reply.code(appErr.status).send({
     statusCode: appErr.status,
@@ -21,6 +26,7 @@ export function renderError(req: FastifyRequest, reply: FastifyReply, appErr: Ap
     message,
     requestId: req.id,
     ...(appErr.details ? { details: appErr.details } : {}),
+    ...(appErr.data ? { data: appErr.data } : {}),
   });
 }
 
@@ -29,11 +35,20 @@ export function renderError(req: FastifyRequest, reply: FastifyReply, appErr: Ap
  * the safe message; the log gets the code and the cause (5xx with the stack).
  */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, req, reply) => {
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
     const appErr = toAppError(err);
+    // A body refused before it was read (size, content type): read the rest first, so the client
+    // that is still sending gets this answer instead of a reset connection.
+    await drainRequest(req.raw, DRAIN_MAX_BYTES, DRAIN_MAX_MS);
+    // Fastify marks a refused body `connection: close` because more data might follow; once it is
+    // all read the connection is clean and may serve the client's next request.
+    if (req.raw.complete && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
     if (appErr.status >= 500) req.log.error({ err, code: appErr.code }, 'request failed');
     else req.log.info({ code: appErr.code, apiCode: appErr.apiCode, cause: appErr.cause instanceof Error ? appErr.cause.message : undefined }, 'request refused');
     return renderError(req, reply, appErr);
   });
-  app.setNotFoundHandler((req, reply) => renderError(req, reply, new AppError('request.route_not_found')));
+  app.setNotFoundHandler(async (req, reply) => {
+    await drainRequest(req.raw, DRAIN_MAX_BYTES, DRAIN_MAX_MS);
+    return renderError(req, reply, new AppError('request.route_not_found'));
+  });
 }

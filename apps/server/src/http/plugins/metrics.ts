@@ -1,5 +1,23 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Registry, collectDefaultMetrics, Histogram, Counter } from 'prom-client';
+import { AppError } from '../../errors/app-error.js';
+import { safeEqual } from '../../utils/crypto.js';
+
+/**
+ * `GATEHOUSE_METRICS_TOKEN`: when set, a scrape must send `Authorization: Bearer <token>`
+ * (compared in constant time). Metrics carry no secrets, but route names, error rates and
+ * process figures help an attacker plan; the token (or a separate, private listen address)
+ * keeps them for the operator. Does not protect against a scraper whose token leaks, nor
+ * replace TLS on an untrusted network.
+ */
+export function metricsAuthorized(token: string, authorization: string | undefined): boolean {
+  if (!token) return true;
+  const m = /^Bearer (.+)$/.exec(authorization ?? '');
+  return m !== null && safeEqual(m[1]!, token);
+}
+const checkScrape = (token: string, req: Pick<FastifyRequest, 'headers'>) => {
+  if (!metricsAuthorized(token, req.headers.authorization)) throw new AppError('metrics.unauthorized');
+};
 
 /**
  * Prometheus metrics at GET /metrics. One registry per app (not prom-client's global), so
@@ -27,17 +45,34 @@ export function registerMetrics(app: FastifyInstance): Registry {
     const route = req.routeOptions.url ?? 'unmatched';
     duration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  app.addHook('onSend', async (_req, _reply, payload) => {
+  const counted = new WeakSet<object>();
+  app.addHook('onSend', async (req, _reply, payload) => {
     if (typeof payload === 'string' && payload.startsWith('{"statusCode":') && !payload.startsWith('{"statusCode":200,')) {
       const m = /"apiCode":(\d+)/.exec(payload);
-      if (m) errors.inc({ api_code: m[1] });
+      if (m) {
+        errors.inc({ api_code: m[1] });
+        counted.add(req.raw);
+      }
     }
     return payload;
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
-    reply.header('content-type', registry.contentType);
-    return registry.metrics();
+  // Failures that are not API envelopes (hosted login and OIDC pages, which oidc-provider answers
+  // on the raw response) count too, as `http_<status>`, so a broken sign-in page shows up beside
+  // API errors. Watched on the raw response because those replies bypass Fastify's send hooks.
+  app.addHook('onRequest', async (req, reply) => {
+    reply.raw.once('finish', () => {
+      if (reply.raw.statusCode >= 400 && !counted.has(req.raw)) errors.inc({ api_code: `http_${reply.raw.statusCode}` });
+    });
   });
+  const { metricsToken, metricsListen } = app.gh.config;
+  // With a separate listen address (main.ts starts it), the main port does not serve metrics.
+  if (!metricsListen) {
+    app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+      checkScrape(metricsToken, req);
+      reply.header('content-type', registry.contentType).header('cache-control', 'no-store');
+      return registry.metrics();
+    });
+  }
   return registry;
 }
 

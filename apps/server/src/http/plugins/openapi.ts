@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { VERSION } from '../../utils/version.js';
 
 /**
  * OpenAPI 3 document generated from the route schemas (every route has one) at
@@ -12,7 +13,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       openapi: '3.0.3',
       info: {
         title: 'Gatehouse API',
-        version: '0.1.0',
+        version: VERSION,
         description:
           'Self-hosted identity server compatible with the GenAuth/Authing V3 API. `/api/v3/*` answers HTTP 200 with `{statusCode, message, apiCode?, requestId, data}`; `statusCode` 200 means success. Management routes need the vendor request signature (`Authorization: authing <accessKeyId>:<signature>`).',
       },

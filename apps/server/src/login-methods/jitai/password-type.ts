@@ -1,36 +1,52 @@
 import { AppError } from '../../errors/app-error.js';
-import type { PasswordSignInExtra } from '../../flows/password-sign-in.js';
-import type { PasswordSignInInput, PasswordSignInResult } from '../../flows/password-sign-in.types.js';
 import type { CaptchaService } from '../../services/captcha.js';
 import type { AuthSettingsService } from '../../services/credentials/settings.js';
-import type { LoginCodes } from '../../services/credentials/login-codes.js';
 import type { PasswordsService } from '../../services/credentials/passwords.js';
 import type { PasswordHasher } from '../../services/passwords/hasher.js';
 import { mergePolicy, type PasswordPolicy } from '../../services/passwords/policy.js';
 import type { UsersService } from '../../services/users.js';
-import type { TokenService } from '../../oidc/token-service.types.js';
+import type { LoginTokenResponseData, SessionRevoker } from '../../services/tokens/types.js';
 import type { UserRow, UsersRepo } from '../../storage/repositories/users.js';
 import { LoginTypeError, toElementError } from './errors.js';
 import type { LoginTypeDefinition } from './instance-schema.js';
 
 /**
  * One JitAi `auths.loginTypes.PasswordType` instance with the element's operations
- * (seeds/002_4e3abf45e3e17e9a.txt "Methods"), on top of Gatehouse's own services: sign-in goes
- * through the password flow (lockout, captcha, per-IP limit, history — design.md §4: the flow,
- * not the method, applies them), tokens come from the one token service via a login code.
+ * (seeds/002_4e3abf45e3e17e9a.txt "Methods"), on top of Gatehouse's own services: sign-in runs
+ * the sign-in engine with the `jitai` login method (lockout, captcha, per-IP limit, history,
+ * events — the engine applies them), and the engine's finish parks the result behind a login
+ * code that the one token issuer later exchanges.
  */
+export interface ElementSignIn {
+  poolId: string;
+  appId: string | null;
+  instance: string;
+  username: string;
+  /** The secret as the instance hashes it (the MD5 hex string in md5Password mode). */
+  password: string;
+  captcha?: { token?: string | undefined; code?: string | undefined };
+  captchaEveryTime: boolean;
+  historyLabel: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
 export interface PasswordTypeDeps {
   poolId: string;
   def: LoginTypeDefinition & { config: { authConfig: { salt: string } } };
-  signIn: (input: PasswordSignInInput, extra?: PasswordSignInExtra) => Promise<PasswordSignInResult>;
+  /** The sign-in engine, finishing with a login code (the container adapts it). */
+  signIn: (input: ElementSignIn) => Promise<{ loginCode: string; userId: string }>;
   captcha: CaptchaService;
   settings: AuthSettingsService;
   passwords: PasswordsService;
   hasher: PasswordHasher;
   users: UsersService;
   usersRepo: UsersRepo;
-  loginCodes: LoginCodes;
-  tokens: () => TokenService | undefined;
+  sessions: () => SessionRevoker | undefined;
+  /** The current password under the shared attempt counters. */
+  checkCurrent: (poolId: string, user: UserRow, password: string, ip: string | null) => Promise<void>;
+  /** The engine's login-code redemption (the one place tokens are issued). */
+  redeemLoginCode: (poolId: string, input: { loginCode: string; appId: string; scope?: string }) => Promise<LoginTokenResponseData>;
 }
 
 /** Where a call comes from, for the history and the per-IP limit (optional in the TS API). */
@@ -99,34 +115,27 @@ export function createPasswordTypeElement(d: PasswordTypeDeps) {
       const username = str(input?.username, 'username', 255);
       const secret = secretOf(input?.password, 'password');
       try {
-        if (cfg.requireCaptcha) {
-          if (!input.captcha || !input.token) throw new AppError('auth.captcha_required');
-          if (!(await d.captcha.check(poolId, input.token, input.captcha))) throw new AppError('auth.captcha_invalid');
-        }
-        const result = await d.signIn(
-          {
-            poolId,
-            appId: ctx.appId ?? '',
-            username,
-            password: secret,
-            // When the instance does not demand one every time, a captcha given here is used by the flow's own rule.
-            ...(!cfg.requireCaptcha && input.captcha ? { captchaCode: input.captcha } : {}),
-            ...(!cfg.requireCaptcha && input.token ? { captchaToken: input.token } : {}),
-            ...(ctx.ip ? { ip: ctx.ip } : {}),
-            ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}),
-          },
-          { method, captchaPassed: cfg.requireCaptcha },
-        );
-        const loginCode = await d.loginCodes.issue(poolId, { userId: result.userId, amr: result.amr, authTime: result.authTime, method, ...(ctx.appId ? { appId: ctx.appId } : {}) });
-        // Gatehouse has no organisations yet: the JitAi corpList is empty.
-        return { loginCode, corpList: [], userId: result.userId };
+        const r = await d.signIn({
+          poolId,
+          appId: ctx.appId ?? null,
+          instance: def.name,
+          username,
+          password: secret,
+          captcha: { token: input.token, code: input.captcha },
+          captchaEveryTime: cfg.requireCaptcha,
+          historyLabel: method,
+          ip: ctx.ip ?? null,
+          userAgent: ctx.userAgent ?? null,
+        });
+        // Gatehouse has no organisations in the element yet: the JitAi corpList is empty.
+        return { loginCode: r.loginCode, corpList: [], userId: r.userId };
       } catch (err) {
         throw toElementError(err);
       }
     },
 
-    /** Exchanges a login code for the token service's tokens (same as POST /api/v3/exchange-login-code). */
-    exchangeLoginCode: (loginCode: string, appId: string, scope?: string) => d.loginCodes.exchange(poolId, { loginCode, appId, ...(scope ? { scope } : {}) }),
+    /** Exchanges a login code for tokens (same as POST /api/v3/exchange-login-code). */
+    exchangeLoginCode: (loginCode: string, appId: string, scope?: string) => d.redeemLoginCode(poolId, { loginCode, appId, ...(scope ? { scope } : {}) }),
 
     /** `{token, img}`: img is a data URL of the SVG image (base64), valid 5 minutes, single use. */
     async generateCaptcha(): Promise<{ token: string; img: string }> {
@@ -164,9 +173,13 @@ export function createPasswordTypeElement(d: PasswordTypeDeps) {
       const oldSecret = secretOf(input?.oldPassword, 'oldPassword');
       const newSecret = secretOf(input?.newPassword, 'newPassword');
       if (!user.password_hash) throw new AppError('auth.password_not_set');
-      if (!(await d.passwords.verifyCurrent(user, oldSecret))) throw new LoginTypeError('PASSWORD_ERROR', 'user.wrong_password');
+      try {
+        await d.checkCurrent(poolId, user, oldSecret, null);
+      } catch (err) {
+        throw toElementError(err);
+      }
       await d.passwords.store(poolId, user.id, await d.passwords.prepare(poolId, user, newSecret, await policyOpts()));
-      await d.tokens()?.revokeUserSessions(poolId, user.id);
+      await d.sessions()?.revokeUserSessions(poolId, user.id);
       return { success: true, userId: user.id };
     },
 

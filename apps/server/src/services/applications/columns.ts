@@ -5,6 +5,7 @@ import { invalidConfig, present, unique } from './checks.js';
 import { resolveOidcConfig } from './oidc-config.js';
 import { checkRedirectUri, checkUriList, sameList } from './redirect-uris.js';
 import type { ApplicationInput, StoredOidcConfig, StoredSettings } from './types.js';
+import { refuseUnimplementedSettings } from './unimplemented.js';
 import { LOGIN_METHODS, REGISTER_METHODS, type AuthMethod } from './vocabulary.js';
 
 /** Rejects vendor fields this server does not implement, naming the field (never silently ignoring it). */
@@ -14,6 +15,7 @@ function refuseUnsupported(input: ApplicationInput & { template?: unknown }): vo
   if (present(input.defaultProtocol) && input.defaultProtocol !== 'oidc' && input.defaultProtocol !== 'oauth') throw unsupported(`defaultProtocol=${input.defaultProtocol}`);
   const ext = input.loginConfig?.enabledExtIdpConnIds;
   if (Array.isArray(ext) && ext.length > 0) throw unsupported('loginConfig.enabledExtIdpConnIds');
+  refuseUnimplementedSettings(input);
 }
 
 function checkMethods(list: unknown, allowed: readonly string[], path: string): void {

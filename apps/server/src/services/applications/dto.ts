@@ -19,7 +19,8 @@ const DEFAULT_LOGIN_CONFIG: Json = {
   showAuthorizationPage: false,
 };
 export const DEFAULT_LOGIN_METHODS = ['PHONE_PASSWORD', 'EMAIL_PASSWORD', 'USERNAME_PASSWORD'];
-const DEFAULT_REGISTER_CONFIG: Json = { enabledBasicRegisterMethods: ['EMAIL_PASSWORD'], defaultRegisterMethod: 'PASSWORD' };
+/** A new application allows every basic registration method (JitAi: "Support new user registration" is on by default). */
+const DEFAULT_REGISTER_CONFIG: Json = { enabledBasicRegisterMethods: ['EMAIL_PASSWORD', 'PHONE_CODE', 'EMAIL_CODE'], defaultRegisterMethod: 'PASSWORD' };
 const DEFAULT_BRANDING_CONFIG: Json = {
   customCSSEnabled: false,
   guardVersion: 'Advanced',

@@ -2,7 +2,7 @@ import type { Json, StoredOidcConfig } from './types.js';
 import { unsupportedField as unsupported } from '../../errors/app-error.js';
 import { invalidConfig, present, unique } from './checks.js';
 import { checkUriList } from './redirect-uris.js';
-import { AUTH_METHODS, GRANT_TYPES, ID_TOKEN_ALGS, isPublicProfile, LIFETIMES, OIDC_FIELDS, PROFILES, UNSUPPORTED_OIDC_FIELDS, type AppType, type AuthMethod, type LifetimeKey, type Profile } from './vocabulary.js';
+import { AUTH_METHODS, DEVICE_CODE_GRANT, GRANT_TYPES, ID_TOKEN_ALGS, isPublicProfile, LIFETIMES, OIDC_FIELDS, PROFILES, UNSUPPORTED_OIDC_FIELDS, type AppType, type AuthMethod, type LifetimeKey, type Profile } from './vocabulary.js';
 
 /** RFC 6749 §3.3 scope-token = 1*NQCHAR. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -92,8 +92,8 @@ export function resolveOidcConfig(appId: string, appType: string, input: Json | 
     if (!present(given.response_types)) oidc.response_types = grants.includes('authorization_code') ? ['code'] : [];
   }
   if (oidc.grant_types.length === 0) throw invalidConfig('grant_types must not be empty', 'oidcConfig.grant_types');
-  if (oidc.grant_types.includes('refresh_token') && !oidc.grant_types.includes('authorization_code')) {
-    throw invalidConfig('refresh_token requires authorization_code (no refresh tokens for client credentials, RFC 6749 §4.4.3)', 'oidcConfig.grant_types');
+  if (oidc.grant_types.includes('refresh_token') && !oidc.grant_types.includes('authorization_code') && !oidc.grant_types.includes(DEVICE_CODE_GRANT)) {
+    throw invalidConfig('refresh_token requires authorization_code or the device grant (no refresh tokens for client credentials, RFC 6749 §4.4.3)', 'oidcConfig.grant_types');
   }
   if (oidc.grant_types.includes('client_credentials') && isPublic) {
     throw invalidConfig('client_credentials needs a confidential client (RFC 6749 §4.4)', 'oidcConfig.grant_types');

@@ -157,6 +157,13 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
       return ok && row !== undefined;
     },
 
+    /** Which pool an app id belongs to and how it authenticates (the authentication API's request context); null when unknown. */
+    async locate(appId: string): Promise<{ poolId: string; appId: string; tokenEndpointAuthMethod: string } | null> {
+      if (appId.length > 128) return null;
+      const row = await repo.findByIdAnyPool(appId);
+      return row ? { poolId: row.pool_id, appId: row.id, tokenEndpointAuthMethod: row.token_endpoint_auth_method } : null;
+    },
+
     /** The client by its client_id (= appId) alone, for the OIDC layer; null when unknown. */
     async findClient(appId: string): Promise<{ poolId: string; app: ApplicationDto } | null> {
       const row = await repo.findByIdAnyPool(appId);

@@ -5,7 +5,9 @@ export const DEFAULT_PROTOCOLS = ['oidc', 'oauth', 'saml', 'cas', 'asa'] as cons
 export const AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 export const ID_TOKEN_ALGS = ['RS256', 'ES256', 'HS256'] as const;
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+/** RFC 8628 §3.4: the device authorization grant's registered grant type URN. */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT] as const;
 export const LOGIN_METHODS = ['PHONE_CODE', 'EMAIL_CODE', 'PHONE_PASSWORD', 'EMAIL_PASSWORD', 'USERNAME_PASSWORD', 'SELF_BUILT_APP_QRCODE'] as const;
 export const REGISTER_METHODS = ['PHONE_CODE', 'EMAIL_CODE', 'EMAIL_PASSWORD'] as const;
 export const APP_IDENTIFIER_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$';

@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../../errors/app-error.js';
 import type { KvStore } from '../../storage/kv/types.js';
 import { scopedKv } from '../../storage/kv/scoped.js';
-import type { UsersRepo } from '../../storage/repositories/users.js';
-import type { LoginTokenResponseData, TokenService } from '../../oidc/token-service.types.js';
 import { urlSafeSecret } from '../../utils/ids.js';
 
 /**
@@ -27,7 +25,7 @@ export interface LoginCodeGrant {
   method: string;
 }
 
-export function createLoginCodes(deps: { kv: KvStore; users: UsersRepo; tokens: () => TokenService | undefined; isDisabled: (u: NonNullable<Awaited<ReturnType<UsersRepo['findById']>>>) => boolean }) {
+export function createLoginCodes(deps: { kv: KvStore }) {
   return {
     async issue(poolId: string, grant: LoginCodeGrant): Promise<string> {
       const code = urlSafeSecret(32);
@@ -35,20 +33,14 @@ export function createLoginCodes(deps: { kv: KvStore; users: UsersRepo; tokens: 
       return code;
     },
 
-    /** Consumes the code and issues tokens for `appId`; any mismatch is the same `auth.login_code_invalid`. */
-    async exchange(poolId: string, input: { loginCode: string; appId: string; scope?: string }): Promise<LoginTokenResponseData> {
-      if (typeof input.loginCode !== 'string' || input.loginCode.length < 16 || input.loginCode.length > 128) throw new AppError('auth.login_code_invalid');
-      const raw = await scopedKv(deps.kv, poolId).take(key(input.loginCode));
+    /** Consumes the code for `appId`; any mismatch is the same `auth.login_code_invalid`. The engine then issues the tokens. */
+    async take(poolId: string, loginCode: string, appId: string): Promise<LoginCodeGrant> {
+      if (typeof loginCode !== 'string' || loginCode.length < 16 || loginCode.length > 128) throw new AppError('auth.login_code_invalid');
+      const raw = await scopedKv(deps.kv, poolId).take(key(loginCode));
       if (!raw) throw new AppError('auth.login_code_invalid');
       const grant = JSON.parse(raw) as LoginCodeGrant;
-      if (grant.appId && grant.appId !== input.appId) throw new AppError('auth.login_code_invalid');
-      // The account may have been blocked or deleted since the code was issued.
-      const user = await deps.users.findById(poolId, grant.userId);
-      if (!user) throw new AppError('auth.login_code_invalid');
-      if (deps.isDisabled(user)) throw new AppError('user.disabled');
-      const tokens = deps.tokens();
-      if (!tokens) throw new AppError('auth.token_service_unavailable');
-      return tokens.issue({ poolId, appId: input.appId, userId: grant.userId, ...(input.scope ? { scope: input.scope } : {}), facts: { amr: grant.amr, authTime: grant.authTime } });
+      if (grant.appId && grant.appId !== appId) throw new AppError('auth.login_code_invalid');
+      return grant;
     },
   };
 }

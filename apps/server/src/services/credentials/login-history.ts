@@ -1,12 +1,12 @@
 import type { CredentialsRepo, LoginEventRow } from '../../storage/repositories/credentials.js';
-import type { AuditService } from '../audit.js';
 import { sortableId } from '../../utils/ids.js';
 import { nowIso } from '../../utils/time.js';
 
 /**
- * Login history (issue #4; security.md §0 item 34): every sign-in attempt with time (UTC),
- * IP, user agent, method and result goes to `login_events` (the user-facing history) and to
- * the audit log. Never passwords, codes or tokens; unknown identifiers are not stored.
+ * Login history (security.md §0 item 34): every sign-in attempt with time (UTC), IP, user agent,
+ * method and result goes to `login_events` (the user-facing history). The sign-in engine also
+ * emits `login` / `login:failed` events, which the audit log records. Never passwords, codes
+ * or tokens; unknown identifiers are not stored.
  */
 export interface LoginAttempt {
   poolId: string;
@@ -47,7 +47,7 @@ const toItem = (r: LoginEventRow, apps: Map<string, { name: string; logo: string
   ...(r.code ? { errorCode: r.code } : {}),
 });
 
-export function createLoginHistoryService(repo: CredentialsRepo, audit: AuditService, appInfo: (poolId: string, appIds: string[]) => Promise<Map<string, { name: string; logo: string | null }>>) {
+export function createLoginHistoryService(repo: CredentialsRepo, appInfo: (poolId: string, appIds: string[]) => Promise<Map<string, { name: string; logo: string | null }>>) {
   return {
     async record(a: LoginAttempt): Promise<void> {
       const at = nowIso();
@@ -64,17 +64,6 @@ export function createLoginHistoryService(repo: CredentialsRepo, audit: AuditSer
         success: a.success ? 1 : 0,
         code: a.code ?? null,
         request_id: a.requestId ?? null,
-      });
-      await audit.record({
-        poolId: a.poolId,
-        type: `login.${a.method}`,
-        result: a.success ? 'success' : 'failure',
-        actor: a.userId,
-        subject: a.userId,
-        ip: a.ip ?? null,
-        userAgent: ua,
-        requestId: a.requestId ?? null,
-        data: { appId: a.appId ?? null, ...(a.code ? { code: a.code } : {}) },
       });
     },
     async list(

@@ -1,5 +1,5 @@
 import { AppError } from '../../errors/app-error.js';
-import type { UsersRepo } from '../../storage/repositories/users.js';
+import type { UserRow, UsersRepo } from '../../storage/repositories/users.js';
 import type { PasswordsService } from './passwords.js';
 
 /**
@@ -12,7 +12,12 @@ import type { PasswordsService } from './passwords.js';
  *   ASVS 6.2.3 / 7.5.1) and another way in — a verified email or phone — so the owner cannot
  *   lock themselves out (`auth.last_credential`).
  */
-export function createPasswordCredential(deps: { users: UsersRepo; passwords: PasswordsService }) {
+export function createPasswordCredential(deps: {
+  users: UsersRepo;
+  passwords: PasswordsService;
+  /** The guarded current-password check (shared attempt counters). */
+  checkCurrent: (poolId: string, user: UserRow, password: string, ip: string | null) => Promise<void>;
+}) {
   async function user(poolId: string, userId: string) {
     const u = await deps.users.findById(poolId, userId);
     if (!u) throw new AppError('auth.not_logged_in');
@@ -24,10 +29,10 @@ export function createPasswordCredential(deps: { users: UsersRepo; passwords: Pa
       if (u.password_hash) throw new AppError('auth.password_already_set');
       await deps.passwords.set(poolId, u, password);
     },
-    async unbind(poolId: string, userId: string, currentPassword: string): Promise<void> {
+    async unbind(poolId: string, userId: string, currentPassword: string, ip: string | null): Promise<void> {
       const u = await user(poolId, userId);
       if (!u.password_hash) throw new AppError('auth.password_not_set');
-      if (!(await deps.passwords.verifyCurrent(u, currentPassword))) throw new AppError('user.wrong_password');
+      await deps.checkCurrent(poolId, u, currentPassword, ip);
       const otherWayIn = (u.email && u.email_verified === 1) || (u.phone && u.phone_verified === 1);
       if (!otherWayIn) throw new AppError('auth.last_credential');
       await deps.passwords.clear(poolId, u.id);

@@ -3,7 +3,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { KvStore } from '../../storage/kv/types.js';
 import { scopedKv } from '../../storage/kv/scoped.js';
 import type { UsersRepo } from '../../storage/repositories/users.js';
-import type { TokenService } from '../../oidc/token-service.types.js';
+import type { TokenService } from '../tokens/types.js';
 import { urlSafeSecret } from '../../utils/ids.js';
 import type { PasswordsService } from './passwords.js';
 
@@ -76,7 +76,8 @@ export function createPasswordReset(deps: {
     },
 
     /** Sets the password for the token's user; the token is spent only when the password is accepted. */
-    async reset(poolId: string, input: { passwordResetToken: string; password: string }): Promise<void> {
+    /** Returns the id of the user whose password was reset. */
+    async reset(poolId: string, input: { passwordResetToken: string; password: string }): Promise<string> {
       const t = input.passwordResetToken;
       if (typeof t !== 'string' || t.length < 16 || t.length > 128) throw new AppError('auth.password_reset_token_invalid');
       const s = scopedKv(deps.kv, poolId);
@@ -89,6 +90,7 @@ export function createPasswordReset(deps: {
       await deps.passwords.store(poolId, user.id, prepared);
       await deps.tokens()?.revokeUserSessions(poolId, user.id);
       await deps.unlock(poolId, user.id);
+      return user.id;
     },
   };
 }

@@ -24,10 +24,13 @@ export interface BruteForceSettings {
 }
 
 export interface RegistrationSettings {
-  /** Self-service registration through /api/v3/signup. */
+  /**
+   * Self-service registration: /api/v3/signup, and auto-registration on sign-in when the client
+   * asks for it (`options.autoRegister`, no second switch: as the reference, "if the user does
+   * not exist, an account will be automatically created"). Each application narrows it further
+   * with `registerConfig.enabledBasicRegisterMethods`.
+   */
   enabled: boolean;
-  /** Create the account on sign-in when it does not exist and the client asks (options.autoRegister). */
-  autoRegister: boolean;
   /** When set, only these may register (any list matching is enough). */
   allowList: { emails?: string[]; emailDomains?: string[]; phones?: string[]; usernames?: string[] } | null;
 }
@@ -46,7 +49,7 @@ export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
   passwordPolicy: DEFAULT_PASSWORD_POLICY,
   bruteForce: { captchaAfter: 3, lockAfter: 10, lockBaseSeconds: 60, lockMaxSeconds: 3600, windowSeconds: 3600, ipMaxFailures: 100, ipWindowSeconds: 3600 },
   distinctLoginErrors: false,
-  registration: { enabled: true, autoRegister: false, allowList: null },
+  registration: { enabled: true, allowList: null },
   qrcode: DEFAULT_QRCODE_SETTINGS,
 };
 
@@ -69,7 +72,7 @@ export function validateSettings(s: AuthSettings): AuthSettings {
   intIn(bf.ipWindowSeconds, 'bruteForce.ipWindowSeconds', 60, 7 * 86400);
   if (typeof s.distinctLoginErrors !== 'boolean') throw bad('distinctLoginErrors', 'must be a boolean');
   if (typeof s.registration.enabled !== 'boolean') throw bad('registration.enabled', 'must be a boolean');
-  if (typeof s.registration.autoRegister !== 'boolean') throw bad('registration.autoRegister', 'must be a boolean');
+  if ('autoRegister' in s.registration) throw bad('registration.autoRegister', 'is no longer a setting: auto-registration follows registration.enabled and the application\'s registerConfig');
   const al = s.registration.allowList;
   if (al !== null) {
     for (const k of ['emails', 'emailDomains', 'phones', 'usernames'] as const) {
@@ -98,7 +101,7 @@ export function createAuthSettingsService(repo: CredentialsRepo) {
       passwordPolicy: { ...DEFAULT_AUTH_SETTINGS.passwordPolicy, ...stored.passwordPolicy },
       bruteForce: { ...DEFAULT_AUTH_SETTINGS.bruteForce, ...stored.bruteForce },
       distinctLoginErrors: stored.distinctLoginErrors ?? DEFAULT_AUTH_SETTINGS.distinctLoginErrors,
-      registration: { ...DEFAULT_AUTH_SETTINGS.registration, ...stored.registration },
+      registration: withoutRetired({ ...DEFAULT_AUTH_SETTINGS.registration, ...stored.registration }),
       qrcode: { ...DEFAULT_AUTH_SETTINGS.qrcode, ...stored.qrcode },
     };
   }
@@ -119,3 +122,9 @@ export function createAuthSettingsService(repo: CredentialsRepo) {
   };
 }
 export type AuthSettingsService = ReturnType<typeof createAuthSettingsService>;
+
+/** Settings stored by earlier versions that no longer exist (read as absent). */
+function withoutRetired(r: RegistrationSettings & { autoRegister?: unknown }): RegistrationSettings {
+  const { autoRegister: _retired, ...rest } = r;
+  return rest;
+}

@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '../../errors/app-error.js';
-import type { TokenService } from '../../oidc/token-service.types.js';
+import type { TokenService } from '../tokens/types.js';
 import { MAX_BATCH, type CreateUserOptions, type UpdateUserOptions, type UserDto, type UserFields, type UsersService } from '../users.js';
 import type { PasswordHasher } from '../passwords/hasher.js';
 import type { EncryptionService } from './encryption.js';

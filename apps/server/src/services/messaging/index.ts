@@ -1,9 +1,7 @@
-import type { Kysely } from 'kysely';
 import { createFetchHttpClient } from '@gatehouse/connector-kit';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../utils/logger.js';
-import type { Database } from '../../storage/db/schema.js';
-import { createMessagingRepo } from '../../storage/repositories/messaging.js';
+import type { MessagingRepo } from '../../storage/repositories/messaging.js';
 import type { SecretBox } from '../../utils/crypto.js';
 import type { MessageKind } from '../passcodes/channels.js';
 import { createOutbox } from './outbox.js';
@@ -59,8 +57,8 @@ export function smtpConnectorConfig(s: { host: string; port: number; tls: SmtpTl
   };
 }
 
-export async function createMessaging(deps: { db: Kysely<Database>; box: SecretBox; log: Logger; config: Config }) {
-  const repo = createMessagingRepo(deps.db);
+export async function createMessaging(deps: { repo: MessagingRepo; box: SecretBox; log: Logger; config: Config }) {
+  const { repo } = deps;
   const registry = createConnectorRegistry();
   const providers = createProvidersService({ repo, box: deps.box, registry, server: serverProviders(deps.config), log: deps.log, connectorDeps: { http: createFetchHttpClient() } });
   const templates = createTemplatesService(repo);

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../../errors/app-error.js';
 import type { KvStore } from '../../storage/kv/types.js';
 import type { UserRow, UsersRepo } from '../../storage/repositories/users.js';
-import type { LoginTokenResponseData, TokenService } from '../../oidc/token-service.types.js';
-import type { AuditService } from '../audit.js';
+import { isUserDisabled } from '../users/status.js';
 import type { QrCodeSettings } from './settings.js';
 import { createQrStore } from './store.js';
 import { reportedStatus, type QrRecord, type ReportedStatus } from './types.js';
@@ -11,16 +10,14 @@ import { reportedStatus, type QrRecord, type ReportedStatus } from './types.js';
 /**
  * QR-code scan login (issue #6; seeds/001_a3c36f13b3a5cb98.txt "Use QR code scanning to log in"):
  * the web page generates a code and polls; the signed-in mobile app scans, then confirms or
- * cancels; the web side gets a single-use ticket and exchanges it for tokens from the one
- * token service. The three HTTP generations (/api/qrcode, /api/v2/qrcode, /api/v3) are thin
- * mappings over this one service.
+ * cancels; the web side gets a single-use ticket and signs in with it through the sign-in
+ * engine (the `qrcode` login method takes the ticket; `flows/qrcode-sign-in.ts`). The three HTTP
+ * generations (/api/qrcode, /api/v2/qrcode, /api/v3) are thin mappings over this one service.
  */
 export interface QrCodeDeps {
   kv: KvStore;
   settings: (poolId: string) => Promise<QrCodeSettings>;
   users: Pick<UsersRepo, 'findById'>;
-  tokens: () => TokenService;
-  audit: Pick<AuditService, 'record'>;
 }
 
 /** customData is written into the QR image; QR codes hold ~2.9 kB, the rest of the payload needs room. */
@@ -31,9 +28,6 @@ const RETAIN_MS = 10 * 60 * 1000;
 /** 256 random bits, URL-safe: ids and tickets are bearer capabilities. */
 const secretId = () => randomBytes(32).toString('base64url');
 
-/** Same rule as the password sign-in (flows/password-sign-in.ts isUserDisabled): blocked or a disabled status. */
-const DISABLED = new Set(['Suspended', 'Deactivated', 'Archived']);
-const isDisabled = (u: UserRow) => u.blocked === 1 || DISABLED.has(u.status);
 
 export interface Actor {
   poolId: string;
@@ -46,8 +40,11 @@ export type ExchangeCaller = { kind: 'app'; poolId: string; appId: string } | { 
 export interface PollResult {
   record: QrRecord;
   status: ReportedStatus;
-  /** Present only when the pool enabled `returnFullUserInfo` and this poll consumed the ticket. */
-  full?: { user: UserRow; tokens: LoginTokenResponseData };
+  /**
+   * Present only when the pool enabled `returnFullUserInfo`, the code is authorised and has an
+   * app: the poll itself signs in with this ticket (the first poll wins; tokens are never stored).
+   */
+  redeemable?: { ticket: string; appId: string };
 }
 
 export function createQrCodeService(deps: QrCodeDeps) {
@@ -66,15 +63,6 @@ export function createQrCodeService(deps: QrCodeDeps) {
     const r = await load(id, actor.poolId);
     if (reportedStatus(r) === 'EXPIRED') throw new AppError('qrcode.expired');
     return r;
-  }
-
-  async function issue(t: { poolId: string; appId: string; userId: string; authTime: number }) {
-    const user = await deps.users.findById(t.poolId, t.userId);
-    if (!user) throw new AppError('user.not_found');
-    if (isDisabled(user)) throw new AppError('user.disabled');
-    const tokens = await deps.tokens().issue({ poolId: t.poolId, appId: t.appId, userId: t.userId, facts: { amr: ['qr'], authTime: t.authTime } });
-    void deps.audit.record({ poolId: t.poolId, type: 'qrcode.login', result: 'success', actor: t.appId, subject: t.userId, data: { appId: t.appId } }).catch(() => undefined);
-    return { user, tokens };
   }
 
   return {
@@ -100,10 +88,7 @@ export function createQrCodeService(deps: QrCodeDeps) {
       if (!s.returnFullUserInfo || !record.appId) return { record, status };
       // Full-info mode (a documented risk): the first poll after confirmation consumes the
       // ticket, so tokens are never stored and are handed out once.
-      const t = await store.takeTicket(record.ticket);
-      if (!t) return { record: { ...record, ticket: null }, status };
-      const full = await issue({ poolId: t.poolId, appId: record.appId, userId: t.userId, authTime: t.authTime });
-      return { record: { ...record, ticket: null }, status, full };
+      return { record: { ...record, ticket: null }, status, redeemable: { ticket: record.ticket, appId: record.appId } };
     },
 
     async scan(id: string, actor: Actor): Promise<QrRecord> {
@@ -111,7 +96,7 @@ export function createQrCodeService(deps: QrCodeDeps) {
       if (r.status !== 'PENDING') throw new AppError(r.status === 'SCANNED' ? 'qrcode.already_scanned' : 'qrcode.already_decided');
       const user = await deps.users.findById(actor.poolId, actor.userId);
       if (!user) throw new AppError('auth.not_logged_in');
-      if (isDisabled(user)) throw new AppError('user.disabled');
+      if (isUserDisabled(user)) throw new AppError('user.disabled');
       const brief = { nickname: user.nickname ?? user.name ?? user.username ?? '', photo: user.photo ?? '' };
       const ttl = Math.max(r.expiresAt - Date.now(), 0) + RETAIN_MS;
       if (!(await store.claimScan(id, { userId: actor.userId, brief }, ttl))) throw new AppError('qrcode.already_scanned');
@@ -140,10 +125,10 @@ export function createQrCodeService(deps: QrCodeDeps) {
     },
 
     /**
-     * Ticket → tokens. The caller is checked BEFORE the ticket is consumed, so a refused browser
-     * cannot burn a ticket its backend is about to exchange.
+     * Who may redeem a ticket, checked BEFORE it is consumed, so a refused browser cannot burn a
+     * ticket its backend is about to exchange. Answers the app the tokens will be for.
      */
-    async exchange(ticket: string, caller: ExchangeCaller): Promise<{ user: UserRow; tokens: LoginTokenResponseData; appId: string }> {
+    async authorizeExchange(ticket: string, caller: ExchangeCaller): Promise<{ poolId: string; appId: string }> {
       if (!/^[A-Za-z0-9_-]{16,128}$/.test(ticket)) throw new AppError('qrcode.ticket_invalid');
       const peek = await store.peekTicket(ticket);
       if (!peek) throw new AppError('qrcode.ticket_invalid');
@@ -153,9 +138,14 @@ export function createQrCodeService(deps: QrCodeDeps) {
       if (peek.appId && callerApp && callerApp !== peek.appId) throw new AppError('qrcode.app_mismatch');
       const appId = peek.appId ?? callerApp;
       if (!appId) throw new AppError('qrcode.app_required');
+      return { poolId: peek.poolId, appId };
+    },
+
+    /** Consumes a ticket of this pool (atomic, single use): the `qrcode` login method's proof. */
+    async takeTicket(poolId: string, ticket: string): Promise<{ userId: string; authTime: number } | null> {
       const t = await store.takeTicket(ticket);
-      if (!t) throw new AppError('qrcode.ticket_invalid');
-      return { ...(await issue({ poolId: t.poolId, appId, userId: t.userId, authTime: t.authTime })), appId };
+      if (!t || t.poolId !== poolId) return null;
+      return { userId: t.userId, authTime: t.authTime };
     },
   };
 }

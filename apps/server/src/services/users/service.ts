@@ -1,3 +1,4 @@
+import type { EventService } from '../events/service.js';
 import { AppError, invalidInput as invalid } from '../../errors/app-error.js';
 import type { UserPatch, UserRow, UsersRepo } from '../../storage/repositories/users.js';
 import { nowIso } from '../../utils/time.js';
@@ -19,7 +20,9 @@ import { customDataText, normEmail, refuseUnsupported, refuseUnsupportedCreateOp
  * finished hash in `passwordHash`; a plain `password` reaching this service is refused.
  */
 
-export function createUsersService(repo: UsersRepo) {
+export function createUsersService(repo: UsersRepo, events?: Pick<EventService, 'emit'>) {
+  const ref = (r: UserRow) => ({ userId: r.id, email: r.email, phone: r.phone, username: r.username });
+
   /** Names the first identifier already held by another user of the pool. */
   async function assertFree(poolId: string, ids: { username?: string | null; email?: string | null; phone?: string | null; external_id?: string | null }, exceptId?: string) {
     const wanted = Object.fromEntries(Object.entries(ids).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
@@ -59,6 +62,7 @@ export function createUsersService(repo: UsersRepo) {
       } catch (err) {
         rethrowConflict(err);
       }
+      await events?.emit('user:created', { poolId, subject: row.id, data: { ...ref(row), source: 'api' } });
       return toUserDto(row, { withCustomData: true });
     },
 
@@ -105,6 +109,12 @@ export function createUsersService(repo: UsersRepo) {
       }
       return rows.map((r) => toUserDto(r, { withCustomData: true }));
     },
+
+    /** The stored user by id (flows and request contexts); undefined when there is none. */
+    row: (poolId: string, userId: string): Promise<UserRow | undefined> => repo.findById(poolId, userId),
+
+    /** The stored user named by any unique identifier (vendor `userIdType`), or user.not_found. */
+    resolve: (poolId: string, userId: string, type?: UserIdType) => find(poolId, userId, type),
 
     async get(poolId: string, q: { userId: string; userIdType?: UserIdType } & UserViewOptions): Promise<UserDto> {
       return toUserDto(await find(poolId, q.userId, q.userIdType), q);
@@ -183,6 +193,14 @@ export function createUsersService(repo: UsersRepo) {
         rethrowConflict(err);
       }
       if (!row) throw new AppError('user.not_found'); // deleted concurrently
+      const fields = Object.keys(input).filter((k) => k !== 'userId' && k !== 'options' && k !== 'password' && k !== 'passwordHash');
+      await events?.emit('user:updated', { poolId, subject: row.id, data: { ...ref(row), fields } });
+      if (patch.status !== undefined && patch.status !== current.status) {
+        if (patch.status === 'Suspended') await events?.emit('user:blocked', { poolId, subject: row.id, data: ref(row) });
+        else if (current.status === 'Suspended') await events?.emit('user:unblocked', { poolId, subject: row.id, data: ref(row) });
+        if (patch.status === 'Archived') await events?.emit('user:archived', { poolId, subject: row.id, data: ref(row) });
+        else if (current.status === 'Archived') await events?.emit('user:unarchived', { poolId, subject: row.id, data: ref(row) });
+      }
       return toUserDto(row, { withCustomData: true });
     },
 
@@ -211,6 +229,7 @@ export function createUsersService(repo: UsersRepo) {
       if (missingKeys.length > 0) {
         throw new AppError('user.not_found', { details: missingKeys.slice(0, 10).map((k) => ({ path: 'userIds', message: `no user '${k}' in this user pool` })) });
       }
+      for (const id of ids) await events?.emit('user:deleted', { poolId, subject: id, data: { userId: id } });
     },
 
     /**

@@ -24,6 +24,7 @@ export const coreErrors = defineErrors({
   'signature.replayed': { apiCode: 1306, status: 401, en: 'This signed request was already used (nonce replayed).', zh: '该签名请求已被使用（nonce 重放）。' },
   'signature.missing_nonce': { apiCode: 1300001, status: 401, en: 'The x-authing-signature-nonce header is missing.', zh: '缺少 x-authing-signature-nonce 请求头。' },
   'signature.pool_mismatch': { apiCode: 1300002, status: 403, en: 'This access key belongs to another user pool.', zh: '该访问密钥属于其他用户池。' },
+  'signature.missing': { apiCode: 1300003, status: 401, en: 'The request signature is missing: sign the request with an access key (Authorization: authing <accessKeyId>:<signature>).', zh: '缺少请求签名：请使用访问密钥对请求签名（Authorization: authing <accessKeyId>:<signature>）。' },
 
   // 2004–2333 — sign-in (reference numbers)
   'user.not_found': { apiCode: 2004, status: 404, en: 'User not found.', zh: '用户不存在。' },

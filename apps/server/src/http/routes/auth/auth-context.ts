@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../errors/app-error.js';
-import type { TokenService } from '../../../oidc/token-service.types.js';
+import type { TokenService } from '../../../services/tokens/types.js';
 import { basicCredentials, bearerToken, headerValue as header } from '../../plugins/credentials.js';
 
 /**
@@ -17,10 +17,10 @@ export interface AppContext {
 /** The application from `x-authing-app-id` (as the vendor client sends it), else client_id / Basic user. */
 export async function appContext(app: FastifyInstance, req: FastifyRequest, bodyClientId?: string): Promise<AppContext> {
   const appId = header(req, 'x-authing-app-id') ?? bodyClientId ?? basicCredentials(req)?.id;
-  if (!appId || appId.length > 128) throw new AppError('application.not_found');
-  const row = await app.gh.repos.applications.findByIdAnyPool(appId);
-  if (!row) throw new AppError('application.not_found');
-  return { poolId: row.pool_id, appId: row.id, authMethod: row.token_endpoint_auth_method };
+  if (!appId) throw new AppError('application.not_found');
+  const found = await app.gh.services.applications.locate(appId);
+  if (!found) throw new AppError('application.not_found');
+  return { poolId: found.poolId, appId: found.appId, authMethod: found.tokenEndpointAuthMethod };
 }
 
 /**
@@ -59,7 +59,7 @@ export async function currentUser(app: FastifyInstance, req: FastifyRequest): Pr
   if (!token) throw new AppError('auth.not_logged_in');
   const claims = await tokenService(app).verifyAccessToken(ctx.poolId, token);
   if (!claims) throw new AppError('auth.not_logged_in');
-  const user = await app.gh.repos.users.findById(ctx.poolId, claims.userId);
+  const user = await app.gh.services.users.row(ctx.poolId, claims.userId);
   if (!user) throw new AppError('auth.not_logged_in');
   return { ...ctx, userId: claims.userId, token };
 }

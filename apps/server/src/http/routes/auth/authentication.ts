@@ -4,10 +4,11 @@ import { AppError } from '../../../errors/app-error.js';
 import { envelope } from '../../envelope.js';
 import { toUserDto } from '../../../services/users.js';
 import { SIGNUP_PROFILE_FIELDS } from '../../../flows/registration.js';
-import { PasswordVerifySchema } from '../../../login-methods/password/schema.js';
 import { AnyObject, Envelope, PasswordEncryptType } from '../common.js';
 import { appContext, authenticateClient, clientIp, currentUser, tokenService } from './auth-context.js';
-import { passcodeSignIn, passcodeSignUp } from './passcode-signin.js';
+import { passcodeSignUp } from './passcode-signup.js';
+import { challengeError } from '../../../flows/engine/challenge-error.js';
+import { requestInfo } from '../../request-info.js';
 
 /**
  * The authentication API (issue #4) under /api/v3 — not signed: callers are end users and
@@ -28,19 +29,21 @@ const SignInOptions = Type.Object(
   { additionalProperties: false },
 );
 
-const SignInBody = Type.Object(
-  {
-    connection: Type.String({ minLength: 1, maxLength: 32 }),
-    passwordPayload: Type.Optional(PasswordVerifySchema),
-    passCodePayload: Type.Optional(AnyObject),
-    adPayload: Type.Optional(AnyObject),
-    ldapPayload: Type.Optional(AnyObject),
-    options: Type.Optional(SignInOptions),
-    client_id: Type.Optional(Type.String({ maxLength: 128 })),
-    client_secret: Type.Optional(Type.String({ maxLength: 512 })),
-  },
-  { additionalProperties: false },
-);
+/** The vendor's payload fields (SignInByCredentialsDto), plus those of any other registered method. */
+const VENDOR_PAYLOADS = ['passwordPayload', 'passCodePayload', 'adPayload', 'ldapPayload'];
+const signInBody = (payloadFields: string[]) =>
+  Type.Object(
+    {
+      connection: Type.String({ minLength: 1, maxLength: 32 }),
+      // Each payload is validated by the login method the connection names (login-methods/*/schema.ts).
+      ...Object.fromEntries([...new Set([...VENDOR_PAYLOADS, ...payloadFields])].map((f) => [f, Type.Optional(AnyObject)])),
+      options: Type.Optional(SignInOptions),
+      client_id: Type.Optional(Type.String({ maxLength: 128 })),
+      client_secret: Type.Optional(Type.String({ maxLength: 512 })),
+    },
+    { additionalProperties: false },
+  );
+type SignInBodyShape = { connection: string; options?: Static<typeof SignInOptions>; client_id?: string; client_secret?: string } & Record<string, unknown>;
 
 const profileProps = Object.fromEntries(
   SIGNUP_PROFILE_FIELDS.map((f) => [f, f === 'customData' ? Type.Optional(AnyObject) : f === 'gender' ? Type.Optional(Type.Union([Type.Literal('M'), Type.Literal('F'), Type.Literal('U')])) : Type.Optional(Type.String({ maxLength: 2048 }))]),
@@ -126,70 +129,64 @@ const ProfileQuery = Type.Object({
 const tags = ['authentication'];
 
 export async function authenticationRoutes(app: FastifyInstance): Promise<void> {
-  const { authn, services, repos } = app.gh;
+  const { authn, services } = app.gh;
 
-  app.post<{ Body: Static<typeof SignInBody> }>(
+  const SignInBody = signInBody(app.gh.loginMethods.all().flatMap((m) => (m.connection ? [m.connection.payloadField] : [])));
+  app.post<{ Body: SignInBodyShape }>(
     '/signin',
-    { schema: { tags, summary: 'Sign in (signInByCredentials); connection PASSWORD or PASSCODE', body: SignInBody, response: { 200: Envelope(Type.Any()) } } },
+    { schema: { tags, summary: 'Sign in (signInByCredentials); the connection names the login method (PASSWORD, PASSCODE …)', body: SignInBody, response: { 200: Envelope(Type.Any()) } } },
     async (req) => {
       const body = req.body;
       const ctx = await appContext(app, req, body.client_id);
       const trusted = await authenticateClient(app, req, ctx, body);
-      // Issue #5: SMS / email code sign-in.
-      if (body.connection === 'PASSCODE') return passcodeSignIn(app, req, ctx, body, clientIp(req, trusted, body.options?.clientIp));
-      if (body.connection !== 'PASSWORD') throw new AppError('auth.unsupported_connection', { params: { connection: body.connection, supported: 'PASSWORD, PASSCODE' } });
-      const p = body.passwordPayload;
-      if (!p || ![p.account, p.email, p.username, p.phone].some(Boolean)) throw new AppError('auth.payload_required');
+      const method = app.gh.loginMethods.byConnection(body.connection);
+      if (!method?.connection) throw new AppError('auth.unsupported_connection', { params: { connection: body.connection, supported: app.gh.loginMethods.connections().join(', ') } });
       const o = body.options ?? {};
       if (o.tenantId) throw new AppError('request.unsupported_field', { params: { field: 'options.tenantId' } });
-      const password = await authn.encryption.decrypt(ctx.poolId, o.passwordEncryptType, p.password);
-      const ip = clientIp(req, trusted, o.clientIp);
-
-      if (o.autoRegister && !p.account) {
-        const exists = p.email
-          ? await repos.users.findBy(ctx.poolId, 'email', p.email.trim().toLowerCase())
-          : p.username
-            ? await repos.users.findBy(ctx.poolId, 'username', p.username)
-            : await repos.users.findBy(ctx.poolId, 'phone', p.phone!);
-        if (!exists) {
-          await authn.register(
-            ctx.poolId,
-            {
-              password,
-              ...(p.email ? { email: p.email } : {}),
-              ...(p.username ? { username: p.username } : {}),
-              ...(p.phone ? { phone: p.phone } : {}),
-              ...(p.phoneCountryCode ? { phoneCountryCode: p.phoneCountryCode } : {}),
-              ...(o.customData ? { profile: { customData: o.customData } } : {}),
-            },
-            { via: 'autoRegister' },
-          );
-        }
-      }
-
-      const result = await authn.passwordSignIn({
+      const field = method.connection.payloadField;
+      const payload = await withDecryptedPassword(app, ctx.poolId, o.passwordEncryptType, body[field]);
+      const r = await app.gh.engine.signIn({
         poolId: ctx.poolId,
         appId: ctx.appId,
-        password,
-        ...(p.account ? { account: p.account } : {}),
-        ...(p.email ? { email: p.email } : {}),
-        ...(p.username ? { username: p.username } : {}),
-        ...(p.phone ? { phone: p.phone } : {}),
-        ...(p.phoneCountryCode ? { phoneCountryCode: p.phoneCountryCode } : {}),
-        ...(o.captchaCode ? { captchaCode: o.captchaCode } : {}),
-        ...(o.captchaToken ? { captchaToken: o.captchaToken } : {}),
-        ip,
-        ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
-        requestId: req.id,
+        method: method.id,
+        input: payload,
+        inputPath: `body/${field}`,
+        request: requestInfo(req, clientIp(req, trusted, o.clientIp)),
+        protocol: 'api',
+        options: {
+          autoRegister: o.autoRegister,
+          customData: o.customData,
+          context: o.context,
+          ...(o.captchaCode || o.captchaToken ? { captcha: { code: o.captchaCode, token: o.captchaToken } } : {}),
+        },
+        target: { kind: 'tokens', scope: o.scope },
       });
-      const tokens = await tokenService(app).issue({
-        poolId: ctx.poolId,
-        appId: ctx.appId,
-        userId: result.userId,
-        ...(o.scope ? { scope: o.scope } : {}),
-        facts: { amr: result.amr, authTime: result.authTime },
-      });
-      return envelope(req, tokens);
+      if (r.status === 'challenge') throw challengeError(r);
+      if (r.kind !== 'tokens') throw new Error('API sign-in must finish with tokens');
+      return envelope(req, r.tokens);
+    },
+  );
+
+  const ContinueBody = Type.Object(
+    {
+      flowToken: Type.String({ minLength: 32, maxLength: 64 }),
+      step: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      input: Type.Optional(AnyObject),
+      client_id: Type.Optional(Type.String({ maxLength: 128 })),
+      client_secret: Type.Optional(Type.String({ maxLength: 512 })),
+    },
+    { additionalProperties: false },
+  );
+  app.post<{ Body: Static<typeof ContinueBody> }>(
+    '/continue-signin',
+    { schema: { tags, summary: 'Answer the step a sign-in waits for (Gatehouse extension; the flowToken of the step\'s error)', body: ContinueBody, response: { 200: Envelope(Type.Any()) } } },
+    async (req) => {
+      const ctx = await appContext(app, req, req.body.client_id);
+      await authenticateClient(app, req, ctx, req.body);
+      const r = await app.gh.engine.continue(ctx.poolId, req.body.flowToken, { step: req.body.step, input: req.body.input ?? {}, appId: ctx.appId, request: requestInfo(req), finishes: ['tokens'] });
+      if (r.status === 'challenge') throw challengeError(r);
+      if (r.kind !== 'tokens') throw new Error('API sign-in must finish with tokens');
+      return envelope(req, r.tokens);
     },
   );
 
@@ -206,12 +203,14 @@ export async function authenticationRoutes(app: FastifyInstance): Promise<void> 
       if (!p || (!p.email && !p.username)) throw new AppError('auth.payload_required');
       const o = body.options ?? {};
       const password = await authn.encryption.decrypt(ctx.poolId, o.passwordEncryptType, p.password);
-      const user = await authn.register(
-        ctx.poolId,
-        { password, ...(p.email ? { email: p.email } : {}), ...(p.username ? { username: p.username } : {}), ...(body.profile ? { profile: body.profile } : {}) },
-        { via: 'signup' },
-      );
-      await services.audit.record({ poolId: ctx.poolId, type: 'user.register', result: 'success', actor: user.userId, subject: user.userId, ip: req.ip, requestId: req.id, data: { appId: ctx.appId, connection: 'PASSWORD' } });
+      const user = await app.gh.engine.register({
+        poolId: ctx.poolId,
+        appId: ctx.appId,
+        input: { password, ...(p.email ? { email: p.email } : {}), ...(p.username ? { username: p.username } : {}), ...(body.profile ? { profile: body.profile } : {}) },
+        registerMethod: 'EMAIL_PASSWORD',
+        via: 'signup',
+        request: requestInfo(req),
+      });
       return envelope(req, user);
     },
   );
@@ -230,7 +229,7 @@ export async function authenticationRoutes(app: FastifyInstance): Promise<void> 
 
   app.get<{ Querystring: Static<typeof ProfileQuery> }>('/get-profile', { schema: { tags, summary: 'The signed-in user', querystring: ProfileQuery } }, async (req) => {
     const me = await currentUser(app, req);
-    const row = await repos.users.findById(me.poolId, me.userId);
+    const row = await services.users.row(me.poolId, me.userId);
     if (!row) throw new AppError('auth.not_logged_in');
     return envelope(req, toUserDto(row, { withCustomData: req.query.withCustomData ?? false }));
   });
@@ -238,7 +237,6 @@ export async function authenticationRoutes(app: FastifyInstance): Promise<void> 
   app.post<{ Body: Static<typeof UpdateProfileBody> }>('/update-profile', { schema: { tags, summary: 'Update the signed-in user', body: UpdateProfileBody } }, async (req) => {
     const me = await currentUser(app, req);
     const user = await services.users.update(me.poolId, { userId: me.userId, ...(req.body as Record<string, unknown>) });
-    await services.audit.record({ poolId: me.poolId, type: 'user.update_profile', result: 'success', actor: me.userId, subject: me.userId, ip: req.ip, requestId: req.id, data: { fields: Object.keys(req.body) } });
     return envelope(req, user);
   });
 
@@ -246,20 +244,9 @@ export async function authenticationRoutes(app: FastifyInstance): Promise<void> 
     const me = await currentUser(app, req);
     const b = req.body;
     if (b.passwordResetToken) throw new AppError('request.unsupported_field', { params: { field: 'passwordResetToken' } });
-    const user = await repos.users.findById(me.poolId, me.userId);
-    if (!user) throw new AppError('auth.not_logged_in');
     const newPassword = await authn.encryption.decrypt(me.poolId, b.passwordEncryptType, b.newPassword);
-    if (user.password_hash) {
-      if (!b.oldPassword) throw new AppError('request.invalid_input', { details: [{ path: 'body/oldPassword', message: 'is required when the account has a password' }] });
-      const oldPassword = await authn.encryption.decrypt(me.poolId, b.passwordEncryptType, b.oldPassword);
-      if (!(await authn.passwords.verifyCurrent(user, oldPassword))) {
-        await services.audit.record({ poolId: me.poolId, type: 'user.update_password', result: 'failure', actor: me.userId, subject: me.userId, ip: req.ip, requestId: req.id });
-        throw new AppError('user.wrong_password');
-      }
-    }
-    await authn.passwords.set(me.poolId, user, newPassword);
-    if (b.revokeOtherSessions !== false) await tokenService(app).revokeUserSessions(me.poolId, me.userId);
-    await services.audit.record({ poolId: me.poolId, type: 'user.update_password', result: 'success', actor: me.userId, subject: me.userId, ip: req.ip, requestId: req.id });
+    const oldPassword = b.oldPassword ? await authn.encryption.decrypt(me.poolId, b.passwordEncryptType, b.oldPassword) : undefined;
+    await app.gh.changePassword(me.poolId, me.userId, { oldPassword, newPassword, revokeOtherSessions: b.revokeOtherSessions }, requestInfo(req));
     return envelope(req, { success: true });
   });
 
@@ -272,4 +259,15 @@ export async function authenticationRoutes(app: FastifyInstance): Promise<void> 
       return envelope(req, await authn.history.list(me.poolId, { userId: me.userId, ...q }));
     },
   );
+}
+
+/**
+ * The vendor's `options.passwordEncryptType`: a payload's `password` encrypted with the pool's RSA
+ * or SM2 public key (from /api/v3/system) is decrypted before the login method sees it.
+ */
+async function withDecryptedPassword(app: FastifyInstance, poolId: string, type: 'none' | 'rsa' | 'sm2' | undefined, payload: unknown): Promise<unknown> {
+  if (!type || type === 'none' || !payload || typeof payload !== 'object') return payload;
+  const p = payload as Record<string, unknown>;
+  if (typeof p.password !== 'string') return payload;
+  return { ...p, password: await app.gh.authn.encryption.decrypt(poolId, type, p.password) };
 }

@@ -35,11 +35,11 @@ const tags = ['passcodes'];
 const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 export async function contactBindingRoutes(app: FastifyInstance): Promise<void> {
-  const { passcodes, repos } = app.gh;
+  const { passcodes, services } = app.gh;
 
   async function me(req: FastifyRequest) {
     const m = await currentUser(app, req);
-    const row = await repos.users.findById(m.poolId, m.userId);
+    const row = await services.users.row(m.poolId, m.userId);
     if (!row) throw new AppError('auth.not_logged_in');
     return { poolId: m.poolId, user: row, who: { ip: req.ip, appId: m.appId, requestId: req.id } };
   }

@@ -26,7 +26,7 @@ export async function loginCodeRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const ctx = await appContext(app, req, req.body.client_id);
       await authenticateClient(app, req, ctx, req.body);
-      const tokens = await app.gh.accounts.loginCodes.exchange(ctx.poolId, { loginCode: req.body.loginCode, appId: ctx.appId, ...(req.body.scope ? { scope: req.body.scope } : {}) });
+      const tokens = await app.gh.engine.redeemLoginCode(ctx.poolId, { loginCode: req.body.loginCode, appId: ctx.appId, ...(req.body.scope ? { scope: req.body.scope } : {}) });
       return envelope(req, tokens);
     },
   );

@@ -25,7 +25,7 @@ export async function passwordCredentialRoutes(app: FastifyInstance): Promise<vo
       const me = await currentUser(app, req);
       const password = await authn.encryption.decrypt(me.poolId, req.body.passwordEncryptType, req.body.password);
       await accounts.passwordCredential.bind(me.poolId, me.userId, password);
-      await services.audit.record({ poolId: me.poolId, type: 'user.bind_password', result: 'success', actor: me.userId, subject: me.userId, ip: req.ip, requestId: req.id });
+      await services.events.emit('user:password-bound', { poolId: me.poolId, actor: me.userId, subject: me.userId, ip: req.ip, requestId: req.id, data: { userId: me.userId } });
       return success(req);
     },
   );
@@ -36,8 +36,8 @@ export async function passwordCredentialRoutes(app: FastifyInstance): Promise<vo
     async (req) => {
       const me = await currentUser(app, req);
       const password = await authn.encryption.decrypt(me.poolId, req.body.passwordEncryptType, req.body.password);
-      await accounts.passwordCredential.unbind(me.poolId, me.userId, password);
-      await services.audit.record({ poolId: me.poolId, type: 'user.unbind_password', result: 'success', actor: me.userId, subject: me.userId, ip: req.ip, requestId: req.id });
+      await accounts.passwordCredential.unbind(me.poolId, me.userId, password, req.ip);
+      await services.events.emit('user:password-unbound', { poolId: me.poolId, actor: me.userId, subject: me.userId, ip: req.ip, requestId: req.id, data: { userId: me.userId } });
       return success(req);
     },
   );

@@ -46,8 +46,8 @@ export async function passwordResetRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const ctx = await appContext(app, req);
       const password = await authn.encryption.decrypt(ctx.poolId, req.body.passwordEncryptType, req.body.password);
-      await accounts.passwordReset.reset(ctx.poolId, { passwordResetToken: req.body.passwordResetToken, password });
-      await services.audit.record({ poolId: ctx.poolId, type: 'user.reset_password', result: 'success', ip: req.ip, requestId: req.id, data: { appId: ctx.appId } });
+      const userId = await accounts.passwordReset.reset(ctx.poolId, { passwordResetToken: req.body.passwordResetToken, password });
+      await services.events.emit('user:password-reset', { poolId: ctx.poolId, actor: userId, subject: userId, ip: req.ip, requestId: req.id, data: { userId, appId: ctx.appId } });
       return success(req);
     },
   );

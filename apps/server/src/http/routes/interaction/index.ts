@@ -1,23 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { renderMessage } from '@gatehouse/contracts';
-import { isAppError } from '../../../errors/app-error.js';
-import type { PasswordSignIn } from '../../../flows/password-sign-in.types.js';
+import { AppError, isAppError } from '../../../errors/app-error.js';
 import type { Oidc } from '../../../oidc/index.js';
 import type { GatehouseClientMeta } from '../../../oidc/clients.js';
-import { esc, layout, PAGE_HEADERS, pickLang, T, type Lang } from '../../../oidc/pages.js';
+import { esc, layout, PAGE_HEADERS, pickLang, protocolMessage, T, type Lang } from '../../../oidc/pages.js';
+import { requestInfo } from '../../request-info.js';
+import { hostedSignIn } from './hosted-sign-in.js';
+import { renderLoginPage, type HostedTab, type LoginView } from './login-page.js';
+import { pageMessage } from './messages.js';
 
 export interface InteractionRoutesOptions {
   oidc: Oidc;
-  passwordSignIn: PasswordSignIn;
 }
 
 type Params = { uid: string; poolId?: string };
+type Form = Record<string, string | undefined>;
 
 /**
- * The hosted login (issue #3): oidc-provider sends the browser here whenever it needs the user
- * (prompt login or consent). Paths: /interaction/:uid for the default pool and
+ * The hosted login: oidc-provider sends the browser here whenever it needs the user (prompt
+ * login or consent). Paths: /interaction/:uid for the default pool and
  * /pools/:poolId/interaction/:uid for the others — the same base as the pool's issuer, so the
  * interaction cookie set by the provider is sent back here.
+ *
+ * Every form submission runs the sign-in engine (hosted-sign-in.ts) and finishes the
+ * interaction with the engine's result.
  *
  * CSRF: every POST is bound to the interaction by the provider's signed, path-scoped,
  * SameSite=Lax interaction cookie (interactionDetails refuses a request without it), so a
@@ -25,6 +30,7 @@ type Params = { uid: string; poolId?: string };
  */
 export async function interactionRoutes(app: FastifyInstance, opts: InteractionRoutesOptions): Promise<void> {
   const { oidc } = opts;
+  const hosted = hostedSignIn(app);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -37,8 +43,9 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
     return reply.code(status).type('text/html; charset=utf-8').send(html);
   };
   const errorPage = (req: FastifyRequest, reply: FastifyReply, status: number, code: string) => {
-    const t = T[langOf(req)];
-    return page(reply, status, layout(langOf(req), t.errorTitle, `<h1>${esc(t.errorTitle)}</h1><p>${esc(t.errorLead)}</p><p role="alert" class="error"><code>${esc(code)}</code></p>`));
+    const lang = langOf(req);
+    const t = T[lang];
+    return page(reply, status, layout(lang, t.errorTitle, `<h1>${esc(t.errorTitle)}</h1><p role="alert" class="error">${esc(protocolMessage(code, lang))}</p><p class="hint"><code>${esc(code)}</code></p>`));
   };
 
   async function load(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) {
@@ -56,34 +63,34 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
       return { error: errorPage(req, reply, 400, 'interaction_expired') };
     }
   }
+  type Loaded = Exclude<Awaited<ReturnType<typeof load>>, { error: unknown }>;
 
-  const action = (req: FastifyRequest<{ Params: Params }>, suffix: string) =>
-    `${req.params.poolId ? `/pools/${encodeURIComponent(req.params.poolId)}` : ''}/interaction/${encodeURIComponent(req.params.uid)}/${suffix}`;
+  const action = (req: FastifyRequest<{ Params: Params }>) => (suffix: string) =>
+    `${req.params.poolId ? `/pools/${encodeURIComponent(req.params.poolId)}` : ''}/interaction/${encodeURIComponent(req.params.uid)}${suffix ? `/${suffix}` : ''}`;
+  const appNameOf = (l: Loaded) => String((l.client as { clientName?: string }).clientName ?? l.client.clientId);
 
-  function loginPage(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, appName: string, opts2: { status?: number; error?: string; account?: string } = {}) {
-    const lang = langOf(req);
-    const t = T[lang];
-    return page(
-      reply,
-      opts2.status ?? 200,
-      layout(
-        lang,
-        t.signIn,
-        `<h1>${esc(t.signIn)}</h1><p>${esc(t.signInTo(appName))}</p>` +
-          (opts2.error ? `<p role="alert" class="error" id="form-error">${esc(opts2.error)}</p>` : '') +
-          `<form method="post" action="${esc(action(req, 'login'))}" novalidate${opts2.error ? ' aria-describedby="form-error"' : ''}>` +
-          `<label for="account">${esc(t.account)}</label><input id="account" name="account" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${esc(opts2.account ?? '')}"${opts2.error ? '' : ' autofocus'}>` +
-          `<label for="password">${esc(t.password)}</label><input id="password" name="password" type="password" autocomplete="current-password" required${opts2.error ? ' autofocus' : ''}>` +
-          `<button type="submit">${esc(t.submit)}</button></form>` +
-          `<form method="post" action="${esc(action(req, 'abort'))}"><button type="submit" class="secondary">${esc(t.cancel)}</button></form>`,
-      ),
-    );
+  async function loginPage(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, l: Loaded, v: { status?: number; tab?: string | undefined; values?: Record<string, string>; error?: string; info?: string; captcha?: boolean }) {
+    const tabs: HostedTab[] = await hosted.tabs(l.poolId, l.client.clientId);
+    const current = tabs.some((t) => t.id === v.tab) ? v.tab! : tabs[0]!.id;
+    const view: LoginView = {
+      lang: langOf(req),
+      appName: appNameOf(l),
+      action: action(req),
+      tabs,
+      current,
+      values: v.values ?? {},
+      error: v.error,
+      info: v.info,
+      captcha: v.captcha ? await hosted.newCaptcha(l.poolId) : undefined,
+    };
+    return page(reply, v.status ?? 200, renderLoginPage(view));
   }
 
   function consentPage(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, appName: string, scopes: string[]) {
     const lang = langOf(req);
     const t = T[lang];
     const items = scopes.map((s) => `<li>${esc(t.scopes[s] ?? s)}</li>`).join('');
+    const to = action(req);
     return page(
       reply,
       200,
@@ -91,13 +98,11 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
         lang,
         t.consentTitle,
         `<h1>${esc(t.consentTitle)}</h1><p>${esc(t.consentLead(appName))}</p><ul>${items}</ul>` +
-          `<form method="post" action="${esc(action(req, 'confirm'))}"><button type="submit">${esc(t.allow)}</button></form>` +
-          `<form method="post" action="${esc(action(req, 'abort'))}"><button type="submit" class="secondary">${esc(t.deny)}</button></form>`,
+          `<form method="post" action="${esc(to('confirm'))}"><button type="submit">${esc(t.allow)}</button></form>` +
+          `<form method="post" action="${esc(to('abort'))}"><button type="submit" class="secondary">${esc(t.deny)}</button></form>`,
       ),
     );
   }
-
-  type Loaded = Exclude<Awaited<ReturnType<typeof load>>, { error: unknown }>;
 
   /** Grants what the consent prompt says is missing (oidc-provider's documented recipe). */
   async function grantConsent({ provider, details }: Loaded) {
@@ -120,49 +125,89 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
     return reply.code(303).header('cache-control', 'no-store').redirect(to, 303);
   };
 
-  const show = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+  const show = async (req: FastifyRequest<{ Params: Params; Querystring: { tab?: string } }>, reply: FastifyReply) => {
     const l = await load(req, reply);
     if ('error' in l) return l.error;
-    const appName = String((l.client as { clientName?: string }).clientName ?? l.client.clientId);
-    if (l.details.prompt.name === 'login') return loginPage(req, reply, appName);
+    if (l.details.prompt.name === 'login') return loginPage(req, reply, l, { tab: typeof req.query?.tab === 'string' ? req.query.tab : undefined });
     if (l.details.prompt.name === 'consent') {
       const gh = (l.client as unknown as { gatehouse?: GatehouseClientMeta }).gatehouse;
       if (gh?.consent) {
         const scopes = String(l.details.params.scope ?? 'openid').split(' ');
-        return consentPage(req, reply, appName, scopes);
+        return consentPage(req, reply, appNameOf(l), scopes);
       }
       return finish(l, req, reply, await grantConsent(l));
     }
-    return errorPage(req, reply, 400, 'unsupported_prompt');
+    return errorPage(req, reply, 400, 'invalid_request');
   };
 
-  const login = async (req: FastifyRequest<{ Params: Params; Body?: Record<string, string> }>, reply: FastifyReply) => {
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const captchaOf = (b: Form) => (b.captchaToken || b.captchaCode ? { token: str(b.captchaToken), code: str(b.captchaCode).trim() } : undefined);
+
+  const login = async (req: FastifyRequest<{ Params: Params; Body?: Form }>, reply: FastifyReply) => {
     const l = await load(req, reply);
     if ('error' in l) return l.error;
-    const appName = String((l.client as { clientName?: string }).clientName ?? l.client.clientId);
     if (l.details.prompt.name !== 'login') return errorPage(req, reply, 400, 'invalid_request');
-    const body = req.body ?? {};
-    const account = typeof body.account === 'string' ? body.account.trim() : '';
-    const password = typeof body.password === 'string' ? body.password : '';
+    const b = req.body ?? {};
     const lang = langOf(req);
-    if (!account || !password) {
-      return loginPage(req, reply, appName, { status: 400, account, error: renderMessage('auth.payload_required', lang === 'zh' ? 'zh' : 'en') });
+    const method = str(b.method) || 'password';
+    const kind: 'sms' | 'email' | null = method === 'passcode' ? (b.phone ? 'sms' : 'email') : null;
+    const tab = kind ?? method;
+    // What to show again: identifiers only, never a secret.
+    const values: Record<string, string> = {};
+    for (const k of ['account', 'phone', 'email', 'username']) if (b[k]) values[k] = str(b[k]).trim();
+    if (kind) values.codeSent = '1';
+    const identifier = values.account ?? values.phone ?? values.email ?? values.username ?? '';
+
+    if (b.refreshCaptcha) return loginPage(req, reply, l, { tab, values, captcha: true });
+    let input: Record<string, string>;
+    if (method === 'password') {
+      if (!values.account || !b.password) return loginPage(req, reply, l, { status: 400, tab, values, error: pageMessage(new AppError('auth.payload_required'), lang), captcha: !!b.captchaToken });
+      input = { account: values.account, password: str(b.password) };
+    } else if (method === 'passcode') {
+      input = { passCode: str(b.passCode).trim(), ...(kind === 'sms' ? { phone: values.phone ?? '' } : { email: values.email ?? '' }) };
+    } else {
+      input = Object.fromEntries(Object.entries(b).filter(([k]) => !['method', 'captchaToken', 'captchaCode', 'refreshCaptcha'].includes(k)).map(([k, v]) => [k, str(v)]));
     }
     try {
-      const r = await opts.passwordSignIn({
+      const r = await hosted.submit({
         poolId: l.poolId,
         appId: l.client.clientId,
-        account,
-        password,
-        ip: req.ip,
-        userAgent: req.headers['user-agent'],
-        requestId: req.id,
+        method,
+        input,
+        ...(captchaOf(b) ? { captcha: captchaOf(b)! } : {}),
+        autoRegister: kind ? await hosted.mayRegister(l.poolId, l.client.clientId, kind) : false,
+        request: requestInfo(req),
       });
-      return finish(l, req, reply, { login: { accountId: r.userId, amr: r.amr, ts: r.authTime, remember: true } });
+      if (r.status === 'challenge') return loginPage(req, reply, l, { status: 403, tab, values, error: pageMessage(new AppError('flow.step_required', { params: { step: r.step } }), lang) });
+      if (r.kind !== 'interaction') throw new Error('hosted sign-in must finish the interaction');
+      return finish(l, req, reply, { login: r.login });
     } catch (err) {
       if (!isAppError(err)) throw err;
-      return loginPage(req, reply, appName, { status: err.status, account, error: renderMessage(err.code, lang === 'zh' ? 'zh' : 'en', err.params) });
+      req.log.info({ code: err.code }, 'hosted sign-in refused');
+      const captcha = hosted.isCaptchaError(err) || (identifier !== '' && (await hosted.captchaDue(l.poolId, identifier)));
+      return loginPage(req, reply, l, { status: err.status, tab, values, error: pageMessage(err, lang), captcha });
     }
+  };
+
+  const sendCode = async (req: FastifyRequest<{ Params: Params; Body?: Form }>, reply: FastifyReply) => {
+    const l = await load(req, reply);
+    if ('error' in l) return l.error;
+    if (l.details.prompt.name !== 'login') return errorPage(req, reply, 400, 'invalid_request');
+    const b = req.body ?? {};
+    const lang = langOf(req);
+    const kind = b.channel === 'sms' ? 'sms' : 'email';
+    const to = str(kind === 'sms' ? b.phone : b.email).trim();
+    const values: Record<string, string> = { [kind === 'sms' ? 'phone' : 'email']: to };
+    if (b.refreshCaptcha) return loginPage(req, reply, l, { tab: kind, values, captcha: true });
+    if (!to) return loginPage(req, reply, l, { status: 400, tab: kind, values, error: pageMessage(new AppError('passcode.invalid_recipient'), lang) });
+    try {
+      await hosted.sendCode({ poolId: l.poolId, appId: l.client.clientId, kind, to, ...(captchaOf(b) ? { captcha: captchaOf(b)! } : {}), request: requestInfo(req), lang: lang === 'zh' ? 'zh-CN' : 'en' });
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      return loginPage(req, reply, l, { status: err.status, tab: kind, values, error: pageMessage(err, lang), captcha: hosted.isCaptchaError(err) });
+    }
+    const info = lang === 'zh' ? `验证码已发送至 ${to}。` : `A code was sent to ${to}.`;
+    return loginPage(req, reply, l, { tab: kind, values: { ...values, codeSent: '1' }, info });
   };
 
   const confirm = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
@@ -181,6 +226,7 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
   for (const base of ['/interaction/:uid', '/pools/:poolId/interaction/:uid']) {
     app.get(base, show);
     app.post(`${base}/login`, login);
+    app.post(`${base}/send-code`, sendCode);
     app.post(`${base}/confirm`, confirm);
     app.post(`${base}/abort`, abort);
   }

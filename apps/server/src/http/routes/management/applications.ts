@@ -3,6 +3,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
 import { Envelope, IsSuccess, mgmtSecurity, PageQuery } from '../common.js';
+import { managementActor } from './event-context.js';
 import { APP_IDENTIFIER_PATTERN, APP_TYPES, AUTH_METHODS, DEFAULT_PROTOCOLS, LOGIN_METHODS, REGISTER_METHODS, UNSUPPORTED_OIDC_FIELDS } from '../../../services/applications.js';
 
 /*
@@ -26,7 +27,7 @@ const AuthMethod = (description: string) => Type.Optional(Type.String({ descript
 const OidcConfig = strict(
   {
     client_id: Type.Optional(Type.String({ description: 'Read-only: always the appId.' })),
-    grant_types: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'authorization_code, refresh_token, client_credentials. implicit and password are refused (RFC 9700).' })),
+    grant_types: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code (RFC 8628). implicit and password are refused (RFC 9700).' })),
     response_types: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'Only code (no implicit or hybrid flows).' })),
     token_endpoint_auth_method: AuthMethod('Client authentication at the token endpoint; default client_secret_post for web/api, none for spa/native'),
     introspection_endpoint_auth_method: AuthMethod('Client authentication at the introspection endpoint; defaults to token_endpoint_auth_method'),
@@ -112,14 +113,14 @@ const commonFields = {
   brandingConfig: Type.Optional(BrandingConfig),
 };
 
-const CreateApplicationBody = strict({
+export const CreateApplicationBody = strict({
   appName: Type.String({ minLength: 1, maxLength: 255 }),
   template: vendorOnly('integrated-app template'),
   appType: Type.Optional(literals(APP_TYPES, { description: 'web (default), spa, native, api, mini-program; mfa and gateway types are not supported yet.' })),
   ...commonFields,
 });
 
-const UpdateApplicationBody = strict({
+export const UpdateApplicationBody = strict({
   appId: Type.String({ minLength: 1, maxLength: 64 }),
   appName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   ...commonFields,
@@ -145,9 +146,7 @@ const ApplicationOut = Type.Object({ appId: Type.String(), appIdentifier: Type.S
 
 export async function applicationRoutes(app: FastifyInstance): Promise<void> {
   const { services } = app.gh;
-  /** Management changes to clients are security events (ASVS V16); never with the secret. */
-  const audit = (req: FastifyRequest, type: string, appId: string) =>
-    services.audit.record({ poolId: managementPool(req), type, result: 'success', actor: req.management?.accessKeyId ?? null, subject: appId, ip: req.ip, userAgent: req.headers['user-agent'] ?? null, requestId: req.id });
+  // Management changes to clients are security events (ASVS V16); never with the secret.
 
   app.post<{ Body: Static<typeof CreateApplicationBody> }>(
     '/create-application',
@@ -162,7 +161,7 @@ export async function applicationRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const { appSecret: _secret, ...created } = await services.applications.create(managementPool(req), req.body);
-      await audit(req, 'application.created', created.appId);
+      await services.events.emit('application:created', { ...managementActor(req), subject: created.appId, data: { appId: created.appId, name: created.appName } });
       return envelope(req, created);
     },
   );
@@ -196,7 +195,7 @@ export async function applicationRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const { appId, ...changes } = req.body;
       await services.applications.update(managementPool(req), appId, changes);
-      await audit(req, 'application.updated', appId);
+      await services.events.emit('application:updated', { ...managementActor(req), subject: appId, data: { appId, fields: Object.keys(req.body).filter((k) => k !== 'appId') } });
       return success(req);
     },
   );
@@ -206,7 +205,7 @@ export async function applicationRoutes(app: FastifyInstance): Promise<void> {
     { schema: { tags, summary: 'Delete an application (not the default one)', security: mgmtSecurity, body: AppIdBody, response: { 200: Envelope(OrNull(IsSuccess)) } } },
     async (req) => {
       await services.applications.delete(managementPool(req), req.body.appId);
-      await audit(req, 'application.deleted', req.body.appId);
+      await services.events.emit('application:deleted', { ...managementActor(req), subject: req.body.appId, data: { appId: req.body.appId } });
       return success(req);
     },
   );
@@ -224,7 +223,7 @@ export async function applicationRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const secret = await services.applications.getSecret(managementPool(req), req.query.appId);
-      await audit(req, 'application.secret_read', req.query.appId);
+      await services.events.emit('application:secret-read', { ...managementActor(req), subject: req.query.appId, data: { appId: req.query.appId } });
       return envelope(req, { secret });
     },
   );

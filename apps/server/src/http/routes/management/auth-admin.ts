@@ -3,10 +3,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../../errors/app-error.js';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
-import { accountKey } from '../../../flows/password-sign-in.js';
 import { AnyObject, mgmtSecurity } from '../common.js';
 import { tokenService } from '../auth/auth-context.js';
 import type { UserRow } from '../../../storage/repositories/users.js';
+import type { UserIdType as UserIdTypeValue } from '../../../services/users/types.js';
 
 /**
  * Management side of issue #4 (signed, inside the management context): unlock, force-logout,
@@ -16,21 +16,17 @@ const tags = ['authentication-admin'];
 const UserIdType = Type.Optional(Type.Union(['user_id', 'email', 'phone', 'username', 'external_id'].map((v) => Type.Literal(v))));
 
 export async function authAdminRoutes(app: FastifyInstance): Promise<void> {
-  const { authn, repos, services } = app.gh;
+  const { authn, services } = app.gh;
 
-  async function findUser(poolId: string, userId: string, type?: string): Promise<UserRow> {
-    const col = !type || type === 'user_id' ? 'id' : (type as 'email' | 'phone' | 'username' | 'external_id');
-    const row = await repos.users.findBy(poolId, col, col === 'email' ? userId.toLowerCase() : userId);
-    if (!row) throw new AppError('user.not_found');
-    return row;
-  }
+  const findUser = (poolId: string, userId: string, type?: string): Promise<UserRow> => services.users.resolve(poolId, userId, type as UserIdTypeValue | undefined);
+
 
   const UnlockBody = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 320 }), userIdType: UserIdType }, { additionalProperties: false });
   app.post<{ Body: Static<typeof UnlockBody> }>('/unlock-user', { schema: { tags, security: mgmtSecurity, summary: 'Clear the failed-attempt counter and temporary lock of a user', body: UnlockBody } }, async (req) => {
     const poolId = managementPool(req);
     const user = await findUser(poolId, req.body.userId, req.body.userIdType);
-    await authn.lockout.unlock(poolId, accountKey({ user, identifier: '' }));
-    await services.audit.record({ poolId, type: 'user.unlock', result: 'success', actor: req.management?.accessKeyId ?? null, subject: user.id, ip: req.ip, requestId: req.id });
+    await app.gh.accounts.unlockUser(poolId, user.id);
+    await services.events.emit('user:unlocked', { poolId, actor: req.management?.accessKeyId ?? null, subject: user.id, ip: req.ip, requestId: req.id, data: { userId: user.id } });
     return success(req);
   });
 
@@ -42,7 +38,7 @@ export async function authAdminRoutes(app: FastifyInstance): Promise<void> {
     const poolId = managementPool(req);
     const user = await findUser(poolId, req.body.userId, req.body.options?.userIdType);
     await tokenService(app).revokeUserSessions(poolId, user.id);
-    await services.audit.record({ poolId, type: 'user.force_logout', result: 'success', actor: req.management?.accessKeyId ?? null, subject: user.id, ip: req.ip, requestId: req.id });
+    await services.events.emit('kick', { poolId, actor: req.management?.accessKeyId ?? null, subject: user.id, ip: req.ip, requestId: req.id, data: { userId: user.id, appIds: req.body.appIds } });
     return success(req);
   });
 
@@ -79,7 +75,7 @@ export async function authAdminRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: Static<typeof SettingsBody> }>('/update-authentication-settings', { schema: { tags, security: mgmtSecurity, summary: 'Update the authentication settings (Gatehouse extension)', body: SettingsBody } }, async (req) => {
     const poolId = managementPool(req);
     const next = await authn.settings.update(poolId, req.body as never);
-    await services.audit.record({ poolId, type: 'pool.update_authentication_settings', result: 'success', actor: req.management?.accessKeyId ?? null, ip: req.ip, requestId: req.id });
+    await services.events.emit('user-pool:updated', { poolId, actor: req.management?.accessKeyId ?? null, ip: req.ip, requestId: req.id, data: { settings: 'authentication', fields: Object.keys(req.body) } });
     return envelope(req, next);
   });
 
@@ -91,7 +87,7 @@ export async function authAdminRoutes(app: FastifyInstance): Promise<void> {
     const poolId = managementPool(req);
     const user = await findUser(poolId, req.body.userId, req.body.userIdType);
     await authn.passwords.importHash(poolId, user.id, req.body.passwordHash);
-    await services.audit.record({ poolId, type: 'user.import_password_hash', result: 'success', actor: req.management?.accessKeyId ?? null, subject: user.id, ip: req.ip, requestId: req.id });
+    await services.events.emit('user:password-imported', { poolId, actor: req.management?.accessKeyId ?? null, subject: user.id, ip: req.ip, requestId: req.id, data: { userId: user.id } });
     return success(req);
   });
 

@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
 import { AnyObject, mgmtSecurity } from '../common.js';
+import { managementActor } from './event-context.js';
 
 /**
  * Management of JitAi login-method instances (Gatehouse extensions, signed): the same
@@ -19,8 +20,8 @@ const NameQuery = Type.Object({ name: Name });
 
 export async function loginTypesAdminRoutes(app: FastifyInstance): Promise<void> {
   const { accounts, services } = app.gh;
-  const audit = (req: Parameters<typeof managementPool>[0], type: string, name: string) =>
-    services.audit.record({ poolId: managementPool(req), type, result: 'success', actor: req.management?.accessKeyId ?? null, ip: req.ip, requestId: req.id, data: { name } });
+  const emit = (req: Parameters<typeof managementPool>[0], name: 'login-method:created' | 'login-method:updated' | 'login-method:deleted', instance: string) =>
+    services.events.emit(name, { ...managementActor(req), data: { name: instance } });
 
   app.get('/list-login-method-instances', { schema: { tags, security: mgmtSecurity, summary: 'List JitAi login-method instances of the pool' } }, async (req) =>
     envelope(req, await accounts.loginTypes.list(managementPool(req))),
@@ -32,19 +33,19 @@ export async function loginTypesAdminRoutes(app: FastifyInstance): Promise<void>
 
   app.post<{ Body: Static<typeof CreateBody> }>('/create-login-method-instance', { schema: { tags, security: mgmtSecurity, summary: 'Create a login-method instance (e.json + Config.json content)', body: CreateBody } }, async (req) => {
     const view = await accounts.loginTypes.create(managementPool(req), req.body);
-    await audit(req, 'login_method.create', view.name);
+    await emit(req, 'login-method:created', view.name);
     return envelope(req, view);
   });
 
   app.post<{ Body: Static<typeof UpdateBody> }>('/update-login-method-instance', { schema: { tags, security: mgmtSecurity, summary: 'Replace the element and/or configuration of an instance', body: UpdateBody } }, async (req) => {
     const view = await accounts.loginTypes.update(managementPool(req), req.body);
-    await audit(req, 'login_method.update', view.name);
+    await emit(req, 'login-method:updated', view.name);
     return envelope(req, view);
   });
 
   app.post<{ Body: Static<typeof NameBody> }>('/delete-login-method-instance', { schema: { tags, security: mgmtSecurity, summary: 'Delete a login-method instance', body: NameBody } }, async (req) => {
     await accounts.loginTypes.delete(managementPool(req), req.body.name);
-    await audit(req, 'login_method.delete', req.body.name);
+    await emit(req, 'login-method:deleted', req.body.name);
     return success(req);
   });
 }

@@ -7,6 +7,7 @@ import { poolRoutes } from './pools.js';
 import { authAdminRoutes } from './auth-admin.js';
 import { messagingAdminRoutes } from './messaging-admin.js';
 import { loginTypesAdminRoutes } from './login-types-admin.js';
+import { accessKeyRoutes } from './access-keys.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -22,4 +23,5 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(authAdminRoutes);
   await app.register(loginTypesAdminRoutes);
   await app.register(messagingAdminRoutes);
+  await app.register(accessKeyRoutes);
 }

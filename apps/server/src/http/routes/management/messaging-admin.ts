@@ -6,6 +6,7 @@ import { toEmailProviderDto, toEmailSetting, type ConfigEmailProviderInput } fro
 import { EMAIL_CHANNELS, NOTICE_CHANNELS, SMS_CHANNELS } from '../../../services/passcodes/channels.js';
 import type { MessagingSettingsPatch } from '../../../services/passcodes/settings.js';
 import { mgmtSecurity } from '../common.js';
+import { managementActor } from './event-context.js';
 
 /**
  * Management of messaging per pool (issue #5, signed): the vendor's config-email-provider /
@@ -44,8 +45,8 @@ const ResetTemplateBody = strict({ kind: TemplateBody.properties.kind, channel: 
 export async function messagingAdminRoutes(app: FastifyInstance): Promise<void> {
   const { passcodes, services } = app.gh;
   const { providers, templates } = passcodes.messaging;
-  const auditOk = (req: Parameters<typeof managementPool>[0], type: string) =>
-    services.audit.record({ poolId: managementPool(req), type, result: 'success', actor: req.management?.accessKeyId ?? null, ip: req.ip, requestId: req.id });
+  /** A change to the pool's messaging configuration (never with the provider's secrets). */
+  const auditOk = (req: Parameters<typeof managementPool>[0], what: string) => services.events.emit('user-pool:updated', { ...managementActor(req), data: { settings: what } });
 
   app.get('/get-email-provider', { schema: { tags, security: mgmtSecurity, summary: 'The email provider of the pool (secrets left out)' } }, async (req) => {
     const d = await providers.describe(managementPool(req), 'email');

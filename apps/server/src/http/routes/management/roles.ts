@@ -3,6 +3,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
 import { Envelope, IsSuccess, mgmtSecurity, PageQuery } from '../common.js';
+import { managementActor } from './event-context.js';
 import { ROLE_CODE_PATTERN, VENDOR_USER_ID_TYPES } from '../../../services/roles.js';
 
 /*
@@ -58,15 +59,14 @@ const RolePaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(Ro
 
 export async function roleRoutes(app: FastifyInstance): Promise<void> {
   const { services } = app.gh;
-  const audit = (req: FastifyRequest, type: string, subject: string, data: Record<string, unknown>) =>
-    services.audit.record({ poolId: managementPool(req), type, result: 'success', actor: req.management?.accessKeyId ?? null, subject, ip: req.ip, userAgent: req.headers['user-agent'] ?? null, requestId: req.id, data });
+
 
   app.post<{ Body: Static<typeof CreateRoleBody> }>(
     '/create-role',
     { schema: { tags, summary: 'Create a role', security: mgmtSecurity, body: CreateRoleBody, response: { 200: Envelope(OrNull(RoleOut)) } } },
     async (req) => {
       const role = await services.roles.create(managementPool(req), req.body);
-      await audit(req, 'role.created', role.id, { code: role.code, namespace: role.namespace });
+      await services.events.emit('role:created', { ...managementActor(req), subject: role.id, data: { roleId: role.id, code: role.code, namespace: role.namespace } });
       return envelope(req, role);
     },
   );
@@ -85,7 +85,7 @@ export async function roleRoutes(app: FastifyInstance): Promise<void> {
     { schema: { tags, summary: 'Assign a role to users (idempotent)', security: mgmtSecurity, body: AssignRoleBody, response: { 200: Envelope(OrNull(IsSuccess)) } } },
     async (req) => {
       const role = await services.roles.assign(managementPool(req), req.body);
-      await audit(req, 'role.assigned', role.id, { code: role.code, namespace: role.namespace, users: req.body.targets.map((t) => t.targetIdentifier) });
+      await services.events.emit('role:assigned', { ...managementActor(req), subject: role.id, data: { code: role.code, namespace: role.namespace, userIds: req.body.targets.map((t) => t.targetIdentifier) } });
       return success(req);
     },
   );

@@ -91,7 +91,7 @@ const CreateUserOptions = Type.Object(
   { additionalProperties: false },
 );
 
-const CreateUserBody = Type.Object({ ...profileFields, ...createOnlyFields, options: opt(CreateUserOptions) }, { additionalProperties: false });
+export const CreateUserBody = Type.Object({ ...profileFields, ...createOnlyFields, options: opt(CreateUserOptions) }, { additionalProperties: false });
 const CreateUserInfo = Type.Object({ ...profileFields, ...createOnlyFields }, { additionalProperties: false });
 const CreateUsersBatchBody = Type.Object(
   { list: Type.Array(CreateUserInfo, { minItems: 1, description: 'At most 50 users; created all or none.' }), options: opt(CreateUserOptions) },
@@ -99,7 +99,7 @@ const CreateUsersBatchBody = Type.Object(
 );
 
 /** `UpdateUserReqDto` with `UpdateUserOptionsDto`. */
-const UpdateUserBody = Type.Object(
+export const UpdateUserBody = Type.Object(
   {
     userId: Type.String({ minLength: 1, maxLength: 320 }),
     ...profileFields,
@@ -162,7 +162,7 @@ const OPERATORS = ['EQUAL', 'NOT_EQUAL', 'CONTAINS', 'NOT_CONTAINS', 'IS_NULL', 
 const literals = <T extends string>(xs: readonly T[]) => Type.Union(xs.map((x) => Type.Literal(x)));
 
 /** `ListUsersRequestDto` (`POST /api/v3/list-users`). */
-const ListUsersBody = Type.Object(
+export const ListUsersBody = Type.Object(
   {
     keywords: opt(Type.String({ maxLength: 255, description: 'Case-insensitive substring match over phone, email, name, username, nickname (or options.fuzzySearchOn).' })),
     advancedFilter: opt(

@@ -24,15 +24,16 @@ export interface PoolContext {
 export async function namedPool(app: FastifyInstance, req: FastifyRequest): Promise<PoolContext | undefined> {
   const appId = header(req, 'x-authing-app-id');
   if (appId) {
-    const row = appId.length <= 128 ? await app.gh.repos.applications.findByIdAnyPool(appId) : undefined;
-    if (!row) throw new AppError('application.not_found');
+    const found = await app.gh.services.applications.locate(appId);
+    if (!found) throw new AppError('application.not_found');
     const claimed = header(req, 'x-authing-userpool-id');
-    if (claimed && claimed !== row.pool_id) throw new AppError('qrcode.pool_mismatch');
-    return { poolId: row.pool_id, appId: row.id };
+    if (claimed && claimed !== found.poolId) throw new AppError('qrcode.pool_mismatch');
+    return { poolId: found.poolId, appId: found.appId };
   }
   const poolId = header(req, 'x-authing-userpool-id');
   if (!poolId) return undefined;
-  if (poolId.length > 128 || !(await app.gh.repos.pools.findById(poolId))) throw new AppError('pool.not_found');
+  if (poolId.length > 128) throw new AppError('pool.not_found');
+  await app.gh.services.pools.get(poolId);
   return { poolId, appId: null };
 }
 
@@ -61,11 +62,11 @@ export function exchangeCallerResolver(app: FastifyInstance) {
     const b = basic(req);
     const creds = b ?? (body.client_id && body.client_secret ? { id: body.client_id, secret: body.client_secret } : null);
     if (creds) {
-      const row = creds.id.length <= 128 ? await app.gh.repos.applications.findByIdAnyPool(creds.id) : undefined;
+      const found = await app.gh.services.applications.locate(creds.id);
       const fail = new AppError('auth.invalid_client', { params: { method: b ? 'client_secret_basic' : 'client_secret_post' } });
-      if (!row) throw fail;
-      if (!(await app.gh.services.applications.verifySecret(row.pool_id, row.id, creds.secret))) throw fail;
-      return { kind: 'app', poolId: row.pool_id, appId: row.id };
+      if (!found) throw fail;
+      if (!(await app.gh.services.applications.verifySecret(found.poolId, found.appId, creds.secret))) throw fail;
+      return { kind: 'app', poolId: found.poolId, appId: found.appId };
     }
     const ctx = await requiredPool(app, req);
     return { kind: 'browser', poolId: ctx.poolId, appId: ctx.appId };

@@ -3,11 +3,12 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../../errors/app-error.js';
 import { toUserDto } from '../../../services/users.js';
 import type { UserRow } from '../../../storage/repositories/users.js';
-import type { LoginTokenResponseData } from '../../../oidc/token-service.types.js';
+import type { LoginTokenResponseData } from '../../../services/tokens/types.js';
 import { NUMERIC_STATUS, type QrRecord } from '../../../services/qrcode/types.js';
 import { imageUrl } from '../../../services/qrcode/image.js';
 import { exchangeCallerResolver, mobileActor, namedPool, requiredPool } from './caller.js';
 import { registerSeedErrors, seedOk } from './seed-envelope.js';
+import { requestInfo } from '../../request-info.js';
 
 /**
  * The seed's QR-code API (issue #6), mounted twice: at `/api/qrcode` exactly as
@@ -71,7 +72,7 @@ export async function seedQrRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: Static<typeof RandomQuery> }>('/check', { schema: { tags, summary: 'QR code status: 0 not scanned, 1 scanned, 2 authorized, 3 cancelled, -1 expired', querystring: RandomQuery } }, async (req) => {
     const ctx = await namedPool(app, req);
-    const { record: r, status, full } = await qr.poll(req.query.random, ctx?.poolId);
+    const { record: r, status, full } = await app.gh.qrcodeSignIn.poll(req.query.random, ctx?.poolId, requestInfo(req));
     const userInfo = full ? legacyUserInfo(full.user, full.tokens) : r.brief && status !== 'EXPIRED' ? { nickname: r.brief.nickname, photo: r.brief.photo } : {};
     return seedOk(
       req,
@@ -82,7 +83,7 @@ export async function seedQrRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Body: Static<typeof TicketBody> }>('/userinfo', { schema: { tags, summary: 'Exchange a ticket for the user and a token (server-side unless the pool allows the browser)', body: TicketBody } }, async (req) => {
     const caller = await exchangeCaller(req, req.body);
-    const { user, tokens } = await qr.exchange(req.body.ticket, caller);
+    const { user, tokens } = await app.gh.qrcodeSignIn.exchange(req.body.ticket, caller, requestInfo(req));
     return seedOk(req, legacyUserInfo(user, tokens), 'Exchange for user information successfully');
   });
 

@@ -4,8 +4,10 @@ import { AppError } from '../../../errors/app-error.js';
 import { envelope, success } from '../../envelope.js';
 import { imageUrl } from '../../../services/qrcode/image.js';
 import type { PollResult } from '../../../services/qrcode/service.js';
+import type { QrSignedIn } from '../../../flows/qrcode-sign-in.js';
 import { Envelope } from '../common.js';
 import { exchangeCallerResolver, mobileActor, namedPool, requiredPool } from './caller.js';
+import { requestInfo } from '../../request-info.js';
 
 /**
  * The V3 QR-code API (issue #6), as authing-node-sdk's AuthenticationClient calls it:
@@ -33,7 +35,7 @@ const ExchangeBody = Type.Object(
   { additionalProperties: false },
 );
 
-function statusData(p: PollResult) {
+function statusData(p: PollResult & { full?: QrSignedIn }) {
   const { record: r, status, full } = p;
   return {
     status,
@@ -58,7 +60,7 @@ export async function v3QrRoutes(app: FastifyInstance): Promise<void> {
   for (const path of ['/check-qrcode-status', '/get-qrcode-status']) {
     app.get<{ Querystring: Static<typeof StatusQuery> }>(path, { schema: { tags, summary: 'QR code status (PENDING, SCANNED, AUTHORIZED, CANCELLED, EXPIRED)', querystring: StatusQuery } }, async (req) => {
       const ctx = await namedPool(app, req);
-      return envelope(req, statusData(await qr.poll(req.query.qrcodeId, ctx?.poolId)));
+      return envelope(req, statusData(await app.gh.qrcodeSignIn.poll(req.query.qrcodeId, ctx?.poolId, requestInfo(req))));
     });
   }
 
@@ -79,7 +81,7 @@ export async function v3QrRoutes(app: FastifyInstance): Promise<void> {
     { schema: { tags, summary: 'Exchange a ticket for a token set (app secret or management key unless the pool allows the browser)', body: ExchangeBody } },
     async (req) => {
       const caller = await exchangeCaller(req, req.body);
-      const { tokens } = await qr.exchange(req.body.ticket, caller);
+      const { tokens } = await app.gh.qrcodeSignIn.exchange(req.body.ticket, caller, requestInfo(req));
       return envelope(req, tokens);
     },
   );

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from '../utils/logger.js';
+import type { Database } from '../storage/db/schema.js';
+import type { KvStore } from '../storage/kv/types.js';
+import type { UsersRepo } from '../storage/repositories/users.js';
+import type { PoolsRepo } from '../storage/repositories/pools.js';
+import { createCredentialsRepo } from '../storage/repositories/credentials.js';
+import { createPasswordHasher } from '../services/passwords/hasher.js';
+import { createAuthSettingsService } from '../services/credentials/settings.js';
+import { createLoginHistoryService } from '../services/credentials/login-history.js';
+import { createPasswordsService } from '../services/credentials/passwords.js';
+import { createEncryptionService } from '../services/credentials/encryption.js';
+import { createCaptchaService } from '../services/captcha.js';
+import type { SecretBox } from '../utils/crypto.js';
+import { createAttemptGuard } from '../flows/engine/attempt-guard.js';
+import { createRegistration } from '../flows/registration.js';
+import type { UsersService } from '../services/users.js';
+
+/**
+ * The authentication part of the graph: hashing, policy, settings, captcha, the attempt guard,
+ * history, passwords and account creation. The sign-in engine is built from these in
+ * `container/engine.ts` once the token issuer and the login methods' services exist.
+ */
+export function createAuthentication(deps: {
+  db: Kysely<Database>;
+  kv: KvStore;
+  box: SecretBox;
+  log: Logger;
+  users: UsersRepo;
+  usersService: UsersService;
+  pools: PoolsRepo;
+  appInfo: (poolId: string, appIds: string[]) => Promise<Map<string, { name: string; logo: string | null }>>;
+}) {
+  const credentials = createCredentialsRepo(deps.db);
+  const hasher = createPasswordHasher();
+  const settings = createAuthSettingsService(credentials);
+  const captcha = createCaptchaService(deps.kv);
+  const guard = createAttemptGuard({ kv: deps.kv, captcha, settings: async (poolId) => (await settings.get(poolId)).bruteForce });
+  const history = createLoginHistoryService(credentials, deps.appInfo);
+  const passwords = createPasswordsService({
+    users: deps.users,
+    credentials,
+    hasher,
+    settings,
+    poolName: async (poolId) => (await deps.pools.findById(poolId))?.name ?? null,
+  });
+  const encryption = createEncryptionService(credentials, deps.box);
+  const createAccount = createRegistration({ users: deps.usersService, usersRepo: deps.users, passwords, settings, credentials });
+  return { credentials, hasher, settings, captcha, guard, history, passwords, encryption, createAccount };
+}
+export type Authentication = ReturnType<typeof createAuthentication>;

@@ -1,0 +1,132 @@
+import type { ErrorCode, SignInProtocol } from '@gatehouse/contracts';
+import type { LoginTokenResponseData } from '../../services/tokens/types.js';
+
+/** Who asked, for counters, history and events. */
+export interface RequestInfo {
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+/**
+ * Where a completed sign-in goes (design.md §3a, "one finish"):
+ *  - `tokens`: the /api/v3 token response (LoginTokenResponseDataDto);
+ *  - `interaction`: the hosted login hands the result to oidc-provider's interaction (SAML and
+ *    CAS later finish the same way: through the one SSO session);
+ *  - `login-code`: a single-use code the caller exchanges for tokens later (JitAi `getLoginCode`).
+ */
+export type FinishTarget = { kind: 'tokens'; scope?: string | undefined } | { kind: 'interaction' } | { kind: 'login-code' };
+
+export interface SignInOptions {
+  /** Create the account when the input names none (vendor `options.autoRegister`), if the app allows registration. */
+  autoRegister?: boolean | undefined;
+  /** Custom data for an account created by auto-registration (vendor `options.customData`). */
+  customData?: Record<string, unknown> | undefined;
+  /** The caller's context (vendor `options.context`), passed to user scripts. */
+  context?: Record<string, unknown> | undefined;
+  captcha?: { token?: string | undefined; code?: string | undefined } | undefined;
+  /** A captcha on every attempt (JitAi `requireCaptcha`). */
+  captchaEveryTime?: boolean | undefined;
+  /** Label in the login history (default: the method id). */
+  historyLabel?: string | undefined;
+}
+
+export interface SignInRequest {
+  poolId: string;
+  appId: string | null;
+  /** A login method id from the registry. */
+  method: string;
+  /** The method's input as received; validated against the method's schema. */
+  input: unknown;
+  /** Where the input sits in the request, for error details (e.g. `body/passwordPayload`). */
+  inputPath?: string;
+  request: RequestInfo;
+  protocol: SignInProtocol;
+  options?: SignInOptions;
+  target: FinishTarget;
+}
+
+export interface InteractionLogin {
+  accountId: string;
+  amr: string[];
+  acr?: string;
+  ts: number;
+  remember: boolean;
+}
+
+export type Finished =
+  | { kind: 'tokens'; userId: string; tokens: LoginTokenResponseData }
+  | { kind: 'interaction'; userId: string; login: InteractionLogin }
+  | { kind: 'login-code'; userId: string; loginCode: string };
+
+/** A step needs more from the caller; the flow waits in the shared KV under `flowToken`. */
+export interface Challenge {
+  status: 'challenge';
+  flowToken: string;
+  step: string;
+  /** The catalogued error the direct API answers with (e.g. MFA's 1635) and its client-safe data. */
+  error: ErrorCode;
+  data: Record<string, unknown>;
+}
+
+export type SignInResult = ({ status: 'complete' } & Finished) | Challenge;
+
+/**
+ * A sign-in in progress (design.md §3a). Held in memory while one request drives it; written to
+ * the shared KV only when a step waits for the caller, bound to the pool, the app and the
+ * channel that started it, and dead after `expiresAt`.
+ */
+export interface FlowRecord {
+  id: string;
+  poolId: string;
+  appId: string | null;
+  protocol: SignInProtocol;
+  target: FinishTarget;
+  request: RequestInfo;
+  /** The options that matter after authentication (never a captcha or a secret). */
+  options: Pick<SignInOptions, 'context' | 'historyLabel'>;
+  method: string;
+  userId: string;
+  amr: string[];
+  acr?: string;
+  /** Epoch seconds of the first factor. */
+  authTime: number;
+  /** The counter keys of the first factor: later steps draw on the same counters. */
+  keys: string[];
+  /** Policy steps done, in order. */
+  done: string[];
+  /** The step waiting for the caller. */
+  pending: string | null;
+  /** Per-step scratch (e.g. the factor a user chose) and claims added by hooks. */
+  data: Record<string, unknown>;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Result of a policy step. */
+export type StepResult =
+  | { status: 'done'; amr?: string[]; acr?: string }
+  | { status: 'challenge'; error: ErrorCode; data: Record<string, unknown> };
+
+/**
+ * A policy step after authentication (MFA, user scripts, profile completion, agreements,
+ * account-link confirmation). Steps run in registry order; each decides whether it applies.
+ */
+export interface PolicyStep {
+  id: string;
+  run(flow: FlowRecord): Promise<StepResult>;
+  /** The caller's answer to this step's challenge (e.g. a TOTP code). */
+  answer?(flow: FlowRecord, input: unknown, request: RequestInfo): Promise<StepResult>;
+}
+
+/** Hooks of the engine for user scripts and other extensions; each is optional. */
+export interface EngineHooks {
+  /** Before a method verifies (PRE_AUTHENTICATION); throw a catalogued error to refuse. */
+  beforeAuthentication?(e: { poolId: string; appId: string | null; method: string; input: unknown; request: RequestInfo; protocol: SignInProtocol; context?: Record<string, unknown> | undefined }): Promise<void>;
+  /** Before an account is created (PRE_REGISTER); throw to refuse. */
+  beforeRegistration?(e: { poolId: string; appId: string | null; proposal: Record<string, unknown>; request: RequestInfo; via: 'signup' | 'autoRegister' }): Promise<void>;
+  /** After an account is created (POST_REGISTER). */
+  afterRegistration?(e: { poolId: string; appId: string | null; userId: string; request: RequestInfo; via: 'signup' | 'autoRegister' }): Promise<void>;
+  /** Extra claims for the tokens about to be issued (PRE_OIDC_ID_TOKEN_ISSUED …). */
+  tokenClaims?(flow: FlowRecord): Promise<{ idToken?: Record<string, unknown>; accessToken?: Record<string, unknown> } | undefined>;
+}

@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * Headless Debian Chromium through playwright-core (no browser download): one browser per test
+ * file. The flags keep it off the network this machine does not have (background services).
+ * Tests select fields by their accessible labels and buttons by role, so a reworded hosted page
+ * still works as long as it stays accessible.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.GATEHOUSE_TEST_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+/** Screenshots are kept as test artifacts (git-ignored `test-artifacts/`), for people to look at. */
+export const ARTIFACTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../test-artifacts');
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = join(ARTIFACTS, `${name}.png`);
+  mkdirSync(dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+const ACCOUNT_LABEL = /account|user ?name|e-?mail|phone|账号|用户名|邮箱|手机/i;
+const PASSWORD_LABEL = /password|密码/i;
+const SUBMIT = /sign in|log ?in|continue|next|登录|继续|下一步/i;
+
+/** Fills the hosted login's password form (whatever its wording) and submits it. */
+export async function signInOnHostedPage(page: Page, account: string, password: string): Promise<void> {
+  await page.getByLabel(ACCOUNT_LABEL).first().fill(account);
+  await page.getByLabel(PASSWORD_LABEL).first().fill(password);
+  await page.getByRole('button', { name: SUBMIT }).first().click();
+}
+
+/** Clicks the first button whose accessible name matches. */
+export const clickButton = (page: Page, name: RegExp) => page.getByRole('button', { name }).first().click();
