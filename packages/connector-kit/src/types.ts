@@ -168,6 +168,8 @@ export interface IdentityProfile {
   givenName?: string;
   familyName?: string;
   locale?: string;
+  /** The user's id in the customer's own systems (employee number …), when a connection maps one (directory `attributeMap` → externalId). */
+  externalId?: string;
   /** Group DNs (directories) or group names the provider reports. */
   groups?: string[];
   /** The provider's own profile, kept on the identity (never tokens or secrets). */

@@ -40,6 +40,16 @@ export function registerMetrics(app: FastifyInstance): Registry {
     labelNames: ['api_code'] as const,
     registers: [registry],
   });
+  // Every catalogued event (sign-ins, failures, registrations, admin changes) as a counter: the
+  // event service is the one source, so the audit log and the metrics cannot disagree.
+  const events = new Counter({
+    name: 'gatehouse_events_total',
+    help: 'Events emitted, by catalogued event name and result (the same events the audit log records).',
+    labelNames: ['event', 'result'] as const,
+    registers: [registry],
+  });
+  const unsubscribe = app.gh.services.events.subscribe((e) => events.inc({ event: e.name, result: e.result }));
+  app.addHook('onClose', async () => unsubscribe());
   app.decorate('metricsRegistry', registry);
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';

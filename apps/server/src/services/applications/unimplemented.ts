@@ -19,11 +19,9 @@ export const UNIMPLEMENTED_APP_SETTINGS: ReadonlyArray<{ path: string; refuse: (
   { path: 'ssoShowLaunchpad', refuse: (v) => v !== undefined },
   { path: 'enablePermissionApply', refuse: (v) => v !== undefined },
   { path: 'loginConfig.mergeLoginAndRegisterPage', refuse: (v) => v !== undefined },
-  { path: 'loginConfig.enabledBasicLoginMethods', refuse: (v) => v !== undefined },
   { path: 'loginConfig.defaultLoginMethod', refuse: (v) => v !== undefined },
   { path: 'loginConfig.enabledAllExtIdpConns', refuse: (v) => v === true },
-  { path: 'registerConfig.enabledBasicRegisterMethods', refuse: (v) => v !== undefined },
-  { path: 'registerConfig.defaultRegisterMethod', refuse: (v) => v !== undefined },
+  { path: 'registerConfig.defaultRegisterMethod', refuse: (v) => v !== undefined && v !== 'PASSWORD' }, // the vendor DTO requires it; PASSWORD is what the hosted login does
   ...[
     'customCSSEnabled',
     'customCSS',
