@@ -11,7 +11,7 @@ export interface GatehouseNode {
 
 /** Starts a node with `env` on a free port and waits until /health/ready answers 200. */
 export async function startNode(env: Record<string, string>, readyWithinMs = 45_000): Promise<GatehouseNode> {
-  const port = await freePort();
+  const port = env.GATEHOUSE_PORT ? Number(env.GATEHOUSE_PORT) : await freePort();
   const child = spawnCli(['start'], { ...env, GATEHOUSE_PORT: String(port), GATEHOUSE_HOST: '127.0.0.1' });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { demoPage } from './demo-page.js';
+import { pickLang } from '../../../oidc/pages.js';
 
 /** GET /demo/qrcode[?appId=…]: the QR-login demo (docs/qrcode.md). Strict CSP with a per-response nonce. */
 const Query = Type.Object({ appId: Type.Optional(Type.String({ maxLength: 128, pattern: '^[A-Za-z0-9_-]*$' })) });
@@ -14,6 +15,6 @@ export async function qrDemoRoutes(app: FastifyInstance): Promise<void> {
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer')
       .type('text/html; charset=utf-8');
-    return demoPage({ appId: req.query.appId ?? '', nonce });
+    return demoPage({ appId: req.query.appId ?? '', nonce, lang: pickLang(req.headers['accept-language']) });
   });
 }
