@@ -9,8 +9,10 @@ COPY packages/contracts/package.json packages/contracts/
 COPY packages/connector-kit/package.json packages/connector-kit/
 COPY packages/connectors/package.json packages/connectors/
 COPY apps/login/package.json apps/login/
+COPY apps/login/scripts apps/login/scripts
 COPY packages/login-element/package.json packages/login-element/
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3
+# The root `prepare` script finds no login-UI sources here and skips; the build stage builds them.
+RUN npm ci --omit=dev --no-audit --no-fund
 
 # The front ends (login UI, later the console) are built with the dev dependencies (Vite) in a
 # stage of their own; only their output reaches the image.
