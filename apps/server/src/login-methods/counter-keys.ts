@@ -1,4 +1,5 @@
 import type { UserRow } from '../storage/repositories/users.js';
+import { normalizeIdentifier } from '../utils/identifiers.js';
 
 /**
  * Keys of the shared attempt counters (security.md §0 items 9–11). A key is the identifier as
@@ -13,9 +14,7 @@ import type { UserRow } from '../storage/repositories/users.js';
  * second factor) draw on every identifier of the account at once (`userCounterKeys`).
  */
 export function counterKey(identifier: string): string {
-  let v = identifier.normalize('NFKC').trim().toLowerCase();
-  if (/^\+?[\d\s().-]+$/.test(v)) v = v.replace(/[\s().-]/g, '');
-  return `id:${v}`;
+  return `id:${normalizeIdentifier(identifier)}`;
 }
 
 /** Every counter key of an existing account; a user without identifiers (federated only) is keyed by id. */

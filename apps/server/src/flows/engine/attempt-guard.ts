@@ -45,6 +45,8 @@ export interface AttemptSubject {
   captcha?: { token?: string | undefined; code?: string | undefined } | undefined;
   /** Require a captcha on every attempt (a JitAi instance with `requireCaptcha`). */
   captchaEveryTime?: boolean;
+  /** The flow the captcha must have been issued for (unbound captchas from the API pass anywhere in their pool). */
+  captchaBinding?: string | undefined;
 }
 
 export interface Attempt {
@@ -89,7 +91,7 @@ export function createAttemptGuard(deps: { kv: KvStore; captcha: Pick<CaptchaSer
       if (needsCaptcha) {
         const c = subject.captcha;
         if (!c?.code || !c.token) throw new AppError('auth.captcha_required');
-        if (!(await deps.captcha.check(poolId, c.token, c.code))) throw new AppError('auth.captcha_invalid');
+        if (!(await deps.captcha.check(poolId, c.token, c.code, subject.captchaBinding ? { bindTo: subject.captchaBinding } : {}))) throw new AppError('auth.captcha_invalid');
       }
     } catch (err) {
       await giveBack().catch(() => undefined);

@@ -137,7 +137,7 @@ export function createSignInEngine(deps: EngineDeps) {
       const attempt =
         method.guarded && identified.keys.length
           ? await deps.guard
-              .begin(req.poolId, { keys: identified.keys, ip: req.request.ip, captcha: opts.captcha, captchaEveryTime: opts.captchaEveryTime === true })
+              .begin(req.poolId, { keys: identified.keys, ip: req.request.ip, captcha: opts.captcha, captchaEveryTime: opts.captchaEveryTime === true, captchaBinding: opts.captchaBinding })
               .catch(async (err: unknown) => {
                 if (isAppError(err)) await refuse(err.code, identified.user?.id ?? null);
                 throw err;

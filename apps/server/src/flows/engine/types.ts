@@ -27,6 +27,8 @@ export interface SignInOptions {
   captcha?: { token?: string | undefined; code?: string | undefined } | undefined;
   /** A captcha on every attempt (JitAi `requireCaptcha`). */
   captchaEveryTime?: boolean | undefined;
+  /** What the page's captcha was bound to (its flow): a captcha bound elsewhere is refused here. */
+  captchaBinding?: string | undefined;
   /** Label in the login history (default: the method id). */
   historyLabel?: string | undefined;
 }

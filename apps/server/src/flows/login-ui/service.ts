@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ErrorCode } from '@gatehouse/contracts';
 import { AppError, isAppError } from '../../errors/app-error.js';
 import { counterKey } from '../../login-methods/counter-keys.js';
@@ -29,10 +30,9 @@ export type FlowOutcome =
 export type ConnectionsProvider = (poolId: string, appId: string) => Promise<LoginConnection[]>;
 
 /**
- * The captcha bound to a login-UI flow. Today the flow remembers the one captcha token it showed
- * and accepts only that one; when the captcha service binds tokens itself
- * (`captcha.generate(poolId, { bindTo })` / `check(…, { bindTo })`), this is the one place to
- * pass the flow id through.
+ * The captcha bound to a login-UI flow: the flow remembers the one captcha token it showed and
+ * accepts only that one, and the captcha service binds the token to the flow itself
+ * (`generate(poolId, { bindTo })`, checked by the engine's attempt guard with the same binding).
  */
 export interface FlowCaptcha {
   generate(poolId: string, flow: UiFlow): Promise<{ token: string; image: string }>;
@@ -54,6 +54,9 @@ export interface LoginUiDeps {
   events: Pick<EventService, 'emit'>;
   publicUrl: string;
 }
+
+/** A captcha of the page is bound to its flow (the captcha service stores only a digest of this). */
+const captchaBinding = (handle: string) => `login-ui:${createHash('sha256').update(handle, 'utf8').digest('base64url')}`;
 
 const CAPTCHA_CODES: readonly ErrorCode[] = ['auth.captcha_required', 'auth.captcha_invalid', 'passcode.captcha_required'];
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -194,10 +197,10 @@ export function createLoginUi(deps: LoginUiDeps) {
     loadChecked: (handle: unknown, csrf: unknown) => deps.flows.loadChecked(handle, csrf),
 
     async captcha(handle: string, flow: UiFlow) {
-      const c = await deps.captcha.generate(flow.poolId);
+      const c = await deps.captcha.generate(flow.poolId, { bindTo: captchaBinding(handle) });
       flow.captchaToken = c.token;
       await deps.flows.save(handle, flow);
-      return { token: c.token, image: `data:image/svg+xml;base64,${c.base64}` };
+      return { token: c.token, image: c.dataUrl };
     },
 
     /** A sign-in with one of the app's tabs (password, SMS or email code, or a registered method's form). */
@@ -228,7 +231,7 @@ export function createLoginUi(deps: LoginUiDeps) {
           inputPath: 'body/input',
           request,
           protocol: flow.mode === 'interaction' ? 'oidc' : 'element',
-          options: { autoRegister, ...(captcha ? { captcha } : {}) },
+          options: { autoRegister, ...(captcha ? { captcha, captchaBinding: captchaBinding(handle) } : {}) },
           target: target(flow),
         });
         return await outcome(handle, flow, r);
@@ -245,7 +248,7 @@ export function createLoginUi(deps: LoginUiDeps) {
     },
 
     /** Sends a code for signing in, registering or resetting a password (the pool's quotas and captcha apply). */
-    async sendCode(flow: UiFlow, b: { channel: 'sms' | 'email'; purpose: 'login' | 'register' | 'reset'; to: string; captcha?: unknown; lang: UiLang }, request: RequestInfo) {
+    async sendCode(handle: string, flow: UiFlow, b: { channel: 'sms' | 'email'; purpose: 'login' | 'register' | 'reset'; to: string; captcha?: unknown; lang: UiLang }, request: RequestInfo) {
       if (b.purpose === 'login') await enabledTab(flow, b.channel);
       const channel = b.purpose === 'reset' ? 'CHANNEL_RESET_PASSWORD' : 'CHANNEL_LOGIN';
       const captcha = captchaOf(flow, b.captcha);
@@ -255,7 +258,7 @@ export function createLoginUi(deps: LoginUiDeps) {
         ...(request.userAgent ? { userAgent: request.userAgent } : {}),
         ...(request.requestId ? { requestId: request.requestId } : {}),
         lang: b.lang.startsWith('zh') ? ('zh-CN' as const) : ('en' as const),
-        ...(captcha?.token ? { captchaToken: captcha.token } : {}),
+        ...(captcha?.token ? { captchaToken: captcha.token, captchaBinding: captchaBinding(handle) } : {}),
         ...(captcha?.code ? { captchaCode: captcha.code } : {}),
       };
       try {

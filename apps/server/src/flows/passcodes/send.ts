@@ -23,14 +23,14 @@ export type SendRequest =
  * is quicker than a real one: the response time can hint whether a verified holder exists.)
  */
 export function createSendPasscode(d: PasscodeFlowDeps) {
-  return async function sendPasscode(poolId: string, r: SendRequest, who: Requester & { captchaToken?: string; captchaCode?: string }): Promise<void> {
+  return async function sendPasscode(poolId: string, r: SendRequest, who: Requester & { captchaToken?: string; captchaCode?: string; captchaBinding?: string }): Promise<void> {
     const s = await d.settings.get(poolId);
     const phone = r.kind === 'sms' ? normalizePhone(r.phoneNumber, r.phoneCountryCode) : null;
     const recipient = phone ? phone.e164 : normalizeEmail((r as { email: string }).email);
 
     if (s.captchaBeforeSend) {
       if (!who.captchaToken || !who.captchaCode) throw new AppError('passcode.captcha_required');
-      if (!(await d.captcha.check(poolId, who.captchaToken, who.captchaCode))) throw new AppError('auth.captcha_invalid');
+      if (!(await d.captcha.check(poolId, who.captchaToken, who.captchaCode, who.captchaBinding ? { bindTo: who.captchaBinding } : {}))) throw new AppError('auth.captcha_invalid');
     }
     if (phone && (r.channel === 'CHANNEL_LOGIN' || r.channel === 'CHANNEL_REGISTER')) assertPhoneAllowed((await d.authSettings.get(poolId)).registration, phone);
 

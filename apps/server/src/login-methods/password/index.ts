@@ -78,7 +78,7 @@ export function createPasswordMethod(deps: PasswordMethodDeps) {
       }
       const r = await deps.hasher.verify(user.password_hash, p.password);
       if (!r.ok) return { status: 'failed', error: 'user.wrong_password', countsAsFailure: true };
-      const upgrade = r.needsRehash || user.password_refresh === 1;
+      const upgrade = r.upgradable !== false && (r.needsRehash || user.password_refresh === 1);
       return { status: 'authenticated', user, amr: ['pwd'], ...(upgrade ? { after: () => deps.rehash(ctx.poolId, user.id, p.password) } : {}) };
     },
   } satisfies LoginMethod<PasswordVerifyInput>;

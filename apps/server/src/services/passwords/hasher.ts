@@ -54,6 +54,8 @@ export interface VerifyResult {
   ok: boolean;
   /** True when the hash should be replaced by a current argon2id hash (legacy format or parameters). */
   needsRehash: boolean;
+  /** false when the stored hash must not be replaced from this input at all (a bcrypt hash and an input it may have truncated), even if an administrator marked it for refresh. */
+  upgradable?: boolean;
 }
 
 class Semaphore {
@@ -178,7 +180,7 @@ export function createPasswordHasher(opts: PasswordHasherOptions = {}) {
       const ok = await verifyLegacy(stored, password).catch(() => false);
       // Never upgrade a bcrypt hash from an input bcrypt may have truncated (see above).
       const truncatable = isBcrypt(stored) && Buffer.byteLength(password, 'utf8') >= BCRYPT_MAX_BYTES;
-      return { ok, needsRehash: ok && !truncatable };
+      return { ok, needsRehash: ok && !truncatable, ...(truncatable ? { upgradable: false } : {}) };
     },
     /** Spends the same effort as a real verification and always fails (unknown accounts). */
     async verifyDummy(password: string): Promise<void> {

@@ -48,12 +48,13 @@ export function hostedSignIn(app: FastifyInstance) {
       return bf.captchaAfter > 0 && (await authn.guard.failures(poolId, [counterKey(identifier)])) >= bf.captchaAfter;
     },
 
-    newCaptcha: async (poolId: string) => {
-      const c = await authn.captcha.generate(poolId);
-      return { token: c.token, image: `data:image/svg+xml;base64,${c.base64}` };
+    /** A captcha bound to this interaction: it cannot be solved once and spent on another sign-in. */
+    newCaptcha: async (poolId: string, uid: string) => {
+      const c = await authn.captcha.generate(poolId, { bindTo: `interaction:${uid}` });
+      return { token: c.token, image: c.dataUrl };
     },
 
-    async submit(e: { poolId: string; appId: string; method: string; input: Record<string, string>; captcha?: { token?: string; code?: string }; autoRegister: boolean; request: RequestInfo }): Promise<SignInResult> {
+    async submit(e: { poolId: string; appId: string; uid: string; method: string; input: Record<string, string>; captcha?: { token?: string; code?: string }; autoRegister: boolean; request: RequestInfo }): Promise<SignInResult> {
       const m = loginMethods.get(e.method);
       if (!m || m.id === 'qrcode' || m.id === 'jitai') throw new AppError('auth.method_disabled');
       return engine.signIn({
@@ -63,13 +64,13 @@ export function hostedSignIn(app: FastifyInstance) {
         input: e.input,
         request: e.request,
         protocol: 'oidc',
-        options: { autoRegister: e.autoRegister, ...(e.captcha ? { captcha: e.captcha } : {}) },
+        options: { autoRegister: e.autoRegister, ...(e.captcha ? { captcha: e.captcha, captchaBinding: `interaction:${e.uid}` } : {}) },
         target: { kind: 'interaction' },
       });
     },
 
-    async sendCode(e: { poolId: string; appId: string; kind: 'sms' | 'email'; to: string; captcha?: { token?: string; code?: string }; request: RequestInfo; lang: 'en' | 'zh-CN' }): Promise<void> {
-      const who = { ip: e.request.ip ?? '', appId: e.appId, lang: e.lang, ...(e.request.userAgent ? { userAgent: e.request.userAgent } : {}), ...(e.captcha?.token ? { captchaToken: e.captcha.token } : {}), ...(e.captcha?.code ? { captchaCode: e.captcha.code } : {}) };
+    async sendCode(e: { poolId: string; appId: string; uid: string; kind: 'sms' | 'email'; to: string; captcha?: { token?: string; code?: string }; request: RequestInfo; lang: 'en' | 'zh-CN' }): Promise<void> {
+      const who = { ip: e.request.ip ?? '', appId: e.appId, lang: e.lang, ...(e.request.userAgent ? { userAgent: e.request.userAgent } : {}), ...(e.captcha?.token ? { captchaToken: e.captcha.token, captchaBinding: `interaction:${e.uid}` } : {}), ...(e.captcha?.code ? { captchaCode: e.captcha.code } : {}) };
       await passcodes.send(e.poolId, e.kind === 'sms' ? { kind: 'sms', channel: 'CHANNEL_LOGIN', phoneNumber: e.to } : { kind: 'email', channel: 'CHANNEL_LOGIN', email: e.to }, who);
     },
 

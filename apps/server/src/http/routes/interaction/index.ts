@@ -93,7 +93,7 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
       values: v.values ?? {},
       error: v.error,
       info: v.info,
-      captcha: v.captcha ? await hosted.newCaptcha(l.poolId) : undefined,
+      captcha: v.captcha ? await hosted.newCaptcha(l.poolId, req.params.uid) : undefined,
     };
     const flow = await app.gh.loginUi.start({ poolId: l.poolId, appId: l.client.clientId, mode: 'interaction', interaction: { uid: l.details.uid, base: action(req)('') }, origin: null });
     // "Continue as …": the browser's SSO session, when the provider asks to sign in again (prompt=login, max_age).
@@ -209,6 +209,7 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
     try {
       const r = await hosted.submit({
         poolId: l.poolId,
+        uid: req.params.uid,
         appId: l.client.clientId,
         method,
         input,
@@ -239,7 +240,7 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
     if (b.refreshCaptcha) return loginPage(req, reply, l, { tab: kind, values, captcha: true });
     if (!to) return loginPage(req, reply, l, { status: 400, tab: kind, values, error: pageMessage(new AppError('passcode.invalid_recipient'), lang) });
     try {
-      await hosted.sendCode({ poolId: l.poolId, appId: l.client.clientId, kind, to, ...(captchaOf(b) ? { captcha: captchaOf(b)! } : {}), request: requestInfo(req), lang: lang === 'zh' ? 'zh-CN' : 'en' });
+      await hosted.sendCode({ poolId: l.poolId, appId: l.client.clientId, uid: req.params.uid, kind, to, ...(captchaOf(b) ? { captcha: captchaOf(b)! } : {}), request: requestInfo(req), lang: lang === 'zh' ? 'zh-CN' : 'en' });
     } catch (err) {
       if (!isAppError(err)) throw err;
       return loginPage(req, reply, l, { status: err.status, tab: kind, values, error: pageMessage(err, lang), captcha: hosted.isCaptchaError(err) });

@@ -102,8 +102,8 @@ export async function loginFlowRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<{ Params: P; Body: Static<typeof SendCodeBody> }>(`${base}/send-code`, { schema: { hide: true, body: SendCodeBody } }, async (req, reply) => {
-    const { flow } = await flowOf(req, reply);
-    return loginUi.sendCode(flow, req.body, requestInfo(req));
+    const { handle, flow } = await flowOf(req, reply);
+    return loginUi.sendCode(handle, flow, req.body, requestInfo(req));
   });
 
   app.post<{ Params: P; Body: Static<typeof EmptyBody> }>(`${base}/captcha`, { schema: { hide: true, body: EmptyBody } }, async (req, reply) => {
