@@ -1,6 +1,6 @@
 /** Helpers for connector config and messages. */
 import { Value } from '@sinclair/typebox/value';
-import { ConnectorError, type ConnectorManifest, type SmsMessage } from './types.js';
+import { ConnectorError, type ConnectorDeps, type ConnectorManifest, type EmailConnector, type EmailConnectorFactory, type SmsConnector, type SmsConnectorFactory, type SmsMessage } from './types.js';
 
 /**
  * Validates config against the manifest's schema (defaults applied). Throws
@@ -39,3 +39,17 @@ export function toE164(msg: Pick<SmsMessage, 'phone' | 'phoneCountryCode'>): str
 
 /** Config as callers may pass it: keys that have schema defaults become optional. */
 export type WithDefaults<C, K extends keyof C> = Omit<C, K> & Partial<Pick<C, K>>;
+
+/**
+ * The skeleton every message connector shares: the config is validated against the manifest's
+ * schema (defaults applied, `connector.invalid_config` naming the paths) before the connector's
+ * own `build` runs, and the connector carries its manifest. A connector file is then its
+ * manifest and what it does with a valid config.
+ */
+export function defineSmsConnector<C, I = C>(manifest: ConnectorManifest & { kind: 'sms' }, build: (config: C, deps: ConnectorDeps) => Omit<SmsConnector, 'manifest'>): SmsConnectorFactory<I> {
+  return { manifest, create: (raw, deps) => ({ manifest, ...build(validateConfig<C>(manifest, raw), deps) }) };
+}
+
+export function defineEmailConnector<C, I = C>(manifest: ConnectorManifest & { kind: 'email' }, build: (config: C, deps: ConnectorDeps) => Omit<EmailConnector, 'manifest'>): EmailConnectorFactory<I> {
+  return { manifest, create: (raw, deps) => ({ manifest, ...build(validateConfig<C>(manifest, raw), deps) }) };
+}

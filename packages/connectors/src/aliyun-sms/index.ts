@@ -10,9 +10,8 @@ import {
   templateFor,
   toE164,
   unreadableResponse,
-  validateConfig,
+  defineSmsConnector,
   vendorRequest,
-  type SmsConnectorFactory,
 } from '@gatehouse/connector-kit';
 import { AliyunResponseSchema, AliyunSmsConfigSchema, type AliyunSmsConfig, type AliyunSmsConfigInput } from './schema.js';
 import { aliyunTimestamp, canonicalQuery, rpcSignature } from './sign.js';
@@ -20,8 +19,8 @@ import { aliyunErrors } from './errors.js';
 
 const VENDOR = 'aliyun-sms';
 
-export const aliyunSms: SmsConnectorFactory<AliyunSmsConfigInput> = {
-  manifest: {
+export const aliyunSms = defineSmsConnector<AliyunSmsConfig, AliyunSmsConfigInput>(
+  {
     id: VENDOR,
     kind: 'sms',
     name: 'Alibaba Cloud SMS (阿里云短信)',
@@ -29,11 +28,9 @@ export const aliyunSms: SmsConnectorFactory<AliyunSmsConfigInput> = {
     secretFields: ['accessKeySecret'],
     operatorOnlyFields: { endpoint: /^https:\/\/dysmsapi(\.[a-z0-9-]+)?\.aliyuncs\.com\/?$/ },
   },
-  create(rawConfig, deps) {
-    const config = validateConfig<AliyunSmsConfig>(aliyunSms.manifest, rawConfig);
+  (config, deps) => {
     const now = deps.now ?? (() => new Date());
     return {
-      manifest: aliyunSms.manifest,
       async sendSms(msg) {
         const templateCode = templateFor(VENDOR, config.templates, msg.channel);
         const templateParam = Object.fromEntries(config.templateParamNames.map((n) => [n, msg.variables[n] ?? '']));
@@ -69,7 +66,7 @@ export const aliyunSms: SmsConnectorFactory<AliyunSmsConfigInput> = {
       },
     };
   },
-};
+);
 
 /**
  * PhoneNumbers format (SendSms doc): mainland China as the bare 11-digit number; other

@@ -10,9 +10,8 @@ import {
   rfc3986,
   toE164,
   unreadableResponse,
-  validateConfig,
+  defineSmsConnector,
   vendorRequest,
-  type SmsConnectorFactory,
 } from '@gatehouse/connector-kit';
 import { AwsSnsConfigSchema, SnsErrorSchema, SnsPublishResultSchema, type AwsSnsConfig, type AwsSnsConfigInput } from './schema.js';
 import { amzDate, sigV4Authorization } from './sigv4.js';
@@ -21,8 +20,8 @@ import { xmlText } from './xml.js';
 
 const VENDOR = 'aws-sns';
 
-export const awsSns: SmsConnectorFactory<AwsSnsConfigInput> = {
-  manifest: {
+export const awsSns = defineSmsConnector<AwsSnsConfig, AwsSnsConfigInput>(
+  {
     id: VENDOR,
     kind: 'sms',
     name: 'Amazon SNS (SMS)',
@@ -30,12 +29,10 @@ export const awsSns: SmsConnectorFactory<AwsSnsConfigInput> = {
     secretFields: ['secretAccessKey', 'sessionToken'],
     operatorOnlyFields: { endpoint: null },
   },
-  create(rawConfig, deps) {
-    const config = validateConfig<AwsSnsConfig>(awsSns.manifest, rawConfig);
+  (config, deps) => {
     const now = deps.now ?? (() => new Date());
     const url = new URL(config.endpoint ?? `https://sns.${config.region}.amazonaws.com/`);
     return {
-      manifest: awsSns.manifest,
       async sendSms(msg) {
         const params: Array<[string, string]> = [
           ['Action', 'Publish'],
@@ -91,4 +88,4 @@ export const awsSns: SmsConnectorFactory<AwsSnsConfigInput> = {
       },
     };
   },
-};
+);

@@ -10,17 +10,16 @@ import {
   parseJsonAs,
   toE164,
   unreadableResponse,
-  validateConfig,
+  defineSmsConnector,
   vendorRequest,
-  type SmsConnectorFactory,
 } from '@gatehouse/connector-kit';
 import { ChuanglanConfigSchema, ChuanglanResponseSchema, type ChuanglanConfig, type ChuanglanConfigInput } from './schema.js';
 import { chuanglanErrors } from './errors.js';
 
 const VENDOR = 'chuanglan';
 
-export const chuanglan: SmsConnectorFactory<ChuanglanConfigInput> = {
-  manifest: {
+export const chuanglan = defineSmsConnector<ChuanglanConfig, ChuanglanConfigInput>(
+  {
     id: VENDOR,
     kind: 'sms',
     name: 'Chuanglan 253 (创蓝云智)',
@@ -28,10 +27,8 @@ export const chuanglan: SmsConnectorFactory<ChuanglanConfigInput> = {
     secretFields: ['password'],
     operatorOnlyFields: { endpoint: /^https:\/\/[a-z0-9-]+\.253\.com(\/[A-Za-z0-9/._-]*)?$/ },
   },
-  create(rawConfig, deps) {
-    const config = validateConfig<ChuanglanConfig>(chuanglan.manifest, rawConfig);
+  (config, deps) => {
     return {
-      manifest: chuanglan.manifest,
       async sendSms(msg) {
         const e164 = toE164(msg);
         if (!/^\+861\d{10}$/.test(e164)) {
@@ -58,4 +55,4 @@ export const chuanglan: SmsConnectorFactory<ChuanglanConfigInput> = {
       },
     };
   },
-};
+);

@@ -4,20 +4,19 @@
  * settings) per connector; call close() on shutdown.
  */
 import nodemailer from 'nodemailer';
-import { ConnectorError, checkAs, validateConfig, type EmailConnectorFactory } from '@gatehouse/connector-kit';
+import { ConnectorError, checkAs, defineEmailConnector } from '@gatehouse/connector-kit';
 import { SmtpConfigSchema, SmtpInfoSchema, type SmtpConfig, type SmtpConfigInput } from './schema.js';
 import { mapSmtpError } from './errors.js';
 
-export const smtp: EmailConnectorFactory<SmtpConfigInput> = {
-  manifest: {
+export const smtp = defineEmailConnector<SmtpConfig, SmtpConfigInput>(
+  {
     id: 'smtp',
     kind: 'email',
     name: 'SMTP',
     configSchema: SmtpConfigSchema,
     secretFields: ['password'],
   },
-  create(rawConfig, deps) {
-    const config = validateConfig<SmtpConfig>(smtp.manifest, rawConfig);
+  (config, deps) => {
     if (config.password && !config.username) {
       throw new ConnectorError('connector.invalid_config', 'smtp: password set without username');
     }
@@ -56,7 +55,6 @@ export const smtp: EmailConnectorFactory<SmtpConfigInput> = {
     });
     const from = config.fromName ? { name: config.fromName, address: config.fromAddress } : config.fromAddress;
     return {
-      manifest: smtp.manifest,
       async sendEmail(msg) {
         let info: unknown;
         try {
@@ -83,4 +81,4 @@ export const smtp: EmailConnectorFactory<SmtpConfigInput> = {
       },
     };
   },
-};
+);

@@ -10,9 +10,8 @@ import {
   templateFor,
   toE164,
   unreadableResponse,
-  validateConfig,
+  defineSmsConnector,
   vendorRequest,
-  type SmsConnectorFactory,
 } from '@gatehouse/connector-kit';
 import { TencentResponseSchema, TencentSmsConfigSchema, type TencentSmsConfig, type TencentSmsConfigInput } from './schema.js';
 import { tc3Authorization } from './sign.js';
@@ -20,8 +19,8 @@ import { tencentErrors } from './errors.js';
 
 const VENDOR = 'tencent-sms';
 
-export const tencentSms: SmsConnectorFactory<TencentSmsConfigInput> = {
-  manifest: {
+export const tencentSms = defineSmsConnector<TencentSmsConfig, TencentSmsConfigInput>(
+  {
     id: VENDOR,
     kind: 'sms',
     name: 'Tencent Cloud SMS (腾讯云短信)',
@@ -29,12 +28,10 @@ export const tencentSms: SmsConnectorFactory<TencentSmsConfigInput> = {
     secretFields: ['secretKey'],
     operatorOnlyFields: { endpoint: /^https:\/\/sms(\.[a-z0-9-]+)?\.tencentcloudapi\.com\/?$/ },
   },
-  create(rawConfig, deps) {
-    const config = validateConfig<TencentSmsConfig>(tencentSms.manifest, rawConfig);
+  (config, deps) => {
     const now = deps.now ?? (() => new Date());
     const host = new URL(config.endpoint).host;
     return {
-      manifest: tencentSms.manifest,
       async sendSms(msg) {
         const payload = JSON.stringify({
           PhoneNumberSet: [toE164(msg)], // E.164 with '+'
@@ -78,4 +75,4 @@ export const tencentSms: SmsConnectorFactory<TencentSmsConfigInput> = {
       },
     };
   },
-};
+);

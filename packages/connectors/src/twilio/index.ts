@@ -10,17 +10,16 @@ import {
   parseJsonAs,
   toE164,
   unreadableResponse,
-  validateConfig,
+  defineSmsConnector,
   vendorRequest,
-  type SmsConnectorFactory,
 } from '@gatehouse/connector-kit';
 import { TwilioConfigSchema, TwilioErrorSchema, TwilioMessageSchema, type TwilioConfig, type TwilioConfigInput } from './schema.js';
 import { twilioErrors } from './errors.js';
 
 const VENDOR = 'twilio';
 
-export const twilio: SmsConnectorFactory<TwilioConfigInput> = {
-  manifest: {
+export const twilio = defineSmsConnector<TwilioConfig, TwilioConfigInput>(
+  {
     id: VENDOR,
     kind: 'sms',
     name: 'Twilio',
@@ -28,8 +27,7 @@ export const twilio: SmsConnectorFactory<TwilioConfigInput> = {
     secretFields: ['authToken'],
     operatorOnlyFields: { endpoint: null },
   },
-  create(rawConfig, deps) {
-    const config = validateConfig<TwilioConfig>(twilio.manifest, rawConfig);
+  (config, deps) => {
     if (!config.from && !config.messagingServiceSid) {
       throw new ConnectorError('connector.invalid_config', `${VENDOR}: set from or messagingServiceSid`);
     }
@@ -37,7 +35,6 @@ export const twilio: SmsConnectorFactory<TwilioConfigInput> = {
     const user = config.apiKeySid ?? config.accountSid;
     const authorization = `Basic ${Buffer.from(`${user}:${config.authToken}`).toString('base64')}`;
     return {
-      manifest: twilio.manifest,
       async sendSms(msg) {
         const form = new URLSearchParams({ To: toE164(msg) });
         if (config.messagingServiceSid) form.set('MessagingServiceSid', config.messagingServiceSid);
@@ -70,4 +67,4 @@ export const twilio: SmsConnectorFactory<TwilioConfigInput> = {
       },
     };
   },
-};
+);
