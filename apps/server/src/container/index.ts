@@ -31,6 +31,8 @@ import { createPasswordChange } from '../flows/account-password.js';
 import { createLoginUiGraph } from './login-ui.js';
 import { loadMasterSecret } from './master-secret.js';
 import { createLogger, type Logger } from './logger.js';
+import { createSsoProtocols } from './sso-protocols.js';
+import { fetchMetadata } from '../services/sso-protocols/metadata-fetch.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -72,7 +74,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       accessKeys: createAccessKeysService(repos.accessKeys, box, invalidation, events),
       audit,
       users: createUsersService(repos.users, events),
-      applications: createApplicationsService(repos.applications, box),
+      applications: createApplicationsService(repos.applications, box, { fetchSpMetadata: (url) => fetchMetadata(url) }),
       roles: createRolesService(repos.roles, repos.users),
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
@@ -96,6 +98,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // OIDC providers per pool, clients = applications, signing keys, the token service.
     const oidc = createOidc({ publicUrl: config.publicUrl, box, signingKeys: repos.signingKeys, kv, bus: invalidation, log, usersRepo: repos.users, services });
     services.applications = oidc.invalidatingApplications(services.applications);
+    // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
+    const ssoProtocols = createSsoProtocols({ db: db.db, kv, box, publicUrl: config.publicUrl, applications: services.applications, events, bridge: oidc.ssoBridge });
     // The sign-in engine is built below from the services; these closures reach it once it exists.
     let engine: SignInEngine | undefined;
     const theEngine = () => {
@@ -172,6 +176,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       branding,
       loginUi,
       changePassword,
+      ssoProtocols,
       config,
       log,
       box,

@@ -18,6 +18,8 @@ import { coreErrors } from './areas/core.js';
 import { engineErrors } from './areas/engine.js';
 import { operationsErrors } from './areas/operations.js';
 import { brandingErrors } from './areas/branding.js';
+import { samlErrors } from './areas/saml.js';
+import { casErrors } from './areas/cas.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -31,6 +33,8 @@ export const errorCatalog = {
   ...engineErrors,
   ...operationsErrors,
   ...brandingErrors,
+  ...samlErrors,
+  ...casErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

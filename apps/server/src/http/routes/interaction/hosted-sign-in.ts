@@ -53,7 +53,7 @@ export function hostedSignIn(app: FastifyInstance) {
       return { token: c.token, image: `data:image/svg+xml;base64,${c.base64}` };
     },
 
-    async submit(e: { poolId: string; appId: string; method: string; input: Record<string, string>; captcha?: { token?: string; code?: string }; autoRegister: boolean; request: RequestInfo }): Promise<SignInResult> {
+    async submit(e: { poolId: string; appId: string; method: string; input: Record<string, string>; captcha?: { token?: string; code?: string }; autoRegister: boolean; request: RequestInfo; protocol?: 'oidc' | 'saml' | 'cas' }): Promise<SignInResult> {
       const m = loginMethods.get(e.method);
       if (!m || m.id === 'qrcode' || m.id === 'jitai') throw new AppError('auth.method_disabled');
       return engine.signIn({
@@ -62,7 +62,7 @@ export function hostedSignIn(app: FastifyInstance) {
         method: m.id,
         input: e.input,
         request: e.request,
-        protocol: 'oidc',
+        protocol: e.protocol ?? 'oidc',
         options: { autoRegister: e.autoRegister, ...(e.captcha ? { captcha: e.captcha } : {}) },
         target: { kind: 'interaction' },
       });
