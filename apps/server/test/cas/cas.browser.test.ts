@@ -48,7 +48,7 @@ const mgmt = () => boundManagementClient({ ...s.rootKey, host: s.url });
 
 describe('CAS through the hosted login', () => {
   it('issues a single-use service ticket that the vendor validateTicketV2 accepts once, with attributes, for its own service only', async () => {
-    const r = (await mgmt().createApplication({ appName: 'Wiki', appType: 'web', casProviderEnabled: true, casConfig: { serviceUrls: [SERVICE_A, SERVICE_B], attributes: ['email', 'name', 'username'] } } as never)) as { statusCode: number; message: string; data: { appId: string; casProviderEnabled: boolean; casConfig: { ticketTtlSeconds: number } } };
+    const r = (await mgmt().createApplication({ appName: 'Wiki', appType: 'web', casProviderEnabled: true, casConfig: { serviceUrls: [SERVICE_A, SERVICE_B], attributes: ['email', 'name', 'username'] } } as never)) as unknown as { statusCode: number; message: string; data: { appId: string; casProviderEnabled: boolean; casConfig: { ticketTtlSeconds: number } } };
     expect(r.statusCode, r.message).toBe(200);
     expect(r.data.casProviderEnabled).toBe(true);
     expect(r.data.casConfig.ticketTtlSeconds).toBe(10);

@@ -35,6 +35,7 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
     if (c.spMetadataUrl !== undefined && c.spMetadataUrl !== null) {
       const u = checkDeliveryUrl(c.spMetadataUrl);
       if ('reason' in u) throw new AppError('saml.invalid_config', { params: { field: 'spMetadataUrl', reason: u.reason } });
+      if (u.url.protocol !== 'https:') throw new AppError('saml.invalid_config', { params: { field: 'spMetadataUrl', reason: 'must use https://' } });
       if (!opts.fetchSpMetadata) throw new AppError('saml.metadata_fetch_failed');
       let xml: string;
       try {

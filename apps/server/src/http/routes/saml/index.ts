@@ -3,13 +3,13 @@ import { AppError } from '../../../errors/app-error.js';
 import { COOKIE_PREFIX } from '../../../services/saml-idp/service.js';
 import type { Incoming } from '../../../services/saml-idp/request.js';
 import { requestInfo } from '../../request-info.js';
-import { clearCookie, guarded, messagePage, postPage, readCookie, redirect, setCookie } from './pages.js';
+import { clearCookie, errorPage, guarded, messagePage, postPage, readCookie, redirect, setCookie } from './pages.js';
 
 type Params = { appId: string; poolId?: string };
 type Form = Record<string, string | undefined>;
 
 /** The largest form body accepted at the SAML endpoints (a 64 KiB message, base64-encoded, plus RelayState). */
-const FORM_LIMIT = 96 * 1024;
+const FORM_LIMIT = 256 * 1024;
 
 /**
  * SAML 2.0 identity provider endpoints (docs/saml.md). The vendor client builds
@@ -26,6 +26,13 @@ export async function samlRoutes(app: FastifyInstance): Promise<void> {
   const { saml } = app.gh.ssoProtocols;
   const { oidc, config } = app.gh;
   const secure = config.publicUrl.startsWith('https:');
+  // A refused body (too large, wrong type) is an error page here too, not the /api envelope.
+  app.setErrorHandler(async (err, req, reply) => {
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errorPage(req, reply, new AppError('saml.request_too_large'));
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return errorPage(req, reply, new AppError('saml.request_missing'));
+    throw err;
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
