@@ -8,7 +8,18 @@ COPY apps/server/package.json apps/server/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/connector-kit/package.json packages/connector-kit/
 COPY packages/connectors/package.json packages/connectors/
+COPY apps/login/package.json apps/login/
+COPY apps/login/scripts apps/login/scripts
+COPY packages/login-element/package.json packages/login-element/
+# The root `prepare` script finds no login-UI sources here and skips; the build stage builds them.
 RUN npm ci --omit=dev --no-audit --no-fund
+
+# The front ends (login UI, later the console) are built with the dev dependencies (Vite) in a
+# stage of their own; only their output reaches the image.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY . .
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm run build:login
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
@@ -18,6 +29,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
+COPY --from=build /app/apps/login/dist ./apps/login/dist
+COPY --from=build /app/packages/login-element/dist ./packages/login-element/dist
 RUN mkdir -p /data && chown -R node:node /data
 USER node
 VOLUME ["/data"]

@@ -137,6 +137,12 @@ export interface ConnectorCache {
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Atomic read-and-delete (single-use vendor values). */
   take(key: string): Promise<string | null>;
+  /**
+   * Atomic set-if-absent: true when the key was stored, false when it already existed
+   * (Redis `SET NX PX`, SQL `INSERT … ON CONFLICT DO NOTHING`). Connectors that must see a
+   * value only once (SAML assertion IDs) require it and refuse to start without it.
+   */
+  add?(key: string, value: string, ttlMs: number): Promise<boolean>;
 }
 
 /**
@@ -178,6 +184,17 @@ export interface SocialConnectorManifest extends ConnectorManifest {
   docs: string[];
   /** Whether a verified-email assertion of this provider may be trusted for automatic linking (never for Entra, WeChat, DingTalk). */
   trustsVerifiedEmail: boolean;
+  /**
+   * How the provider returns to the callback URL: `query` (a GET with the parameters in the
+   * query string, the default) or `form_post` (a cross-site POST with a form body: Apple's
+   * `response_mode=form_post`, the SAML HTTP-POST binding). A `form_post` callback arrives
+   * without SameSite=Lax cookies, so the server must bind the flow some other way.
+   */
+  responseMode?: 'query' | 'form_post';
+  /**
+   * Callback parameter carrying the server's `state` when it is not `state` (SAML: `RelayState`).
+   */
+  stateParam?: string;
 }
 
 /** What the server gives a connector to build the provider's authorization URL. */
@@ -209,6 +226,11 @@ export interface SocialConnector {
   handleCallback(input: CallbackInput): Promise<IdentityProfile>;
   /** Native apps and mini programs that already hold a code or token (`signin-by-mobile`). */
   handleMobile?(payload: Record<string, unknown>): Promise<IdentityProfile>;
+  /**
+   * Metadata the provider's administrator imports to register us (SAML: the SP metadata XML for
+   * this connection, with `redirectUri` as the Assertion Consumer Service URL).
+   */
+  serviceProviderMetadata?(input: { redirectUri: string }): Promise<string>;
 }
 
 export interface SocialConnectorDeps extends ConnectorDeps {

@@ -30,6 +30,12 @@ import type { BruteForceSettings } from '../../services/credentials/settings.js'
  * real limit.
  */
 const DAY_MS = 86_400_000;
+/**
+ * A locked counter holds this value, far above any `lockAfter` (≤ 100): requests refused while it
+ * was being set give their reservation back (a decrement each), and no number of them can bring a
+ * lock back under the limit. (Setting it to `lockAfter` would let a burst of give-backs reopen it.)
+ */
+const LOCKED = 1_000_000;
 
 export interface AttemptSubject {
   /** Counter keys (see counter-keys.ts); the attempt is refused when any of them is locked. */
@@ -102,7 +108,7 @@ export function createAttemptGuard(deps: { kv: KvStore; captcha: Pick<CaptchaSer
             if (counts[i]! < bf.lockAfter) continue;
             const level = await s.incr(lvlKey(k), DAY_MS);
             const ms = Math.min(bf.lockBaseSeconds * 1000 * 2 ** Math.min(level - 1, 30), bf.lockMaxSeconds * 1000);
-            await s.set(acctKey(k), String(bf.lockAfter), ms);
+            await s.set(acctKey(k), String(LOCKED), ms);
           }
         }),
       succeeded: () =>
