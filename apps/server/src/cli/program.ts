@@ -8,6 +8,7 @@ import { registerUser } from './commands/user.js';
 import { registerApp } from './commands/app.js';
 import { registerConfig } from './commands/config.js';
 import { registerSigningKey } from './commands/signing-key.js';
+import { registerSamlKey } from './commands/saml-key.js';
 import { EXIT_USAGE } from './output.js';
 
 const CONFIG_HELP = `
@@ -54,5 +55,6 @@ export function buildProgram(): Command {
   registerApp(program);
   registerConfig(program);
   registerSigningKey(program);
+  registerSamlKey(program);
   return program;
 }

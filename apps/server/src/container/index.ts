@@ -33,6 +33,8 @@ import { createLoginUiGraph } from './login-ui.js';
 import { loadMasterSecret } from './master-secret.js';
 import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
+import { createSsoProtocols } from './sso-protocols.js';
+import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -84,7 +86,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       accessKeys: createAccessKeysService(repos.accessKeys, box, invalidation, events),
       audit,
       users: createUsersService(repos.users, events),
-      applications: createApplicationsService(repos.applications, box, outbound),
+      applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
       roles: createRolesService(repos.roles, repos.users),
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
@@ -120,6 +122,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       sessions: { maxAgeSeconds: config.sessionMaxAgeSeconds, idleTimeoutSeconds: config.sessionIdleTimeoutSeconds },
     });
     services.applications = oidc.invalidatingApplications(services.applications);
+    // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
+    const ssoProtocols = createSsoProtocols({ db: db.db, kv, box, publicUrl: config.publicUrl, applications: services.applications, events, bridge: oidc.ssoBridge });
     // The sign-in engine is built below from the services; these closures reach it once it exists.
     let engine: SignInEngine | undefined;
     const theEngine = () => {
@@ -196,6 +200,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       branding,
       loginUi,
       changePassword,
+      ssoProtocols,
       config,
       log,
       outbound,

@@ -28,13 +28,21 @@ export interface GatehouseClientMeta {
   scope?: string;
 }
 
-export function toClientMetadata(app: ApplicationDto, secret: string | undefined): Record<string, unknown> {
+export function toClientMetadata(app: ApplicationDto, secret: string | undefined, extraRedirectUris: string[] = []): Record<string, unknown> {
   const o = app.oidcConfig;
+  // SAML and CAS continuation endpoints (services/sso-protocols/continuation.ts): their requests
+  // become authorization requests of this client, answered with a code to our own endpoint.
+  if (extraRedirectUris.length) {
+    app = { ...app, redirectUris: [...app.redirectUris, ...extraRedirectUris.filter((u) => !app.redirectUris.includes(u))] };
+    if (!o.grant_types.includes('authorization_code') || !o.response_types.includes('code')) {
+      app.oidcConfig = { ...o, grant_types: [...new Set([...o.grant_types, 'authorization_code'])], response_types: [...new Set([...o.response_types, 'code'])] };
+    }
+  }
   // An app without redirect URIs cannot use the browser flow (RFC 6749 §3.1.2.2: the client
   // must register them), but it still signs users in through /api/v3/signin, QR tickets and
   // refresh tokens: publish it without the code grant and response types instead of refusing it.
   const browser = app.redirectUris.length > 0;
-  const grantTypes = o.grant_types.filter((g) => browser || g !== 'authorization_code');
+  const grantTypes = app.oidcConfig.grant_types.filter((g) => browser || g !== 'authorization_code');
   // The device grant (RFC 8628): set explicitly in oidcConfig.grant_types (management API), or
   // implied for native apps that sign users in through the browser.
   if (browser && grantTypes.includes('authorization_code') && DEVICE_FLOW_TYPES.has(app.appType) && !grantTypes.includes(DEVICE_CODE_GRANT)) grantTypes.push(DEVICE_CODE_GRANT);
@@ -58,7 +66,7 @@ export function toClientMetadata(app: ApplicationDto, secret: string | undefined
     application_type: DEVICE_FLOW_TYPES.has(app.appType) ? 'native' : 'web',
     token_endpoint_auth_method: method,
     grant_types: grantTypes,
-    response_types: browser ? o.response_types : [],
+    response_types: browser ? app.oidcConfig.response_types : [],
     redirect_uris: app.redirectUris,
     post_logout_redirect_uris: app.logoutRedirectUris,
     ...(o.backchannel_logout_uri ? { backchannel_logout_uri: o.backchannel_logout_uri, backchannel_logout_session_required: o.backchannel_logout_session_required ?? false } : {}),
@@ -85,7 +93,7 @@ const CACHE_TTL_MS = 10_000;
  * changed app immediately. Entries live 10 s: the bound for nodes without Redis (several nodes
  * on one database) and for a missed pub/sub message.
  */
-export function createClientRegistry(apps: Pick<ApplicationsService, 'findClient' | 'getSecret'>) {
+export function createClientRegistry(apps: Pick<ApplicationsService, 'findClient' | 'getSecret'>, opts: { extraRedirectUris?: (app: ApplicationDto) => string[] } = {}) {
   const cache = new Map<string, { at: number; value: Record<string, unknown> | null; poolId: string | null }>();
   let generation = 0;
 
@@ -98,7 +106,7 @@ export function createClientRegistry(apps: Pick<ApplicationsService, 'findClient
       ? {
           at: Date.now(),
           poolId: found.poolId,
-          value: toClientMetadata(found.app, found.app.oidcConfig.token_endpoint_auth_method === 'none' ? undefined : await apps.getSecret(found.poolId, appId)),
+          value: toClientMetadata(found.app, found.app.oidcConfig.token_endpoint_auth_method === 'none' ? undefined : await apps.getSecret(found.poolId, appId), opts.extraRedirectUris?.(found.app)),
         }
       : { at: Date.now(), poolId: null, value: null };
     if (cache.size > 10_000) cache.clear();

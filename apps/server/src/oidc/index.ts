@@ -12,6 +12,8 @@ import { createClientRegistry } from './clients.js';
 import { createProviderRegistry } from './provider.js';
 import { createSigningKeysService } from './signing-keys.js';
 import { createTokenService } from './token-service.js';
+import { createSsoBridge } from './sso-bridge.js';
+import { ssoRedirectUris } from '../services/sso-protocols/continuation.js';
 
 export interface OidcDeps {
   publicUrl: string;
@@ -37,7 +39,8 @@ export interface OidcDeps {
 /** Everything OIDC, built once by the container: providers per pool, clients, keys, the token service. */
 export function createOidc(deps: OidcDeps) {
   const keys = createSigningKeysService(deps.signingKeys, deps.box);
-  const clients = createClientRegistry(deps.services.applications);
+  // SAML and CAS requests run as authorization requests of the app's own client (sso-bridge.ts).
+  const clients = createClientRegistry(deps.services.applications, { extraRedirectUris: (app) => ssoRedirectUris(deps.publicUrl, app) });
   let defaultPool: string | undefined;
   const defaultPoolId = async () => {
     defaultPool ??= (await deps.services.pools.findDefault())?.id;
@@ -82,6 +85,8 @@ export function createOidc(deps: OidcDeps) {
     clients,
     keys,
     tokens,
+    /** The one SSO session for SAML and CAS (sso-bridge.ts). */
+    ssoBridge: createSsoBridge(registry),
     defaultPoolId,
     poolExists,
     defaultClientCredentialsScope: async (poolId: string, clientId: string) =>

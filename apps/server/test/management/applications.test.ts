@@ -242,12 +242,16 @@ function applicationsSuite(db: TestDb) {
       refused(await create({ oidcConfig: { no_such_field: 1 } }), 1000002);
       refused(await create({ notAField: true }), 1000002);
       refused(await create({ oidcConfig: { access_token_expire: '3600' } }), 1000002); // bodies are not coerced
-      for (const body of [{ samlConfig: {} }, { samlProviderEnabled: true }, { casConfig: {} }, { template: 'slack' }, { defaultProtocol: 'saml' }, { oidcConfig: { jwks_uri: 'https://x.example.com/jwks' } }, { appType: 'mfa' }]) {
+      for (const body of [{ template: 'slack' }, { defaultProtocol: 'asa' }, { oidcConfig: { jwks_uri: 'https://x.example.com/jwks' } }, { appType: 'mfa' }]) {
         const res = await create(body);
         refused(res, 1000008);
         expect(res.message).toMatch(/not supported/);
       }
-      // Explicitly off is what this server does anyway: accepted.
+      // SAML and CAS settings are validated by their areas (docs/saml.md, docs/cas.md).
+      refused(await create({ samlConfig: {} }), 7600001);
+      refused(await create({ samlProviderEnabled: true }), 7600001);
+      refused(await create({ casConfig: {} }), 7610001);
+      // Explicitly off is accepted.
       ok(await create({ samlProviderEnabled: false, casProviderEnabled: false }));
     });
 

@@ -21,6 +21,8 @@ import { outboundErrors } from './areas/outbound.js';
 import { availabilityErrors } from './areas/availability.js';
 import { identifierErrors } from './areas/identifiers.js';
 import { brandingErrors } from './areas/branding.js';
+import { samlErrors } from './areas/saml.js';
+import { casErrors } from './areas/cas.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -37,6 +39,8 @@ export const errorCatalog = {
   ...availabilityErrors,
   ...identifierErrors,
   ...brandingErrors,
+  ...samlErrors,
+  ...casErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

@@ -117,6 +117,9 @@ export function createLoginUi(deps: LoginUiDeps) {
     if (agreementsFor(b, page, lang).some((a) => a.isRequired && !ids.includes(a.id))) throw new AppError('login.agreement_required');
   }
 
+  /** How the sign-in arrived, for its `login` event: the interaction's SAML/CAS request, an OIDC one, or the element. */
+  const protocolOf = (flow: UiFlow) => (flow.mode === 'interaction' ? (flow.interaction?.protocol ?? 'oidc') : 'element');
+
   const target = (flow: UiFlow): FinishTarget => (flow.mode === 'interaction' ? { kind: 'interaction' } : { kind: 'tokens', ...(flow.scope ? { scope: flow.scope } : {}) });
 
   /** Maps the engine's result for the page and remembers what the next call needs. */
@@ -230,7 +233,7 @@ export function createLoginUi(deps: LoginUiDeps) {
           input,
           inputPath: 'body/input',
           request,
-          protocol: flow.mode === 'interaction' ? 'oidc' : 'element',
+          protocol: protocolOf(flow),
           options: { autoRegister, ...(captcha ? { captcha, captchaBinding: captchaBinding(handle) } : {}) },
           target: target(flow),
         });
@@ -283,7 +286,7 @@ export function createLoginUi(deps: LoginUiDeps) {
         if (!email || !password) throw new AppError('auth.payload_required');
         if (b.input.passwordAgain !== undefined && b.input.passwordAgain !== password) throw new AppError('login.password_mismatch');
         await deps.engine.register({ poolId: flow.poolId, appId: flow.appId, input: { email, password }, registerMethod: 'EMAIL_PASSWORD', via: 'signup', request });
-        const r = await deps.engine.signIn({ poolId: flow.poolId, appId: flow.appId, method: 'password', input: { email, password }, request, protocol: flow.mode === 'interaction' ? 'oidc' : 'element', target: target(flow) });
+        const r = await deps.engine.signIn({ poolId: flow.poolId, appId: flow.appId, method: 'password', input: { email, password }, request, protocol: protocolOf(flow), target: target(flow) });
         return outcome(handle, flow, r);
       }
       const to = str(b.method === 'sms' ? b.input.phone : b.input.email).trim();
@@ -294,7 +297,7 @@ export function createLoginUi(deps: LoginUiDeps) {
         input: { passCode: str(b.input.passCode).trim(), ...(b.method === 'sms' ? { phone: to } : { email: to }) },
         inputPath: 'body/input',
         request,
-        protocol: flow.mode === 'interaction' ? 'oidc' : 'element',
+        protocol: protocolOf(flow),
         options: { autoRegister: true },
         target: target(flow),
       });

@@ -23,7 +23,7 @@ export interface UiFlow {
   appId: string;
   mode: 'interaction' | 'standalone';
   /** Interaction mode: the OIDC interaction uid and the path prefix of its routes. */
-  interaction?: { uid: string; base: string };
+  interaction?: { uid: string; base: string; /** The protocol the interaction serves when it is a SAML or CAS request (else OIDC). */ protocol?: 'saml' | 'cas' };
   /** Standalone mode: the web origin that started the flow; every later call must come from it. */
   origin: string | null;
   /** Anti-forgery token: every state-changing call carries it in `x-gatehouse-csrf`. */

@@ -1,4 +1,4 @@
-import { unsupportedField as unsupported } from '../../errors/app-error.js';
+import { AppError, unsupportedField as unsupported } from '../../errors/app-error.js';
 import type { ApplicationPatch, ApplicationRow } from '../../storage/repositories/applications.js';
 import { nowIso } from '../../utils/time.js';
 import { invalidConfig, present, unique } from './checks.js';
@@ -9,12 +9,14 @@ import { refuseUnimplementedSettings } from './unimplemented.js';
 import { checkBrandingFields } from '../branding/service.js';
 import { checkImageUrl } from '../branding/values.js';
 import { LOGIN_METHODS, REGISTER_METHODS, type AuthMethod } from './vocabulary.js';
+import { resolveSamlConfig } from '../saml-idp/config.js';
+import type { ImportedSpMetadata } from '../saml-idp/sp-metadata.js';
+import { resolveCasConfig } from '../cas/config.js';
 
 /** Rejects vendor fields this server does not implement, naming the field (never silently ignoring it). */
 function refuseUnsupported(input: ApplicationInput & { template?: unknown }): void {
-  for (const k of ['template', 'templateData', 'samlConfig', 'casConfig', 'oauthConfig'] as const) if (present(input[k])) throw unsupported(k);
-  for (const k of ['samlProviderEnabled', 'casProviderEnabled'] as const) if (input[k] === true) throw unsupported(k);
-  if (present(input.defaultProtocol) && input.defaultProtocol !== 'oidc' && input.defaultProtocol !== 'oauth') throw unsupported(`defaultProtocol=${input.defaultProtocol}`);
+  for (const k of ['template', 'templateData', 'oauthConfig'] as const) if (present(input[k])) throw unsupported(k);
+  if (present(input.defaultProtocol) && !['oidc', 'oauth', 'saml', 'cas'].includes(input.defaultProtocol!)) throw unsupported(`defaultProtocol=${input.defaultProtocol}`);
   const ext = input.loginConfig?.enabledExtIdpConnIds;
   if (Array.isArray(ext) && ext.length > 0) throw unsupported('loginConfig.enabledExtIdpConnIds');
   refuseUnimplementedSettings(input);
@@ -31,6 +33,7 @@ export function buildColumns(
   appType: string,
   input: ApplicationInput,
   prev: { row: ApplicationRow; settings: StoredSettings; oidc: StoredOidcConfig } | null,
+  extra: { spMetadata?: ImportedSpMetadata } = {},
 ): ApplicationPatch {
   refuseUnsupported(input);
   const resolved = resolveOidcConfig(appId, appType, input.oidcConfig, prev ? { oidc: prev.oidc, method: prev.row.token_endpoint_auth_method as AuthMethod } : undefined);
@@ -68,6 +71,19 @@ export function buildColumns(
   if (present(input.registerConfig)) {
     checkMethods(input.registerConfig!.enabledBasicRegisterMethods, REGISTER_METHODS, 'registerConfig.enabledBasicRegisterMethods');
     settings.registerConfig = { ...settings.registerConfig, ...input.registerConfig };
+  }
+  // SAML and CAS identity provider switches and settings (docs/saml.md, docs/cas.md).
+  if (present(input.samlConfig)) settings.samlConfig = resolveSamlConfig(input.samlConfig, settings.samlConfig, extra.spMetadata);
+  if (present(input.samlProviderEnabled)) {
+    if (typeof input.samlProviderEnabled !== 'boolean') throw invalidConfig('samlProviderEnabled must be true or false', 'samlProviderEnabled');
+    if (input.samlProviderEnabled && !settings.samlConfig) throw new AppError('saml.invalid_config', { params: { field: 'samlConfig', reason: 'is required to enable the SAML identity provider' } });
+    settings.samlProviderEnabled = input.samlProviderEnabled;
+  }
+  if (present(input.casConfig)) settings.casConfig = resolveCasConfig(input.casConfig, settings.casConfig);
+  if (present(input.casProviderEnabled)) {
+    if (typeof input.casProviderEnabled !== 'boolean') throw invalidConfig('casProviderEnabled must be true or false', 'casProviderEnabled');
+    if (input.casProviderEnabled && !settings.casConfig) throw new AppError('cas.invalid_config', { params: { field: 'casConfig', reason: 'is required to enable the CAS server' } });
+    settings.casProviderEnabled = input.casProviderEnabled;
   }
   if (present(input.brandingConfig)) {
     checkBrandingFields(input.brandingConfig as Parameters<typeof checkBrandingFields>[0]);

@@ -47,6 +47,10 @@ export const settingsOf = (row: ApplicationRow): StoredSettings => {
     loginConfig: s.loginConfig ?? {},
     registerConfig: s.registerConfig ?? {},
     brandingConfig: s.brandingConfig ?? {},
+    ...(s.samlProviderEnabled !== undefined ? { samlProviderEnabled: s.samlProviderEnabled } : {}),
+    ...(s.samlConfig ? { samlConfig: s.samlConfig } : {}),
+    ...(s.casProviderEnabled !== undefined ? { casProviderEnabled: s.casProviderEnabled } : {}),
+    ...(s.casConfig ? { casConfig: s.casConfig } : {}),
   };
 };
 
@@ -89,9 +93,11 @@ export function toApplicationDto(row: ApplicationRow): ApplicationDto {
       redirect_uris: redirectUris,
       post_logout_redirect_uris: logoutRedirectUris,
     },
-    samlProviderEnabled: false,
+    samlProviderEnabled: s.samlProviderEnabled === true,
+    ...(s.samlConfig ? { samlConfig: s.samlConfig } : {}),
     oauthProviderEnabled: s.oauthProviderEnabled,
-    casProviderEnabled: false,
+    casProviderEnabled: s.casProviderEnabled === true,
+    ...(s.casConfig ? { casConfig: s.casConfig } : {}),
     customBrandingEnabled: s.customBrandingEnabled,
     customSecurityEnabled: false,
     isDefault: row.is_default === 1,

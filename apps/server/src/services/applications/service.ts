@@ -11,17 +11,53 @@ import { DEFAULT_LOGIN_METHODS, oidcOf, settingsOf, toApplicationDto } from './d
 import { checkIdentifier, slugOf } from './identifier.js';
 import type { ApplicationDto, ApplicationInput, CreateApplicationInput, ListApplicationsQuery } from './types.js';
 import { APP_TYPES } from './vocabulary.js';
+import { parseSpMetadata, type ImportedSpMetadata } from '../saml-idp/sp-metadata.js';
+import { checkDeliveryUrl } from '../sso-protocols/urls.js';
 
 /** Where an app's back-channel logout URI may point (services/outbound: no internal addresses). */
 export interface ApplicationDestinationChecks {
   checkUrl(url: string): Promise<void>;
 }
 
-export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox, destinations?: ApplicationDestinationChecks) {
+export interface ApplicationsServiceOptions {
+  destinations?: ApplicationDestinationChecks;
+  /**
+   * Fetches a SAML service provider's metadata document (`samlConfig.spMetadataUrl`): an
+   * outbound request to an address an administrator chose, so the container passes a guarded
+   * HTTP client (no private addresses, bounded size and time). Without it, URLs are refused.
+   */
+  fetchSpMetadata?: (url: string) => Promise<string>;
+}
+
+export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox, opts: ApplicationsServiceOptions = {}) {
+  /** SP metadata given inline or by URL, parsed (docs/saml.md, "Importing metadata"). */
+  async function spMetadataOf(input: ApplicationInput): Promise<{ spMetadata?: ImportedSpMetadata }> {
+    const c = input.samlConfig as { spMetadataXml?: unknown; spMetadataUrl?: unknown } | undefined;
+    if (!c || typeof c !== 'object') return {};
+    if (c.spMetadataXml !== undefined && c.spMetadataXml !== null) {
+      if (typeof c.spMetadataXml !== 'string') throw new AppError('saml.invalid_metadata', { params: { reason: 'spMetadataXml must be the XML text' } });
+      return { spMetadata: parseSpMetadata(c.spMetadataXml) };
+    }
+    if (c.spMetadataUrl !== undefined && c.spMetadataUrl !== null) {
+      const u = checkDeliveryUrl(c.spMetadataUrl);
+      if ('reason' in u) throw new AppError('saml.invalid_config', { params: { field: 'spMetadataUrl', reason: u.reason } });
+      if (u.url.protocol !== 'https:') throw new AppError('saml.invalid_config', { params: { field: 'spMetadataUrl', reason: 'must use https://' } });
+      if (!opts.fetchSpMetadata) throw new AppError('saml.metadata_fetch_failed');
+      let xml: string;
+      try {
+        xml = await opts.fetchSpMetadata(c.spMetadataUrl as string);
+      } catch (err) {
+        throw new AppError('saml.metadata_fetch_failed', { cause: err });
+      }
+      return { spMetadata: parseSpMetadata(xml) };
+    }
+    return {};
+  }
+
   /** A back-channel logout URI set by this write must not point into the server's network. */
   const checkDestinations = async (input: ApplicationInput) => {
     const uri = (input.oidcConfig as Record<string, unknown> | undefined)?.backchannel_logout_uri;
-    if (typeof uri === 'string' && uri) await destinations?.checkUrl(uri);
+    if (typeof uri === 'string' && uri) await opts.destinations?.checkUrl(uri);
   };
   /** The secret is bound to its app by the AES-GCM associated data: a ciphertext moved to another row will not open. */
   const context = (appId: string) => `app:${appId}`;
@@ -51,7 +87,7 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
       if (!(APP_TYPES as readonly string[]).includes(appType)) throw invalidConfig(`unknown appType ${appType}`, 'appType');
       if (typeof input.appName !== 'string' || input.appName.trim() === '') throw new AppError('request.invalid_input', { details: [{ path: 'appName', message: 'is required' }] });
       const appId = randomBytes(12).toString('hex'); // 24 hex characters, the vendor's id shape
-      const columns = buildColumns(appId, appType, input, null);
+      const columns = buildColumns(appId, appType, input, null, await spMetadataOf(input));
       await checkDestinations(input);
       const secret = urlSafeSecret(32);
       const now = nowIso();
@@ -123,7 +159,7 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
     /** Partial update: absent fields keep their value; `oidcConfig` is merged field by field and re-validated whole. */
     async update(poolId: string, appId: string, input: ApplicationInput): Promise<ApplicationDto> {
       const row = await load(poolId, appId);
-      const patch = buildColumns(appId, row.type, input, { row, settings: settingsOf(row), oidc: oidcOf(row) });
+      const patch = buildColumns(appId, row.type, input, { row, settings: settingsOf(row), oidc: oidcOf(row) }, await spMetadataOf(input));
       await checkDestinations(input);
       if (input.appIdentifier !== undefined && input.appIdentifier !== row.identifier) {
         checkIdentifier(input.appIdentifier);

@@ -1,4 +1,6 @@
 import type { AuthMethod, ID_TOKEN_ALGS } from './vocabulary.js';
+import type { StoredSamlConfig } from '../saml-idp/config.js';
+import type { StoredCasConfig } from '../cas/config.js';
 
 /*
  * Applications are OAuth 2.0 / OIDC clients. The management API speaks the vendor's DTOs
@@ -52,6 +54,12 @@ export interface StoredSettings {
   loginConfig: Json;
   registerConfig: Json;
   brandingConfig: Json;
+  /** SAML identity provider for this app (docs/saml.md). */
+  samlProviderEnabled?: boolean;
+  samlConfig?: StoredSamlConfig;
+  /** CAS server for this app (docs/cas.md). */
+  casProviderEnabled?: boolean;
+  casConfig?: StoredCasConfig;
 }
 
 /** Vendor `ApplicationDto`, plus `isDefault`, `createdAt` and `updatedAt`. */
@@ -75,8 +83,10 @@ export interface ApplicationDto {
   brandingConfig: Json;
   oidcConfig: OidcConfigDto;
   samlProviderEnabled: boolean;
+  samlConfig?: StoredSamlConfig;
   oauthProviderEnabled: boolean;
   casProviderEnabled: boolean;
+  casConfig?: StoredCasConfig;
   customBrandingEnabled: boolean;
   customSecurityEnabled: boolean;
   isDefault: boolean;
@@ -102,12 +112,12 @@ export interface ApplicationInput {
   brandingConfig?: Json;
   ssoShowLaunchpad?: boolean;
   enablePermissionApply?: boolean;
-  // Vendor fields not implemented here: accepted by the schema, refused when set.
-  templateData?: unknown;
   samlProviderEnabled?: boolean;
   samlConfig?: unknown;
   casProviderEnabled?: boolean;
   casConfig?: unknown;
+  // Vendor fields not implemented here: accepted by the schema, refused when set.
+  templateData?: unknown;
   oauthConfig?: unknown;
 }
 

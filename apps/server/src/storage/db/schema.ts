@@ -245,6 +245,18 @@ export interface LoginPageConfigTable {
   updated_at: string;
 }
 
+/** SAML identity provider signing keys (migration 0065). */
+export interface SamlSigningKeyTable {
+  kid: string;
+  pool_id: string;
+  status: string;
+  private_key_enc: string;
+  certificate: string;
+  created_at: string;
+  activated_at: string | null;
+  retired_at: string | null;
+}
+
 export interface Database {
   user_pools: UserPoolTable;
   access_keys: AccessKeyTable;
@@ -265,4 +277,5 @@ export interface Database {
   pool_message_settings: PoolMessageSettingsTable;
   message_templates: MessageTemplateTable;
   login_page_configs: LoginPageConfigTable;
+  saml_signing_keys: SamlSigningKeyTable;
 }

@@ -54,7 +54,7 @@ export function hostedSignIn(app: FastifyInstance) {
       return { token: c.token, image: c.dataUrl };
     },
 
-    async submit(e: { poolId: string; appId: string; uid: string; method: string; input: Record<string, string>; captcha?: { token?: string; code?: string }; autoRegister: boolean; request: RequestInfo }): Promise<SignInResult> {
+    async submit(e: { poolId: string; appId: string; uid: string; method: string; input: Record<string, string>; captcha?: { token?: string; code?: string }; autoRegister: boolean; request: RequestInfo; protocol?: 'oidc' | 'saml' | 'cas' }): Promise<SignInResult> {
       const m = loginMethods.get(e.method);
       if (!m || m.id === 'qrcode' || m.id === 'jitai') throw new AppError('auth.method_disabled');
       return engine.signIn({
@@ -63,7 +63,7 @@ export function hostedSignIn(app: FastifyInstance) {
         method: m.id,
         input: e.input,
         request: e.request,
-        protocol: 'oidc',
+        protocol: e.protocol ?? 'oidc',
         options: { autoRegister: e.autoRegister, ...(e.captcha ? { captcha: e.captcha, captchaBinding: `interaction:${e.uid}` } : {}) },
         target: { kind: 'interaction' },
       });

@@ -9,6 +9,7 @@ import { renderLoginBody, type HostedTab, type LoginView } from './login-page.js
 import { sendShell } from '../login-ui/shell.js';
 import { fallbackLang, uiLang } from '../login-ui/lang.js';
 import { pageMessage } from './messages.js';
+import { ssoProtocolOf } from '../../../services/sso-protocols/continuation.js';
 
 export interface InteractionRoutesOptions {
   oidc: Oidc;
@@ -95,7 +96,8 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
       info: v.info,
       captcha: v.captcha ? await hosted.newCaptcha(l.poolId, req.params.uid) : undefined,
     };
-    const flow = await app.gh.loginUi.start({ poolId: l.poolId, appId: l.client.clientId, mode: 'interaction', interaction: { uid: l.details.uid, base: action(req)('') }, origin: null });
+    const protocol = ssoProtocolOf(app.gh.config.publicUrl, l.details.params.redirect_uri);
+    const flow = await app.gh.loginUi.start({ poolId: l.poolId, appId: l.client.clientId, mode: 'interaction', interaction: { uid: l.details.uid, base: action(req)(''), ...(protocol ? { protocol } : {}) }, origin: null });
     // "Continue as …": the browser's SSO session, when the provider asks to sign in again (prompt=login, max_age).
     const sessionUser = l.details.session?.accountId ? await app.gh.repos.users.findById(l.poolId, l.details.session.accountId) : undefined;
     const session = sessionUser ? { name: sessionUser.name || sessionUser.nickname || sessionUser.email || sessionUser.phone || sessionUser.username || '', account: sessionUser.email || sessionUser.phone || sessionUser.username || '' } : null;
@@ -216,6 +218,8 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
         ...(captchaOf(b) ? { captcha: captchaOf(b)! } : {}),
         autoRegister: kind ? await hosted.mayRegister(l.poolId, l.client.clientId, kind) : false,
         request: requestInfo(req),
+        // A SAML or CAS request signs in through this interaction: its `login` event names that protocol.
+        protocol: ssoProtocolOf(app.gh.config.publicUrl, l.details.params.redirect_uri) ?? 'oidc',
       });
       if (r.status === 'challenge') return loginPage(req, reply, l, { status: 403, tab, values, error: pageMessage(new AppError('flow.step_required', { params: { step: r.step } }), lang) });
       if (r.kind !== 'interaction') throw new Error('hosted sign-in must finish the interaction');
