@@ -2,10 +2,13 @@ import { statSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
 import { exited, freePort, freshEnv, runCli, spawnCli, waitFor } from './run-cli.js';
+
+// Each CLI call is a process start (tsx compiles on the way): a loaded CI machine needs more than the default 30 s per test.
+vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * The real `gatehouse` CLI, spawned through bin/gatehouse.js against a temporary SQLite

@@ -1,9 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { authClient } from '../support/server.js';
 import { exited, freePort, freshEnv, runCli, spawnCli } from './run-cli.js';
+
+// Each CLI call is a process start (tsx compiles on the way): a loaded CI machine needs more than the default 30 s per test.
+vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * `gatehouse user create --password-stdin`, `user import`, `user refresh-hashes` and the
