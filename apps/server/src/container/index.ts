@@ -35,6 +35,7 @@ import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
+import { createOrganizationServices } from './organizations.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -88,6 +89,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: createUsersService(repos.users, events),
       applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
       roles: createRolesService(repos.roles, repos.users),
+      // Organisations, departments, groups (container/organizations.ts).
+      ...createOrganizationServices({ db: db.db, usersRepo: repos.users }),
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
     const authn = createAuthentication({

@@ -9,6 +9,9 @@ import { authAdminRoutes } from './auth-admin.js';
 import { messagingAdminRoutes } from './messaging-admin.js';
 import { loginTypesAdminRoutes } from './login-types-admin.js';
 import { accessKeyRoutes } from './access-keys.js';
+import { organizationRoutes } from './organizations.js';
+import { departmentRoutes } from './departments.js';
+import { groupRoutes } from './groups.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -26,4 +29,7 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(loginTypesAdminRoutes);
   await app.register(messagingAdminRoutes);
   await app.register(accessKeyRoutes);
+  await app.register(organizationRoutes);
+  await app.register(departmentRoutes);
+  await app.register(groupRoutes);
 }
