@@ -12,6 +12,7 @@ import { accessKeyRoutes } from './access-keys.js';
 import { organizationRoutes } from './organizations.js';
 import { departmentRoutes } from './departments.js';
 import { groupRoutes } from './groups.js';
+import { mfaAdminRoutes } from './mfa-admin.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -32,4 +33,5 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(organizationRoutes);
   await app.register(departmentRoutes);
   await app.register(groupRoutes);
+  await app.register(mfaAdminRoutes);
 }
