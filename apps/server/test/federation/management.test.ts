@@ -23,7 +23,7 @@ function suite(db: TestDb) {
 
     const newSource = async (type = 'oidc') => ok(await mc.createExtIdp({ name: `Source ${uniq('s')}`, type: type as never }));
     const oidcFields = (extra: Record<string, unknown> = {}) => ({ issuerUrl: 'https://idp.example.com', clientId: 'client-1', clientSecret: SECRET, ...extra });
-    const newConn = async (extIdpId: string, extra: Record<string, unknown> = {}) =>
+    const newConn = async (extIdpId: string, extra: Record<string, unknown> = {}): Promise<any> =>
       ok(await mc.createExtIdpConn({ extIdpId, type: OIDC_TYPE, identifier: uniq('corp'), displayName: 'Corporate SSO', fields: oidcFields(), ...extra }));
 
     beforeAll(async () => {
@@ -100,10 +100,10 @@ function suite(db: TestDb) {
     it('refuses a duplicate identifier in the pool and accepts it in another pool', async () => {
       const idp = await newSource();
       const conn = await newConn(idp.id);
-      refused(await mc.createExtIdpConn({ extIdpId: idp.id, type: OIDC_TYPE, identifier: conn.identifier, displayName: 'Again', fields: oidcFields() }), 5000003);
+      refused(await mc.createExtIdpConn({ extIdpId: idp.id, type: OIDC_TYPE, identifier: conn.identifier!, displayName: 'Again', fields: oidcFields() }), 5000003);
       const other = await createPool(srv, mc, uniq('pool'));
       const idp2 = ok(await other.client.createExtIdp({ name: 'Other', type: 'oidc' as never }));
-      ok(await other.client.createExtIdpConn({ extIdpId: idp2.id, type: OIDC_TYPE, identifier: conn.identifier, displayName: 'Other', fields: oidcFields() }));
+      ok(await other.client.createExtIdpConn({ extIdpId: idp2.id, type: OIDC_TYPE, identifier: conn.identifier!, displayName: 'Other', fields: oidcFields() }));
       // Pools are apart: another pool's ids are unknown here.
       refused(await other.client.getExtIdp({ id: idp.id }), 5000001);
       refused(await other.client.deleteExtIdpConn({ id: conn.id }), 5000002);
@@ -139,7 +139,7 @@ function suite(db: TestDb) {
       const one = await mc.createExtIdpConn({ extIdpId: idp.id, type: 'ldap' as never, identifier: uniq('ldap'), displayName: 'LDAP', fields });
       if (one.statusCode !== 200) throw new Error(`ldap connection refused: ${one.message}`);
       const two = ok(await mc.createExtIdpConn({ extIdpId: idp.id, type: 'ldap' as never, identifier: uniq('ldap'), displayName: 'LDAP 2', fields }));
-      expect(one.data.fields.bindPassword).toBe('********');
+      expect((one.data as any).fields.bindPassword).toBe('********');
       ok(await mc.changeExtIdpConnState({ id: one.data.id, enabled: true, appId: srv.defaultAppId }));
       refused(await mc.changeExtIdpConnState({ id: two.id, enabled: true, appId: srv.defaultAppId }), 5000023);
       ok(await mc.changeExtIdpConnState({ id: one.data.id, enabled: true, appId: srv.defaultAppId }));
@@ -153,7 +153,7 @@ function suite(db: TestDb) {
       ok(await mc.linkIdentity({ userId: u1.userId, extIdpId: idp.id, userIdInIdp: 'sub-123' }));
       const ids = ok(await mc.getUserIdentities({ userId: u1.userId }));
       expect(ids).toEqual([expect.objectContaining({ extIdpId: idp.id, provider: 'oidc', type: 'generic', userIdInIdp: 'sub-123', originConnIds: [conn.id] })]);
-      expect(ok(await mc.getUserIdentities({ userId: u1.email, userIdType: 'email' }))).toHaveLength(1);
+      expect(ok(await mc.getUserIdentities({ userId: u1.email!, userIdType: 'email' }))).toHaveLength(1);
       // Idempotent for the same user; refused for another.
       ok(await mc.linkIdentity({ userId: u1.userId, extIdpId: idp.id, userIdInIdp: 'sub-123' }));
       refused(await mc.linkIdentity({ userId: u2.userId, extIdpId: idp.id, userIdInIdp: 'sub-123' }), 5000007);
@@ -161,7 +161,7 @@ function suite(db: TestDb) {
       // Several connections: name one.
       const second = await newConn(idp.id);
       refused(await mc.linkIdentity({ userId: u2.userId, extIdpId: idp.id, userIdInIdp: 'sub-9' }), 5000009);
-      ok(await mc.linkIdentity({ userId: u2.userId, extIdpId: idp.id, userIdInIdp: 'sub-9', type: second.identifier }));
+      ok(await mc.linkIdentity({ userId: u2.userId, extIdpId: idp.id, userIdInIdp: 'sub-9', type: second.identifier! }));
       refused(await mc.linkIdentity({ userId: 'no-such-user', extIdpId: idp.id, userIdInIdp: 'x' }), 2004);
       refused(await mc.linkIdentity({ userId: u2.userId, extIdpId: 'nope', userIdInIdp: 'x' }), 5000001);
       ok(await mc.unlinkIdentity({ userId: u1.userId, extIdpId: idp.id }));
@@ -169,7 +169,7 @@ function suite(db: TestDb) {
       refused(await mc.unlinkIdentity({ userId: u1.userId, extIdpId: idp.id }), 5000008);
       // Deleting the user removes their identities: the subject can be linked again.
       ok(await mc.deleteUsersBatch({ userIds: [u2.userId] }));
-      ok(await mc.linkIdentity({ userId: u1.userId, extIdpId: idp.id, userIdInIdp: 'sub-9', type: second.identifier }));
+      ok(await mc.linkIdentity({ userId: u1.userId, extIdpId: idp.id, userIdInIdp: 'sub-9', type: second.identifier! }));
     });
   });
 }

@@ -1,11 +1,11 @@
 import type { ConnectorManifest, DirectoryConnectorFactory, SocialConnectorFactory } from '@gatehouse/connector-kit';
-import { getChinaSocialConnectorFactory, getDirectoryConnectorFactory, getSocialIntlConnectorFactory } from '@gatehouse/connectors';
+import type { ConnectorRegistry } from '../connectors/index.js';
 
 /**
- * Which connector serves a connection `type` (the vendor SDK's `CreateExtIdpConnDto.type`), from
- * the three registries of `@gatehouse/connectors`: international social providers, the China
- * ecosystem and directories. A type no registry knows is refused at creation
- * (`federation.unsupported_type`), so every stored connection has a connector and a schema.
+ * Which connector serves a connection `type` (the vendor SDK's `CreateExtIdpConnDto.type`): the
+ * connector runtime's registry (services/connectors), social first, then directories. A type
+ * it does not know is refused at creation (`federation.unsupported_type`), so every stored
+ * connection has a connector and a schema.
  */
 export type ConnectorEntry =
   | { kind: 'social'; manifest: ConnectorManifest & { trustsVerifiedEmail: boolean }; factory: SocialConnectorFactory }
@@ -15,13 +15,12 @@ export interface ConnectorCatalog {
   forType(type: string): ConnectorEntry | undefined;
 }
 
-export function createConnectorCatalog(extra: Record<string, ConnectorEntry> = {}): ConnectorCatalog {
+export function createConnectorCatalog(registry: ConnectorRegistry): ConnectorCatalog {
   return {
     forType(type) {
-      if (Object.hasOwn(extra, type)) return extra[type];
-      const social = getSocialIntlConnectorFactory(type) ?? getChinaSocialConnectorFactory(type);
+      const social = registry.social(type);
       if (social) return { kind: 'social', manifest: social.manifest, factory: social };
-      const dir = getDirectoryConnectorFactory(type);
+      const dir = registry.directory(type);
       if (dir) return { kind: 'directory', manifest: dir.manifest, factory: dir };
       return undefined;
     },

@@ -5,7 +5,8 @@ import type { SecretBox } from '../../utils/crypto.js';
 import { sortableId } from '../../utils/ids.js';
 import { nowIso } from '../../utils/time.js';
 import { sourceTypeOf, type ConnectorCatalog } from './catalog.js';
-import { checkFields, checkOperatorOnly, keepSecrets, maskFields } from './fields.js';
+import { openConfig, sealConfig } from '../connectors/index.js';
+import { asFields, checkFields, checkOperatorOnly, keepSecrets, maskFields } from './fields.js';
 import type { ConnectionView, ConnectionWithSecrets, CreateConnectionInput, CreateIdpInput, IdpView, UpdateConnectionInput } from './types.js';
 
 /** Types of which an application may enable one connection only: the vendor's signInByLDAP / signInByAD carry no connection id. */
@@ -29,7 +30,7 @@ export function createSourcesService(deps: {
 }) {
   const { repo, box, catalog } = deps;
   const sealContext = (poolId: string, connId: string) => `ext-idp-conn:${poolId}:${connId}`;
-  const openFields = (row: ExtIdpConnRow) => JSON.parse(box.open(row.fields_enc, sealContext(row.pool_id, row.id))) as Record<string, unknown>;
+  const openFields = (row: ExtIdpConnRow) => openConfig(box, row.fields_enc, sealContext(row.pool_id, row.id));
 
   const idpView = (r: ExtIdpRow): IdpView => ({ id: r.id, poolId: r.pool_id, name: r.name, type: r.type, tenantId: r.tenant_id, createdAt: r.created_at });
   function connView(r: ExtIdpConnRow, fields = openFields(r)): ConnectionView {
@@ -111,7 +112,7 @@ export function createSourcesService(deps: {
         display_name: input.displayName,
         logo: input.logo ?? null,
         login_only: input.loginOnly ? 1 : 0,
-        fields_enc: box.seal(JSON.stringify(fields), sealContext(poolId, id)),
+        fields_enc: sealConfig(box, fields, sealContext(poolId, id)),
         created_at: at,
         updated_at: at,
       };
@@ -128,15 +129,14 @@ export function createSourcesService(deps: {
     async updateConnection(poolId: string, input: UpdateConnectionInput): Promise<ConnectionView> {
       const cur = await connOrThrow(poolId, input.id);
       const entry = entryOrThrow(cur.type);
-      if (typeof input.fields !== 'object' || input.fields === null || Array.isArray(input.fields)) throw new AppError('federation.invalid_field', { params: { field: 'fields', reason: 'must be an object' } });
-      const merged = keepSecrets(entry.manifest, input.fields as Record<string, unknown>, openFields(cur));
+      const merged = keepSecrets(entry.manifest, asFields(input.fields), openFields(cur));
       const fields = checkFields(entry.manifest, merged);
       await checkOperatorOnly(entry.manifest, fields, deps.checkUrl);
       const set = {
         display_name: input.displayName,
         ...(input.logo !== undefined ? { logo: input.logo } : {}),
         ...(input.loginOnly !== undefined ? { login_only: input.loginOnly ? 1 : 0 } : {}),
-        fields_enc: box.seal(JSON.stringify(fields), sealContext(poolId, cur.id)),
+        fields_enc: sealConfig(box, fields, sealContext(poolId, cur.id)),
         updated_at: nowIso(),
       };
       await repo.updateConn(poolId, cur.id, set);
