@@ -95,7 +95,7 @@ describe('hosted login MFA', () => {
         await page.getByRole('button', { name: t.cont }).click();
         const key = (await page.getByTestId('mfa-secret').textContent())!;
         expect(key).toMatch(/^[A-Z2-7]{32}$/);
-        await expect.poll(() => page.locator('.gh-qr img').evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
+        await expect.poll(() => page.locator('.gh-qr img').evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
         await screenshot(page, `mfa/enroll-${lang}-${width}`);
         await page.getByLabel(t.otpCode).fill(totpOf(key));
         await page.getByRole('button', { name: t.verify }).click();
