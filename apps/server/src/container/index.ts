@@ -37,6 +37,7 @@ import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
 import { createFederation } from './federation.js';
 import { createMfaGraph } from './mfa.js';
+import { createFactorCodes } from '../flows/mfa/factor-codes.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -193,6 +194,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? [])] },
     });
     engine = signIn.engine;
+    mfa.useCodes(createFactorCodes({ send: passcodes.send, codes: passcodes.codes, maxAttempts: async (poolId) => (await passcodes.settings.get(poolId)).maxAttempts }));
     elementSignIn = signIn.elementSignIn;
     // The login UI (hosted page and embeddable element) and branding.
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
