@@ -162,7 +162,7 @@ describe('webhooks with the vendor ManagementClient', () => {
 
   it('refuses internal URLs the allow-list does not cover and never follows a redirect', async () => {
     const mgmt = s.mgmt();
-    const base = { name: 'x', events: ['login'], contentType: 'application/json' as never };
+    const base = { name: 'x', events: ['login' as const], contentType: 'application/json' as never };
     expect(await mgmt.createWebhook({ ...base, url: `http://127.0.0.1:${rx.port}/auth` })).toMatchObject({ apiCode: 1010001 });
     expect(await mgmt.createWebhook({ ...base, url: 'http://169.254.169.254/latest/meta-data/' })).toMatchObject({ apiCode: 1010001 });
     expect(await mgmt.createWebhook({ ...base, url: 'http://public.example/hook' })).toMatchObject({ apiCode: 1010002 });
