@@ -35,6 +35,7 @@ import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
+import { createMfaGraph } from './mfa.js';
 import { createWebhooks } from './webhooks.js';
 
 /**
@@ -166,6 +167,17 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       appName: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
+    // MFA (docs/mfa.md): policies, factors and the engine's MFA step, first of the policy steps.
+    const mfa = createMfaGraph({
+      db: db.db,
+      kv,
+      box,
+      events,
+      users: repos.users,
+      guard: authn.guard,
+      engine: theEngine,
+      issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
+    });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
     const signIn = createEngineGraph({
       authn,
@@ -179,7 +191,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
       tokens: () => oidc.tokens,
       log,
-      ...(opts.extensions ? { extensions: opts.extensions } : {}),
+      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? [])] },
     });
     engine = signIn.engine;
     elementSignIn = signIn.elementSignIn;
@@ -205,6 +217,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       loginUi,
       changePassword,
       ssoProtocols,
+      mfa,
       config,
       log,
       outbound,
