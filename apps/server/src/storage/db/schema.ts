@@ -310,6 +310,8 @@ export interface WebauthnCredentialTable {
   name: string;
   created_at: string;
   last_used_at: string | null;
+}
+
 /** Issue #17 (migration 0045): webhook subscriptions, the delivery outbox and the attempt log. */
 export interface WebhookTable {
   id: string;
