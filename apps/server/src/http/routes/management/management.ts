@@ -14,6 +14,7 @@ import { departmentRoutes } from './departments.js';
 import { groupRoutes } from './groups.js';
 import { extIdpRoutes } from './ext-idps.js';
 import { mfaAdminRoutes } from './mfa-admin.js';
+import { webhookRoutes } from './webhooks.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -36,4 +37,5 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(groupRoutes);
   await app.register(extIdpRoutes);
   await app.register(mfaAdminRoutes);
+  await app.register(webhookRoutes);
 }
