@@ -15,6 +15,7 @@ import { passcodeRoutes } from './http/routes/auth/passcodes.js';
 import { contactBindingRoutes } from './http/routes/auth/contact-binding.js';
 import { emailVerificationRoutes } from './http/routes/email/index.js';
 import { accountRoutes } from './http/routes/auth/accounts.js';
+import { permissionCheckRoutes } from './http/routes/auth/permissions.js';
 import { oidcMount } from './oidc/mount.js';
 import { interactionRoutes } from './http/routes/interaction/index.js';
 import { qrcodeRoutes } from './http/routes/qrcode/index.js';
@@ -66,6 +67,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(authenticationRoutes, { prefix: '/api/v3' });
   // Issue #4 account lifecycle: login codes, bind/unbind password, password reset.
   await app.register(accountRoutes, { prefix: '/api/v3' });
+  await app.register(permissionCheckRoutes, { prefix: '/api/v3' });
   // Issue #5: sending SMS / email codes, binding phone and email, the email-verification link.
   await app.register(passcodeRoutes, { prefix: '/api/v3' });
   await app.register(contactBindingRoutes, { prefix: '/api/v3' });

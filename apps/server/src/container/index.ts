@@ -96,7 +96,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
       roles: createRolesService(repos.roles, repos.users),
       // Organisations, departments, groups (container/organizations.ts).
-      ...createOrganizationServices({ db: db.db, usersRepo: repos.users }),
+      ...createOrganizationServices({ db: db.db, usersRepo: repos.users, rolesRepo: repos.roles, bus: invalidation, events }),
       webhooks: webhooks.service,
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
@@ -208,6 +208,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
     // Settings and messaging providers are read from the database on each use (no cache today);
     // their writes still publish so a cache added later only has to subscribe.
+    // Role assignments change permissions (services/organizations/permissions.ts).
+    for (const m of ['assign', 'revoke', 'deleteBatch'] as const) publishAfter(services.roles, m, (poolId) => invalidation.publish(TOPICS.permissions, poolId));
     publishAfter(authn.settings, 'update', (poolId) => invalidation.publish(TOPICS.authSettings, poolId));
     publishAfter(passcodes.settings, 'update', (poolId) => invalidation.publish(TOPICS.messaging, poolId));
     publishAfter(passcodes.messaging.providers, 'put', (poolId) => invalidation.publish(TOPICS.messaging, poolId));

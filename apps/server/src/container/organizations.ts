@@ -1,25 +1,48 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/db/schema.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
+import type { RolesRepo } from '../storage/repositories/roles.js';
+import { TOPICS, type InvalidationBus } from '../storage/kv/invalidation-bus.js';
 import { createOrganizationsRepo } from '../storage/repositories/organizations.js';
 import { createDepartmentMembersRepo } from '../storage/repositories/department-members.js';
 import { createGroupsRepo } from '../storage/repositories/groups.js';
+import { createPermissionsRepo } from '../storage/repositories/permissions.js';
 import { createOrganizationsService } from '../services/organizations/organizations.js';
 import { createDepartmentMembersService } from '../services/organizations/members.js';
 import { createGroupsService } from '../services/organizations/groups.js';
 import { createUserRefs } from '../services/organizations/users.js';
+import { createPermissionCache } from '../services/organizations/permission-cache.js';
+import { createPermissionsService } from '../services/organizations/permissions.js';
+import type { EventService } from '../services/events/service.js';
 
-/** Organisations, departments and groups (docs/organizations.md). */
-export function createOrganizationServices(deps: { db: Kysely<Database>; usersRepo: UsersRepo; onMembershipChange?: (poolId: string) => Promise<void> }) {
+/**
+ * Organisations, departments, groups, resources and permissions (docs/organizations.md,
+ * docs/permissions.md). Every change that can alter a permission publishes the pool on the
+ * invalidation bus; each node's permission cache drops that pool's entries when it hears it.
+ */
+export function createOrganizationServices(deps: { db: Kysely<Database>; usersRepo: UsersRepo; rolesRepo: RolesRepo; bus: InvalidationBus; events: EventService }) {
   const tree = createOrganizationsRepo(deps.db);
   const membersRepo = createDepartmentMembersRepo(deps.db);
   const groupsRepo = createGroupsRepo(deps.db);
   const users = createUserRefs(deps.usersRepo, membersRepo);
-  const organizations = createOrganizationsService({ repo: tree, members: membersRepo, users });
-  const onChange = (poolId: string) => deps.onMembershipChange?.(poolId) ?? Promise.resolve();
+  // Entries live 30 s at most: the bound on what a lost pub/sub message can leave (docs/permissions.md).
+  const cache = createPermissionCache({ ttlMs: 30_000, maxEntries: 200_000 });
+  deps.bus.subscribe(TOPICS.permissions, (poolId) => cache.drop(poolId));
+  const onChange = (poolId: string) => deps.bus.publish(TOPICS.permissions, poolId);
+  const organizations = createOrganizationsService({ repo: tree, members: membersRepo, users, onChange });
+  const permissions = createPermissionsService({ repo: createPermissionsRepo(deps.db), roles: deps.rolesRepo, groups: groupsRepo, tree, users, cache, onChange });
+  const groups = createGroupsService({ repo: groupsRepo, users, onChange, grantsOf: permissions.grantsOfGroups });
+  // Dynamic groups follow their rule at every sign-in, right after it (the `login` event).
+  deps.events.subscribe(async (event) => {
+    if (event.name !== 'login') return;
+    const userId = (event.data as { userId?: string }).userId;
+    const user = userId ? await deps.usersRepo.findById(event.poolId, userId) : undefined;
+    if (user) await groups.evaluateDynamic(event.poolId, user);
+  });
   return {
     organizations,
     departmentMembers: createDepartmentMembersService({ repo: membersRepo, tree, organizations, users, onChange }),
-    groups: createGroupsService({ repo: groupsRepo, users, onChange }),
+    groups,
+    permissions,
   };
 }

@@ -118,6 +118,54 @@ export function createRolesService(repo: RolesRepo, _users?: unknown) {
       return toRoleDto(role);
     },
 
+    /** Removes the role from users (vendor revoke-role); every target is checked first. */
+    async revoke(poolId: string, input: { code: string; namespace?: string | undefined; targets: TargetInput[] }): Promise<RoleDto> {
+      const role = await findRole(poolId, input.namespace ?? DEFAULT_NAMESPACE, input.code);
+      for (const t of input.targets) if (t.targetType !== 'USER') throw unsupported(`targetType=${t.targetType}`);
+      const userIds = [...new Set(input.targets.map((t) => t.targetIdentifier))];
+      const known = await repo.existingUserIds(poolId, userIds);
+      if (userIds.some((id) => !known.has(id))) throw new AppError('user.not_found');
+      await repo.revoke(poolId, role.id, userIds);
+      return toRoleDto(role);
+    },
+
+    /** Deletes the roles (all must exist, else none is deleted); assignments and grants go with them. */
+    async deleteBatch(poolId: string, input: { codeList: string[]; namespace?: string | undefined }): Promise<RoleDto[]> {
+      const namespace = input.namespace ?? DEFAULT_NAMESPACE;
+      const codes = [...new Set(input.codeList)];
+      const roles = await repo.findByCodes(poolId, namespace, codes);
+      if (roles.length !== codes.length) throw new AppError('role.not_found');
+      await repo.deleteMany(poolId, roles.map((r) => r.id));
+      return roles.map(toRoleDto);
+    },
+
+    async update(poolId: string, input: { code: string; newCode?: string | undefined; name?: string | undefined; description?: string | undefined; namespace?: string | undefined; status?: unknown; disableTime?: unknown; enablePermissionApply?: unknown }): Promise<RoleDto> {
+      if (present(input.disableTime)) throw unsupported('disableTime');
+      if (present(input.status) && input.status !== 'ENABLE') throw unsupported('status');
+      if (present(input.enablePermissionApply)) throw unsupported('enablePermissionApply');
+      const role = await findRole(poolId, input.namespace ?? DEFAULT_NAMESPACE, input.code);
+      const patch: { code?: string; name?: string; description?: string } = {};
+      if (input.newCode !== undefined && input.newCode !== '') {
+        checkCode(input.newCode, 'newCode');
+        patch.code = input.newCode;
+      }
+      if (input.name !== undefined) patch.name = input.name;
+      if (input.description !== undefined) patch.description = input.description;
+      try {
+        await repo.update(poolId, role.id, patch);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('role.already_exists', { cause: err });
+        throw err;
+      }
+      return toRoleDto({ ...role, ...patch });
+    },
+
+    /** One page of the role's members as user rows (the route turns them into vendor UserDtos). */
+    async members(poolId: string, q: { code: string; namespace?: string | undefined; page: number; limit: number }) {
+      const role = await findRole(poolId, q.namespace ?? DEFAULT_NAMESPACE, q.code);
+      return repo.members(poolId, role.id, q);
+    },
+
     /**
      * Codes of the user's roles in the default namespace, for token claims: one query, for a
      * user the caller has just read (no existence check; an unknown id simply has no roles).

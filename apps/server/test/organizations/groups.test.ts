@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'authing-node-sdk';
 import { createPool, ok, raw, refused } from '../support/management.js';
-import { startServer, type TestDb, type TestServer } from '../support/server.js';
+import { authClient, startServer, type TestDb, type TestServer } from '../support/server.js';
+import { prepareDefaultApp } from '../support/sign-in.js';
 import { postgresAvailable } from '../support/services.js';
 
 /** Groups through the vendor's own `ManagementClient`, on SQLite and on PostgreSQL. */
@@ -90,6 +91,26 @@ function groupsSuite(db: TestDb) {
       refused(await other.getGroup({ code }), 7300201);
       ok(await other.createGroup({ code, name: 'Same code, other pool', description: '', type: 'STATIC' }));
       refused(await other.addGroupMembers({ code, userIds: [await newUser()] }), 2004);
+    });
+
+    it('puts users into a dynamic group when they sign in, and takes them out when the rule stops matching', async () => {
+      const code = uniq('corp');
+      const domain = `${uniq('corp')}.example`;
+      ok(await raw(mc, 'POST', '/api/v3/create-group', { code, name: 'Corp', type: 'DYNAMIC', rule: { conditions: [{ field: 'email', operator: 'endsWith', value: `@${domain}` }] } }));
+      const appSecret = await prepareDefaultApp(srv);
+      const client = authClient({ appId: srv.defaultAppId, appSecret, host: srv.url });
+      const email = `${uniq('ada')}@${domain.toUpperCase()}`;
+      const userId = ok(await mc.createUser({ email, password: 'dynamic group passphrase' })).userId as string;
+      const outsider = `${uniq('bob')}@elsewhere.example`;
+      const outsiderId = ok(await mc.createUser({ email: outsider, password: 'dynamic group passphrase' })).userId as string;
+      expect(ok(await mc.getUserGroups({ userId })).list).toEqual([]);
+      for (const e of [email, outsider]) expect((await client.signInByEmailPassword({ email: e, password: 'dynamic group passphrase' })).statusCode).toBe(200);
+      await expect.poll(async () => ok(await mc.getUserGroups({ userId })).list.map((g) => g.code)).toEqual([code]);
+      expect(ok(await mc.getUserGroups({ userId: outsiderId })).list).toEqual([]);
+      // The rule changes: at the next sign-in the user leaves the group.
+      ok(await raw(mc, 'POST', '/api/v3/update-group', { code, rule: { conditions: [{ field: 'email', operator: 'endsWith', value: '@other.example' }] } }));
+      expect((await client.signInByEmailPassword({ email, password: 'dynamic group passphrase' })).statusCode).toBe(200);
+      await expect.poll(async () => ok(await mc.getUserGroups({ userId })).list).toEqual([]);
     });
   });
 }

@@ -40,10 +40,10 @@ function ruleText(type: 'STATIC' | 'DYNAMIC', rule: unknown): string | null {
 
 /**
  * User groups (vendor create-group … get-user-groups). `onChange(poolId)` runs after any
- * membership or group change is committed (the permission cache listens); `beforeDelete` runs in
- * the deleting transaction (the groups' permission grants go with them).
+ * membership or group change is committed (the permission cache listens). A deleted group's
+ * permission grants go with it (foreign key); `grantsOf` counts them first, for the audit record.
  */
-export function createGroupsService(deps: { repo: GroupsRepo; users: UserRefs; onChange?: (poolId: string) => Promise<void>; beforeDelete?: (trx: never, poolId: string, groupIds: string[]) => Promise<void> }) {
+export function createGroupsService(deps: { repo: GroupsRepo; users: UserRefs; onChange?: (poolId: string) => Promise<void>; grantsOf?: (groupIds: string[]) => Promise<number> }) {
   const { repo, users } = deps;
   const changed = async (poolId: string) => deps.onChange?.(poolId);
 
@@ -120,9 +120,10 @@ export function createGroupsService(deps: { repo: GroupsRepo; users: UserRefs; o
       const groups = await repo.findByCodes(poolId, unique);
       if (groups.length !== unique.length) throw new AppError('group.not_found');
       const ids = groups.map((g) => g.id);
-      await repo.deleteMany(poolId, ids, deps.beforeDelete ? (trx) => deps.beforeDelete!(trx as never, poolId, ids) : undefined);
+      const grants = (await deps.grantsOf?.(ids)) ?? 0;
+      await repo.deleteMany(poolId, ids);
       await changed(poolId);
-      return groups;
+      return { groups, grants };
     },
 
     async get(poolId: string, code: string, withCustomData = false) {

@@ -54,8 +54,10 @@ export interface DepartmentFields {
   status?: boolean;
 }
 
-export function createOrganizationsService(deps: { repo: OrganizationsRepo; members: DepartmentMembersRepo; users: UserRefs }) {
+export function createOrganizationsService(deps: { repo: OrganizationsRepo; members: DepartmentMembersRepo; users: UserRefs; onChange?: (poolId: string) => Promise<void> }) {
   const { repo, members, users } = deps;
+  /** After a change that can alter permissions (moves, deletes, leaders): the permission caches listen. */
+  const changed = async (poolId: string) => deps.onChange?.(poolId);
 
   const findOrg = async (poolId: string, code: string): Promise<OrganizationRow> => {
     const org = await repo.findOrganization(poolId, code);
@@ -189,6 +191,7 @@ export function createOrganizationsService(deps: { repo: OrganizationsRepo; memb
         return mapDeptConflict(err, input.organizationNewCode);
       }
       if (leaders) await members.setLeaders(poolId, org.root_department_id, leaders, at);
+      if (leaders) await changed(poolId);
       return orgDto(poolId, updated);
     },
 
@@ -196,6 +199,7 @@ export function createOrganizationsService(deps: { repo: OrganizationsRepo; memb
     async deleteOrganization(poolId: string, code: string) {
       const org = await findOrg(poolId, code);
       await repo.deleteOrganization(poolId, org.id);
+      await changed(poolId);
       return org;
     },
 
@@ -269,6 +273,7 @@ export function createOrganizationsService(deps: { repo: OrganizationsRepo; memb
         if (result === 'missing') throw new AppError('department.not_found');
       }
       if (leaders) await members.setLeaders(poolId, dept.id, leaders, at);
+      if (moved || leaders) await changed(poolId);
       return { department: await service.getDepartment(poolId, { organizationCode: org.code, departmentId: dept.id }, true), moved, from: dept.parent_id };
     },
 
@@ -280,6 +285,7 @@ export function createOrganizationsService(deps: { repo: OrganizationsRepo; memb
       const result = await repo.deleteDepartment(org.id, dept.id, ref.force === true, nowIso());
       if (result === 'not_empty') throw new AppError('department.not_empty');
       if (result === 'missing') throw new AppError('department.not_found');
+      await changed(poolId);
       return dept;
     },
 

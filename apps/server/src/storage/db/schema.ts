@@ -485,6 +485,36 @@ export interface WebhookAttemptTable {
   at: string;
 }
 
+/** Resources and permission grants (0056; docs/permissions.md). */
+export interface ResourceTable {
+  id: string;
+  pool_id: string;
+  namespace: string;
+  code: string;
+  name: string | null;
+  description: string | null;
+  type: string;
+  actions: string;
+  api_identifier: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PermissionGrantTable {
+  id: string;
+  pool_id: string;
+  resource_id: string;
+  action: string;
+  target_type: string;
+  target_key: string;
+  user_id: string | null;
+  role_id: string | null;
+  group_id: string | null;
+  department_id: string | null;
+  include_children: number;
+  created_at: string;
+}
+
 export interface Database {
   user_pools: UserPoolTable;
   access_keys: AccessKeyTable;
@@ -512,6 +542,8 @@ export interface Database {
   department_members: DepartmentMemberTable;
   user_groups: UserGroupTable;
   group_members: GroupMemberTable;
+  resources: ResourceTable;
+  permission_grants: PermissionGrantTable;
   ext_idps: ExtIdpTable;
   ext_idp_conns: ExtIdpConnTable;
   ext_idp_conn_apps: ExtIdpConnAppTable;

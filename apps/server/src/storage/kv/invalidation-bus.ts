@@ -31,6 +31,8 @@ export const TOPICS = {
   authSettings: 'auth-settings',
   /** A pool's messaging settings or SMS/email provider changed; key: poolId. */
   messaging: 'messaging',
+  /** Something that can change users' permissions in a pool (grant, membership, role, tree move); key: poolId. */
+  permissions: 'permissions',
 } as const;
 export type InvalidationTopic = (typeof TOPICS)[keyof typeof TOPICS];
 

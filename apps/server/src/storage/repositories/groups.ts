@@ -36,15 +36,8 @@ export function createGroupsRepo(db: Kysely<Database>) {
 
     update: (poolId: string, id: string, patch: GroupPatch) => db.updateTable('user_groups').set(patch).where('pool_id', '=', poolId).where('id', '=', id).execute(),
 
-    /**
-     * Deletes the groups; memberships cascade. `alsoIn` runs in the same transaction (the
-     * permission grants of the groups go with them).
-     */
-    deleteMany: (poolId: string, ids: string[], alsoIn?: (trx: Kysely<Database>) => Promise<void>) =>
-      db.transaction().execute(async (trx) => {
-        if (alsoIn) await alsoIn(trx);
-        await trx.deleteFrom('user_groups').where('pool_id', '=', poolId).where('id', 'in', ids).execute();
-      }),
+    /** Deletes the groups; memberships and permission grants cascade. */
+    deleteMany: (poolId: string, ids: string[]) => db.deleteFrom('user_groups').where('pool_id', '=', poolId).where('id', 'in', ids).execute(),
 
     addMembers: (poolId: string, groupId: string, userIds: string[], at: string) =>
       db.transaction().execute(async (trx) => {

@@ -57,6 +57,23 @@ export function createRolesRepo(db: Kysely<Database>) {
         }
       }),
 
+    revoke: async (poolId: string, roleId: string, userIds: string[]) =>
+      Number((await db.deleteFrom('user_roles').where('pool_id', '=', poolId).where('role_id', '=', roleId).where('user_id', 'in', userIds).executeTakeFirst()).numDeletedRows),
+
+    findByCodes: (poolId: string, namespace: string, codes: string[]) =>
+      codes.length === 0 ? Promise.resolve([] as RoleRow[]) : db.selectFrom('roles').selectAll().where('pool_id', '=', poolId).where('namespace', '=', namespace).where('code', 'in', codes).execute(),
+
+    /** Assignments and permission grants of the roles go with them (ON DELETE CASCADE). */
+    deleteMany: (poolId: string, ids: string[]) => db.deleteFrom('roles').where('pool_id', '=', poolId).where('id', 'in', ids).execute(),
+
+    update: (poolId: string, id: string, patch: Partial<Pick<RoleRow, 'code' | 'name' | 'description'>>) => db.updateTable('roles').set(patch).where('pool_id', '=', poolId).where('id', '=', id).execute(),
+
+    /** One page of the users holding the role. */
+    members: (poolId: string, roleId: string, q: { page: number; limit: number }) => {
+      const where = db.selectFrom('user_roles as ur').innerJoin('users as u', 'u.id', 'ur.user_id').where('ur.role_id', '=', roleId).where('u.pool_id', '=', poolId);
+      return pageOf(where, (w) => w.selectAll('u').orderBy('ur.created_at', 'asc').orderBy('u.id', 'asc'), q);
+    },
+
     async rolesOfUser(poolId: string, userId: string, namespace: string): Promise<RoleRow[]> {
       return db
         .selectFrom('user_roles')

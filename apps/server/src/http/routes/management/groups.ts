@@ -79,7 +79,9 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     { schema: { tags, summary: 'Delete groups with their memberships and permission grants (all or none)', security: mgmtSecurity, body: DeleteBody, response: { 200: Envelope(OrNull(IsSuccess)) } } },
     async (req) => {
       const deleted = await groups.deleteBatch(managementPool(req), req.body.codeList);
-      for (const g of deleted) await services.events.emit('group:deleted', { ...managementActor(req), subject: g.id, data: { groupId: g.id, code: g.code } });
+      for (const g of deleted.groups) await services.events.emit('group:deleted', { ...managementActor(req), subject: g.id, data: { groupId: g.id, code: g.code } });
+      // The groups' grants went with them: recorded as revocations.
+      if (deleted.grants > 0) await services.events.emit('permission:revoke', { ...managementActor(req), data: { reason: 'group-deleted', groupCodes: deleted.groups.map((g) => g.code), grants: deleted.grants } });
       return success(req);
     },
   );

@@ -12,6 +12,7 @@ import { accessKeyRoutes } from './access-keys.js';
 import { organizationRoutes } from './organizations.js';
 import { departmentRoutes } from './departments.js';
 import { groupRoutes } from './groups.js';
+import { permissionRoutes } from './permissions.js';
 import { extIdpRoutes } from './ext-idps.js';
 import { mfaAdminRoutes } from './mfa-admin.js';
 import { webhookRoutes } from './webhooks.js';
@@ -35,6 +36,7 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(organizationRoutes);
   await app.register(departmentRoutes);
   await app.register(groupRoutes);
+  await app.register(permissionRoutes);
   await app.register(extIdpRoutes);
   await app.register(mfaAdminRoutes);
   await app.register(webhookRoutes);

@@ -5,6 +5,7 @@ import { managementPool } from '../../plugins/request-signing.js';
 import { Envelope, IsSuccess, mgmtSecurity, PageQuery } from '../common.js';
 import { managementActor } from './event-context.js';
 import { ROLE_CODE_PATTERN, VENDOR_USER_ID_TYPES } from '../../../services/roles.js';
+import { toUserDto } from '../../../services/users.js';
 
 /*
  * Roles, as authing-node-sdk `ManagementClient` calls them: create-role, list-roles,
@@ -57,6 +58,22 @@ const RoleOut = Type.Object(
 );
 const RolePaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(RoleOut) });
 
+const RevokeRoleBody = strict({ targets: Type.Array(Target, { minItems: 1, maxItems: 100 }), code: Code('The role code.'), namespace: Type.Optional(Code('Permission space code; default when absent.')) });
+const DeleteRolesBody = strict({ codeList: Type.Array(Code('A role code.'), { minItems: 1, maxItems: 50 }), namespace: Type.Optional(Code('Permission space code; default when absent.')) });
+const UpdateRoleBody = strict({
+  code: Code('The role code.'),
+  newCode: Type.Optional(Type.Union([Code('The new code.'), Type.Literal('')])),
+  name: Type.Optional(Type.String({ maxLength: 255 })),
+  namespace: Type.Optional(Code('Permission space code; default when absent.')),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  status: vendorOnly('Role status (only ENABLE).'),
+  disableTime: vendorOnly('Time the role disables itself, in ms.'),
+  enablePermissionApply: vendorOnly('Permission requests.'),
+});
+const RoleQuery = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }), namespace: Type.Optional(Type.String({ maxLength: 64 })) });
+const RoleMembersQuery = Type.Object({ ...PageQuery, code: Type.String({ minLength: 1, maxLength: 64 }), namespace: Type.Optional(Type.String({ maxLength: 64 })), withCustomData: Type.Optional(Type.Boolean()), withIdentities: Type.Optional(Type.Boolean()), withDepartmentIds: Type.Optional(Type.Boolean()) });
+const UserPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(Type.Object({ userId: Type.String() }, { additionalProperties: true })) });
+
 export async function roleRoutes(app: FastifyInstance): Promise<void> {
   const { services } = app.gh;
 
@@ -96,6 +113,53 @@ export async function roleRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const { userId, userIdType, namespace } = req.query;
       return envelope(req, await services.roles.getUserRoles(managementPool(req), { userId, userIdType, namespace: namespace || undefined }));
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof RoleQuery> }>(
+    '/get-role',
+    { schema: { tags, summary: 'A role', security: mgmtSecurity, querystring: RoleQuery, response: { 200: Envelope(OrNull(RoleOut)) } } },
+    async (req) => envelope(req, await services.roles.get(managementPool(req), req.query.code, req.query.namespace || undefined)),
+  );
+
+  app.post<{ Body: Static<typeof RevokeRoleBody> }>(
+    '/revoke-role',
+    { schema: { tags, summary: 'Revoke a role from users', security: mgmtSecurity, body: RevokeRoleBody, response: { 200: Envelope(OrNull(IsSuccess)) } } },
+    async (req) => {
+      const role = await services.roles.revoke(managementPool(req), req.body);
+      await services.events.emit('role:unassigned', { ...managementActor(req), subject: role.id, data: { code: role.code, namespace: role.namespace, userIds: req.body.targets.map((t) => t.targetIdentifier) } });
+      return success(req);
+    },
+  );
+
+  app.post<{ Body: Static<typeof DeleteRolesBody> }>(
+    '/delete-roles-batch',
+    { schema: { tags, summary: 'Delete roles with their assignments and permission grants (all or none)', security: mgmtSecurity, body: DeleteRolesBody, response: { 200: Envelope(OrNull(IsSuccess)) } } },
+    async (req) => {
+      const pool = managementPool(req);
+      const roles = await services.roles.deleteBatch(pool, req.body);
+      for (const r of roles) await services.events.emit('role:deleted', { ...managementActor(req), subject: r.id, data: { code: r.code, namespace: r.namespace } });
+      return success(req);
+    },
+  );
+
+  app.post<{ Body: Static<typeof UpdateRoleBody> }>(
+    '/update-role',
+    { schema: { tags, summary: 'Update a role (code, name, description)', security: mgmtSecurity, body: UpdateRoleBody, response: { 200: Envelope(OrNull(IsSuccess)) } } },
+    async (req) => {
+      const role = await services.roles.update(managementPool(req), req.body);
+      await services.events.emit('role:updated', { ...managementActor(req), subject: role.id, data: { code: role.code, namespace: role.namespace, fields: Object.keys(req.body) } });
+      return success(req);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof RoleMembersQuery> }>(
+    '/list-role-members',
+    { schema: { tags, summary: 'Users holding a role', security: mgmtSecurity, querystring: RoleMembersQuery, response: { 200: Envelope(OrNull(UserPaging)) } } },
+    async (req) => {
+      const q = req.query;
+      const { rows, totalCount } = await services.roles.members(managementPool(req), { code: q.code, namespace: q.namespace || undefined, page: q.page, limit: q.limit });
+      return envelope(req, { totalCount, list: rows.map((r) => toUserDto(r, { withCustomData: q.withCustomData ?? false, withIdentities: q.withIdentities ?? false })) });
     },
   );
 }
