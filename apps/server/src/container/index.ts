@@ -35,6 +35,7 @@ import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
+import { createOrganizationServices } from './organizations.js';
 import { createFederation } from './federation.js';
 import { createMfaGraph } from './mfa.js';
 import { createFactorCodes } from '../flows/mfa/factor-codes.js';
@@ -98,6 +99,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: withCustomFieldChecks(createUsersService(repos.users, events), customFields),
       applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
       roles: createRolesService(repos.roles, repos.users),
+      // Organisations, departments, groups (container/organizations.ts).
+      ...createOrganizationServices({ db: db.db, usersRepo: repos.users }),
       webhooks: webhooks.service,
       customFields,
     };

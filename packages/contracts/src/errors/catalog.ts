@@ -23,6 +23,7 @@ import { identifierErrors } from './areas/identifiers.js';
 import { brandingErrors } from './areas/branding.js';
 import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
+import { organizationErrors } from './areas/organizations.js';
 import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
 import { webhookErrors } from './areas/webhooks.js';
@@ -45,6 +46,7 @@ export const errorCatalog = {
   ...brandingErrors,
   ...samlErrors,
   ...casErrors,
+  ...organizationErrors,
   ...federationErrors,
   ...mfaErrors,
   ...webhookErrors,
