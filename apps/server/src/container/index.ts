@@ -35,6 +35,7 @@ import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
+import { createPipelineGraph } from './pipeline.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -107,6 +108,17 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
         return out;
       },
     });
+    // User scripts in the login flow (docs/pipeline.md): run by the engine's hooks and a policy step, and by the provider's token claims.
+    const pipeline = createPipelineGraph({
+      db: db.db,
+      box,
+      outbound,
+      events,
+      usersRepo: repos.users,
+      updateUser: (poolId, input) => services.users.update(poolId, input),
+      appExists: async (poolId, appId) => Boolean(await repos.applications.findById(poolId, appId)),
+      log,
+    });
     // OIDC providers per pool, clients = applications, signing keys, the token service.
     const oidc = createOidc({
       publicUrl: config.publicUrl,
@@ -120,6 +132,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       // Back-channel logout goes through the outbound guard; browser sessions have an idle timeout and an absolute lifetime.
       fetch: outbound.fetch,
       sessions: { maxAgeSeconds: config.sessionMaxAgeSeconds, idleTimeoutSeconds: config.sessionIdleTimeoutSeconds },
+      scriptClaims: () => pipeline.scriptClaims,
     });
     services.applications = oidc.invalidatingApplications(services.applications);
     // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
@@ -175,7 +188,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
       tokens: () => oidc.tokens,
       log,
-      ...(opts.extensions ? { extensions: opts.extensions } : {}),
+      // User scripts run after the extensions' steps and hooks (MFA and the like come first).
+      extensions: { ...opts.extensions, steps: [...(opts.extensions?.steps ?? []), pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
     });
     engine = signIn.engine;
     elementSignIn = signIn.elementSignIn;
@@ -201,6 +215,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       loginUi,
       changePassword,
       ssoProtocols,
+      pipeline,
       config,
       log,
       outbound,
@@ -214,6 +229,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       repos,
       services,
       async close() {
+        await pipeline.close();
         await passcodes.close();
         await audit.close();
         await invalidation.close();
