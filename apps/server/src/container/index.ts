@@ -36,6 +36,7 @@ import { outboundGuardFor, type OutboundGuardOptions } from '../services/outboun
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
 import { createPipelineGraph } from './pipeline.js';
+import { createMfaGraph } from './mfa.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -175,6 +176,17 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       appName: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
+    // MFA (docs/mfa.md): policies, factors and the engine's MFA step, first of the policy steps.
+    const mfa = createMfaGraph({
+      db: db.db,
+      kv,
+      box,
+      events,
+      users: repos.users,
+      guard: authn.guard,
+      engine: theEngine,
+      issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
+    });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
     const signIn = createEngineGraph({
       authn,
@@ -188,8 +200,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
       tokens: () => oidc.tokens,
       log,
-      // User scripts run after the extensions' steps and hooks (MFA and the like come first).
-      extensions: { ...opts.extensions, steps: [...(opts.extensions?.steps ?? []), pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
+      // MFA first, then the extensions' steps; user scripts run after them (docs/pipeline.md).
+      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
     });
     engine = signIn.engine;
     elementSignIn = signIn.elementSignIn;
@@ -216,6 +228,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       changePassword,
       ssoProtocols,
       pipeline,
+      mfa,
       config,
       log,
       outbound,
