@@ -36,7 +36,9 @@ import { outboundGuardFor, type OutboundGuardOptions } from '../services/outboun
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
 import { createPipelineGraph } from './pipeline.js';
+import { createFederation } from './federation.js';
 import { createMfaGraph } from './mfa.js';
+import { createFactorCodes } from '../flows/mfa/factor-codes.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -138,6 +140,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     services.applications = oidc.invalidatingApplications(services.applications);
     // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
     const ssoProtocols = createSsoProtocols({ db: db.db, kv, box, publicUrl: config.publicUrl, applications: services.applications, events, bridge: oidc.ssoBridge });
+    // Identity sources, connections and external identities (container/federation.ts).
+    const federation = createFederation({ db: db.db, box, applicationsRepo: repos.applications, checkUrl: (url) => outbound.checkUrl(url) });
     // The sign-in engine is built below from the services; these closures reach it once it exists.
     let engine: SignInEngine | undefined;
     const theEngine = () => {
@@ -204,6 +208,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
     });
     engine = signIn.engine;
+    mfa.useCodes(createFactorCodes({ send: passcodes.send, codes: passcodes.codes, maxAttempts: async (poolId) => (await passcodes.settings.get(poolId)).maxAttempts }));
     elementSignIn = signIn.elementSignIn;
     // The login UI (hosted page and embeddable element) and branding.
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
@@ -228,6 +233,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       changePassword,
       ssoProtocols,
       pipeline,
+      federation,
       mfa,
       config,
       log,

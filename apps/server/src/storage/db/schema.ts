@@ -257,51 +257,55 @@ export interface SamlSigningKeyTable {
   retired_at: string | null;
 }
 
-/** User scripts of a pool (migration 0040). JSON columns are text. */
-export interface PipelineFunctionTable {
+/** Identity sources (migration 0020). */
+export interface ExtIdpTable {
   id: string;
   pool_id: string;
   name: string;
-  description: string | null;
-  scene: string;
-  source: string;
-  version: number;
-  is_async: number;
-  timeout: number;
-  terminate_on_timeout: number;
-  enabled: number;
-  position: number;
-  /** JSON array of host names the script's fetch may reach. */
-  fetch_allow_list: string;
-  /** JSON array of app ids the function runs for; null: every app of the pool. */
-  app_ids: string | null;
-  /** JSON of the last run: { result, at, message }. */
-  last_status: string | null;
+  type: string;
+  tenant_id: string | null;
   created_at: string;
   updated_at: string;
 }
 
-/** A pool's script environment variable; the value is sealed (SecretBox). */
-export interface PipelineEnvTable {
+/** Connections of an identity source; `fields_enc` is the sealed JSON of the connection's fields. */
+export interface ExtIdpConnTable {
+  id: string;
   pool_id: string;
-  name: string;
-  value_enc: string;
+  ext_idp_id: string;
+  type: string;
+  identifier: string;
+  display_name: string;
+  logo: string | null;
+  login_only: number;
+  fields_enc: string;
   created_at: string;
   updated_at: string;
 }
 
-/** One run of a user script. */
-export interface PipelineLogTable {
+/** A connection enabled for an application. */
+export interface ExtIdpConnAppTable {
+  conn_id: string;
+  app_id: string;
+  pool_id: string;
+  created_at: string;
+}
+
+/** External identities of users, keyed by (pool, scope, id_type, subject) — never by email. */
+export interface UserIdentityTable {
   id: string;
   pool_id: string;
-  func_id: string;
-  scene: string;
-  result: string;
-  duration_ms: number;
-  message: string | null;
-  output: string | null;
-  user_id: string | null;
+  user_id: string;
+  ext_idp_id: string;
+  conn_id: string | null;
+  scope: string;
+  id_type: string;
+  subject: string;
+  provider: string;
+  userinfo: string;
+  origin_conn_ids: string;
   created_at: string;
+  updated_at: string;
 }
 
 /** A user's enrolled second factor (0035_mfa). */
@@ -359,6 +363,53 @@ export interface WebauthnCredentialTable {
   last_used_at: string | null;
 }
 
+/** User scripts of a pool (migration 0040). JSON columns are text. */
+export interface PipelineFunctionTable {
+  id: string;
+  pool_id: string;
+  name: string;
+  description: string | null;
+  scene: string;
+  source: string;
+  version: number;
+  is_async: number;
+  timeout: number;
+  terminate_on_timeout: number;
+  enabled: number;
+  position: number;
+  /** JSON array of host names the script's fetch may reach. */
+  fetch_allow_list: string;
+  /** JSON array of app ids the function runs for; null: every app of the pool. */
+  app_ids: string | null;
+  /** JSON of the last run: { result, at, message }. */
+  last_status: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A pool's script environment variable; the value is sealed (SecretBox). */
+export interface PipelineEnvTable {
+  pool_id: string;
+  name: string;
+  value_enc: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One run of a user script. */
+export interface PipelineLogTable {
+  id: string;
+  pool_id: string;
+  func_id: string;
+  scene: string;
+  result: string;
+  duration_ms: number;
+  message: string | null;
+  output: string | null;
+  user_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   user_pools: UserPoolTable;
   access_keys: AccessKeyTable;
@@ -380,11 +431,15 @@ export interface Database {
   message_templates: MessageTemplateTable;
   login_page_configs: LoginPageConfigTable;
   saml_signing_keys: SamlSigningKeyTable;
-  pipeline_functions: PipelineFunctionTable;
-  pipeline_env: PipelineEnvTable;
-  pipeline_logs: PipelineLogTable;
+  ext_idps: ExtIdpTable;
+  ext_idp_conns: ExtIdpConnTable;
+  ext_idp_conn_apps: ExtIdpConnAppTable;
+  user_identities: UserIdentityTable;
   mfa_factors: MfaFactorTable;
   mfa_recovery_codes: MfaRecoveryCodeTable;
   mfa_policies: MfaPolicyTable;
   webauthn_credentials: WebauthnCredentialTable;
+  pipeline_functions: PipelineFunctionTable;
+  pipeline_env: PipelineEnvTable;
+  pipeline_logs: PipelineLogTable;
 }
