@@ -36,6 +36,7 @@ import { outboundGuardFor, type OutboundGuardOptions } from '../services/outboun
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
 import { createPipelineGraph } from './pipeline.js';
+import { createOrganizationServices } from './organizations.js';
 import { createFederation } from './federation.js';
 import { createMfaGraph } from './mfa.js';
 import { createFactorCodes } from '../flows/mfa/factor-codes.js';
@@ -95,6 +96,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: createUsersService(repos.users, events),
       applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
       roles: createRolesService(repos.roles, repos.users),
+      // Organisations, departments, groups (container/organizations.ts).
+      ...createOrganizationServices({ db: db.db, usersRepo: repos.users }),
       webhooks: webhooks.service,
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.

@@ -24,6 +24,7 @@ import { brandingErrors } from './areas/branding.js';
 import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
 import { pipelineErrors } from './areas/pipeline.js';
+import { organizationErrors } from './areas/organizations.js';
 import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
 import { webhookErrors } from './areas/webhooks.js';
@@ -46,6 +47,7 @@ export const errorCatalog = {
   ...samlErrors,
   ...casErrors,
   ...pipelineErrors,
+  ...organizationErrors,
   ...federationErrors,
   ...mfaErrors,
   ...webhookErrors,
