@@ -189,7 +189,7 @@ function adapterContract(name: string, open: () => Promise<Subject>, skip = fals
       const foreign = await mk('k1'); // same kid, another key (another pool or an attacker)
       const f = createKvAdapterFactory(poolKv, { jwt: createJwtVerifier({ issuer, audience: issuer, keys: [mine.jwk] }) });
       const grantId = id('g');
-      const sign = (o: { key?: CryptoKey; typ?: string; aud?: string; kind?: string; exp?: number; t?: number; gh?: boolean } = {}) =>
+      const sign = (o: { key?: Parameters<SignJWT['sign']>[0]; typ?: string; aud?: string; kind?: string; exp?: number; t?: number; gh?: boolean } = {}) =>
         new SignJWT({ client_id: 'c1', scope: 'openid', ...(o.gh === false ? {} : { gh: privateClaimsOf({ kind: o.kind ?? 'AccessToken', grantId, sid: 's1' }, o.t) }) })
           .setProtectedHeader({ alg: 'ES256', typ: o.typ ?? 'at+jwt', kid: 'k1' })
           .setJti(id('jti'))
