@@ -62,9 +62,10 @@ describe.skipIf(!hasServices)('revoking a JWT access token on two nodes (Postgre
       GATEHOUSE_LOG_LEVEL: 'warn',
       GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${await freePort()}`,
     };
-    nodes = await Promise.all([startNode(env), startNode(env)]);
+    // A generous start budget: the shared CI machine can be very loaded (tsx compiles the server at start).
+    nodes = await Promise.all([startNode(env, 150_000), startNode(env, 150_000)]);
     redis = new Redis(REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 });
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     redis?.disconnect();
