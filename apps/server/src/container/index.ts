@@ -35,6 +35,7 @@ import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
+import { createFederation } from './federation.js';
 import { createMfaGraph } from './mfa.js';
 import { createFactorCodes } from '../flows/mfa/factor-codes.js';
 
@@ -126,6 +127,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     services.applications = oidc.invalidatingApplications(services.applications);
     // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
     const ssoProtocols = createSsoProtocols({ db: db.db, kv, box, publicUrl: config.publicUrl, applications: services.applications, events, bridge: oidc.ssoBridge });
+    // Identity sources, connections and external identities (container/federation.ts).
+    const federation = createFederation({ db: db.db, box, applicationsRepo: repos.applications, checkUrl: (url) => outbound.checkUrl(url) });
     // The sign-in engine is built below from the services; these closures reach it once it exists.
     let engine: SignInEngine | undefined;
     const theEngine = () => {
@@ -218,6 +221,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       loginUi,
       changePassword,
       ssoProtocols,
+      federation,
       mfa,
       config,
       log,

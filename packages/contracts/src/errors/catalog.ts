@@ -23,6 +23,7 @@ import { identifierErrors } from './areas/identifiers.js';
 import { brandingErrors } from './areas/branding.js';
 import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
+import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
 
 export type { ErrorDefinition } from './define.js';
@@ -42,6 +43,7 @@ export const errorCatalog = {
   ...brandingErrors,
   ...samlErrors,
   ...casErrors,
+  ...federationErrors,
   ...mfaErrors,
 } satisfies Record<string, ErrorDefinition>;
 

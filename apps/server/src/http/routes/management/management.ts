@@ -9,6 +9,7 @@ import { authAdminRoutes } from './auth-admin.js';
 import { messagingAdminRoutes } from './messaging-admin.js';
 import { loginTypesAdminRoutes } from './login-types-admin.js';
 import { accessKeyRoutes } from './access-keys.js';
+import { extIdpRoutes } from './ext-idps.js';
 import { mfaAdminRoutes } from './mfa-admin.js';
 
 /**
@@ -27,5 +28,6 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(loginTypesAdminRoutes);
   await app.register(messagingAdminRoutes);
   await app.register(accessKeyRoutes);
+  await app.register(extIdpRoutes);
   await app.register(mfaAdminRoutes);
 }
