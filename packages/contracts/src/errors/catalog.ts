@@ -25,6 +25,7 @@ import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
 import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
+import { webhookErrors } from './areas/webhooks.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -45,6 +46,7 @@ export const errorCatalog = {
   ...casErrors,
   ...federationErrors,
   ...mfaErrors,
+  ...webhookErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

@@ -11,6 +11,7 @@ import { loginTypesAdminRoutes } from './login-types-admin.js';
 import { accessKeyRoutes } from './access-keys.js';
 import { extIdpRoutes } from './ext-idps.js';
 import { mfaAdminRoutes } from './mfa-admin.js';
+import { webhookRoutes } from './webhooks.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -30,4 +31,5 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(accessKeyRoutes);
   await app.register(extIdpRoutes);
   await app.register(mfaAdminRoutes);
+  await app.register(webhookRoutes);
 }
