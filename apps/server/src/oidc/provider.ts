@@ -10,6 +10,8 @@ import { SCOPE_CLAIMS, SUPPORTED_SCOPES, userClaims } from './claims.js';
 import type { ClientRegistry, GatehouseClientMeta } from './clients.js';
 import type { SigningKeysService } from './signing-keys.js';
 import { allowStructuredTokensAtIntrospectionAndRevocation } from './structured-tokens.js';
+import { addScriptIdTokenClaims, scriptAccessTokenClaims } from './script-claims.js';
+import type { ScriptClaims } from '../services/tokens/types.js';
 import { renderErrorPage, renderLogoutPage, renderLoggedOutPage, renderDevicePage, renderDeviceConfirmPage, renderDeviceSuccessPage } from './pages.js';
 
 /**
@@ -36,6 +38,8 @@ export interface ProviderDeps {
   fetch?: (url: string | URL, init?: RequestInit) => Promise<Response>;
   /** Browser sessions: absolute lifetime from sign-in and idle timeout, in seconds (config sessionMaxAgeSeconds / sessionIdleTimeoutSeconds). */
   sessions?: { maxAgeSeconds: number; idleTimeoutSeconds: number };
+  /** Claims user scripts add to the provider's tokens (docs/pipeline.md). */
+  scriptClaims?: () => ScriptClaims | undefined;
 }
 
 /** Default browser-session lifetimes when the container gives none: 14 days absolute, 3 days idle. */
@@ -244,6 +248,8 @@ export function createProviderRegistry(deps: ProviderDeps) {
       },
       renderError: renderErrorPage,
     };
+    const scriptClaims = deps.scriptClaims?.();
+    if (scriptClaims) config.extraTokenClaims = scriptAccessTokenClaims(poolId, scriptClaims);
 
     allowStructuredTokensAtIntrospectionAndRevocation();
     const provider = new Provider(issuer, config);
@@ -253,6 +259,7 @@ export function createProviderRegistry(deps: ProviderDeps) {
     revokeEverythingOnLogout(provider);
     refuseUngrantedClientCredentialsScopes(provider);
     addAtHash(provider);
+    if (scriptClaims) addScriptIdTokenClaims(provider, poolId, scriptClaims);
     allowOwnJwtAtUserinfo(provider, resource);
     auditEvents(provider, poolId, deps);
     provider.on('server_error', (_ctx: unknown, err: Error) => deps.log?.error({ err, poolId }, 'oidc provider error'));
