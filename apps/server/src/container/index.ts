@@ -196,6 +196,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: repos.users,
       guard: authn.guard,
       engine: theEngine,
+      publicUrl: config.publicUrl,
+      poolName: async (poolId) => (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
       issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
@@ -210,6 +212,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       events,
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
       tokens: () => oidc.tokens,
+      webauthn: () => mfa.webauthn,
       log,
       // MFA first, then the extensions' steps; user scripts run after them (docs/pipeline.md).
       extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
