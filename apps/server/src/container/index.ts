@@ -35,6 +35,12 @@ import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
+import { createPipelineGraph } from './pipeline.js';
+import { createOrganizationServices } from './organizations.js';
+import { createFederation } from './federation.js';
+import { createMfaGraph } from './mfa.js';
+import { createFactorCodes } from '../flows/mfa/factor-codes.js';
+import { createWebhooks } from './webhooks.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -80,6 +86,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // Services and the sign-in engine emit catalogued events; the audit log (and metrics, webhooks) subscribe.
     const events = createEventService({ log });
     events.subscribe(auditSubscriber(audit));
+    // Webhooks: the outbox listener (in the emitter's transaction) and this node's delivery worker.
+    const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
     const services = {
       events,
       pools: createPoolsService(repos.pools),
@@ -88,6 +96,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: createUsersService(repos.users, events),
       applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
       roles: createRolesService(repos.roles, repos.users),
+      // Organisations, departments, groups (container/organizations.ts).
+      ...createOrganizationServices({ db: db.db, usersRepo: repos.users }),
+      webhooks: webhooks.service,
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
     const authn = createAuthentication({
@@ -107,6 +118,17 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
         return out;
       },
     });
+    // User scripts in the login flow (docs/pipeline.md): run by the engine's hooks and a policy step, and by the provider's token claims.
+    const pipeline = createPipelineGraph({
+      db: db.db,
+      box,
+      outbound,
+      events,
+      usersRepo: repos.users,
+      updateUser: (poolId, input) => services.users.update(poolId, input),
+      appExists: async (poolId, appId) => Boolean(await repos.applications.findById(poolId, appId)),
+      log,
+    });
     // OIDC providers per pool, clients = applications, signing keys, the token service.
     const oidc = createOidc({
       publicUrl: config.publicUrl,
@@ -120,10 +142,13 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       // Back-channel logout goes through the outbound guard; browser sessions have an idle timeout and an absolute lifetime.
       fetch: outbound.fetch,
       sessions: { maxAgeSeconds: config.sessionMaxAgeSeconds, idleTimeoutSeconds: config.sessionIdleTimeoutSeconds },
+      scriptClaims: () => pipeline.scriptClaims,
     });
     services.applications = oidc.invalidatingApplications(services.applications);
     // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
     const ssoProtocols = createSsoProtocols({ db: db.db, kv, box, publicUrl: config.publicUrl, applications: services.applications, events, bridge: oidc.ssoBridge });
+    // Identity sources, connections and external identities (container/federation.ts).
+    const federation = createFederation({ db: db.db, box, applicationsRepo: repos.applications, checkUrl: (url) => outbound.checkUrl(url) });
     // The sign-in engine is built below from the services; these closures reach it once it exists.
     let engine: SignInEngine | undefined;
     const theEngine = () => {
@@ -162,6 +187,19 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       appName: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
+    // MFA (docs/mfa.md): policies, factors and the engine's MFA step, first of the policy steps.
+    const mfa = createMfaGraph({
+      db: db.db,
+      kv,
+      box,
+      events,
+      users: repos.users,
+      guard: authn.guard,
+      engine: theEngine,
+      publicUrl: config.publicUrl,
+      poolName: async (poolId) => (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
+      issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
+    });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
     const signIn = createEngineGraph({
       authn,
@@ -174,10 +212,13 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       events,
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
       tokens: () => oidc.tokens,
+      webauthn: () => mfa.webauthn,
       log,
-      ...(opts.extensions ? { extensions: opts.extensions } : {}),
+      // MFA first, then the extensions' steps; user scripts run after them (docs/pipeline.md).
+      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
     });
     engine = signIn.engine;
+    mfa.useCodes(createFactorCodes({ send: passcodes.send, codes: passcodes.codes, maxAttempts: async (poolId) => (await passcodes.settings.get(poolId)).maxAttempts }));
     elementSignIn = signIn.elementSignIn;
     // The login UI (hosted page and embeddable element) and branding.
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
@@ -201,6 +242,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       loginUi,
       changePassword,
       ssoProtocols,
+      pipeline,
+      federation,
+      mfa,
       config,
       log,
       outbound,
@@ -213,7 +257,10 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       masterSecretSource: master.source,
       repos,
       services,
+      webhooks,
       async close() {
+        await pipeline.close();
+        await webhooks.close();
         await passcodes.close();
         await audit.close();
         await invalidation.close();

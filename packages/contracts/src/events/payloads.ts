@@ -40,11 +40,19 @@ export interface EventPayloads {
   'application:created': { appId: string; name: string };
   'application:updated': { appId: string; fields: string[] };
   'application:deleted': { appId: string };
+  'ext-idp:created': { extIdpId: string; connectionId?: string; type: string };
+  'ext-idp:updated': { extIdpId: string; connectionId?: string; what: string; appIds?: string[] };
+  'ext-idp:deleted': { extIdpId: string; connectionId?: string };
   'access-key:created': { accessKeyId: string; name: string | null };
   'access-key:updated': { accessKeyId: string; enabled: boolean };
   'access-key:deleted': { accessKeyId: string };
   'token:issued': { clientId: string | null; grantType: string; amr?: string[]; scope?: string };
   'client-auth:failed': { clientId: string | null; endpoint: string };
+  'pipeline:created': { funcId: string; funcName: string; scene: string };
+  'pipeline:updated': { funcId: string; fields: string[] };
+  'pipeline:deleted': { funcId: string };
+  /** One run of a user script (never its input, output or console text: those stay in the pipeline logs). */
+  'pipeline:executed': { funcId: string; scene: string; result: string; durationMs: number; userId: string | null };
   test: { message: string };
 }
 
