@@ -485,6 +485,93 @@ export interface WebhookAttemptTable {
   at: string;
 }
 
+/** User scripts of a pool (migration 0040). JSON columns are text. */
+export interface PipelineFunctionTable {
+  id: string;
+  pool_id: string;
+  name: string;
+  description: string | null;
+  scene: string;
+  source: string;
+  version: number;
+  is_async: number;
+  timeout: number;
+  terminate_on_timeout: number;
+  enabled: number;
+  position: number;
+  /** JSON array of host names the script's fetch may reach. */
+  fetch_allow_list: string;
+  /** JSON array of app ids the function runs for; null: every app of the pool. */
+  app_ids: string | null;
+  /** JSON of the last run: { result, at, message }. */
+  last_status: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A pool's script environment variable; the value is sealed (SecretBox). */
+export interface PipelineEnvTable {
+  pool_id: string;
+  name: string;
+  value_enc: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One run of a user script. */
+export interface PipelineLogTable {
+  id: string;
+  pool_id: string;
+  func_id: string;
+  scene: string;
+  result: string;
+  duration_ms: number;
+  message: string | null;
+  output: string | null;
+  user_id: string | null;
+  created_at: string;
+}
+
+/** Custom fields (migration 0050): definitions, data of non-user targets, unique values. */
+export interface CustomFieldTable {
+  pool_id: string;
+  /** USER | ROLE | GROUP | DEPARTMENT */
+  target_type: string;
+  key: string;
+  /** STRING | NUMBER | DATETIME | BOOLEAN | ENUM | OBJECT */
+  data_type: string;
+  label: string;
+  description: string | null;
+  /** JSON: { label: { 'zh-CN': { enabled, value }, … } } as the vendor sends it. */
+  i18n: string | null;
+  encrypted: number;
+  is_unique: number;
+  user_editable: number;
+  visible_in_admin_console: number;
+  visible_in_user_center: number;
+  /** JSON array of { value, label } (ENUM). */
+  options: string | null;
+  validate_rules: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustomDataTable {
+  pool_id: string;
+  target_type: string;
+  target_id: string;
+  data: string;
+  updated_at: string;
+}
+
+export interface CustomFieldUniqueValueTable {
+  pool_id: string;
+  target_type: string;
+  key: string;
+  value: string;
+  target_id: string;
+}
+
 /** Resources and permission grants (0056; docs/permissions.md). */
 export interface ResourceTable {
   id: string;
@@ -555,4 +642,10 @@ export interface Database {
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  pipeline_functions: PipelineFunctionTable;
+  pipeline_env: PipelineEnvTable;
+  pipeline_logs: PipelineLogTable;
+  custom_fields: CustomFieldTable;
+  custom_data: CustomDataTable;
+  custom_field_unique_values: CustomFieldUniqueValueTable;
 }

@@ -9,6 +9,7 @@ import { authAdminRoutes } from './auth-admin.js';
 import { messagingAdminRoutes } from './messaging-admin.js';
 import { loginTypesAdminRoutes } from './login-types-admin.js';
 import { accessKeyRoutes } from './access-keys.js';
+import { pipelineRoutes } from './pipeline.js';
 import { organizationRoutes } from './organizations.js';
 import { departmentRoutes } from './departments.js';
 import { groupRoutes } from './groups.js';
@@ -16,6 +17,7 @@ import { permissionRoutes } from './permissions.js';
 import { extIdpRoutes } from './ext-idps.js';
 import { mfaAdminRoutes } from './mfa-admin.js';
 import { webhookRoutes } from './webhooks.js';
+import { customFieldRoutes } from './custom-fields.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -33,6 +35,7 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(loginTypesAdminRoutes);
   await app.register(messagingAdminRoutes);
   await app.register(accessKeyRoutes);
+  await app.register(pipelineRoutes);
   await app.register(organizationRoutes);
   await app.register(departmentRoutes);
   await app.register(groupRoutes);
@@ -40,4 +43,5 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(extIdpRoutes);
   await app.register(mfaAdminRoutes);
   await app.register(webhookRoutes);
+  await app.register(customFieldRoutes);
 }
