@@ -19,6 +19,7 @@ import { nowIso } from '../utils/time.js';
 import type { Logger } from '../utils/logger.js';
 import type { Authentication } from './authentication.js';
 import type { PasscodeFlows } from './passcodes.js';
+import type { SocialMethodDeps } from '../login-methods/social/index.js';
 
 /** What tests and later features plug into the engine: extra login methods, policy steps, hooks. */
 export interface EngineExtensions {
@@ -45,6 +46,8 @@ export function createEngineGraph(deps: {
   tokens: () => TokenIssuer;
   log: Logger;
   extensions?: EngineExtensions;
+  /** The identity-provider method's dependencies (container/federation.ts). */
+  social?: SocialMethodDeps;
 }) {
   const { authn } = deps;
   const methods = createLoginMethodRegistry(
@@ -64,6 +67,7 @@ export function createEngineGraph(deps: {
       },
       qrcode: { takeTicket: (poolId, ticket) => deps.qrcode.takeTicket(poolId, ticket), users: deps.usersRepo },
       jitai: { definition: deps.jitaiDefinition },
+      ...(deps.social ? { social: deps.social } : {}),
     },
     deps.extensions?.loginMethods ?? [],
   );

@@ -2,6 +2,7 @@ import { createJitaiMethod, type JitaiMethodDeps } from './jitai/index.js';
 import { createPasscodeMethod, type PasscodeMethodDeps } from './passcode/index.js';
 import { createPasswordMethod, type PasswordMethodDeps } from './password/index.js';
 import { createQrCodeMethod, type QrCodeMethodDeps } from './qrcode/index.js';
+import { createSocialMethod, type SocialMethodDeps } from './social/index.js';
 import type { LoginMethod } from './types.js';
 
 export interface LoginMethodDeps {
@@ -9,6 +10,7 @@ export interface LoginMethodDeps {
   passcode: PasscodeMethodDeps;
   qrcode: QrCodeMethodDeps;
   jitai: Omit<JitaiMethodDeps, 'password'>;
+  social?: SocialMethodDeps;
 }
 
 /**
@@ -22,6 +24,7 @@ export function createLoginMethodRegistry(deps: LoginMethodDeps, extra: readonly
     createPasscodeMethod(deps.passcode),
     createQrCodeMethod(deps.qrcode),
     createJitaiMethod({ ...deps.jitai, password }),
+    ...(deps.social ? [createSocialMethod(deps.social)] : []),
     ...extra,
   ] as LoginMethod<never>[];
   const byId = new Map(list.map((m) => [m.id, m]));
