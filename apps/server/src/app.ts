@@ -26,6 +26,7 @@ import { socialRoutes } from './http/routes/social/index.js';
 import { socialAuthRoutes } from './http/routes/auth/social.js';
 import { casRoutes } from './http/routes/cas/index.js';
 import { mfaIntrospectionRoutes, mfaRoutes } from './http/routes/auth/mfa.js';
+import { webauthnRoutes } from './http/routes/auth/webauthn.js';
 import './http/types.js';
 
 /**
@@ -75,6 +76,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(mfaRoutes, { prefix: '/api/v3' });
   await app.register(socialAuthRoutes, { prefix: '/api/v3' });
   await app.register(mfaIntrospectionRoutes);
+  await app.register(webauthnRoutes, { prefix: '/api/v3' });
   await app.register(emailVerificationRoutes);
   // JitAi login-method instances from `loginTypesDir`, loaded when the app starts (fails the start when invalid).
   app.addHook('onReady', async () => {

@@ -35,9 +35,12 @@ import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
+import { createPipelineGraph } from './pipeline.js';
+import { createOrganizationServices } from './organizations.js';
 import { createFederation, createSocialSignIn } from './federation.js';
 import { createMfaGraph } from './mfa.js';
 import { createFactorCodes } from '../flows/mfa/factor-codes.js';
+import { createWebhooks } from './webhooks.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -83,6 +86,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // Services and the sign-in engine emit catalogued events; the audit log (and metrics, webhooks) subscribe.
     const events = createEventService({ log });
     events.subscribe(auditSubscriber(audit));
+    // Webhooks: the outbox listener (in the emitter's transaction) and this node's delivery worker.
+    const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
     const services = {
       events,
       pools: createPoolsService(repos.pools),
@@ -91,6 +96,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: createUsersService(repos.users, events),
       applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
       roles: createRolesService(repos.roles, repos.users),
+      // Organisations, departments, groups (container/organizations.ts).
+      ...createOrganizationServices({ db: db.db, usersRepo: repos.users }),
+      webhooks: webhooks.service,
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
     const authn = createAuthentication({
@@ -110,6 +118,17 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
         return out;
       },
     });
+    // User scripts in the login flow (docs/pipeline.md): run by the engine's hooks and a policy step, and by the provider's token claims.
+    const pipeline = createPipelineGraph({
+      db: db.db,
+      box,
+      outbound,
+      events,
+      usersRepo: repos.users,
+      updateUser: (poolId, input) => services.users.update(poolId, input),
+      appExists: async (poolId, appId) => Boolean(await repos.applications.findById(poolId, appId)),
+      log,
+    });
     // OIDC providers per pool, clients = applications, signing keys, the token service.
     const oidc = createOidc({
       publicUrl: config.publicUrl,
@@ -123,6 +142,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       // Back-channel logout goes through the outbound guard; browser sessions have an idle timeout and an absolute lifetime.
       fetch: outbound.fetch,
       sessions: { maxAgeSeconds: config.sessionMaxAgeSeconds, idleTimeoutSeconds: config.sessionIdleTimeoutSeconds },
+      scriptClaims: () => pipeline.scriptClaims,
     });
     services.applications = oidc.invalidatingApplications(services.applications);
     // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
@@ -196,6 +216,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: repos.users,
       guard: authn.guard,
       engine: theEngine,
+      publicUrl: config.publicUrl,
+      poolName: async (poolId) => (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
       issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
@@ -211,8 +233,10 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
       social: federation.socialMethod,
       tokens: () => oidc.tokens,
+      webauthn: () => mfa.webauthn,
       log,
-      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? [])] },
+      // MFA first, then the extensions' steps; user scripts run after them (docs/pipeline.md).
+      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
     });
     engine = signIn.engine;
     mfa.useCodes(createFactorCodes({ send: passcodes.send, codes: passcodes.codes, maxAttempts: async (poolId) => (await passcodes.settings.get(poolId)).maxAttempts }));
@@ -241,6 +265,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       loginUi,
       changePassword,
       ssoProtocols,
+      pipeline,
       federation,
       socialSignIn,
       mfa,
@@ -256,7 +281,10 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       masterSecretSource: master.source,
       repos,
       services,
+      webhooks,
       async close() {
+        await pipeline.close();
+        await webhooks.close();
         await passcodes.close();
         await audit.close();
         await invalidation.close();

@@ -23,8 +23,11 @@ import { identifierErrors } from './areas/identifiers.js';
 import { brandingErrors } from './areas/branding.js';
 import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
+import { pipelineErrors } from './areas/pipeline.js';
+import { organizationErrors } from './areas/organizations.js';
 import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
+import { webhookErrors } from './areas/webhooks.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -43,8 +46,11 @@ export const errorCatalog = {
   ...brandingErrors,
   ...samlErrors,
   ...casErrors,
+  ...pipelineErrors,
+  ...organizationErrors,
   ...federationErrors,
   ...mfaErrors,
+  ...webhookErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 
