@@ -43,7 +43,7 @@ describe('custom database: lazy migration from PostgreSQL', () => {
     appSecret = await s.container.services.applications.getSecret(s.poolId, s.defaultAppId);
     mc = s.mgmt();
     ok(await raw(mc, 'POST', '/api/v3/set-pipeline-env', { key: 'LEGACY_DB_URL', value: legacy.url }));
-    expect(ok(await raw(mc, 'POST', '/api/v3/set-custom-database', { enabled: true, loginScript: LOGIN, dbUrlEnv: 'LEGACY_DB_URL' }))).toMatchObject({ enabled: true, mode: 'lazy', dbUrlEnv: 'LEGACY_DB_URL' });
+    expect(ok(await raw(mc, 'POST', '/api/v3/set-custom-database', { enabled: true, loginScript: LOGIN, dbUrlEnv: 'LEGACY_DB_URL', timeout: 15 }))).toMatchObject({ enabled: true, mode: 'lazy', dbUrlEnv: 'LEGACY_DB_URL' });
   });
   afterAll(async () => {
     await s?.close();
