@@ -27,6 +27,8 @@ import { createAuthentication } from './authentication.js';
 import { createAccounts } from './accounts.js';
 import { createPasscodeFlows } from './passcodes.js';
 import { createEngineGraph, type EngineExtensions } from './engine.js';
+import { createDirectory, NO_FEDERATION } from './directory.js';
+import { createConnectorRegistry } from '../services/connectors/index.js';
 import type { SignInEngine } from '../flows/engine/engine.js';
 import { createPasswordChange } from '../flows/account-password.js';
 import { createLoginUiGraph } from './login-ui.js';
@@ -162,6 +164,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       appName: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
+    // LDAP / Active Directory sign-in (container/directory.ts, docs/ldap.md).
+    const directory = createDirectory({ federation: NO_FEDERATION, registry: createConnectorRegistry(), outbound, users: services.users, usersRepo: repos.users, rolesRepo: repos.roles, log });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
     const signIn = createEngineGraph({
       authn,
@@ -174,6 +178,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       events,
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
       tokens: () => oidc.tokens,
+      directory,
       log,
       ...(opts.extensions ? { extensions: opts.extensions } : {}),
     });
@@ -201,6 +206,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       loginUi,
       changePassword,
       ssoProtocols,
+      directory,
       config,
       log,
       outbound,
@@ -214,6 +220,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       repos,
       services,
       async close() {
+        await directory.close();
         await passcodes.close();
         await audit.close();
         await invalidation.close();

@@ -1,10 +1,10 @@
 import type { ErrorCode } from '@gatehouse/contracts';
 
 /**
- * Catalogued errors of the directory methods. The `directory.*` refusal reasons are recorded in
- * the login history and the audit trail; the client gets the engine's enumeration-safe answer
- * (`auth.invalid_credentials`, or `user.wrong_password` / `user.not_found` when the pool opts into
- * distinct codes) or `directory.unavailable` when the directory cannot be asked.
+ * What the directory methods may answer a client: the engine's enumeration-safe refusal
+ * (`auth.invalid_credentials`, or `user.wrong_password` / `user.not_found` when the pool opts
+ * into distinct codes), `directory.unavailable` when the directory cannot be asked, and
+ * `directory.not_configured` for an application without a connection of the type.
  */
 export const directoryMethodErrors = [
   'auth.invalid_credentials',
@@ -13,6 +13,10 @@ export const directoryMethodErrors = [
   'user.not_found',
   'directory.unavailable',
   'directory.not_configured',
+] as const satisfies readonly ErrorCode[];
+
+/** The specific reasons of a refusal: recorded in the login history and the audit trail, never answered. */
+export const directoryRefusalReasons = [
   'directory.invalid_credentials',
   'directory.no_such_user',
   'directory.account_disabled',

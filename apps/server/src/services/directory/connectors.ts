@@ -1,5 +1,5 @@
 import { ConnectorError, type ConnectorDeps, type DirectoryConnector } from '@gatehouse/connector-kit';
-import { getDirectoryConnectorFactory } from '@gatehouse/connectors';
+import type { ConnectorRegistry } from '../connectors/index.js';
 import type { DirectoryConnectionRecord, DirectoryType } from './types.js';
 
 /**
@@ -9,7 +9,7 @@ import type { DirectoryConnectionRecord, DirectoryType } from './types.js';
  * (`updatedAt` changes) and the old one is closed. Nothing here is state another node needs:
  * counters and locks live in the shared KV (the engine's attempt guard).
  */
-export function createDirectoryConnectors(deps: Pick<ConnectorDeps, 'connect' | 'logger'>) {
+export function createDirectoryConnectors(deps: Pick<ConnectorDeps, 'connect' | 'logger'> & { registry: Pick<ConnectorRegistry, 'directory'> }) {
   const live = new Map<string, { version: string; connector: DirectoryConnector }>();
   const noHttp: ConnectorDeps['http'] = async () => {
     throw new ConnectorError('connector.invalid_config', 'a directory connector makes no HTTP requests');
@@ -17,7 +17,7 @@ export function createDirectoryConnectors(deps: Pick<ConnectorDeps, 'connect' | 
 
   /** A connector for unsaved fields (test connection): the caller closes it. */
   function create(type: DirectoryType, fields: Record<string, unknown>): DirectoryConnector {
-    const factory = getDirectoryConnectorFactory(type);
+    const factory = deps.registry.directory(type);
     if (!factory) throw new ConnectorError('connector.invalid_config', `no directory connector for type ${type}`);
     return factory.create(fields, { http: noHttp, logger: deps.logger, ...(deps.connect ? { connect: deps.connect } : {}) });
   }

@@ -1,5 +1,5 @@
 import { ConnectorError, type DirectoryTestResult } from '@gatehouse/connector-kit';
-import { AppError } from '../../errors/app-error.js';
+import { AppError, invalidInput } from '../../errors/app-error.js';
 import type { Logger } from '../../utils/logger.js';
 import type { DirectoryConnectors } from './connectors.js';
 import type { DirectoryProvisioning } from './provisioning.js';
@@ -34,8 +34,33 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
     return enabled[0] as DirectoryConnectionRecord;
   }
 
+  /**
+   * `POST /api/v3/test-ext-idp-conn`: connect → TLS → bind as the service account → read the
+   * base DN, and say which step failed. Fields that do not validate answer `step: 'connect'`
+   * with the reason; the password is never part of the message.
+   */
+  async function test(type: DirectoryType, fields: Record<string, unknown>): Promise<DirectoryTestResult> {
+    let connector;
+    try {
+      connector = deps.connectors.create(type, fields);
+    } catch (err) {
+      if (err instanceof ConnectorError) {
+        const secret = typeof fields.bindPassword === 'string' && fields.bindPassword ? fields.bindPassword : null;
+        const text = `invalid connection fields: ${err.vendorDetail ?? err.code}`;
+        return { success: false, step: 'connect', message: secret ? text.split(secret).join('***') : text };
+      }
+      throw err;
+    }
+    try {
+      return await connector.test();
+    } finally {
+      await connector.close();
+    }
+  }
+
   return {
     connectionFor,
+    test,
 
     /** The connection a tab / sign-in of this type would use, or null (the hosted login hides the tab). */
     async enabledConnection(poolId: string, appId: string, type: DirectoryType): Promise<DirectoryConnectionRecord | null> {
@@ -66,28 +91,11 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
       return { status: 'authenticated', user, connectionId: conn.id };
     },
 
-    /**
-     * `POST /api/v3/test-ext-idp-conn`: connect → TLS → bind as the service account → read the
-     * base DN, and say which step failed. Fields that do not validate answer `step: 'connect'`
-     * with the reason; the password is never part of the message.
-     */
-    async test(type: DirectoryType, fields: Record<string, unknown>): Promise<DirectoryTestResult> {
-      let connector;
-      try {
-        connector = deps.connectors.create(type, fields);
-      } catch (err) {
-        if (err instanceof ConnectorError) {
-          const secret = typeof fields.bindPassword === 'string' && fields.bindPassword ? fields.bindPassword : null;
-          const text = `invalid connection fields: ${err.vendorDetail ?? err.code}`;
-          return { success: false, step: 'connect', message: secret ? text.split(secret).join('***') : text };
-        }
-        throw err;
-      }
-      try {
-        return await connector.test();
-      } finally {
-        await connector.close();
-      }
+    /** Test connection of a saved `ldap` / `ad` connection (`request.invalid_input` naming `id` otherwise). */
+    async testSaved(poolId: string, id: string): Promise<DirectoryTestResult> {
+      const conn = await deps.sources.byId(poolId, id);
+      if (!conn) throw invalidInput('/id', 'no ldap or ad connection with this id in the user pool');
+      return test(conn.type, conn.fields);
     },
 
     close: () => deps.connectors.close(),

@@ -29,5 +29,4 @@ export const directoryErrors = defineErrors({
   'directory.tls_failed': { apiCode: 5020014, status: 503, en: 'The directory certificate did not verify.', zh: '目录服务器证书校验失败。' },
   'directory.misconfigured': { apiCode: 5020015, status: 503, en: 'The directory connection is misconfigured; contact the administrator.', zh: '目录连接配置有误，请联系管理员。' },
   'directory.rejected': { apiCode: 5020016, status: 403, en: 'The directory refused the sign-in.', zh: '目录拒绝了此次登录。', countsAsFailedAttempt: true },
-  'directory.duplicate_type': { apiCode: 5020017, status: 409, en: 'Another {type} directory connection is already enabled for application {appId}; an application signs in against one directory of each type.', zh: '应用 {appId} 已开启另一个 {type} 目录连接；每个应用每种类型只能使用一个目录。' },
 });
