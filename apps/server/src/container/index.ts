@@ -37,6 +37,7 @@ import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
+import { createMfaGraph } from './mfa.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -166,6 +167,17 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
     // LDAP / Active Directory sign-in (container/directory.ts, docs/ldap.md).
     const directory = createDirectory({ federation: NO_FEDERATION, registry: createConnectorRegistry(), outbound, users: services.users, usersRepo: repos.users, rolesRepo: repos.roles, log });
+    // MFA (docs/mfa.md): policies, factors and the engine's MFA step, first of the policy steps.
+    const mfa = createMfaGraph({
+      db: db.db,
+      kv,
+      box,
+      events,
+      users: repos.users,
+      guard: authn.guard,
+      engine: theEngine,
+      issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
+    });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
     const signIn = createEngineGraph({
       authn,
@@ -180,7 +192,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       tokens: () => oidc.tokens,
       directory,
       log,
-      ...(opts.extensions ? { extensions: opts.extensions } : {}),
+      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? [])] },
     });
     engine = signIn.engine;
     elementSignIn = signIn.elementSignIn;
@@ -207,6 +219,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       changePassword,
       ssoProtocols,
       directory,
+      mfa,
       config,
       log,
       outbound,

@@ -257,6 +257,61 @@ export interface SamlSigningKeyTable {
   retired_at: string | null;
 }
 
+/** A user's enrolled second factor (0035_mfa). */
+export interface MfaFactorTable {
+  id: string;
+  pool_id: string;
+  user_id: string;
+  /** OTP, SMS or EMAIL. */
+  factor_type: string;
+  /** JSON: { phoneNumber, phoneCountryCode } or { email }; {} for OTP. */
+  profile: string;
+  /** The sealed TOTP secret (base32). */
+  secret_enc: string | null;
+  /** The last accepted TOTP time step (each code once). */
+  last_step: number | null;
+  created_at: string;
+}
+
+export interface MfaRecoveryCodeTable {
+  pool_id: string;
+  user_id: string;
+  /** Keyed digest (SecretBox.digest) of the normalised code. */
+  code_digest: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+/** MFA policy of a pool (`app_id` '') or an application. */
+export interface MfaPolicyTable {
+  pool_id: string;
+  app_id: string;
+  /** off | optional | required */
+  mode: string;
+  /** JSON array of factor types. */
+  factors: string;
+  allow_otp_export: number;
+  remember_device_days: number;
+  updated_at: string;
+}
+
+export interface WebauthnCredentialTable {
+  pool_id: string;
+  /** base64url credential id. */
+  credential_id: string;
+  user_id: string;
+  /** base64url COSE public key. */
+  public_key: string;
+  counter: number;
+  /** JSON array of transports. */
+  transports: string;
+  device_type: string;
+  backed_up: number;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
 export interface Database {
   user_pools: UserPoolTable;
   access_keys: AccessKeyTable;
@@ -278,4 +333,8 @@ export interface Database {
   message_templates: MessageTemplateTable;
   login_page_configs: LoginPageConfigTable;
   saml_signing_keys: SamlSigningKeyTable;
+  mfa_factors: MfaFactorTable;
+  mfa_recovery_codes: MfaRecoveryCodeTable;
+  mfa_policies: MfaPolicyTable;
+  webauthn_credentials: WebauthnCredentialTable;
 }

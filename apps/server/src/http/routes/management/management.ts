@@ -10,6 +10,7 @@ import { messagingAdminRoutes } from './messaging-admin.js';
 import { loginTypesAdminRoutes } from './login-types-admin.js';
 import { accessKeyRoutes } from './access-keys.js';
 import { directoryRoutes } from './directory.js';
+import { mfaAdminRoutes } from './mfa-admin.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -28,4 +29,5 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(messagingAdminRoutes);
   await app.register(accessKeyRoutes);
   await app.register(directoryRoutes);
+  await app.register(mfaAdminRoutes);
 }
