@@ -38,6 +38,7 @@ import { outboundGuardFor, type OutboundGuardOptions } from '../services/outboun
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
 import { createMfaGraph } from './mfa.js';
+import { createFactorCodes } from '../flows/mfa/factor-codes.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -195,6 +196,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? [])] },
     });
     engine = signIn.engine;
+    mfa.useCodes(createFactorCodes({ send: passcodes.send, codes: passcodes.codes, maxAttempts: async (poolId) => (await passcodes.settings.get(poolId)).maxAttempts }));
     elementSignIn = signIn.elementSignIn;
     // The login UI (hosted page and embeddable element) and branding.
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });

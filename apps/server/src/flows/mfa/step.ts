@@ -72,9 +72,11 @@ export function createMfaStep(deps: {
     return out;
   }
 
-  function challenge(flow: FlowRecord, error: 'mfa.required' | 'mfa.enrollment_required' | 'mfa.acknowledge_required', data: Record<string, unknown>): StepResult {
+  /** `phase` tells a page which screen to show (the API caller reads the error code). */
+  const PHASE = { 'mfa.required': 'verify', 'mfa.enrollment_required': 'enroll', 'mfa.acknowledge_required': 'recovery-codes' } as const;
+  function challenge(flow: FlowRecord, error: keyof typeof PHASE, data: Record<string, unknown>): StepResult {
     flow.expiresAt = Math.min(flow.expiresAt, flow.createdAt + MFA_TOKEN_TTL_MS, Date.now() + MFA_TOKEN_TTL_MS);
-    return { status: 'challenge', error, data, ...alias(flow) };
+    return { status: 'challenge', error, data: { phase: PHASE[error], ...data }, ...alias(flow) };
   }
 
   const passed = (amr: string[]): StepResult => ({ status: 'done', amr: [...amr, 'mfa'], acr: ACR_MFA });
