@@ -61,6 +61,7 @@ export const ERROR_TEXT: Record<string, T> = {
   'request.invalid_input': { en: 'Please check what you entered and try again.', 'zh-CN': '请检查输入的内容后重试。', 'zh-TW': '請檢查輸入的內容後再試。', ja: '入力内容を確認して、もう一度お試しください。' },
   'directory.unavailable': { en: 'The company directory cannot be reached right now. Try again in a moment.', 'zh-CN': '企业目录暂时无法访问，请稍后重试。', 'zh-TW': '企業目錄暫時無法連線，請稍後再試。', ja: '社内ディレクトリに現在接続できません。しばらくしてから再試行してください。' },
   'directory.not_configured': { en: 'Directory sign-in is not set up for this application.', 'zh-CN': '此应用未配置目录登录。', 'zh-TW': '此應用程式未設定目錄登入。', ja: 'このアプリケーションではディレクトリ サインインが設定されていません。' },
+  'federation.link_required': { en: 'An account already uses these details. Sign in to it first, then link this account to it.', 'zh-CN': '已有账号使用这些信息。请先登录该账号，再绑定此账号。', 'zh-TW': '已有帳號使用這些資訊。請先登入該帳號，再連結此帳號。', ja: 'この情報はすでに別のアカウントで使われています。先にそのアカウントにサインインしてから、このアカウントを連携してください。' },
   'internal.unavailable': { en: 'The service is temporarily unavailable. Try again in a moment.', 'zh-CN': '服务暂时不可用，请稍后重试。', 'zh-TW': '服務暫時無法使用，請稍後再試。', ja: 'サービスは一時的に利用できません。しばらくしてから再試行してください。' },
   'internal.error': { en: 'Something went wrong on our side. Try again.', 'zh-CN': '服务出现问题，请重试。', 'zh-TW': '服務發生問題，請再試一次。', ja: 'サーバーで問題が発生しました。もう一度お試しください。' },
   network: { en: 'The server could not be reached. Check your connection and try again.', 'zh-CN': '无法连接服务器，请检查网络后重试。', 'zh-TW': '無法連線到伺服器，請檢查網路後再試。', ja: 'サーバーに接続できません。接続を確認して再試行してください。' },

@@ -25,20 +25,6 @@ export interface DirectoryFederation {
   };
 }
 
-/**
- * Until the federation storage (identity sources, connections, identities) is wired: no
- * connection exists, so every directory sign-in answers `directory.not_configured`.
- */
-export const NO_FEDERATION: DirectoryFederation = {
-  sources: { enabledConnectionsForApp: async () => [], getConnectionWithSecrets: async () => undefined },
-  identities: {
-    findUserId: async () => undefined,
-    record: async () => {
-      throw new Error('no identity storage');
-    },
-  },
-};
-
 const isDirectoryType = (t: string): t is DirectoryType => (DIRECTORY_TYPES as readonly string[]).includes(t);
 
 /**

@@ -27,7 +27,7 @@ import { createAuthentication } from './authentication.js';
 import { createAccounts } from './accounts.js';
 import { createPasscodeFlows } from './passcodes.js';
 import { createEngineGraph, type EngineExtensions } from './engine.js';
-import { createDirectory, NO_FEDERATION } from './directory.js';
+import { createDirectory } from './directory.js';
 import { createConnectorRegistry } from '../services/connectors/index.js';
 import type { SignInEngine } from '../flows/engine/engine.js';
 import { createPasswordChange } from '../flows/account-password.js';
@@ -37,6 +37,7 @@ import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
+import { createFederation } from './federation.js';
 import { createMfaGraph } from './mfa.js';
 import { createFactorCodes } from '../flows/mfa/factor-codes.js';
 
@@ -128,6 +129,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     services.applications = oidc.invalidatingApplications(services.applications);
     // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
     const ssoProtocols = createSsoProtocols({ db: db.db, kv, box, publicUrl: config.publicUrl, applications: services.applications, events, bridge: oidc.ssoBridge });
+    // Identity sources, connections and external identities (container/federation.ts).
+    const federation = createFederation({ db: db.db, box, applicationsRepo: repos.applications, checkUrl: (url) => outbound.checkUrl(url) });
     // The sign-in engine is built below from the services; these closures reach it once it exists.
     let engine: SignInEngine | undefined;
     const theEngine = () => {
@@ -167,7 +170,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     });
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
     // LDAP / Active Directory sign-in (container/directory.ts, docs/ldap.md).
-    const directory = createDirectory({ federation: NO_FEDERATION, registry: createConnectorRegistry(), outbound, users: services.users, usersRepo: repos.users, rolesRepo: repos.roles, log });
+    const directory = createDirectory({ federation, registry: createConnectorRegistry(), outbound, users: services.users, usersRepo: repos.users, rolesRepo: repos.roles, log });
     // MFA (docs/mfa.md): policies, factors and the engine's MFA step, first of the policy steps.
     const mfa = createMfaGraph({
       db: db.db,
@@ -221,6 +224,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       changePassword,
       ssoProtocols,
       directory,
+      federation,
       mfa,
       config,
       log,

@@ -24,6 +24,7 @@ import { brandingErrors } from './areas/branding.js';
 import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
 import { directoryErrors } from './areas/directory.js';
+import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
 
 export type { ErrorDefinition } from './define.js';
@@ -44,6 +45,7 @@ export const errorCatalog = {
   ...samlErrors,
   ...casErrors,
   ...directoryErrors,
+  ...federationErrors,
   ...mfaErrors,
 } satisfies Record<string, ErrorDefinition>;
 

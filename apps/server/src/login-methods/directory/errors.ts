@@ -13,6 +13,8 @@ export const directoryMethodErrors = [
   'user.not_found',
   'directory.unavailable',
   'directory.not_configured',
+  // Provisioning: every identifier of the entry is held by other accounts (docs/ldap.md "Users and roles").
+  'federation.link_required',
 ] as const satisfies readonly ErrorCode[];
 
 /** The specific reasons of a refusal: recorded in the login history and the audit trail, never answered. */

@@ -1,6 +1,6 @@
 import type { IdentityProfile } from '@gatehouse/connector-kit';
 import { mappedRoles, rolesForGroups } from '@gatehouse/connectors';
-import { isAppError } from '../../errors/app-error.js';
+import { AppError, isAppError } from '../../errors/app-error.js';
 import type { UserRow } from '../../storage/repositories/users.js';
 import type { Logger } from '../../utils/logger.js';
 import type { UsersService } from '../users.js';
@@ -60,6 +60,9 @@ export function createDirectoryProvisioning(deps: ProvisioningDeps) {
           if (Object.keys(fields).length) await deps.users.update(poolId, { userId, ...fields });
           return userId;
         }
+        // Every identifier is held by other accounts: this entry cannot get an account of its own,
+        // and taking one of theirs is not ours to decide. The owner links it (link-identity).
+        if (!fields.username && !fields.email && !fields.phone) throw new AppError('federation.link_required');
         return (await deps.users.create(poolId, { ...fields, status: 'Activated' })).userId;
       } catch (err) {
         const field = refusedField(err, fields);

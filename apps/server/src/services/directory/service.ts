@@ -1,5 +1,5 @@
 import { ConnectorError, type DirectoryTestResult } from '@gatehouse/connector-kit';
-import { AppError, invalidInput } from '../../errors/app-error.js';
+import { AppError } from '../../errors/app-error.js';
 import type { Logger } from '../../utils/logger.js';
 import type { DirectoryConnectors } from './connectors.js';
 import type { DirectoryProvisioning } from './provisioning.js';
@@ -91,10 +91,10 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
       return { status: 'authenticated', user, connectionId: conn.id };
     },
 
-    /** Test connection of a saved `ldap` / `ad` connection (`request.invalid_input` naming `id` otherwise). */
+    /** Test connection of a saved `ldap` / `ad` connection (`federation.connection_not_found` otherwise). */
     async testSaved(poolId: string, id: string): Promise<DirectoryTestResult> {
       const conn = await deps.sources.byId(poolId, id);
-      if (!conn) throw invalidInput('/id', 'no ldap or ad connection with this id in the user pool');
+      if (!conn) throw new AppError('federation.connection_not_found');
       return test(conn.type, conn.fields);
     },
 

@@ -257,6 +257,57 @@ export interface SamlSigningKeyTable {
   retired_at: string | null;
 }
 
+/** Identity sources (migration 0020). */
+export interface ExtIdpTable {
+  id: string;
+  pool_id: string;
+  name: string;
+  type: string;
+  tenant_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Connections of an identity source; `fields_enc` is the sealed JSON of the connection's fields. */
+export interface ExtIdpConnTable {
+  id: string;
+  pool_id: string;
+  ext_idp_id: string;
+  type: string;
+  identifier: string;
+  display_name: string;
+  logo: string | null;
+  login_only: number;
+  fields_enc: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A connection enabled for an application. */
+export interface ExtIdpConnAppTable {
+  conn_id: string;
+  app_id: string;
+  pool_id: string;
+  created_at: string;
+}
+
+/** External identities of users, keyed by (pool, scope, id_type, subject) — never by email. */
+export interface UserIdentityTable {
+  id: string;
+  pool_id: string;
+  user_id: string;
+  ext_idp_id: string;
+  conn_id: string | null;
+  scope: string;
+  id_type: string;
+  subject: string;
+  provider: string;
+  userinfo: string;
+  origin_conn_ids: string;
+  created_at: string;
+  updated_at: string;
+}
+
 /** A user's enrolled second factor (0035_mfa). */
 export interface MfaFactorTable {
   id: string;
@@ -333,6 +384,10 @@ export interface Database {
   message_templates: MessageTemplateTable;
   login_page_configs: LoginPageConfigTable;
   saml_signing_keys: SamlSigningKeyTable;
+  ext_idps: ExtIdpTable;
+  ext_idp_conns: ExtIdpConnTable;
+  ext_idp_conn_apps: ExtIdpConnAppTable;
+  user_identities: UserIdentityTable;
   mfa_factors: MfaFactorTable;
   mfa_recovery_codes: MfaRecoveryCodeTable;
   mfa_policies: MfaPolicyTable;

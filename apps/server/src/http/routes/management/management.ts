@@ -10,6 +10,7 @@ import { messagingAdminRoutes } from './messaging-admin.js';
 import { loginTypesAdminRoutes } from './login-types-admin.js';
 import { accessKeyRoutes } from './access-keys.js';
 import { directoryRoutes } from './directory.js';
+import { extIdpRoutes } from './ext-idps.js';
 import { mfaAdminRoutes } from './mfa-admin.js';
 
 /**
@@ -29,5 +30,6 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(messagingAdminRoutes);
   await app.register(accessKeyRoutes);
   await app.register(directoryRoutes);
+  await app.register(extIdpRoutes);
   await app.register(mfaAdminRoutes);
 }
