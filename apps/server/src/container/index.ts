@@ -40,6 +40,7 @@ import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
 import { createFederation } from './federation.js';
 import { createMfaGraph } from './mfa.js';
 import { createFactorCodes } from '../flows/mfa/factor-codes.js';
+import { createWebhooks } from './webhooks.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -85,6 +86,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // Services and the sign-in engine emit catalogued events; the audit log (and metrics, webhooks) subscribe.
     const events = createEventService({ log });
     events.subscribe(auditSubscriber(audit));
+    // Webhooks: the outbox listener (in the emitter's transaction) and this node's delivery worker.
+    const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
     const services = {
       events,
       pools: createPoolsService(repos.pools),
@@ -93,6 +96,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: createUsersService(repos.users, events),
       applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
       roles: createRolesService(repos.roles, repos.users),
+      webhooks: webhooks.service,
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
     const authn = createAuthentication({
@@ -238,8 +242,10 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       masterSecretSource: master.source,
       repos,
       services,
+      webhooks,
       async close() {
         await directory.close();
+        await webhooks.close();
         await passcodes.close();
         await audit.close();
         await invalidation.close();

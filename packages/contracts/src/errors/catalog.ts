@@ -26,6 +26,7 @@ import { casErrors } from './areas/cas.js';
 import { directoryErrors } from './areas/directory.js';
 import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
+import { webhookErrors } from './areas/webhooks.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -47,6 +48,7 @@ export const errorCatalog = {
   ...directoryErrors,
   ...federationErrors,
   ...mfaErrors,
+  ...webhookErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

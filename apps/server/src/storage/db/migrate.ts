@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_messaging.js';
 import * as m0010 from './migrations/0010_identifiers.js';
 import * as m0020 from './migrations/0020_federation.js';
 import * as m0035 from './migrations/0035_mfa.js';
+import * as m0045 from './migrations/0045_webhooks.js';
 import * as m0060 from './migrations/0060_branding.js';
 import * as m0065 from './migrations/0065_saml.js';
 
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0010_identifiers': m0010,
   '0020_federation': m0020,
   '0035_mfa': m0035,
+  '0045_webhooks': m0045,
   '0060_branding': m0060,
   '0065_saml': m0065,
 };

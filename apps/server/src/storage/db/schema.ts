@@ -363,6 +363,62 @@ export interface WebauthnCredentialTable {
   last_used_at: string | null;
 }
 
+/** Issue #17 (migration 0045): webhook subscriptions, the delivery outbox and the attempt log. */
+export interface WebhookTable {
+  id: string;
+  pool_id: string;
+  name: string;
+  url: string;
+  content_type: string;
+  /** JSON array of event names. */
+  events: string;
+  enabled: number;
+  secret_enc: string;
+  legacy_token_header: number;
+  /** JSON: the vendor's WebhookRetryConfigV3Dto. */
+  retry_config: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  pool_id: string;
+  webhook_id: string;
+  event_id: string;
+  event_name: string;
+  subject: string;
+  seq: number;
+  body: string;
+  /** pending (also while an attempt is in flight) | delivered | failed | cancelled */
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  /** Epoch milliseconds. */
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookAttemptTable {
+  id: string;
+  pool_id: string;
+  webhook_id: string;
+  delivery_id: string;
+  event_name: string;
+  attempt: number;
+  request_headers: string;
+  request_body: string;
+  response_status: number | null;
+  response_headers: string | null;
+  response_body: string | null;
+  duration_ms: number;
+  success: number;
+  error: string | null;
+  at: string;
+}
+
 export interface Database {
   user_pools: UserPoolTable;
   access_keys: AccessKeyTable;
@@ -392,4 +448,7 @@ export interface Database {
   mfa_recovery_codes: MfaRecoveryCodeTable;
   mfa_policies: MfaPolicyTable;
   webauthn_credentials: WebauthnCredentialTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
 }

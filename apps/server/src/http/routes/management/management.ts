@@ -12,6 +12,7 @@ import { accessKeyRoutes } from './access-keys.js';
 import { directoryRoutes } from './directory.js';
 import { extIdpRoutes } from './ext-idps.js';
 import { mfaAdminRoutes } from './mfa-admin.js';
+import { webhookRoutes } from './webhooks.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -32,4 +33,5 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(directoryRoutes);
   await app.register(extIdpRoutes);
   await app.register(mfaAdminRoutes);
+  await app.register(webhookRoutes);
 }
