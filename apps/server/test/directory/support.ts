@@ -34,10 +34,22 @@ export async function createApp(s: TestServer, extra: Record<string, unknown> = 
 
 export const clientOf = (s: TestServer, app: { appId: string; secret: string }) => authClient({ appId: app.appId, appSecret: app.secret, host: s.url });
 
-/** The `reason` of the latest `login:failed` audit events (the specific refusal recorded for the administrator). */
+/** The `reason` of the latest `login:failed` audit events, newest first (the specific refusal recorded for the administrator). */
 export async function failureReasons(s: TestServer, limit = 20): Promise<string[]> {
   const events = await s.container.services.audit.list(s.poolId, limit, 'login:failed');
   return events.map((e) => String((JSON.parse(e.data) as { reason?: unknown }).reason ?? ''));
+}
+
+/**
+ * Runs `fn` (a refused sign-in) and returns the reason it recorded. Listeners run after `emit`
+ * returns (services/events), so the audit row may land a moment after the answer: wait for it.
+ */
+export async function reasonOf(s: TestServer, fn: () => Promise<unknown>): Promise<string> {
+  const count = async () => (await s.container.services.audit.list(s.poolId, 500, 'login:failed')).length;
+  const before = await count();
+  await fn();
+  await expect.poll(count).toBeGreaterThan(before);
+  return (await failureReasons(s, 1))[0]!;
 }
 
 export const claimsOf = (idToken: string): Record<string, unknown> => JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
