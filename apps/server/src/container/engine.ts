@@ -14,6 +14,7 @@ import type { LoginCodes } from '../services/credentials/login-codes.js';
 import type { EventService } from '../services/events/service.js';
 import type { QrCodeService } from '../services/qrcode/service.js';
 import type { TokenIssuer } from '../services/tokens/types.js';
+import type { Webauthn } from '../services/mfa/webauthn.js';
 import type { KvStore } from '../storage/kv/types.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
 import { nowIso } from '../utils/time.js';
@@ -46,6 +47,8 @@ export function createEngineGraph(deps: {
   tokens: () => TokenIssuer;
   /** LDAP / AD sign-in (container/directory.ts). */
   directory: DirectoryMethodDeps;
+  /** Passkeys (the MFA area), for the passwordless `webauthn` method. */
+  webauthn: () => Pick<Webauthn, 'ownerOf' | 'login'>;
   log: Logger;
   extensions?: EngineExtensions;
 }) {
@@ -68,6 +71,7 @@ export function createEngineGraph(deps: {
       qrcode: { takeTicket: (poolId, ticket) => deps.qrcode.takeTicket(poolId, ticket), users: deps.usersRepo },
       jitai: { definition: deps.jitaiDefinition },
       directory: deps.directory,
+      webauthn: { webauthn: deps.webauthn, users: deps.usersRepo },
     },
     deps.extensions?.loginMethods ?? [],
   );

@@ -4,6 +4,7 @@ import { createPasscodeMethod, type PasscodeMethodDeps } from './passcode/index.
 import { createPasswordMethod, type PasswordMethodDeps } from './password/index.js';
 import { createQrCodeMethod, type QrCodeMethodDeps } from './qrcode/index.js';
 import type { LoginMethod } from './types.js';
+import { createWebauthnMethod, type WebauthnMethodDeps } from './webauthn/index.js';
 
 export interface LoginMethodDeps {
   password: PasswordMethodDeps;
@@ -11,6 +12,7 @@ export interface LoginMethodDeps {
   qrcode: QrCodeMethodDeps;
   jitai: Omit<JitaiMethodDeps, 'password'>;
   directory: DirectoryMethodDeps;
+  webauthn: WebauthnMethodDeps;
 }
 
 /**
@@ -25,6 +27,7 @@ export function createLoginMethodRegistry(deps: LoginMethodDeps, extra: readonly
     createQrCodeMethod(deps.qrcode),
     createJitaiMethod({ ...deps.jitai, password }),
     ...createDirectoryMethods(deps.directory),
+    createWebauthnMethod(deps.webauthn),
     ...extra,
   ] as LoginMethod<never>[];
   const byId = new Map(list.map((m) => [m.id, m]));

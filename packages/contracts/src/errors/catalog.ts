@@ -24,6 +24,8 @@ import { brandingErrors } from './areas/branding.js';
 import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
 import { directoryErrors } from './areas/directory.js';
+import { pipelineErrors } from './areas/pipeline.js';
+import { organizationErrors } from './areas/organizations.js';
 import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
 import { webhookErrors } from './areas/webhooks.js';
@@ -46,6 +48,8 @@ export const errorCatalog = {
   ...samlErrors,
   ...casErrors,
   ...directoryErrors,
+  ...pipelineErrors,
+  ...organizationErrors,
   ...federationErrors,
   ...mfaErrors,
   ...webhookErrors,

@@ -257,6 +257,65 @@ export interface SamlSigningKeyTable {
   retired_at: string | null;
 }
 
+/** Organisations, departments and groups (0055; docs/organizations.md). */
+export interface OrganizationTable {
+  id: string;
+  pool_id: string;
+  code: string;
+  name: string;
+  description: string | null;
+  root_department_id: string;
+  status: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DepartmentTable {
+  id: string;
+  pool_id: string;
+  organization_id: string;
+  parent_id: string | null;
+  code: string | null;
+  open_department_id: string | null;
+  name: string;
+  description: string | null;
+  is_virtual: number;
+  status: number;
+  i18n: string | null;
+  custom_data: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One row per ancestor/descendant pair of the department tree, the node itself at depth 0. */
+export interface DepartmentClosureTable {
+  ancestor_id: string;
+  descendant_id: string;
+  depth: number;
+}
+
+export interface DepartmentMemberTable {
+  pool_id: string;
+  department_id: string;
+  user_id: string;
+  is_leader: number;
+  is_main: number;
+  joined_at: string;
+}
+
+export interface UserGroupTable {
+  id: string;
+  pool_id: string;
+  code: string;
+  name: string;
+  description: string | null;
+  type: string;
+  rule: string | null;
+  custom_data: string;
+  created_at: string;
+  updated_at: string;
+}
+
 /** Identity sources (migration 0020). */
 export interface ExtIdpTable {
   id: string;
@@ -266,6 +325,13 @@ export interface ExtIdpTable {
   tenant_id: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface GroupMemberTable {
+  pool_id: string;
+  group_id: string;
+  user_id: string;
+  created_at: string;
 }
 
 /** Connections of an identity source; `fields_enc` is the sealed JSON of the connection's fields. */
@@ -419,6 +485,53 @@ export interface WebhookAttemptTable {
   at: string;
 }
 
+/** User scripts of a pool (migration 0040). JSON columns are text. */
+export interface PipelineFunctionTable {
+  id: string;
+  pool_id: string;
+  name: string;
+  description: string | null;
+  scene: string;
+  source: string;
+  version: number;
+  is_async: number;
+  timeout: number;
+  terminate_on_timeout: number;
+  enabled: number;
+  position: number;
+  /** JSON array of host names the script's fetch may reach. */
+  fetch_allow_list: string;
+  /** JSON array of app ids the function runs for; null: every app of the pool. */
+  app_ids: string | null;
+  /** JSON of the last run: { result, at, message }. */
+  last_status: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A pool's script environment variable; the value is sealed (SecretBox). */
+export interface PipelineEnvTable {
+  pool_id: string;
+  name: string;
+  value_enc: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One run of a user script. */
+export interface PipelineLogTable {
+  id: string;
+  pool_id: string;
+  func_id: string;
+  scene: string;
+  result: string;
+  duration_ms: number;
+  message: string | null;
+  output: string | null;
+  user_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   user_pools: UserPoolTable;
   access_keys: AccessKeyTable;
@@ -440,6 +553,12 @@ export interface Database {
   message_templates: MessageTemplateTable;
   login_page_configs: LoginPageConfigTable;
   saml_signing_keys: SamlSigningKeyTable;
+  organizations: OrganizationTable;
+  departments: DepartmentTable;
+  department_closure: DepartmentClosureTable;
+  department_members: DepartmentMemberTable;
+  user_groups: UserGroupTable;
+  group_members: GroupMemberTable;
   ext_idps: ExtIdpTable;
   ext_idp_conns: ExtIdpConnTable;
   ext_idp_conn_apps: ExtIdpConnAppTable;
@@ -451,4 +570,7 @@ export interface Database {
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  pipeline_functions: PipelineFunctionTable;
+  pipeline_env: PipelineEnvTable;
+  pipeline_logs: PipelineLogTable;
 }
