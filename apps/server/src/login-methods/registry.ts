@@ -3,6 +3,7 @@ import { createJitaiMethod, type JitaiMethodDeps } from './jitai/index.js';
 import { createPasscodeMethod, type PasscodeMethodDeps } from './passcode/index.js';
 import { createPasswordMethod, type PasswordMethodDeps } from './password/index.js';
 import { createQrCodeMethod, type QrCodeMethodDeps } from './qrcode/index.js';
+import { createSocialMethod, type SocialMethodDeps } from './social/index.js';
 import type { LoginMethod } from './types.js';
 import { createWebauthnMethod, type WebauthnMethodDeps } from './webauthn/index.js';
 
@@ -12,6 +13,7 @@ export interface LoginMethodDeps {
   qrcode: QrCodeMethodDeps;
   jitai: Omit<JitaiMethodDeps, 'password'>;
   directory: DirectoryMethodDeps;
+  social?: SocialMethodDeps;
   webauthn: WebauthnMethodDeps;
 }
 
@@ -27,6 +29,7 @@ export function createLoginMethodRegistry(deps: LoginMethodDeps, extra: readonly
     createQrCodeMethod(deps.qrcode),
     createJitaiMethod({ ...deps.jitai, password }),
     ...createDirectoryMethods(deps.directory),
+    ...(deps.social ? [createSocialMethod(deps.social)] : []),
     createWebauthnMethod(deps.webauthn),
     ...extra,
   ] as LoginMethod<never>[];
