@@ -23,6 +23,7 @@ import { loginFlowRoutes } from './http/routes/login-flow/index.js';
 import { loginUiRoutes } from './http/routes/login-ui/index.js';
 import { samlRoutes } from './http/routes/saml/index.js';
 import { casRoutes } from './http/routes/cas/index.js';
+import { consoleUiRoutes } from './http/routes/console/index.js';
 import './http/types.js';
 
 /**
@@ -85,5 +86,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   // SAML 2.0 identity provider and CAS server, on the one SSO session (docs/saml.md, docs/cas.md).
   await app.register(samlRoutes);
   await app.register(casRoutes);
+  // The admin console's single-page app (docs/console.md); its API is the management API.
+  await app.register(consoleUiRoutes);
   return app;
 }

@@ -23,6 +23,7 @@ import { identifierErrors } from './areas/identifiers.js';
 import { brandingErrors } from './areas/branding.js';
 import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
+import { consoleErrors } from './areas/console.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -41,6 +42,7 @@ export const errorCatalog = {
   ...brandingErrors,
   ...samlErrors,
   ...casErrors,
+  ...consoleErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_messaging.js';
 import * as m0010 from './migrations/0010_identifiers.js';
 import * as m0060 from './migrations/0060_branding.js';
 import * as m0065 from './migrations/0065_saml.js';
+import * as m0070 from './migrations/0070_console.js';
 
 /**
  * Migrations are listed here explicitly (no directory scan); never edit a shipped one. Each
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0010_identifiers': m0010,
   '0060_branding': m0060,
   '0065_saml': m0065,
+  '0070_console': m0070,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

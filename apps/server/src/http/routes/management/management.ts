@@ -9,6 +9,7 @@ import { authAdminRoutes } from './auth-admin.js';
 import { messagingAdminRoutes } from './messaging-admin.js';
 import { loginTypesAdminRoutes } from './login-types-admin.js';
 import { accessKeyRoutes } from './access-keys.js';
+import { consoleRoutes } from './console.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -26,4 +27,5 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(loginTypesAdminRoutes);
   await app.register(messagingAdminRoutes);
   await app.register(accessKeyRoutes);
+  await app.register(consoleRoutes);
 }
