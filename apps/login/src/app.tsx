@@ -4,6 +4,8 @@ import { Api, ApiError, type Agreement, type Config, type Outcome, type Tab } fr
 import { ERROR_TEXT } from './errors.js';
 import { fmt, LANG_NAMES, LANGS, STRINGS, type Lang, type Strings } from './i18n.js';
 import { STEP_COMPONENTS, type StepProps } from './steps.js';
+// Step screens register themselves in STEP_COMPONENTS.
+import './mfa-step.js';
 
 /**
  * The login UI: one component tree for the hosted page and the <gatehouse-login> element. It

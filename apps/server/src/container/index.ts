@@ -35,6 +35,9 @@ import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
+import { createFederation } from './federation.js';
+import { createMfaGraph } from './mfa.js';
+import { createFactorCodes } from '../flows/mfa/factor-codes.js';
 import { createConsole } from './console.js';
 
 /**
@@ -125,6 +128,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     services.applications = oidc.invalidatingApplications(services.applications);
     // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
     const ssoProtocols = createSsoProtocols({ db: db.db, kv, box, publicUrl: config.publicUrl, applications: services.applications, events, bridge: oidc.ssoBridge });
+    // Identity sources, connections and external identities (container/federation.ts).
+    const federation = createFederation({ db: db.db, box, applicationsRepo: repos.applications, checkUrl: (url) => outbound.checkUrl(url) });
     // The sign-in engine is built below from the services; these closures reach it once it exists.
     let engine: SignInEngine | undefined;
     const theEngine = () => {
@@ -163,6 +168,17 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       appName: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
+    // MFA (docs/mfa.md): policies, factors and the engine's MFA step, first of the policy steps.
+    const mfa = createMfaGraph({
+      db: db.db,
+      kv,
+      box,
+      events,
+      users: repos.users,
+      guard: authn.guard,
+      engine: theEngine,
+      issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
+    });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
     const signIn = createEngineGraph({
       authn,
@@ -176,9 +192,10 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
       tokens: () => oidc.tokens,
       log,
-      ...(opts.extensions ? { extensions: opts.extensions } : {}),
+      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? [])] },
     });
     engine = signIn.engine;
+    mfa.useCodes(createFactorCodes({ send: passcodes.send, codes: passcodes.codes, maxAttempts: async (poolId) => (await passcodes.settings.get(poolId)).maxAttempts }));
     elementSignIn = signIn.elementSignIn;
     // The login UI (hosted page and embeddable element) and branding.
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
@@ -205,6 +222,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       loginUi,
       changePassword,
       ssoProtocols,
+      federation,
+      mfa,
       config,
       log,
       outbound,

@@ -23,6 +23,8 @@ import { identifierErrors } from './areas/identifiers.js';
 import { brandingErrors } from './areas/branding.js';
 import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
+import { federationErrors } from './areas/federation.js';
+import { mfaErrors } from './areas/mfa.js';
 import { consoleErrors } from './areas/console.js';
 
 export type { ErrorDefinition } from './define.js';
@@ -42,6 +44,8 @@ export const errorCatalog = {
   ...brandingErrors,
   ...samlErrors,
   ...casErrors,
+  ...federationErrors,
+  ...mfaErrors,
   ...consoleErrors,
 } satisfies Record<string, ErrorDefinition>;
 

@@ -40,6 +40,9 @@ export interface EventPayloads {
   'application:created': { appId: string; name: string };
   'application:updated': { appId: string; fields: string[] };
   'application:deleted': { appId: string };
+  'ext-idp:created': { extIdpId: string; connectionId?: string; type: string };
+  'ext-idp:updated': { extIdpId: string; connectionId?: string; what: string; appIds?: string[] };
+  'ext-idp:deleted': { extIdpId: string; connectionId?: string };
   'access-key:created': { accessKeyId: string; name: string | null };
   'access-key:updated': { accessKeyId: string; enabled: boolean };
   'access-key:deleted': { accessKeyId: string };

@@ -105,7 +105,7 @@ export function createSignInEngine(deps: EngineDeps) {
     }
     flow.pending = step;
     await deps.flows.save(t, flow);
-    return { status: 'challenge', flowToken: t, step, error: r.error, data: r.data };
+    return { status: 'challenge', flowToken: t, step, error: r.error, data: { ...r.data, ...(r.tokenAlias ? { [r.tokenAlias]: t } : {}) }, ...(r.tokenAlias ? { tokenAlias: r.tokenAlias } : {}) };
   }
 
   return {

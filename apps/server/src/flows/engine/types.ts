@@ -69,6 +69,8 @@ export interface Challenge {
   /** The catalogued error the direct API answers with (e.g. MFA's 1635) and its client-safe data. */
   error: ErrorCode;
   data: Record<string, unknown>;
+  /** Also give the flow token under this data field (MFA's vendor name for it is `mfaToken`). */
+  tokenAlias?: string;
 }
 
 export type SignInResult = ({ status: 'complete' } & Finished) | Challenge;
@@ -108,7 +110,7 @@ export interface FlowRecord {
 /** Result of a policy step. */
 export type StepResult =
   | { status: 'done'; amr?: string[]; acr?: string }
-  | { status: 'challenge'; error: ErrorCode; data: Record<string, unknown> };
+  | { status: 'challenge'; error: ErrorCode; data: Record<string, unknown>; tokenAlias?: string };
 
 /**
  * A policy step after authentication (MFA, user scripts, profile completion, agreements,

@@ -7,7 +7,7 @@ import { outboundGuardFor } from '../outbound/for-config.js';
 import type { MessageKind } from '../passcodes/channels.js';
 import { createOutbox } from './outbox.js';
 import { createProvidersService, type ServerProviders } from './providers.js';
-import { createConnectorRegistry } from './registry.js';
+import { createConnectorRegistry } from '../connectors/index.js';
 import { createTemplatesService, render, type Lang } from './templates.js';
 
 /**

@@ -5,7 +5,7 @@ import type { MessagingRepo } from '../../storage/repositories/messaging.js';
 import type { SecretBox } from '../../utils/crypto.js';
 import { sortableId } from '../../utils/ids.js';
 import { nowIso } from '../../utils/time.js';
-import { connectorErrorToAppError, errorLabel, isRetryable } from './connector-errors.js';
+import { connectorErrorToAppError, errorLabel, isRetryable } from '../connectors/index.js';
 import type { ProvidersService } from './providers.js';
 
 /**

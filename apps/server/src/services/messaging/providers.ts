@@ -1,4 +1,3 @@
-import { Value } from '@sinclair/typebox/value';
 import type { ConnectorDeps, EmailConnector, SmsConnector } from '@gatehouse/connector-kit';
 import { AppError } from '../../errors/app-error.js';
 import type { Logger } from '../../utils/logger.js';
@@ -6,7 +5,7 @@ import type { MessagingRepo } from '../../storage/repositories/messaging.js';
 import type { SecretBox } from '../../utils/crypto.js';
 import { nowIso } from '../../utils/time.js';
 import type { MessageKind } from '../passcodes/channels.js';
-import type { ConnectorRegistry } from './registry.js';
+import { firstConfigError, keepingSecrets, openConfig, operatorOnlyViolation, sealConfig, withDefaults, withoutSecrets, type ConnectorRegistry } from '../connectors/index.js';
 
 /**
  * Which connector sends a pool's SMS and email: the pool's own provider (management API,
@@ -54,14 +53,14 @@ export function createProvidersService(deps: {
   function check(kind: MessageKind, s: ProviderSetting): void {
     const f = factory(kind, s.provider);
     if (!f) throw invalid(kind, `unknown provider ${s.provider} (available: ${deps.registry.ids(kind).join(', ')})`);
-    const first = [...Value.Errors(f.manifest.configSchema, Value.Default(f.manifest.configSchema, structuredClone(s.config)))][0];
-    if (first) throw invalid(kind, `${first.path || '/'} ${first.message}`);
+    const first = firstConfigError(f.manifest, s.config);
+    if (first) throw invalid(kind, `${first.field} ${first.message}`);
   }
 
   async function stored(poolId: string, kind: MessageKind): Promise<(ProviderSetting & { updatedAt: string }) | null> {
     const row = await deps.repo.getProvider(poolId, kind);
     if (!row) return null;
-    const config = JSON.parse(deps.box.open(row.config_enc, context(poolId, kind))) as Record<string, unknown>;
+    const config = openConfig(deps.box, row.config_enc, context(poolId, kind));
     return { provider: row.provider, enabled: row.enabled === 1, config, updatedAt: row.updated_at };
   }
 
@@ -71,13 +70,8 @@ export function createProvidersService(deps: {
    * anything is stored. The same rules hold again at every connection (the outbound guard).
    */
   async function checkDestinations(kind: MessageKind, s: ProviderSetting): Promise<void> {
-    const f = factory(kind, s.provider);
-    for (const [field, pattern] of Object.entries(f?.manifest.operatorOnlyFields ?? {})) {
-      const v = s.config[field];
-      if (v === undefined || v === null || v === '') continue;
-      if (!pattern || typeof v !== 'string' || !pattern.test(v)) throw new AppError('outbound.operator_only_field', { params: { field: `config.${field}` } });
-      await deps.destinations?.checkUrl(v);
-    }
+    const field = await operatorOnlyViolation(factory(kind, s.provider)?.manifest, s.config, deps.destinations?.checkUrl);
+    if (field) throw new AppError('outbound.operator_only_field', { params: { field: `config.${field}` } });
     if (kind === 'email' && s.provider === 'smtp' && typeof s.config.host === 'string') {
       const port = typeof s.config.port === 'number' ? s.config.port : s.config.tls === 'implicit' ? 465 : 587;
       await deps.destinations?.checkHost(s.config.host, port);
@@ -91,7 +85,7 @@ export function createProvidersService(deps: {
     if (!f) throw new AppError('passcode.provider_not_configured', { params: { kind: kind === 'sms' ? 'SMS' : 'email' } });
     const logger = deps.log.child({ connector: s.provider, kind });
     const base = cacheKey.startsWith('server|') ? (deps.operatorConnectorDeps ?? deps.connectorDeps) : deps.connectorDeps;
-    const c = f.create(Value.Default(f.manifest.configSchema, structuredClone(s.config)) as Record<string, unknown>, { ...base, logger });
+    const c = f.create(withDefaults(f.manifest, s.config), { ...base, logger });
     for (const k of [...cache.keys()]) if (k.startsWith(cacheKey.slice(0, cacheKey.lastIndexOf('|') + 1))) {
       const old = cache.get(k) as EmailConnector;
       cache.delete(k);
@@ -124,7 +118,7 @@ export function createProvidersService(deps: {
         kind,
         provider: s.provider,
         enabled: s.enabled ? 1 : 0,
-        config_enc: deps.box.seal(JSON.stringify(s.config), context(poolId, kind)),
+        config_enc: sealConfig(deps.box, s.config, context(poolId, kind)),
         updated_at: nowIso(),
       });
     },
@@ -135,20 +129,18 @@ export function createProvidersService(deps: {
      */
     async putKeepingSecrets(poolId: string, kind: MessageKind, s: ProviderSetting): Promise<void> {
       const cur = await stored(poolId, kind);
-      const secrets = factory(kind, s.provider)?.manifest.secretFields ?? [];
-      const config = { ...s.config };
-      if (cur && cur.provider === s.provider) for (const k of secrets) if ((config[k] === undefined || config[k] === '') && cur.config[k] !== undefined) config[k] = cur.config[k];
+      const config = keepingSecrets(factory(kind, s.provider)?.manifest, s.config, cur && cur.provider === s.provider ? cur.config : null);
       await this.put(poolId, kind, { ...s, config });
     },
 
     /** The pool's provider with secret fields left out, and whether the server default applies. */
     async describe(poolId: string, kind: MessageKind): Promise<{ own: ProviderSetting | null; secretFields: string[]; serverDefault: string | null }> {
       const own = await stored(poolId, kind);
-      const secrets = own ? (factory(kind, own.provider)?.manifest.secretFields ?? []) : [];
+      const manifest = own ? factory(kind, own.provider)?.manifest : undefined;
       const server = deps.server[kind];
       return {
-        own: own ? { provider: own.provider, enabled: own.enabled, config: Object.fromEntries(Object.entries(own.config).filter(([k]) => !secrets.includes(k))) } : null,
-        secretFields: secrets,
+        own: own ? { provider: own.provider, enabled: own.enabled, config: withoutSecrets(manifest, own.config) } : null,
+        secretFields: manifest?.secretFields ?? [],
         serverDefault: server?.enabled ? server.provider : null,
       };
     },

@@ -257,6 +257,112 @@ export interface SamlSigningKeyTable {
   retired_at: string | null;
 }
 
+/** Identity sources (migration 0020). */
+export interface ExtIdpTable {
+  id: string;
+  pool_id: string;
+  name: string;
+  type: string;
+  tenant_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Connections of an identity source; `fields_enc` is the sealed JSON of the connection's fields. */
+export interface ExtIdpConnTable {
+  id: string;
+  pool_id: string;
+  ext_idp_id: string;
+  type: string;
+  identifier: string;
+  display_name: string;
+  logo: string | null;
+  login_only: number;
+  fields_enc: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A connection enabled for an application. */
+export interface ExtIdpConnAppTable {
+  conn_id: string;
+  app_id: string;
+  pool_id: string;
+  created_at: string;
+}
+
+/** External identities of users, keyed by (pool, scope, id_type, subject) — never by email. */
+export interface UserIdentityTable {
+  id: string;
+  pool_id: string;
+  user_id: string;
+  ext_idp_id: string;
+  conn_id: string | null;
+  scope: string;
+  id_type: string;
+  subject: string;
+  provider: string;
+  userinfo: string;
+  origin_conn_ids: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A user's enrolled second factor (0035_mfa). */
+export interface MfaFactorTable {
+  id: string;
+  pool_id: string;
+  user_id: string;
+  /** OTP, SMS or EMAIL. */
+  factor_type: string;
+  /** JSON: { phoneNumber, phoneCountryCode } or { email }; {} for OTP. */
+  profile: string;
+  /** The sealed TOTP secret (base32). */
+  secret_enc: string | null;
+  /** The last accepted TOTP time step (each code once). */
+  last_step: number | null;
+  created_at: string;
+}
+
+export interface MfaRecoveryCodeTable {
+  pool_id: string;
+  user_id: string;
+  /** Keyed digest (SecretBox.digest) of the normalised code. */
+  code_digest: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+/** MFA policy of a pool (`app_id` '') or an application. */
+export interface MfaPolicyTable {
+  pool_id: string;
+  app_id: string;
+  /** off | optional | required */
+  mode: string;
+  /** JSON array of factor types. */
+  factors: string;
+  allow_otp_export: number;
+  remember_device_days: number;
+  updated_at: string;
+}
+
+export interface WebauthnCredentialTable {
+  pool_id: string;
+  /** base64url credential id. */
+  credential_id: string;
+  user_id: string;
+  /** base64url COSE public key. */
+  public_key: string;
+  counter: number;
+  /** JSON array of transports. */
+  transports: string;
+  device_type: string;
+  backed_up: number;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
 export interface Database {
   user_pools: UserPoolTable;
   access_keys: AccessKeyTable;
@@ -278,6 +384,14 @@ export interface Database {
   message_templates: MessageTemplateTable;
   login_page_configs: LoginPageConfigTable;
   saml_signing_keys: SamlSigningKeyTable;
+  ext_idps: ExtIdpTable;
+  ext_idp_conns: ExtIdpConnTable;
+  ext_idp_conn_apps: ExtIdpConnAppTable;
+  user_identities: UserIdentityTable;
+  mfa_factors: MfaFactorTable;
+  mfa_recovery_codes: MfaRecoveryCodeTable;
+  mfa_policies: MfaPolicyTable;
+  webauthn_credentials: WebauthnCredentialTable;
   console_system: ConsoleSystemTable;
   console_administrators: ConsoleAdministratorTable;
 }

@@ -9,6 +9,8 @@ import { authAdminRoutes } from './auth-admin.js';
 import { messagingAdminRoutes } from './messaging-admin.js';
 import { loginTypesAdminRoutes } from './login-types-admin.js';
 import { accessKeyRoutes } from './access-keys.js';
+import { extIdpRoutes } from './ext-idps.js';
+import { mfaAdminRoutes } from './mfa-admin.js';
 import { consoleRoutes } from './console.js';
 
 /**
@@ -27,5 +29,7 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(loginTypesAdminRoutes);
   await app.register(messagingAdminRoutes);
   await app.register(accessKeyRoutes);
+  await app.register(extIdpRoutes);
+  await app.register(mfaAdminRoutes);
   await app.register(consoleRoutes);
 }

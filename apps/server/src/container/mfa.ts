@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import type { AttemptGuard } from '../flows/engine/attempt-guard.js';
+import type { SignInEngine } from '../flows/engine/engine.js';
+import { createMfaSelfService } from '../flows/mfa/self-service.js';
+import { createMfaStep, type WebauthnSecondFactor } from '../flows/mfa/step.js';
+import type { EventService } from '../services/events/service.js';
+import { createMfaFactors, type FactorCodes } from '../services/mfa/factors.js';
+import { createMfaPolicies } from '../services/mfa/policy.js';
+import type { Database } from '../storage/db/schema.js';
+import type { KvStore } from '../storage/kv/types.js';
+import { createMfaRepo } from '../storage/repositories/mfa.js';
+import type { UsersRepo } from '../storage/repositories/users.js';
+import type { SecretBox } from '../utils/crypto.js';
+
+/**
+ * The MFA area (docs/mfa.md): policies, factors, recovery codes and the engine's MFA step.
+ * Built before the engine (the step is one of its policy steps); SMS/email codes and passkeys
+ * are plugged in once their services exist (`useCodes`, `useWebauthn`).
+ */
+export function createMfaGraph(deps: {
+  db: Kysely<Database>;
+  kv: KvStore;
+  box: SecretBox;
+  events: EventService;
+  users: UsersRepo;
+  guard: AttemptGuard;
+  issuer: (poolId: string, appId: string | null) => Promise<string>;
+  engine: () => SignInEngine;
+}) {
+  const repo = createMfaRepo(deps.db);
+  const policies = createMfaPolicies(repo);
+  let codes: FactorCodes | undefined;
+  let webauthn: WebauthnSecondFactor | undefined;
+  const factors = createMfaFactors({ repo, kv: deps.kv, box: deps.box, events: deps.events, issuer: deps.issuer, codes: () => codes });
+  const step = createMfaStep({ policies, factors, users: deps.users, guard: deps.guard, events: deps.events, webauthn: () => webauthn });
+  const selfService = createMfaSelfService({ factors, users: deps.users, guard: deps.guard, events: deps.events, engine: deps.engine });
+  return {
+    repo,
+    selfService,
+    policies,
+    factors,
+    step,
+    useCodes(c: FactorCodes) {
+      codes = c;
+    },
+    useWebauthn(w: WebauthnSecondFactor) {
+      webauthn = w;
+    },
+  };
+}
+export type MfaGraph = ReturnType<typeof createMfaGraph>;

@@ -1,0 +1,175 @@
+import { AppError } from '../../errors/app-error.js';
+import type { EventService } from '../../services/events/service.js';
+import type { MfaFactors } from '../../services/mfa/factors.js';
+import type { MfaPolicies, MfaPolicy } from '../../services/mfa/policy.js';
+import { ACR_MFA, isEnrollableFactor, type PolicyFactor, type VerifyFactor } from '../../services/mfa/types.js';
+import type { UsersRepo } from '../../storage/repositories/users.js';
+import type { AttemptGuard } from '../engine/attempt-guard.js';
+import type { FlowRecord, PolicyStep, RequestInfo, StepResult } from '../engine/types.js';
+import { guardedCheck } from './guarded.js';
+
+/** The vendor's mfaToken lives five minutes; the waiting flow is cut to that. */
+export const MFA_TOKEN_TTL_MS = 5 * 60 * 1000;
+export const MFA_STEP = 'mfa';
+
+/** Verifies a passkey assertion for the MFA step (the WebAuthn service); absent until passkeys are wired. */
+export interface WebauthnSecondFactor {
+  hasCredentials(poolId: string, userId: string): Promise<boolean>;
+  /** Options for `navigator.credentials.get` bound to this flow. */
+  options(poolId: string, userId: string, flowId: string): Promise<Record<string, unknown>>;
+  verify(poolId: string, userId: string, flowId: string, assertion: unknown): Promise<{ ok: true; amr: string[] } | { ok: false; error: 'mfa.otp_invalid' }>;
+}
+
+/** Where the step stands inside a flow (flow.data.mfa; never a secret). */
+interface MfaState {
+  /** Factors this sign-in may use (the challenge's `applicableFactors`). */
+  applicable: string[];
+  /** Factors the user may enrol (enrolment required). */
+  enrollable?: string[];
+  /** A factor was enrolled inside this flow and passed; waiting for the recovery codes to be acknowledged. */
+  passed?: string[];
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+/** The captcha an answer carries once failures passed `captchaAfter` (`{ token, code }`). */
+const captchaOf = (v: unknown) => (v && typeof v === 'object' ? { token: str((v as Record<string, unknown>).token), code: str((v as Record<string, unknown>).code) } : undefined);
+
+/**
+ * The MFA policy step (docs/mfa.md). After the first factor:
+ *  - policy off, or optional for a user without an applicable factor → done;
+ *  - the user has an applicable factor → challenge 1635 with `mfaToken` and `applicableFactors`;
+ *  - required and nothing enrolled → challenge 1636: the user enrols inside the flow
+ *    (`action: 'enroll'` → `action: 'enroll-verify'`), then acknowledges the recovery codes.
+ * The answer `{ factorType, passCode | recoveryCode | assertion }` is checked on the shared
+ * attempt counters; a wrong one keeps the flow (the mfaToken) alive.
+ */
+export function createMfaStep(deps: {
+  policies: MfaPolicies;
+  factors: MfaFactors;
+  users: Pick<UsersRepo, 'findById'>;
+  guard: AttemptGuard;
+  events: Pick<EventService, 'emit'>;
+  webauthn: () => WebauthnSecondFactor | undefined;
+  /** Whether a remembered device cookie lets this sign-in skip the step. */
+  rememberedDevice?: (flow: FlowRecord) => Promise<boolean>;
+}): PolicyStep {
+  const alias = (flow: FlowRecord) => (flow.target.kind === 'tokens' ? { tokenAlias: 'mfaToken' } : {});
+  const state = (flow: FlowRecord): MfaState => (flow.data.mfa as MfaState | undefined) ?? { applicable: [] };
+
+  async function userOf(flow: FlowRecord) {
+    const u = await deps.users.findById(flow.poolId, flow.userId);
+    if (!u) throw new AppError('user.not_found');
+    return u;
+  }
+
+  /** The factors of this user the policy accepts, recovery codes last. */
+  async function applicableFor(flow: FlowRecord, policy: MfaPolicy): Promise<string[]> {
+    const { types, recoveryCodes } = await deps.factors.enrolledTypes(flow.poolId, flow.userId);
+    const out: string[] = types.filter((t) => policy.factors.includes(t));
+    const wa = deps.webauthn();
+    if (policy.factors.includes('WEBAUTHN') && wa && (await wa.hasCredentials(flow.poolId, flow.userId))) out.push('WEBAUTHN');
+    if (out.length && recoveryCodes > 0) out.push('RECOVERY_CODE');
+    return out;
+  }
+
+  /** `phase` tells a page which screen to show (the API caller reads the error code). */
+  const PHASE = { 'mfa.required': 'verify', 'mfa.enrollment_required': 'enroll', 'mfa.acknowledge_required': 'recovery-codes' } as const;
+  function challenge(flow: FlowRecord, error: keyof typeof PHASE, data: Record<string, unknown>): StepResult {
+    flow.expiresAt = Math.min(flow.expiresAt, flow.createdAt + MFA_TOKEN_TTL_MS, Date.now() + MFA_TOKEN_TTL_MS);
+    return { status: 'challenge', error, data: { phase: PHASE[error], ...data }, ...alias(flow) };
+  }
+
+  const passed = (amr: string[]): StepResult => ({ status: 'done', amr: [...amr, 'mfa'], acr: ACR_MFA });
+
+  async function verify(flow: FlowRecord, input: Record<string, unknown>, request: RequestInfo): Promise<StepResult> {
+    const st = state(flow);
+    const factorType = str(input.factorType) as VerifyFactor;
+    if (!st.applicable.includes(factorType)) throw new AppError('mfa.factor_not_enabled', { params: { factorType: factorType || '-' } });
+    const user = await userOf(flow);
+    const base = { poolId: flow.poolId, user, extraKeys: flow.keys, request, appId: flow.appId, factor: factorType, captcha: captchaOf(input.captcha) };
+    if (factorType === 'WEBAUTHN') {
+      const wa = deps.webauthn();
+      if (!wa || input.assertion === undefined) throw new AppError('mfa.answer_required', { params: { factorType, field: 'assertion' } });
+      const r = await guardedCheck(deps, base, () => wa.verify(flow.poolId, user.id, flow.id, input.assertion));
+      return done(flow, factorType, r.amr, request);
+    }
+    const answer = factorType === 'RECOVERY_CODE' ? str(input.recoveryCode) || str(input.passCode) : str(input.passCode);
+    if (!answer) throw new AppError('mfa.answer_required', { params: { factorType, field: factorType === 'RECOVERY_CODE' ? 'recoveryCode' : 'passCode' } });
+    const r = await guardedCheck(deps, base, () => deps.factors.verify(flow.poolId, user.id, factorType, answer));
+    return done(flow, factorType, r.amr, request);
+  }
+
+  async function done(flow: FlowRecord, factor: string, amr: string[], request: RequestInfo): Promise<StepResult> {
+    await deps.events.emit('mfa:verified', { poolId: flow.poolId, actor: flow.userId, subject: flow.userId, ip: request.ip, userAgent: request.userAgent, requestId: request.requestId, data: { userId: flow.userId, appId: flow.appId, factor } });
+    return passed(amr);
+  }
+
+  return {
+    id: MFA_STEP,
+
+    async run(flow) {
+      const policy = await deps.policies.effective(flow.poolId, flow.appId);
+      if (policy.mode === 'off') return { status: 'done' };
+      const applicable = await applicableFor(flow, policy);
+      if (applicable.length) {
+        if (deps.rememberedDevice && (await deps.rememberedDevice(flow))) return { status: 'done' };
+        flow.data.mfa = { applicable } satisfies MfaState;
+        return challenge(flow, 'mfa.required', { applicableFactors: applicable });
+      }
+      if (policy.mode !== 'required') return { status: 'done' };
+      const enrollable = policy.factors.filter((f: PolicyFactor) => isEnrollableFactor(f) || f === 'WEBAUTHN');
+      flow.data.mfa = { applicable: [], enrollable } satisfies MfaState;
+      return challenge(flow, 'mfa.enrollment_required', { applicableFactors: enrollable });
+    },
+
+    async answer(flow, raw, request) {
+      const input = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+      const st = state(flow);
+      const action = str(input.action);
+
+      if (st.passed) {
+        if (input.acknowledge !== true) throw new AppError('mfa.acknowledge_required');
+        return passed(st.passed);
+      }
+
+      if (action === 'send') {
+        const kind = str(input.factorType);
+        if ((kind !== 'SMS' && kind !== 'EMAIL') || !st.applicable.includes(kind)) throw new AppError('mfa.factor_not_enabled', { params: { factorType: kind || '-' } });
+        await deps.factors.sendVerifyCode(flow.poolId, flow.userId, kind, { appId: flow.appId, ip: request.ip });
+        return challenge(flow, 'mfa.required', { applicableFactors: st.applicable, sent: kind });
+      }
+
+      if (action === 'webauthn-options') {
+        // The assertion options are bound to this flow (its id exists once the flow waits).
+        const wa = deps.webauthn();
+        if (!wa || !st.applicable.includes('WEBAUTHN')) throw new AppError('mfa.factor_not_enabled', { params: { factorType: 'WEBAUTHN' } });
+        return challenge(flow, 'mfa.required', { applicableFactors: st.applicable, webauthn: await wa.options(flow.poolId, flow.userId, flow.id) });
+      }
+
+      if (action === 'enroll' || action === 'enroll-verify') {
+        const factorType = str(input.factorType);
+        if (!st.enrollable?.includes(factorType) || !isEnrollableFactor(factorType)) throw new AppError('mfa.factor_not_enabled', { params: { factorType: factorType || '-' } });
+        const user = await userOf(flow);
+        if (action === 'enroll') {
+          const profile = (input.profile && typeof input.profile === 'object' ? input.profile : {}) as Record<string, unknown>;
+          const started = await deps.factors.startEnrollment(flow.poolId, user, { factorType, profile, appId: flow.appId, ip: request.ip });
+          return challenge(flow, 'mfa.enrollment_required', { applicableFactors: st.enrollable, enrollment: { factorType, ...started } });
+        }
+        const passCode = str(input.passCode);
+        if (!passCode) throw new AppError('mfa.answer_required', { params: { factorType, field: 'passCode' } });
+        const r = await guardedCheck(deps, { poolId: flow.poolId, user, extraKeys: flow.keys, request, appId: flow.appId, factor: factorType, captcha: captchaOf(input.captcha) }, async () => {
+          const c = await deps.factors.completeEnrollment(flow.poolId, user.id, { factorType, enrollmentToken: str(input.enrollmentToken), passCode });
+          return 'ok' in c ? c : { ok: true as const, ...c };
+        });
+        await deps.events.emit('mfa:verified', { poolId: flow.poolId, actor: user.id, subject: user.id, ip: request.ip, userAgent: request.userAgent, requestId: request.requestId, data: { userId: user.id, appId: flow.appId, factor: factorType } });
+        const amr = [factorType === 'OTP' ? 'otp' : factorType === 'SMS' ? 'sms' : 'email'];
+        if (!r.recoveryCodes) return passed(amr);
+        // The codes are shown once, in this answer; the flow keeps only that the factor passed.
+        flow.data.mfa = { ...st, passed: amr } satisfies MfaState;
+        return challenge(flow, 'mfa.acknowledge_required', { recoveryCodes: r.recoveryCodes, factor: r.factor });
+      }
+
+      return verify(flow, input, request);
+    },
+  };
+}
