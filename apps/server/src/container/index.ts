@@ -35,9 +35,11 @@ import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
+import { createOrganizationServices } from './organizations.js';
 import { createFederation } from './federation.js';
 import { createMfaGraph } from './mfa.js';
 import { createFactorCodes } from '../flows/mfa/factor-codes.js';
+import { createWebhooks } from './webhooks.js';
 import { createConsole } from './console.js';
 
 /**
@@ -84,6 +86,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // Services and the sign-in engine emit catalogued events; the audit log (and metrics, webhooks) subscribe.
     const events = createEventService({ log });
     events.subscribe(auditSubscriber(audit));
+    // Webhooks: the outbox listener (in the emitter's transaction) and this node's delivery worker.
+    const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
     const services = {
       events,
       pools: createPoolsService(repos.pools),
@@ -92,6 +96,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: createUsersService(repos.users, events),
       applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
       roles: createRolesService(repos.roles, repos.users),
+      // Organisations, departments, groups (container/organizations.ts).
+      ...createOrganizationServices({ db: db.db, usersRepo: repos.users }),
+      webhooks: webhooks.service,
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
     const authn = createAuthentication({
@@ -236,7 +243,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       masterSecretSource: master.source,
       repos,
       services,
+      webhooks,
       async close() {
+        await webhooks.close();
         await passcodes.close();
         await audit.close();
         await invalidation.close();

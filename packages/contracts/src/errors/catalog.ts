@@ -23,8 +23,10 @@ import { identifierErrors } from './areas/identifiers.js';
 import { brandingErrors } from './areas/branding.js';
 import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
+import { organizationErrors } from './areas/organizations.js';
 import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
+import { webhookErrors } from './areas/webhooks.js';
 import { consoleErrors } from './areas/console.js';
 
 export type { ErrorDefinition } from './define.js';
@@ -44,8 +46,10 @@ export const errorCatalog = {
   ...brandingErrors,
   ...samlErrors,
   ...casErrors,
+  ...organizationErrors,
   ...federationErrors,
   ...mfaErrors,
+  ...webhookErrors,
   ...consoleErrors,
 } satisfies Record<string, ErrorDefinition>;
 

@@ -49,6 +49,14 @@ export function registerMetrics(app: FastifyInstance): Registry {
     registers: [registry],
   });
   const unsubscribe = app.gh.services.events.subscribe((e) => events.inc({ event: e.name, result: e.result }));
+  // Webhook delivery attempts by outcome (docs/webhooks.md): failed ones are given up for good.
+  const webhookDeliveries = new Counter({
+    name: 'gatehouse_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by event and outcome (delivered, retrying, failed).',
+    labelNames: ['event', 'outcome'] as const,
+    registers: [registry],
+  });
+  app.gh.webhooks.onOutcome((o) => webhookDeliveries.inc({ event: o.event, outcome: o.status }));
   app.addHook('onClose', async () => unsubscribe());
   app.decorate('metricsRegistry', registry);
   app.addHook('onResponse', async (req, reply) => {

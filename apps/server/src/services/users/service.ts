@@ -58,12 +58,14 @@ export function createUsersService(repo: UsersRepo, events?: Pick<EventService, 
       refuseUnsupportedCreateOptions(input.options);
       const row = newRow(poolId, input, input.options, '', nowIso());
       await assertFree(poolId, identifiersOf(row));
+      // The event is emitted inside the insert's transaction: its webhook deliveries are written
+      // with the user (no delivery lost after the commit, none for a rolled-back insert).
+      const created = (trx: unknown) => events?.emit('user:created', { poolId, subject: row.id, data: { ...ref(row), source: 'api' } }, { trx }).then(() => undefined) ?? Promise.resolve();
       try {
-        await repo.insert(row);
+        await repo.insertWithin(row, created);
       } catch (err) {
         rethrowConflict(err);
       }
-      await events?.emit('user:created', { poolId, subject: row.id, data: { ...ref(row), source: 'api' } });
       return toUserDto(row, { withCustomData: true });
     },
 

@@ -5,8 +5,10 @@ import * as m0002 from './migrations/0002_oidc.js';
 import * as m0003 from './migrations/0003_passwords.js';
 import * as m0004 from './migrations/0004_messaging.js';
 import * as m0010 from './migrations/0010_identifiers.js';
+import * as m0055 from './migrations/0055_organizations.js';
 import * as m0020 from './migrations/0020_federation.js';
 import * as m0035 from './migrations/0035_mfa.js';
+import * as m0045 from './migrations/0045_webhooks.js';
 import * as m0060 from './migrations/0060_branding.js';
 import * as m0065 from './migrations/0065_saml.js';
 import * as m0070 from './migrations/0070_console.js';
@@ -23,8 +25,10 @@ const migrations: Record<string, Migration> = {
   '0003_passwords': m0003,
   '0004_messaging': m0004,
   '0010_identifiers': m0010,
+  '0055_organizations': m0055,
   '0020_federation': m0020,
   '0035_mfa': m0035,
+  '0045_webhooks': m0045,
   '0060_branding': m0060,
   '0065_saml': m0065,
   '0070_console': m0070,

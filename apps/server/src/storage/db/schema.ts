@@ -257,6 +257,65 @@ export interface SamlSigningKeyTable {
   retired_at: string | null;
 }
 
+/** Organisations, departments and groups (0055; docs/organizations.md). */
+export interface OrganizationTable {
+  id: string;
+  pool_id: string;
+  code: string;
+  name: string;
+  description: string | null;
+  root_department_id: string;
+  status: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DepartmentTable {
+  id: string;
+  pool_id: string;
+  organization_id: string;
+  parent_id: string | null;
+  code: string | null;
+  open_department_id: string | null;
+  name: string;
+  description: string | null;
+  is_virtual: number;
+  status: number;
+  i18n: string | null;
+  custom_data: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One row per ancestor/descendant pair of the department tree, the node itself at depth 0. */
+export interface DepartmentClosureTable {
+  ancestor_id: string;
+  descendant_id: string;
+  depth: number;
+}
+
+export interface DepartmentMemberTable {
+  pool_id: string;
+  department_id: string;
+  user_id: string;
+  is_leader: number;
+  is_main: number;
+  joined_at: string;
+}
+
+export interface UserGroupTable {
+  id: string;
+  pool_id: string;
+  code: string;
+  name: string;
+  description: string | null;
+  type: string;
+  rule: string | null;
+  custom_data: string;
+  created_at: string;
+  updated_at: string;
+}
+
 /** Identity sources (migration 0020). */
 export interface ExtIdpTable {
   id: string;
@@ -266,6 +325,13 @@ export interface ExtIdpTable {
   tenant_id: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface GroupMemberTable {
+  pool_id: string;
+  group_id: string;
+  user_id: string;
+  created_at: string;
 }
 
 /** Connections of an identity source; `fields_enc` is the sealed JSON of the connection's fields. */
@@ -363,6 +429,62 @@ export interface WebauthnCredentialTable {
   last_used_at: string | null;
 }
 
+/** Issue #17 (migration 0045): webhook subscriptions, the delivery outbox and the attempt log. */
+export interface WebhookTable {
+  id: string;
+  pool_id: string;
+  name: string;
+  url: string;
+  content_type: string;
+  /** JSON array of event names. */
+  events: string;
+  enabled: number;
+  secret_enc: string;
+  legacy_token_header: number;
+  /** JSON: the vendor's WebhookRetryConfigV3Dto. */
+  retry_config: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  pool_id: string;
+  webhook_id: string;
+  event_id: string;
+  event_name: string;
+  subject: string;
+  seq: number;
+  body: string;
+  /** pending (also while an attempt is in flight) | delivered | failed | cancelled */
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  /** Epoch milliseconds. */
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookAttemptTable {
+  id: string;
+  pool_id: string;
+  webhook_id: string;
+  delivery_id: string;
+  event_name: string;
+  attempt: number;
+  request_headers: string;
+  request_body: string;
+  response_status: number | null;
+  response_headers: string | null;
+  response_body: string | null;
+  duration_ms: number;
+  success: number;
+  error: string | null;
+  at: string;
+}
+
 export interface Database {
   user_pools: UserPoolTable;
   access_keys: AccessKeyTable;
@@ -384,6 +506,12 @@ export interface Database {
   message_templates: MessageTemplateTable;
   login_page_configs: LoginPageConfigTable;
   saml_signing_keys: SamlSigningKeyTable;
+  organizations: OrganizationTable;
+  departments: DepartmentTable;
+  department_closure: DepartmentClosureTable;
+  department_members: DepartmentMemberTable;
+  user_groups: UserGroupTable;
+  group_members: GroupMemberTable;
   ext_idps: ExtIdpTable;
   ext_idp_conns: ExtIdpConnTable;
   ext_idp_conn_apps: ExtIdpConnAppTable;
@@ -392,6 +520,9 @@ export interface Database {
   mfa_recovery_codes: MfaRecoveryCodeTable;
   mfa_policies: MfaPolicyTable;
   webauthn_credentials: WebauthnCredentialTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
   console_system: ConsoleSystemTable;
   console_administrators: ConsoleAdministratorTable;
 }

@@ -88,6 +88,15 @@ export function createUsersRepo(db: Kysely<Database>) {
 
   return {
     insert: (row: UserRow) => db.insertInto('users').values(row).execute(),
+    /**
+     * Inserts and runs `then` in the same transaction (the `user:created` event's outbox rows:
+     * they commit with the user or not at all). `then` receives the transaction handle.
+     */
+    insertWithin: (row: UserRow, then: (trx: unknown) => Promise<void>) =>
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('users').values(row).execute();
+        await then(trx);
+      }),
 
     /**
      * Refreshes the planner's statistics for the users table (ANALYZE, the same statement on

@@ -9,8 +9,12 @@ import { authAdminRoutes } from './auth-admin.js';
 import { messagingAdminRoutes } from './messaging-admin.js';
 import { loginTypesAdminRoutes } from './login-types-admin.js';
 import { accessKeyRoutes } from './access-keys.js';
+import { organizationRoutes } from './organizations.js';
+import { departmentRoutes } from './departments.js';
+import { groupRoutes } from './groups.js';
 import { extIdpRoutes } from './ext-idps.js';
 import { mfaAdminRoutes } from './mfa-admin.js';
+import { webhookRoutes } from './webhooks.js';
 import { consoleRoutes } from './console.js';
 
 /**
@@ -29,7 +33,11 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(loginTypesAdminRoutes);
   await app.register(messagingAdminRoutes);
   await app.register(accessKeyRoutes);
+  await app.register(organizationRoutes);
+  await app.register(departmentRoutes);
+  await app.register(groupRoutes);
   await app.register(extIdpRoutes);
   await app.register(mfaAdminRoutes);
+  await app.register(webhookRoutes);
   await app.register(consoleRoutes);
 }

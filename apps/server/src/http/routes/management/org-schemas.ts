@@ -1,0 +1,42 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import { CODE_PATTERN, DEPARTMENT_ID_TYPES, MAX_TREE_PAGE } from '../../../services/organizations/organizations.js';
+import { VENDOR_USER_ID_TYPES } from '../../../services/roles.js';
+
+/** Schema pieces the organisation, department and group routes share (vendor DTO field names). */
+export const strict = <T extends Record<string, TSchema>>(props: T) => Type.Object(props, { additionalProperties: false });
+export const opt = Type.Optional;
+export const OrNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Code = (description = 'Letters, digits, _ : . - (at most 64).') => Type.String({ pattern: CODE_PATTERN, description });
+export const Name = Type.String({ minLength: 1, maxLength: 255 });
+export const Text = Type.String({ maxLength: 2000 });
+export const UserIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 100 });
+/** Vendor fields this server does not model; refused by the service when set. */
+export const NotYet = (what: string) => Type.Optional(Type.Unknown({ description: `${what}. Not supported: refused with request.unsupported_field when set.` }));
+export const AnyJson = Type.Unknown();
+export const DepartmentIdType = Type.Union(DEPARTMENT_ID_TYPES.map((v) => Type.Literal(v)), { description: 'department_id (default), open_department_id or code; `root` as the id names the root department.' });
+export const UserIdType = Type.Union(VENDOR_USER_ID_TYPES.map((v) => Type.Literal(v)), { description: 'user_id (default), username, email, phone or external_id.' });
+export const BoolQ = Type.Optional(Type.Boolean());
+/** Tree listings: the vendor sends no page, so the first page is large. */
+export const TreePage = {
+  page: Type.Integer({ minimum: 1, default: 1 }),
+  limit: Type.Integer({ minimum: 1, maximum: MAX_TREE_PAGE, default: MAX_TREE_PAGE }),
+};
+
+export const DepartmentOut = Type.Object(
+  {
+    organizationCode: Type.String(),
+    departmentId: Type.String(),
+    name: Type.String(),
+    parentDepartmentId: Type.String(),
+    membersCount: Type.Integer(),
+    hasChildren: Type.Boolean(),
+    leaderUserIds: Type.Array(Type.String()),
+  },
+  { additionalProperties: true, description: 'Vendor DepartmentDto.' },
+);
+export const DepartmentPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(DepartmentOut) });
+export const OrganizationOut = Type.Object({ organizationCode: Type.String(), organizationName: Type.String(), departmentId: Type.String() }, { additionalProperties: true, description: 'Vendor OrganizationDto.' });
+export const UserOut = Type.Object({ userId: Type.String() }, { additionalProperties: true, description: 'Vendor UserDto.' });
+export const UserPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(UserOut) });
+export const GroupOut = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), type: Type.String() }, { additionalProperties: true, description: 'Vendor GroupDto (rule: Gatehouse DYNAMIC groups).' });
+export const GroupPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(GroupOut) });
