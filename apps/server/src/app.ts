@@ -24,6 +24,7 @@ import { loginUiRoutes } from './http/routes/login-ui/index.js';
 import { samlRoutes } from './http/routes/saml/index.js';
 import { casRoutes } from './http/routes/cas/index.js';
 import { mfaIntrospectionRoutes, mfaRoutes } from './http/routes/auth/mfa.js';
+import { webauthnRoutes } from './http/routes/auth/webauthn.js';
 import { consoleUiRoutes } from './http/routes/console/index.js';
 import './http/types.js';
 
@@ -73,6 +74,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   // Issue #15: MFA enrolment, step-up and the answer to a sign-in's MFA challenge (docs/mfa.md).
   await app.register(mfaRoutes, { prefix: '/api/v3' });
   await app.register(mfaIntrospectionRoutes);
+  await app.register(webauthnRoutes, { prefix: '/api/v3' });
   await app.register(emailVerificationRoutes);
   // JitAi login-method instances from `loginTypesDir`, loaded when the app starts (fails the start when invalid).
   app.addHook('onReady', async () => {

@@ -13,6 +13,7 @@ import type { LoginCodes } from '../services/credentials/login-codes.js';
 import type { EventService } from '../services/events/service.js';
 import type { QrCodeService } from '../services/qrcode/service.js';
 import type { TokenIssuer } from '../services/tokens/types.js';
+import type { Webauthn } from '../services/mfa/webauthn.js';
 import type { KvStore } from '../storage/kv/types.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
 import { nowIso } from '../utils/time.js';
@@ -43,6 +44,8 @@ export function createEngineGraph(deps: {
   events: EventService;
   jitaiDefinition: (poolId: string, name: string) => Promise<LoginTypeDefinition>;
   tokens: () => TokenIssuer;
+  /** Passkeys (the MFA area), for the passwordless `webauthn` method. */
+  webauthn: () => Pick<Webauthn, 'ownerOf' | 'login'>;
   log: Logger;
   extensions?: EngineExtensions;
 }) {
@@ -64,6 +67,7 @@ export function createEngineGraph(deps: {
       },
       qrcode: { takeTicket: (poolId, ticket) => deps.qrcode.takeTicket(poolId, ticket), users: deps.usersRepo },
       jitai: { definition: deps.jitaiDefinition },
+      webauthn: { webauthn: deps.webauthn, users: deps.usersRepo },
     },
     deps.extensions?.loginMethods ?? [],
   );

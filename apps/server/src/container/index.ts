@@ -35,6 +35,7 @@ import { createLogger, type Logger } from './logger.js';
 import { outboundGuardFor, type OutboundGuardOptions } from '../services/outbound/index.js';
 import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
+import { createPipelineGraph } from './pipeline.js';
 import { createOrganizationServices } from './organizations.js';
 import { createFederation } from './federation.js';
 import { createMfaGraph } from './mfa.js';
@@ -118,6 +119,17 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
         return out;
       },
     });
+    // User scripts in the login flow (docs/pipeline.md): run by the engine's hooks and a policy step, and by the provider's token claims.
+    const pipeline = createPipelineGraph({
+      db: db.db,
+      box,
+      outbound,
+      events,
+      usersRepo: repos.users,
+      updateUser: (poolId, input) => services.users.update(poolId, input),
+      appExists: async (poolId, appId) => Boolean(await repos.applications.findById(poolId, appId)),
+      log,
+    });
     // OIDC providers per pool, clients = applications, signing keys, the token service.
     const oidc = createOidc({
       publicUrl: config.publicUrl,
@@ -131,6 +143,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       // Back-channel logout goes through the outbound guard; browser sessions have an idle timeout and an absolute lifetime.
       fetch: outbound.fetch,
       sessions: { maxAgeSeconds: config.sessionMaxAgeSeconds, idleTimeoutSeconds: config.sessionIdleTimeoutSeconds },
+      scriptClaims: () => pipeline.scriptClaims,
     });
     services.applications = oidc.invalidatingApplications(services.applications);
     // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
@@ -184,6 +197,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: repos.users,
       guard: authn.guard,
       engine: theEngine,
+      publicUrl: config.publicUrl,
+      poolName: async (poolId) => (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
       issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
@@ -198,8 +213,10 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       events,
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
       tokens: () => oidc.tokens,
+      webauthn: () => mfa.webauthn,
       log,
-      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? [])] },
+      // MFA first, then the extensions' steps; user scripts run after them (docs/pipeline.md).
+      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
     });
     engine = signIn.engine;
     mfa.useCodes(createFactorCodes({ send: passcodes.send, codes: passcodes.codes, maxAttempts: async (poolId) => (await passcodes.settings.get(poolId)).maxAttempts }));
@@ -229,6 +246,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       loginUi,
       changePassword,
       ssoProtocols,
+      pipeline,
       federation,
       mfa,
       config,
@@ -245,6 +263,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       services,
       webhooks,
       async close() {
+        await pipeline.close();
         await webhooks.close();
         await passcodes.close();
         await audit.close();

@@ -3,12 +3,14 @@ import { createPasscodeMethod, type PasscodeMethodDeps } from './passcode/index.
 import { createPasswordMethod, type PasswordMethodDeps } from './password/index.js';
 import { createQrCodeMethod, type QrCodeMethodDeps } from './qrcode/index.js';
 import type { LoginMethod } from './types.js';
+import { createWebauthnMethod, type WebauthnMethodDeps } from './webauthn/index.js';
 
 export interface LoginMethodDeps {
   password: PasswordMethodDeps;
   passcode: PasscodeMethodDeps;
   qrcode: QrCodeMethodDeps;
   jitai: Omit<JitaiMethodDeps, 'password'>;
+  webauthn: WebauthnMethodDeps;
 }
 
 /**
@@ -22,6 +24,7 @@ export function createLoginMethodRegistry(deps: LoginMethodDeps, extra: readonly
     createPasscodeMethod(deps.passcode),
     createQrCodeMethod(deps.qrcode),
     createJitaiMethod({ ...deps.jitai, password }),
+    createWebauthnMethod(deps.webauthn),
     ...extra,
   ] as LoginMethod<never>[];
   const byId = new Map(list.map((m) => [m.id, m]));

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { errors } from 'oidc-provider';
 import { kvGetMany, type KvStore } from '../storage/kv/types.js';
+import { hasPrivateClaim, payloadOfVerified, type JwtVerifier } from './jwt-access-tokens.js';
 
 /**
  * oidc-provider storage adapter on our KV store (memory, SQL `kv` table or Redis), so every
@@ -17,6 +18,12 @@ import { kvGetMany, type KvStore } from '../storage/kv/types.js';
  *   oidc:account-revoked:<acc> epoch ms: every record of that account stored until then is gone
  *   oidc:seen:<session id>     a browser session's last use (epoch ms), living `sessionIdleMs`:
  *                              when it has expired the session is idle and treated as gone
+ *   oidc:denied:<jti>          a revoked JWT access token (deny-list), living the token's remaining life
+ *
+ * JWT access tokens are not stored (jwt-access-tokens.ts): `find` verifies the presented JWT with
+ * the pool's keys and rebuilds the record from its claims, then reads only the deny-list entry
+ * and the tombstones that can hide it — one KV read. Tokens minted before this (no private
+ * claim) still have a stored reference record, found by the exact value's digest.
  *
  * Revocation uses tombstones rather than per-grant member lists: one atomic write, no
  * read-modify-write race between nodes, works on every KV backend. Reads check the
@@ -31,6 +38,8 @@ import { kvGetMany, type KvStore } from '../storage/kv/types.js';
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'ClientCredentials']);
 /** Models with single-use semantics (consume). */
 const CONSUMABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+/** Models whose tokens are JWTs (not stored; deny-listed by jti when revoked). */
+const JWT_MODELS = new Set(['AccessToken', 'ClientCredentials']);
 /** Models that carry an accountId and die with a user's sessions. */
 const ACCOUNT_BOUND = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'Grant', 'Session', 'BackchannelAuthenticationRequest']);
 
@@ -39,7 +48,7 @@ const FALLBACK_TTL_S = 14 * 86400;
 /** How long revocation tombstones are kept: longer than any refresh token or grant may live. */
 export const TOMBSTONE_TTL_MS = 400 * 86400 * 1000;
 
-/** Marker field holding the digest of a JWT access token value (see provider.ts storeJwtAccessTokens). */
+/** Marker field holding the digest of a JWT access token value (reference records of tokens minted before JWTs went unstored). */
 export const JWT_VALUE_DIGEST = 'gh:vd';
 /** Field holding the epoch ms when a record was first stored (compared with time-based tombstones). */
 const STORED_AT = 'gh:ts';
@@ -56,7 +65,7 @@ export interface OidcAdapter {
   findByUserCode(userCode: string): Promise<Payload | undefined>;
   findByUid(uid: string): Promise<Payload | undefined>;
   consume(id: string): Promise<void>;
-  destroy(id: string): Promise<void>;
+  destroy(id: string, expSeconds?: number): Promise<void>;
   revokeByGrantId(grantId: string): Promise<void>;
 }
 
@@ -68,6 +77,8 @@ export interface KvAdapterOptions {
    * next to its absolute lifetime (the model's TTL). Unset: no idle timeout.
    */
   sessionIdleMs?: number;
+  /** Verifies the pool's JWT access tokens (jwt-access-tokens.ts); without it, no JWT is ever found. */
+  jwt?: JwtVerifier;
 }
 
 /** Session payload marker: this session's idle time is tracked (sessions stored before that are not). */
@@ -92,6 +103,7 @@ function jtiOfJwt(value: string): string | undefined {
 const GRANT_REVOKED = (grantId: string) => `oidc:grant-revoked:${grantId}`;
 const GRANT_TOKENS_REVOKED = (grantId: string) => `oidc:grant-tokens-revoked:${grantId}`;
 const ACCOUNT_REVOKED = (accountId: string) => `oidc:account-revoked:${accountId}`;
+const DENIED = (jti: string) => `oidc:denied:${jti}`;
 
 /** Grant- and account-level revocation state shared by all models of one pool. */
 export function revocationMarks(kv: KvStore) {
@@ -108,6 +120,8 @@ export function revocationMarks(kv: KvStore) {
     grantTokensRevokedAt: (grantId: string) => epoch(GRANT_TOKENS_REVOKED(grantId)),
     revokeAccount: (accountId: string, at = Date.now()) => kv.set(ACCOUNT_REVOKED(accountId), String(at), TOMBSTONE_TTL_MS),
     accountRevokedAt: (accountId: string) => epoch(ACCOUNT_REVOKED(accountId)),
+    /** A JWT access token is revoked until `expMs` (its own expiry; afterwards it is dead anyway). */
+    denyJwt: (jti: string, expMs: number) => kv.set(DENIED(jti), '1', Math.max(1000, expMs - Date.now() + 1000)),
   };
 }
 
@@ -153,15 +167,28 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       if (typeof id !== 'string' || id.length === 0 || id.length > 4096) return undefined;
       let lookup = id;
       let presentedJwt = false;
-      if ((this.model === 'AccessToken' || this.model === 'ClientCredentials') && id.includes('.')) {
-        const jti = jtiOfJwt(id);
-        if (!jti) return undefined;
-        lookup = jti;
-        presentedJwt = true;
+      let payload: Payload;
+      let denyKey: string | undefined;
+      if (JWT_MODELS.has(this.model) && id.includes('.') && hasPrivateClaim(id)) {
+        // Not stored: verified locally, the record rebuilt from the claims.
+        const token = opts.jwt?.verify(id);
+        if (!token) return undefined;
+        payload = payloadOfVerified(token);
+        if (payload.kind !== this.model) return undefined;
+        payload[STORED_AT] = token.gh.t;
+        lookup = token.jti;
+        denyKey = DENIED(token.jti);
+      } else {
+        if (JWT_MODELS.has(this.model) && id.includes('.')) {
+          const jti = jtiOfJwt(id);
+          if (!jti) return undefined;
+          lookup = jti;
+          presentedJwt = true;
+        }
+        const raw = await kv.get(this.key(lookup));
+        if (raw === null) return undefined;
+        payload = JSON.parse(raw) as Payload;
       }
-      const raw = await kv.get(this.key(lookup));
-      if (raw === null) return undefined;
-      const payload = JSON.parse(raw) as Payload;
 
       // A JWT access token is found only by its full value, never by its jti alone: the
       // stored digest must match what was presented (a forged JWT with a known jti fails).
@@ -186,9 +213,11 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       const iGrantTokens = grantId !== undefined && this.model !== 'Grant' ? at(GRANT_TOKENS_REVOKED(grantId)) : -1;
       const iAccount = accountId !== undefined ? at(ACCOUNT_REVOKED(accountId)) : -1;
       const iConsumed = CONSUMABLE.has(this.model) ? at(`oidc:consumed:${this.model}:${lookup}`) : -1;
+      const iDenied = denyKey !== undefined ? at(denyKey) : -1;
       if (keys.length === 0) return payload;
       const found = await kvGetMany(kv, keys);
       const mark = (i: number) => (i < 0 ? null : (found[i] ?? null));
+      if (mark(iDenied) !== null) return undefined;
       if (mark(iGrant) !== null) return undefined;
       const tokensRevokedAt = mark(iGrantTokens);
       if (tokensRevokedAt !== null && stored <= Number(tokensRevokedAt)) return undefined;
@@ -236,8 +265,13 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       }
     }
 
-    async destroy(id: string): Promise<void> {
+    /**
+     * `expSeconds`: the token's expiry, passed by the JWT models (provider.ts denyOnDestroy), so
+     * a revoked JWT access token stays on the deny-list exactly as long as it could be presented.
+     */
+    async destroy(id: string, expSeconds?: number): Promise<void> {
       if (this.model === 'Grant') await marks.revokeGrant(id);
+      if (JWT_MODELS.has(this.model)) await marks.denyJwt(id, (typeof expSeconds === 'number' ? expSeconds : Math.floor(Date.now() / 1000) + FALLBACK_TTL_S) * 1000);
       const raw = await kv.take(this.key(id));
       if (raw === null) return;
       const payload = JSON.parse(raw) as Payload;

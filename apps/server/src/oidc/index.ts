@@ -12,6 +12,7 @@ import { createClientRegistry } from './clients.js';
 import { createProviderRegistry } from './provider.js';
 import { createSigningKeysService } from './signing-keys.js';
 import { createTokenService } from './token-service.js';
+import type { ScriptClaims } from '../services/tokens/types.js';
 import { createSsoBridge } from './sso-bridge.js';
 import { ssoRedirectUris } from '../services/sso-protocols/continuation.js';
 
@@ -28,6 +29,8 @@ export interface OidcDeps {
   fetch?: (url: string | URL, init?: RequestInit) => Promise<Response>;
   /** Browser-session lifetimes (seconds). */
   sessions?: { maxAgeSeconds: number; idleTimeoutSeconds: number };
+  /** Claims user scripts add to the provider's tokens (docs/pipeline.md). */
+  scriptClaims?: () => ScriptClaims | undefined;
   services: {
     applications: Pick<ApplicationsService, 'findClient' | 'getSecret'>;
     pools: Pick<PoolsService, 'findDefault' | 'get'>;
@@ -71,6 +74,7 @@ export function createOidc(deps: OidcDeps) {
     log: deps.log as never,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
+    ...(deps.scriptClaims ? { scriptClaims: deps.scriptClaims } : {}),
   });
   const tokens = createTokenService(registry, deps.services.audit);
   deps.bus?.subscribe(TOPICS.application, (appId) => clients.invalidate(appId));

@@ -1,15 +1,17 @@
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import { decodeJwt } from 'jose';
 import type { AuditService } from '../services/audit.js';
 import type { KvStore } from '../storage/kv/types.js';
 import { scopedKv } from '../storage/kv/scoped.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
 import type { SecretBox } from '../utils/crypto.js';
-import { createKvAdapterFactory, JWT_VALUE_DIGEST, revocationMarks, sha256 } from './adapter.js';
+import { createKvAdapterFactory, revocationMarks, sha256 } from './adapter.js';
+import { createJwtVerifier, PRIVATE_CLAIM, privateClaimsOf } from './jwt-access-tokens.js';
 import { SCOPE_CLAIMS, SUPPORTED_SCOPES, userClaims } from './claims.js';
 import type { ClientRegistry, GatehouseClientMeta } from './clients.js';
 import type { SigningKeysService } from './signing-keys.js';
 import { allowStructuredTokensAtIntrospectionAndRevocation } from './structured-tokens.js';
+import { addScriptIdTokenClaims, scriptAccessTokenClaims } from './script-claims.js';
+import type { ScriptClaims } from '../services/tokens/types.js';
 import { renderErrorPage, renderLogoutPage, renderLoggedOutPage, renderDevicePage, renderDeviceConfirmPage, renderDeviceSuccessPage } from './pages.js';
 
 /**
@@ -36,6 +38,8 @@ export interface ProviderDeps {
   fetch?: (url: string | URL, init?: RequestInit) => Promise<Response>;
   /** Browser sessions: absolute lifetime from sign-in and idle timeout, in seconds (config sessionMaxAgeSeconds / sessionIdleTimeoutSeconds). */
   sessions?: { maxAgeSeconds: number; idleTimeoutSeconds: number };
+  /** Claims user scripts add to the provider's tokens (docs/pipeline.md). */
+  scriptClaims?: () => ScriptClaims | undefined;
 }
 
 /** Default browser-session lifetimes when the container gives none: 14 days absolute, 3 days idle. */
@@ -104,7 +108,8 @@ export function createProviderRegistry(deps: ProviderDeps) {
     const { keys, version } = await deps.keys.privateJwks(poolId);
     const cookieKey = deps.box.digest(`oidc-cookie-key:${poolId}`);
     const sessions = deps.sessions ?? DEFAULT_SESSIONS;
-    const adapter = createKvAdapterFactory(kv, { special: { Client: deps.clients.adapterFor(poolId) }, sessionIdleMs: sessions.idleTimeoutSeconds * 1000 });
+    const jwt = createJwtVerifier({ issuer, audience: resource, keys });
+    const adapter = createKvAdapterFactory(kv, { special: { Client: deps.clients.adapterFor(poolId) }, sessionIdleMs: sessions.idleTimeoutSeconds * 1000, jwt });
     const https = deps.publicUrl.startsWith('https:');
 
     /** Scopes the pool's resource grants to a client: the app's allowed scopes (custom API scopes included) plus the OIDC ones it may use. */
@@ -155,6 +160,15 @@ export function createProviderRegistry(deps: ProviderDeps) {
         required: (_ctx, client) => meta(client)?.pkceRequired ?? client.tokenEndpointAuthMethod === 'none',
       },
       routes: { jwks: '/.well-known/jwks.json' },
+      // JWT access tokens are not stored; what revocation needs travels in a private claim
+      // (jwt-access-tokens.ts explains each field and why).
+      formats: {
+        customizers: {
+          jwt: (_ctx, token, structured) => {
+            structured.payload[PRIVATE_CLAIM] = privateClaimsOf(token as never);
+          },
+        },
+      },
       rotateRefreshToken: true,
       issueRefreshToken: async (_ctx, client, code) =>
         client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
@@ -244,15 +258,19 @@ export function createProviderRegistry(deps: ProviderDeps) {
       },
       renderError: renderErrorPage,
     };
+    const scriptClaims = deps.scriptClaims?.();
+    if (scriptClaims) config.extraTokenClaims = scriptAccessTokenClaims(poolId, scriptClaims);
 
     allowStructuredTokensAtIntrospectionAndRevocation();
     const provider = new Provider(issuer, config);
     provider.proxy = true; // mount.ts sets X-Forwarded-Host/Proto from publicUrl, never from the client
 
-    storeJwtAccessTokens(provider);
+    rememberIssuedAccessTokens(provider);
+    denyJwtsOnDestroy(provider);
     revokeEverythingOnLogout(provider);
     refuseUngrantedClientCredentialsScopes(provider);
     addAtHash(provider);
+    if (scriptClaims) addScriptIdTokenClaims(provider, poolId, scriptClaims);
     allowOwnJwtAtUserinfo(provider, resource);
     auditEvents(provider, poolId, deps);
     provider.on('server_error', (_ctx: unknown, err: Error) => deps.log?.error({ err, poolId }, 'oidc provider error'));
@@ -298,13 +316,33 @@ export function createProviderRegistry(deps: ProviderDeps) {
 export type ProviderRegistry = ReturnType<typeof createProviderRegistry>;
 
 /**
- * oidc-provider does not persist JWT access tokens (they are meant to be self-contained), so
- * introspection, revocation and userinfo could not find them. We store a reference record
- * (the same payload an opaque token has, plus the digest of the JWT value) under the jti; the
- * adapter finds it only when presented the exact JWT.
+ * Access tokens are JWTs and are not stored (jwt-access-tokens.ts). The value issued in a
+ * request is remembered per request for the ID token's at_hash (addAtHash).
  */
-function storeJwtAccessTokens(provider: Provider): void {
-  for (const model of [provider.AccessToken, provider.ClientCredentials]) storeJwt(model);
+function rememberIssuedAccessTokens(provider: Provider): void {
+  const AT = provider.AccessToken as unknown as { prototype: { getValueAndPayload: () => Promise<{ value: string; payload?: object }> } };
+  const original = AT.prototype.getValueAndPayload;
+  AT.prototype.getValueAndPayload = async function (this: Record<string, unknown>) {
+    const result = await original.call(this);
+    const ctx = Provider.ctx as object | undefined;
+    if (ctx) issuedAccessToken.set(ctx, result.value);
+    return result;
+  };
+}
+
+/**
+ * Revoking a JWT access token (RFC 7009 revocation, or any other destroy of the model) puts its
+ * jti on the deny-list for the token's remaining life: the adapter gets the expiry, which
+ * oidc-provider's own destroy() does not pass.
+ */
+function denyJwtsOnDestroy(provider: Provider): void {
+  for (const model of [provider.AccessToken, provider.ClientCredentials]) {
+    const M = model as unknown as { prototype: { destroy: () => Promise<void> } };
+    M.prototype.destroy = async function (this: { jti: string; exp?: number; adapter: { destroy: (id: string, exp?: number) => Promise<void> }; emit: (e: string) => void }) {
+      await this.adapter.destroy(this.jti, this.exp);
+      this.emit('destroyed');
+    };
+  }
 }
 
 /**
@@ -329,22 +367,6 @@ function revokeEverythingOnLogout(provider: Provider): void {
 
 /** The access token value issued in a request (by Koa context), for the ID token's at_hash. */
 const issuedAccessToken = new WeakMap<object, string>();
-
-function storeJwt(model: unknown): void {
-  const AT = model as { prototype: { getValueAndPayload: () => Promise<{ value: string; payload?: object }> }; IN_PAYLOAD: string[] };
-  const original = AT.prototype.getValueAndPayload;
-  AT.prototype.getValueAndPayload = async function (this: Record<string, unknown>) {
-    const result = await original.call(this);
-    const ctx = Provider.ctx as object | undefined;
-    if (ctx && this.kind === 'AccessToken') issuedAccessToken.set(ctx, result.value);
-    if (this.format !== 'jwt' || result.payload) return result;
-    const claims = decodeJwt(result.value);
-    const payload: Record<string, unknown> = { iat: claims.iat, exp: claims.exp, jti: this.jti, kind: this.kind };
-    for (const k of AT.IN_PAYLOAD) if (this[k] !== undefined && payload[k] === undefined) payload[k] = this[k];
-    payload[JWT_VALUE_DIGEST] = sha256(result.value);
-    return { value: result.value, payload };
-  };
-}
 
 /**
  * at_hash (OIDC Core §3.1.3.6) in every ID token issued together with an access token at the

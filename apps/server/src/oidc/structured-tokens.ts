@@ -7,9 +7,9 @@ import rejectStructuredTokens from 'oidc-provider/lib/shared/reject_structured_t
 
 /**
  * oidc-provider refuses JWT tokens at introspection and revocation outright, because it does
- * not store them. Gatehouse does store a reference record for every JWT access token (see
- * provider.ts storeJwt; the adapter finds it only by the exact JWT value), and issue #3 needs
- * those tokens introspectable and revocable like any other. So the one middleware that
+ * not store them. Gatehouse's adapter finds its own JWT access tokens by verifying them (see
+ * adapter.ts, jwt-access-tokens.ts), and issue #3 needs those tokens introspectable and
+ * revocable like any other. So the one middleware that
  * refuses them is removed from both endpoint stacks, once, before any provider is built.
  * Pinned to oidc-provider 9.x: if the internals move, the checks below fail loudly at startup.
  */

@@ -78,6 +78,8 @@ export function createTokenService(registry: ProviderRegistry, audit: Pick<Audit
       // IdToken.issue() hashes the raw value for the ID token's algorithm (OIDC Core §3.1.3.6).
       idToken.set('at_hash', accessToken);
       if (input.nonce) idToken.set('nonce', input.nonce);
+      // Claims of the sign-in's hooks (user scripts): never one the account or the provider already sets.
+      for (const [k, v] of Object.entries(input.idTokenClaims ?? {})) if (!(k in claims) && !['amr', 'acr', 'auth_time', 'at_hash', 'nonce'].includes(k)) idToken.set(k, v);
       const id_token = await idToken.issue({ use: 'idtoken' });
 
       void audit

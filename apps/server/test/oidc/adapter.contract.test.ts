@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { createKvAdapterFactory, JWT_VALUE_DIGEST, revocationMarks, sha256 } from '../../src/oidc/adapter.js';
+import { createJwtVerifier, privateClaimsOf } from '../../src/oidc/jwt-access-tokens.js';
 import { scopedKv } from '../../src/storage/kv/scoped.js';
 import type { KvStore } from '../../src/storage/kv/types.js';
 import { kvBackends, type KvSubject } from '../support/kv-backends.js';
@@ -177,7 +179,63 @@ function adapterContract(name: string, open: () => Promise<Subject>, skip = fals
       expect(await factory('Session').find(fresh)).toBeDefined();
     });
 
-    it('JWT access tokens are found only by their exact value, never by the jti alone', async () => {
+    it('JWT access tokens are not stored: verified with the pool key, then the deny-list and tombstones decide', async () => {
+      const issuer = 'https://id.example/oidc';
+      const mk = async (kid: string) => {
+        const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+        return { privateKey, jwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' } as JWK };
+      };
+      const mine = await mk('k1');
+      const foreign = await mk('k1'); // same kid, another key (another pool or an attacker)
+      const f = createKvAdapterFactory(poolKv, { jwt: createJwtVerifier({ issuer, audience: issuer, keys: [mine.jwk] }) });
+      const grantId = id('g');
+      const sign = (o: { key?: Parameters<SignJWT['sign']>[0]; typ?: string; aud?: string; kind?: string; exp?: number; t?: number; gh?: boolean } = {}) =>
+        new SignJWT({ client_id: 'c1', scope: 'openid', ...(o.gh === false ? {} : { gh: privateClaimsOf({ kind: o.kind ?? 'AccessToken', grantId, sid: 's1' }, o.t) }) })
+          .setProtectedHeader({ alg: 'ES256', typ: o.typ ?? 'at+jwt', kid: 'k1' })
+          .setJti(id('jti'))
+          .setSubject('u9')
+          .setIssuer(issuer)
+          .setAudience(o.aud ?? issuer)
+          .setIssuedAt()
+          .setExpirationTime(o.exp ?? now() + 600)
+          .sign(o.key ?? mine.privateKey);
+      const good = await sign();
+      const found = await f('AccessToken').find(good);
+      expect(found).toMatchObject({ kind: 'AccessToken', accountId: 'u9', clientId: 'c1', grantId, sid: 's1', scope: 'openid', aud: issuer });
+      // Nothing was read from or written to storage for it, so it is found on a second adapter (node) too.
+      expect(await createKvAdapterFactory(poolKv, { jwt: createJwtVerifier({ issuer, audience: issuer, keys: [mine.jwk] }) })('AccessToken').find(good)).toBeDefined();
+      // Refused: another key, another type (an ID token of the same key), another audience, expired,
+      // no private claim (not ours), the other model, no verifier (another pool), by jti alone.
+      for (const bad of [await sign({ key: foreign.privateKey }), await sign({ typ: 'JWT' }), await sign({ aud: 'https://api.example' }), await sign({ exp: now() - 1 })]) {
+        expect(await f('AccessToken').find(bad)).toBeUndefined();
+      }
+      expect(await f('AccessToken').find(await sign({ gh: false }))).toBeUndefined();
+      expect(await f('ClientCredentials').find(good)).toBeUndefined();
+      expect(await f('AccessToken').find(await sign({ kind: 'ClientCredentials' }))).toBeUndefined();
+      expect(await f('ClientCredentials').find(await sign({ kind: 'ClientCredentials' }))).toBeDefined();
+      expect(await createKvAdapterFactory(poolKv)('AccessToken').find(good)).toBeUndefined();
+      expect(await f('AccessToken').find(found!.jti as string)).toBeUndefined();
+      const [h, p] = good.split('.');
+      expect(await f('AccessToken').find(`${h}.${p}.${Buffer.alloc(64).toString('base64url')}`)).toBeUndefined();
+
+      // Revoked by jti (deny-list, until the token's expiry) ...
+      await f('AccessToken').destroy(found!.jti as string, found!.exp as number);
+      expect(await f('AccessToken').find(good)).toBeUndefined();
+      // ... by its grant's tombstone (tokens minted until then) ...
+      const second = await sign();
+      expect(await f('AccessToken').find(second)).toBeDefined();
+      await sleep(2);
+      await f('AccessToken').revokeByGrantId(grantId);
+      expect(await f('AccessToken').find(second)).toBeUndefined();
+      const after = await sign({ t: Date.now() + 5 });
+      expect(await f('AccessToken').find(after)).toBeDefined();
+      // ... and by the account's.
+      await sleep(10);
+      await revocationMarks(poolKv).revokeAccount('u9');
+      expect(await f('AccessToken').find(after)).toBeUndefined();
+    });
+
+    it('JWT access tokens minted before they went unstored are found only by their exact value, never by the jti alone', async () => {
       const a = factory('AccessToken');
       const jti = id();
       const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');

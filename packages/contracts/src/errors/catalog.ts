@@ -23,6 +23,7 @@ import { identifierErrors } from './areas/identifiers.js';
 import { brandingErrors } from './areas/branding.js';
 import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
+import { pipelineErrors } from './areas/pipeline.js';
 import { organizationErrors } from './areas/organizations.js';
 import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
@@ -46,6 +47,7 @@ export const errorCatalog = {
   ...brandingErrors,
   ...samlErrors,
   ...casErrors,
+  ...pipelineErrors,
   ...organizationErrors,
   ...federationErrors,
   ...mfaErrors,

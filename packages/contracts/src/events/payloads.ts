@@ -50,6 +50,11 @@ export interface EventPayloads {
   'administrator:deleted': { userId: string };
   'token:issued': { clientId: string | null; grantType: string; amr?: string[]; scope?: string };
   'client-auth:failed': { clientId: string | null; endpoint: string };
+  'pipeline:created': { funcId: string; funcName: string; scene: string };
+  'pipeline:updated': { funcId: string; fields: string[] };
+  'pipeline:deleted': { funcId: string };
+  /** One run of a user script (never its input, output or console text: those stay in the pipeline logs). */
+  'pipeline:executed': { funcId: string; scene: string; result: string; durationMs: number; userId: string | null };
   test: { message: string };
 }
 

@@ -36,7 +36,8 @@ export function createFinish(deps: FinishDeps) {
   async function tokensFor(flow: Pick<FlowRecord, 'poolId' | 'appId' | 'userId' | 'amr' | 'acr' | 'authTime'> & Partial<FlowRecord>, scope: string | undefined): Promise<LoginTokenResponseData> {
     if (!flow.appId) throw new AppError('application.not_found');
     let idTokenClaims: Record<string, unknown> | undefined;
-    if (flow.id) {
+    // A sign-in's flow (not a login code redeemed later): its id is empty unless a step parked it.
+    if ('done' in flow) {
       for (const h of deps.hooks) {
         const extra = await h.tokenClaims?.(flow as FlowRecord);
         if (extra?.idToken) idTokenClaims = { ...idTokenClaims, ...extra.idToken };

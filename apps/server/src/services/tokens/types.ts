@@ -54,3 +54,13 @@ export interface SessionRevoker {
 }
 
 export type TokenService = TokenIssuer & AccessTokenVerifier & SessionRevoker;
+
+/**
+ * Claims user scripts add to tokens the OIDC provider issues itself (hosted login, refresh;
+ * docs/pipeline.md): ID tokens of its endpoints, and every access token. Registered claims are
+ * never overridden. A refusal throws.
+ */
+export interface ScriptClaims {
+  idToken(e: { poolId: string; appId: string; userId: string }): Promise<Record<string, unknown> | undefined>;
+  accessToken(e: { poolId: string; appId: string; userId: string }): Promise<Record<string, unknown> | undefined>;
+}

@@ -8,6 +8,7 @@ import * as m0010 from './migrations/0010_identifiers.js';
 import * as m0055 from './migrations/0055_organizations.js';
 import * as m0020 from './migrations/0020_federation.js';
 import * as m0035 from './migrations/0035_mfa.js';
+import * as m0040 from './migrations/0040_pipeline.js';
 import * as m0045 from './migrations/0045_webhooks.js';
 import * as m0060 from './migrations/0060_branding.js';
 import * as m0065 from './migrations/0065_saml.js';
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0055_organizations': m0055,
   '0020_federation': m0020,
   '0035_mfa': m0035,
+  '0040_pipeline': m0040,
   '0045_webhooks': m0045,
   '0060_branding': m0060,
   '0065_saml': m0065,

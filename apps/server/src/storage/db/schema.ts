@@ -485,6 +485,53 @@ export interface WebhookAttemptTable {
   at: string;
 }
 
+/** User scripts of a pool (migration 0040). JSON columns are text. */
+export interface PipelineFunctionTable {
+  id: string;
+  pool_id: string;
+  name: string;
+  description: string | null;
+  scene: string;
+  source: string;
+  version: number;
+  is_async: number;
+  timeout: number;
+  terminate_on_timeout: number;
+  enabled: number;
+  position: number;
+  /** JSON array of host names the script's fetch may reach. */
+  fetch_allow_list: string;
+  /** JSON array of app ids the function runs for; null: every app of the pool. */
+  app_ids: string | null;
+  /** JSON of the last run: { result, at, message }. */
+  last_status: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A pool's script environment variable; the value is sealed (SecretBox). */
+export interface PipelineEnvTable {
+  pool_id: string;
+  name: string;
+  value_enc: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One run of a user script. */
+export interface PipelineLogTable {
+  id: string;
+  pool_id: string;
+  func_id: string;
+  scene: string;
+  result: string;
+  duration_ms: number;
+  message: string | null;
+  output: string | null;
+  user_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   user_pools: UserPoolTable;
   access_keys: AccessKeyTable;
@@ -523,6 +570,9 @@ export interface Database {
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  pipeline_functions: PipelineFunctionTable;
+  pipeline_env: PipelineEnvTable;
+  pipeline_logs: PipelineLogTable;
   console_system: ConsoleSystemTable;
   console_administrators: ConsoleAdministratorTable;
 }

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import { createPipelineHooks } from '../flows/pipeline/hooks.js';
+import type { EventService } from '../services/events/service.js';
+import type { OutboundGuard } from '../services/outbound/index.js';
+import { createPipelineEnv } from '../services/pipeline/env.js';
+import { createPipelineFunctions } from '../services/pipeline/functions.js';
+import { createPipelineRunner } from '../services/pipeline/runner.js';
+import { createSandboxPool } from '../services/pipeline/sandbox/pool.js';
+import type { UserFields } from '../services/users.js';
+import type { Database } from '../storage/db/schema.js';
+import { createPipelineRepo } from '../storage/repositories/pipeline.js';
+import type { UsersRepo } from '../storage/repositories/users.js';
+import type { SecretBox } from '../utils/crypto.js';
+import type { Logger } from '../utils/logger.js';
+
+/** Sandbox processes per server: a pool's scripts always run in the same one (its isolate stays warm). */
+const SANDBOX_PROCESSES = 2;
+
+/**
+ * User scripts (docs/pipeline.md): the sandbox processes, the functions and their environment,
+ * the runner, and the engine hooks and policy step that run them on every way in. The sandbox
+ * processes start on the first run, not with the server.
+ */
+export function createPipelineGraph(d: {
+  db: Kysely<Database>;
+  box: SecretBox;
+  outbound: Pick<OutboundGuard, 'fetch'>;
+  events: EventService;
+  usersRepo: Pick<UsersRepo, 'findById'>;
+  updateUser: (poolId: string, input: UserFields & { userId: string }) => Promise<unknown>;
+  appExists: (poolId: string, appId: string) => Promise<boolean>;
+  log: Logger;
+}) {
+  const repo = createPipelineRepo(d.db);
+  const sandbox = createSandboxPool({ size: SANDBOX_PROCESSES, onCrash: (err) => d.log.warn({ err }, 'a sandbox process stopped; it is replaced on the next run') });
+  const env = createPipelineEnv(repo, d.box);
+  const runner = createPipelineRunner({ repo, env, sandbox, outbound: d.outbound, events: d.events, log: d.log });
+  const functions = createPipelineFunctions({ repo, sandbox, appExists: d.appExists, changed: (poolId) => runner.invalidate(poolId) });
+  const { hooks, step, scriptClaims } = createPipelineHooks({ runner, users: d.usersRepo, updateUser: d.updateUser, log: d.log });
+  return { functions, env, runner, hooks, step, scriptClaims, close: () => sandbox.close() };
+}
+export type PipelineGraph = ReturnType<typeof createPipelineGraph>;

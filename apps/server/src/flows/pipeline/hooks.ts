@@ -1,0 +1,125 @@
+import type { SignInProtocol } from '@gatehouse/contracts';
+import type { PipelineRunner, SceneOutcome } from '../../services/pipeline/runner.js';
+import type { Scene } from '../../services/pipeline/scenes.js';
+import type { ScriptClaims } from '../../services/tokens/types.js';
+import { PROFILE_COLUMNS, toUserDto, type UserFields } from '../../services/users.js';
+import type { UserRow, UsersRepo } from '../../storage/repositories/users.js';
+import type { Logger } from '../../utils/logger.js';
+import type { EngineHooks, FlowRecord, PolicyStep, RequestInfo } from '../engine/types.js';
+
+/** Identifiers a script may read in `context.request.body`; never a password or a code. */
+const BODY_FIELDS = ['email', 'phone', 'phoneCountryCode', 'username', 'account'] as const;
+/** What a script may change on the user: profile fields and customData, not identifiers, status or credentials. */
+const WRITABLE = new Set<string>([...Object.keys(PROFILE_COLUMNS), 'gender']);
+/** Claims a script cannot set: the registered ones of JWT/OIDC and those the server owns. */
+const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'auth_time', 'nonce', 'acr', 'amr', 'azp', 'at_hash', 'c_hash', 's_hash', 'sid', 'scope', 'client_id', 'cnf', 'kind', 'gty']);
+
+export const PIPELINE_STEP_ID = 'pipeline';
+
+function bodyOf(input: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (input && typeof input === 'object') for (const k of BODY_FIELDS) if (typeof (input as Record<string, unknown>)[k] === 'string') out[k] = (input as Record<string, unknown>)[k];
+  return out;
+}
+
+const claimsOnly = (c: Record<string, unknown>) => Object.fromEntries(Object.entries(c).filter(([k]) => !RESERVED_CLAIMS.has(k)));
+
+/**
+ * User scripts at the engine's points (docs/pipeline.md, "Scenes"):
+ *  - PRE_AUTHENTICATION: the engine's `beforeAuthentication` hook, on every way in;
+ *  - PRE_REGISTER / POST_REGISTER: `beforeRegistration` / `afterRegistration` (sign-up and auto-registration);
+ *  - POST_AUTHENTICATION: a policy step, after the proof and before the finish;
+ *  - PRE_OIDC_ID_TOKEN_ISSUED: the engine's `tokenClaims` for the direct API, and the OIDC
+ *    provider's own ID tokens (hosted login, refresh) through `scriptClaims`;
+ *  - PRE_OIDC_ACCESS_TOKEN_ISSUED: every access token the provider issues (`scriptClaims`).
+ * A refusal throws the catalogued error from the runner; the engine answers with it.
+ */
+export function createPipelineHooks(deps: {
+  runner: PipelineRunner;
+  users: Pick<UsersRepo, 'findById'>;
+  updateUser: (poolId: string, input: UserFields & { userId: string }) => Promise<unknown>;
+  log: Logger;
+}) {
+  const { runner } = deps;
+
+  const contextOf = (e: { poolId: string; appId: string | null; scene: Scene; request?: RequestInfo; body: Record<string, unknown>; connection?: string; protocol?: SignInProtocol; context?: Record<string, unknown> | undefined }) => ({
+    scene: e.scene,
+    request: { body: e.body, ip: e.request?.ip ?? null, userAgent: e.request?.userAgent ?? null },
+    app: e.appId ? { id: e.appId } : null,
+    pool: { id: e.poolId },
+    connection: e.connection ?? null,
+    protocol: e.protocol ?? null,
+    context: e.context ?? {},
+  });
+
+  const profileOf = (row: UserRow) => toUserDto(row, { withCustomData: true }) as unknown as Record<string, unknown>;
+  const identifiersOf = (row: UserRow) => bodyOf({ email: row.email ?? undefined, phone: row.phone ?? undefined, username: row.username ?? undefined });
+
+  /** Writes what the chain changed on the user (profile fields, customData), as one update. */
+  async function applyChanges(poolId: string, before: Record<string, unknown>, out: SceneOutcome): Promise<void> {
+    const patch: Record<string, unknown> = {};
+    const after = out.user ?? {};
+    for (const k of WRITABLE) if (after[k] !== undefined && after[k] !== before[k] && (typeof after[k] === 'string' || after[k] === null)) patch[k] = after[k] ?? '';
+    const beforeCustom = (before.customData ?? {}) as Record<string, unknown>;
+    const afterCustom = after.customData && typeof after.customData === 'object' ? (after.customData as Record<string, unknown>) : {};
+    const custom: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(afterCustom)) if (JSON.stringify(v) !== JSON.stringify(beforeCustom[k])) custom[k] = v;
+    Object.assign(custom, out.customData);
+    if (Object.keys(custom).length) patch.customData = custom;
+    if (Object.keys(patch).length) await deps.updateUser(poolId, { userId: before.userId as string, ...(patch as UserFields) });
+  }
+
+  /** Runs a scene for a signed-in user; returns null when the pool has nothing there. */
+  async function forUser(scene: Scene, poolId: string, appId: string | null, userId: string, ctx: Omit<Parameters<typeof contextOf>[0], 'poolId' | 'appId' | 'scene' | 'body'> & { body?: Record<string, unknown> }): Promise<SceneOutcome | null> {
+    if (!(await runner.has(poolId, scene, appId))) return null;
+    const row = await deps.users.findById(poolId, userId);
+    if (!row) return null;
+    const user = profileOf(row);
+    const out = await runner.run({ poolId, appId, scene, userId, user, context: contextOf({ poolId, appId, scene, ...ctx, body: ctx.body ?? identifiersOf(row) }) });
+    await applyChanges(poolId, user, out);
+    return out;
+  }
+
+  const hooks: EngineHooks = {
+    async beforeAuthentication(e) {
+      if (!(await runner.has(e.poolId, 'PRE_AUTHENTICATION', e.appId))) return;
+      await runner.run({ poolId: e.poolId, appId: e.appId, scene: 'PRE_AUTHENTICATION', userId: null, user: null, context: contextOf({ ...e, scene: 'PRE_AUTHENTICATION', body: bodyOf(e.input), connection: e.method }) });
+    },
+    async beforeRegistration(e) {
+      if (!(await runner.has(e.poolId, 'PRE_REGISTER', e.appId))) return;
+      await runner.run({ poolId: e.poolId, appId: e.appId, scene: 'PRE_REGISTER', userId: null, user: null, context: contextOf({ ...e, scene: 'PRE_REGISTER', body: bodyOf(e.proposal), connection: e.via }) });
+    },
+    async afterRegistration(e) {
+      await forUser('POST_REGISTER', e.poolId, e.appId, e.userId, { request: e.request, connection: e.via });
+    },
+    async tokenClaims(flow: FlowRecord) {
+      const earlier = (flow.data[PIPELINE_STEP_ID] as { idToken?: Record<string, unknown> } | undefined)?.idToken ?? {};
+      const out = await forUser('PRE_OIDC_ID_TOKEN_ISSUED', flow.poolId, flow.appId, flow.userId, { request: flow.request, connection: flow.method, protocol: flow.protocol, context: flow.options.context });
+      const idToken = claimsOnly({ ...earlier, ...(out?.idToken ?? {}) });
+      return Object.keys(idToken).length ? { idToken } : undefined;
+    },
+  };
+
+  const step: PolicyStep = {
+    id: PIPELINE_STEP_ID,
+    async run(flow) {
+      const out = await forUser('POST_AUTHENTICATION', flow.poolId, flow.appId, flow.userId, { request: flow.request, connection: flow.method, protocol: flow.protocol, context: flow.options.context });
+      if (out && (Object.keys(out.idToken).length || Object.keys(out.accessToken).length)) flow.data[PIPELINE_STEP_ID] = { idToken: out.idToken };
+      return { status: 'done' };
+    },
+  };
+
+  /** For the OIDC provider's own issuance (hosted login, refresh): no request of a sign-in is at hand there. */
+  const scriptClaims: ScriptClaims = {
+    async idToken(e) {
+      const out = await forUser('PRE_OIDC_ID_TOKEN_ISSUED', e.poolId, e.appId, e.userId, { protocol: 'oidc' });
+      return out ? claimsOnly(out.idToken) : undefined;
+    },
+    async accessToken(e) {
+      const out = await forUser('PRE_OIDC_ACCESS_TOKEN_ISSUED', e.poolId, e.appId, e.userId, { protocol: 'oidc' });
+      return out && Object.keys(out.accessToken).length ? claimsOnly(out.accessToken) : undefined;
+    },
+  };
+
+  return { hooks, step, scriptClaims };
+}
