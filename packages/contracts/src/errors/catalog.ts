@@ -28,6 +28,7 @@ import { organizationErrors } from './areas/organizations.js';
 import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
 import { webhookErrors } from './areas/webhooks.js';
+import { customFieldErrors } from './areas/custom-fields.js';
 import { consoleErrors } from './areas/console.js';
 
 export type { ErrorDefinition } from './define.js';
@@ -52,6 +53,7 @@ export const errorCatalog = {
   ...federationErrors,
   ...mfaErrors,
   ...webhookErrors,
+  ...customFieldErrors,
   ...consoleErrors,
 } satisfies Record<string, ErrorDefinition>;
 

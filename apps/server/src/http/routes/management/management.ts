@@ -16,6 +16,7 @@ import { groupRoutes } from './groups.js';
 import { extIdpRoutes } from './ext-idps.js';
 import { mfaAdminRoutes } from './mfa-admin.js';
 import { webhookRoutes } from './webhooks.js';
+import { customFieldRoutes } from './custom-fields.js';
 import { consoleRoutes } from './console.js';
 
 /**
@@ -41,5 +42,6 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(extIdpRoutes);
   await app.register(mfaAdminRoutes);
   await app.register(webhookRoutes);
+  await app.register(customFieldRoutes);
   await app.register(consoleRoutes);
 }
