@@ -27,6 +27,8 @@ import { createAuthentication } from './authentication.js';
 import { createAccounts } from './accounts.js';
 import { createPasscodeFlows } from './passcodes.js';
 import { createEngineGraph, type EngineExtensions } from './engine.js';
+import { createDirectory } from './directory.js';
+import { createConnectorRegistry } from '../services/connectors/index.js';
 import type { SignInEngine } from '../flows/engine/engine.js';
 import { createPasswordChange } from '../flows/account-password.js';
 import { createLoginUiGraph } from './login-ui.js';
@@ -213,6 +215,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       appName: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
+    // LDAP / Active Directory sign-in (container/directory.ts, docs/ldap.md).
+    const directory = createDirectory({ federation, registry: createConnectorRegistry(), outbound, users: services.users, usersRepo: repos.users, rolesRepo: repos.roles, log });
     // MFA (docs/mfa.md): policies, factors and the engine's MFA step, first of the policy steps.
     const mfa = createMfaGraph({
       db: db.db,
@@ -239,6 +243,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
       social: federation.socialMethod,
       tokens: () => oidc.tokens,
+      directory,
       webauthn: () => mfa.webauthn,
       log,
       // MFA first, then the extensions' steps; user scripts run after them (docs/pipeline.md).
@@ -274,6 +279,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       loginUi,
       changePassword,
       ssoProtocols,
+      directory,
       pipeline,
       federation,
       socialSignIn,
@@ -292,6 +298,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       services,
       webhooks,
       async close() {
+        await directory.close();
         await pipeline.close();
         await webhooks.close();
         await passcodes.close();

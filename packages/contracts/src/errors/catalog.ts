@@ -23,6 +23,7 @@ import { identifierErrors } from './areas/identifiers.js';
 import { brandingErrors } from './areas/branding.js';
 import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
+import { directoryErrors } from './areas/directory.js';
 import { pipelineErrors } from './areas/pipeline.js';
 import { organizationErrors } from './areas/organizations.js';
 import { federationErrors } from './areas/federation.js';
@@ -48,6 +49,7 @@ export const errorCatalog = {
   ...brandingErrors,
   ...samlErrors,
   ...casErrors,
+  ...directoryErrors,
   ...pipelineErrors,
   ...organizationErrors,
   ...federationErrors,
