@@ -45,6 +45,7 @@ import { createFactorCodes } from '../flows/mfa/factor-codes.js';
 import { createWebhooks } from './webhooks.js';
 import { createCustomFields } from './custom-fields.js';
 import { withCustomFieldChecks } from '../services/custom-fields/user-data.js';
+import { createConsole } from './console.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -261,8 +262,11 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     publishAfter(authn.settings, 'update', (poolId) => invalidation.publish(TOPICS.authSettings, poolId));
     publishAfter(passcodes.settings, 'update', (poolId) => invalidation.publish(TOPICS.messaging, poolId));
     publishAfter(passcodes.messaging.providers, 'put', (poolId) => invalidation.publish(TOPICS.messaging, poolId));
+    // The admin console: administrators of the system pool and its audit-log reads (container/console.ts).
+    const consoleGraph = createConsole({ db: db.db, usersRepo: repos.users, pools: services.pools, applications: services.applications, users: services.users, tokens: () => oidc.tokens, events, publicUrl: config.publicUrl, flushAudit: () => audit.flush() });
     const storeKv = kv;
     return {
+      console: consoleGraph,
       accounts,
       passcodes,
       oidc,

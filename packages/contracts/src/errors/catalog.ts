@@ -30,6 +30,7 @@ import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
 import { webhookErrors } from './areas/webhooks.js';
 import { customFieldErrors } from './areas/custom-fields.js';
+import { consoleErrors } from './areas/console.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -55,6 +56,7 @@ export const errorCatalog = {
   ...mfaErrors,
   ...webhookErrors,
   ...customFieldErrors,
+  ...consoleErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

@@ -18,6 +18,7 @@ import { extIdpRoutes } from './ext-idps.js';
 import { mfaAdminRoutes } from './mfa-admin.js';
 import { webhookRoutes } from './webhooks.js';
 import { customFieldRoutes } from './custom-fields.js';
+import { consoleRoutes } from './console.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -44,4 +45,5 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(mfaAdminRoutes);
   await app.register(webhookRoutes);
   await app.register(customFieldRoutes);
+  await app.register(consoleRoutes);
 }
