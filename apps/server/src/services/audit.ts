@@ -54,6 +54,10 @@ export function createAuditService(repo: AuditRepo, opts: AuditOptions = {}) {
       timer = undefined;
     }
     writing ??= (async () => {
+      // Yield first: with an empty queue the body would otherwise finish synchronously, its
+      // `finally` clearing `writing` before `??=` stores this (settled) promise — which then
+      // stayed in `writing` for good, and no later event was ever written.
+      await Promise.resolve();
       try {
         while (queue.length) {
           const batch = queue.slice(0, batchSize);
