@@ -53,7 +53,6 @@ export function createAuditService(repo: AuditRepo, opts: AuditOptions = {}) {
       clearTimeout(timer);
       timer = undefined;
     }
-<<<<<<< HEAD
     // A write in progress may have passed events queued since: write those after it.
     if (writing) return writing.then(() => (queue.length ? flush() : undefined));
     // Reset in a chained finally, which always runs after the assignment below: an async body that
@@ -66,16 +65,6 @@ export function createAuditService(repo: AuditRepo, opts: AuditOptions = {}) {
           await repo.insertMany(batch);
         } catch (err) {
           // A unique-id clash cannot happen (sortable random ids); retry once for a busy database.
-=======
-    writing ??= (async () => {
-      // Yield first: with an empty queue the body would otherwise finish synchronously, its
-      // `finally` clearing `writing` before `??=` stores this (settled) promise — which then
-      // stayed in `writing` for good, and no later event was ever written.
-      await Promise.resolve();
-      try {
-        while (queue.length) {
-          const batch = queue.slice(0, batchSize);
->>>>>>> main
           try {
             await repo.insertMany(batch);
           } catch (err2) {
