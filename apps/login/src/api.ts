@@ -1,7 +1,7 @@
 /** The login API client (docs/login-ui.md): the flow handle and anti-forgery token travel in headers, never in URLs or cookies. */
 export interface Tab {
   id: string;
-  kind: 'password' | 'sms' | 'email' | 'qrcode' | 'method';
+  kind: 'password' | 'sms' | 'email' | 'qrcode' | 'passkey' | 'method';
   method: string;
   identifiers?: Array<'phone' | 'email' | 'username'>;
   label?: { en: string; zh: string };

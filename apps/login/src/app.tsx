@@ -6,6 +6,7 @@ import { fmt, LANG_NAMES, LANGS, STRINGS, type Lang, type Strings } from './i18n
 import { STEP_COMPONENTS, type StepProps } from './steps.js';
 // Step screens register themselves in STEP_COMPONENTS.
 import './mfa-step.js';
+import { PasskeyPanel, passkeyTabLabel } from './passkey.js';
 
 /**
  * The login UI: one component tree for the hosted page and the <gatehouse-login> element. It
@@ -283,6 +284,7 @@ function tabLabel(tab: Tab, t: Strings, lang: Lang) {
   if (tab.kind === 'sms') return t.tabSms;
   if (tab.kind === 'email') return t.tabEmail;
   if (tab.kind === 'qrcode') return t.tabQrcode;
+  if (tab.kind === 'passkey') return passkeyTabLabel(lang);
   return tab.label ? (lang.startsWith('zh') ? tab.label.zh : tab.label.en) : tab.id;
 }
 
@@ -338,7 +340,24 @@ function Login({ ctx }: { ctx: Ctx }) {
         </div>
       ) : null}
       <div id="gh-panel" role={cfg.tabs.length > 1 ? 'tabpanel' : undefined} aria-labelledby={cfg.tabs.length > 1 ? `gh-tab-${tab?.id}` : undefined}>
-        {tab?.kind === 'qrcode' ? <QrPanel ctx={ctx} key="qr" /> : tab ? <SignInForm ctx={ctx} tab={tab} key={tab.id} account={session?.account ?? ''} /> : null}
+        {tab?.kind === 'qrcode' ? (
+          <QrPanel ctx={ctx} key="qr" />
+        ) : tab?.kind === 'passkey' ? (
+          <PasskeyPanel
+            key="passkey"
+            appId={cfg.app.id}
+            apiBase={ctx.api.base}
+            lang={lang}
+            busy={ctx.busy}
+            signIn={async (input) => {
+              const r = await ctx.run(() => ctx.api.call<Outcome>('/sign-in', { tab: 'passkey', input, lang, agreements: [] }));
+              if ('err' in r) throw r.err;
+              ctx.handleOutcome(r.ok);
+            }}
+          />
+        ) : tab ? (
+          <SignInForm ctx={ctx} tab={tab} key={tab.id} account={session?.account ?? ''} />
+        ) : null}
       </div>
       <Connections ctx={ctx} />
       <nav class="gh-links">

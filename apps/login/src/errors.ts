@@ -57,6 +57,8 @@ export const ERROR_TEXT: Record<string, T> = {
   'mfa.acknowledge_required': { en: 'Confirm that you stored the recovery codes.', 'zh-CN': '请确认您已保存恢复码。', 'zh-TW': '請確認您已儲存復原碼。', ja: 'リカバリーコードを保存したことを確認してください。' },
   'mfa.profile_required': { en: 'Enter the phone number or email address to use.', 'zh-CN': '请输入要使用的手机号或邮箱。', 'zh-TW': '請輸入要使用的手機號碼或電子郵件。', ja: '使用する電話番号またはメールアドレスを入力してください。' },
   'mfa.factor_already_enrolled': { en: 'This is already set up for your account.', 'zh-CN': '您的账号已设置该方式。', 'zh-TW': '您的帳號已設定該方式。', ja: 'この方法は既に設定されています。' },
+  'webauthn.ticket_invalid': { en: 'The passkey request expired. Try again.', 'zh-CN': '通行密钥请求已过期，请重试。', 'zh-TW': '通行密鑰請求已過期，請重試。', ja: 'パスキーの要求の有効期限が切れました。もう一度お試しください。' },
+  'webauthn.verification_failed': { en: 'The passkey could not be verified. Try again or choose another way.', 'zh-CN': '通行密钥验证失败，请重试或选择其他方式。', 'zh-TW': '通行密鑰驗證失敗，請重試或選擇其他方式。', ja: 'パスキーを確認できませんでした。もう一度試すか、別の方法を選んでください。' },
   'application.not_found': { en: 'This application does not exist.', 'zh-CN': '应用不存在。', 'zh-TW': '應用程式不存在。', ja: 'このアプリケーションは存在しません。' },
   'request.invalid_input': { en: 'Please check what you entered and try again.', 'zh-CN': '请检查输入的内容后重试。', 'zh-TW': '請檢查輸入的內容後再試。', ja: '入力内容を確認して、もう一度お試しください。' },
   'internal.unavailable': { en: 'The service is temporarily unavailable. Try again in a moment.', 'zh-CN': '服务暂时不可用，请稍后重试。', 'zh-TW': '服務暫時無法使用，請稍後再試。', ja: 'サービスは一時的に利用できません。しばらくしてから再試行してください。' },

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from './i18n.js';
 import { STEP_COMPONENTS, type StepProps } from './steps.js';
+import { createCredential, getAssertion } from './webauthn-browser.js';
 
 /**
  * The MFA step of a sign-in (engine step `mfa`, docs/mfa.md), by `data.phase`:
@@ -179,11 +180,32 @@ function Verify({ p, t }: { p: StepProps; t: T }) {
 }
 
 function Enroll({ p, t }: { p: StepProps; t: T }) {
-  const factors = list(p.data.applicableFactors).filter((f) => f === 'OTP' || f === 'SMS' || f === 'EMAIL');
-  const enrollment = (p.data.enrollment ?? null) as { factorType: string; enrollmentToken: string; otpData?: { qrCodeUri: string; qrCodeDataUrl: string } } | null;
+  const factors = list(p.data.applicableFactors).filter((f) => f === 'OTP' || f === 'SMS' || f === 'EMAIL' || f === 'WEBAUTHN');
+  const enrollment = (p.data.enrollment ?? null) as { factorType: string; enrollmentToken: string; otpData?: { qrCodeUri: string; qrCodeDataUrl: string }; webauthn?: Record<string, unknown> } | null;
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const [choice, setChoice] = useState(factors[0] ?? 'OTP');
+  const [passkeyError, setPasskeyError] = useState(false);
+  // A passkey: the browser creates it with the options bound to this sign-in, then the server verifies it.
+  useEffect(() => {
+    if (!enrollment?.webauthn) return;
+    void (async () => {
+      const attestation = await createCredential(enrollment.webauthn!).catch(() => null);
+      if (!attestation) return setPasskeyError(true);
+      await p.answer({ action: 'enroll-verify', factorType: 'WEBAUTHN', attestation });
+    })();
+  }, [enrollment?.webauthn]);
+  if (enrollment?.webauthn) {
+    return (
+      <>
+        <h2>{t('enrollTitle')}</h2>
+        {passkeyError ? <p role="alert" class="gh-error">{t('passkeyFailed')}</p> : <p class="gh-lead">{t('WEBAUTHN')}</p>}
+        <button type="button" class="gh-primary" disabled={p.busy} onClick={() => void p.answer({ action: 'enroll', factorType: 'WEBAUTHN' })}>
+          {t('continue')}
+        </button>
+      </>
+    );
+  }
   if (enrollment) {
     const otp = enrollment.otpData;
     return (
@@ -269,31 +291,6 @@ function RecoveryCodes({ p, t }: { p: StepProps; t: T }) {
       </button>
     </>
   );
-}
-
-/** navigator.credentials.get with the server's JSON options (base64url fields decoded), the assertion as JSON (WebAuthn L3 toJSON shape). */
-async function getAssertion(options: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const b64 = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(s.length / 4) * 4, '=')), (c) => c.charCodeAt(0));
-  const out = (b: ArrayBuffer | null) => (b ? btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') : undefined);
-  const o = options as { challenge: string; allowCredentials?: Array<{ id: string; type: string; transports?: string[] }>; rpId?: string; timeout?: number; userVerification?: UserVerificationRequirement };
-  const cred = (await navigator.credentials.get({
-    publicKey: {
-      challenge: b64(o.challenge),
-      ...(o.rpId ? { rpId: o.rpId } : {}),
-      ...(o.timeout ? { timeout: o.timeout } : {}),
-      ...(o.userVerification ? { userVerification: o.userVerification } : {}),
-      ...(o.allowCredentials ? { allowCredentials: o.allowCredentials.map((c) => ({ id: b64(c.id), type: 'public-key' as const, ...(c.transports ? { transports: c.transports as AuthenticatorTransport[] } : {}) })) } : {}),
-    },
-  })) as PublicKeyCredential | null;
-  if (!cred) throw new Error('no credential');
-  const r = cred.response as AuthenticatorAssertionResponse;
-  return {
-    id: cred.id,
-    rawId: out(cred.rawId),
-    type: cred.type,
-    clientExtensionResults: cred.getClientExtensionResults(),
-    response: { clientDataJSON: out(r.clientDataJSON), authenticatorData: out(r.authenticatorData), signature: out(r.signature), userHandle: out(r.userHandle) },
-  };
 }
 
 STEP_COMPONENTS.mfa = MfaStep;

@@ -21,9 +21,13 @@ import { qrcodeRoutes } from './http/routes/qrcode/index.js';
 import { landingRoutes } from './http/routes/landing/index.js';
 import { loginFlowRoutes } from './http/routes/login-flow/index.js';
 import { loginUiRoutes } from './http/routes/login-ui/index.js';
+import { guardCompatRoutes } from './http/routes/guard/index.js';
 import { samlRoutes } from './http/routes/saml/index.js';
+import { socialRoutes } from './http/routes/social/index.js';
+import { socialAuthRoutes } from './http/routes/auth/social.js';
 import { casRoutes } from './http/routes/cas/index.js';
 import { mfaIntrospectionRoutes, mfaRoutes } from './http/routes/auth/mfa.js';
+import { webauthnRoutes } from './http/routes/auth/webauthn.js';
 import './http/types.js';
 
 /**
@@ -71,7 +75,9 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(contactBindingRoutes, { prefix: '/api/v3' });
   // Issue #15: MFA enrolment, step-up and the answer to a sign-in's MFA challenge (docs/mfa.md).
   await app.register(mfaRoutes, { prefix: '/api/v3' });
+  await app.register(socialAuthRoutes, { prefix: '/api/v3' });
   await app.register(mfaIntrospectionRoutes);
+  await app.register(webauthnRoutes, { prefix: '/api/v3' });
   await app.register(emailVerificationRoutes);
   // JitAi login-method instances from `loginTypesDir`, loaded when the app starts (fails the start when invalid).
   app.addHook('onReady', async () => {
@@ -86,7 +92,9 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   // The login UI: its JSON API (hosted page and embeddable element), built files, /login and the element demo.
   await app.register(loginFlowRoutes);
   await app.register(loginUiRoutes);
+  await app.register(guardCompatRoutes);
   // SAML 2.0 identity provider and CAS server, on the one SSO session (docs/saml.md, docs/cas.md).
+  await app.register(socialRoutes);
   await app.register(samlRoutes);
   await app.register(casRoutes);
   return app;

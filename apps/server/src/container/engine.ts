@@ -13,12 +13,14 @@ import type { LoginCodes } from '../services/credentials/login-codes.js';
 import type { EventService } from '../services/events/service.js';
 import type { QrCodeService } from '../services/qrcode/service.js';
 import type { TokenIssuer } from '../services/tokens/types.js';
+import type { Webauthn } from '../services/mfa/webauthn.js';
 import type { KvStore } from '../storage/kv/types.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
 import { nowIso } from '../utils/time.js';
 import type { Logger } from '../utils/logger.js';
 import type { Authentication } from './authentication.js';
 import type { PasscodeFlows } from './passcodes.js';
+import type { SocialMethodDeps } from '../login-methods/social/index.js';
 
 /** What tests and later features plug into the engine: extra login methods, policy steps, hooks. */
 export interface EngineExtensions {
@@ -43,8 +45,12 @@ export function createEngineGraph(deps: {
   events: EventService;
   jitaiDefinition: (poolId: string, name: string) => Promise<LoginTypeDefinition>;
   tokens: () => TokenIssuer;
+  /** Passkeys (the MFA area), for the passwordless `webauthn` method. */
+  webauthn: () => Pick<Webauthn, 'ownerOf' | 'login'>;
   log: Logger;
   extensions?: EngineExtensions;
+  /** The identity-provider method's dependencies (container/federation.ts). */
+  social?: SocialMethodDeps;
 }) {
   const { authn } = deps;
   const methods = createLoginMethodRegistry(
@@ -64,6 +70,8 @@ export function createEngineGraph(deps: {
       },
       qrcode: { takeTicket: (poolId, ticket) => deps.qrcode.takeTicket(poolId, ticket), users: deps.usersRepo },
       jitai: { definition: deps.jitaiDefinition },
+      ...(deps.social ? { social: deps.social } : {}),
+      webauthn: { webauthn: deps.webauthn, users: deps.usersRepo },
     },
     deps.extensions?.loginMethods ?? [],
   );

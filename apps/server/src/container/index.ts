@@ -37,10 +37,12 @@ import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
 import { createPipelineGraph } from './pipeline.js';
 import { createOrganizationServices } from './organizations.js';
-import { createFederation } from './federation.js';
+import { createFederation, createSocialSignIn } from './federation.js';
 import { createMfaGraph } from './mfa.js';
 import { createFactorCodes } from '../flows/mfa/factor-codes.js';
 import { createWebhooks } from './webhooks.js';
+import { createCustomFields } from './custom-fields.js';
+import { withCustomFieldChecks } from '../services/custom-fields/user-data.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -88,17 +90,20 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     events.subscribe(auditSubscriber(audit));
     // Webhooks: the outbox listener (in the emitter's transaction) and this node's delivery worker.
     const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
+    const customFields = createCustomFields({ db: db.db, users: repos.users, roles: repos.roles });
     const services = {
       events,
       pools: createPoolsService(repos.pools),
       accessKeys: createAccessKeysService(repos.accessKeys, box, invalidation, events),
       audit,
-      users: createUsersService(repos.users, events),
+      // customData is checked against the pool's custom fields on every path that writes it.
+      users: withCustomFieldChecks(createUsersService(repos.users, events), customFields),
       applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
       roles: createRolesService(repos.roles, repos.users),
       // Organisations, departments, groups (container/organizations.ts).
       ...createOrganizationServices({ db: db.db, usersRepo: repos.users }),
       webhooks: webhooks.service,
+      customFields,
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
     const authn = createAuthentication({
@@ -148,7 +153,27 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
     const ssoProtocols = createSsoProtocols({ db: db.db, kv, box, publicUrl: config.publicUrl, applications: services.applications, events, bridge: oidc.ssoBridge });
     // Identity sources, connections and external identities (container/federation.ts).
-    const federation = createFederation({ db: db.db, box, applicationsRepo: repos.applications, checkUrl: (url) => outbound.checkUrl(url) });
+    const federation = createFederation({
+      db: db.db,
+      box,
+      kv,
+      log,
+      publicUrl: config.publicUrl,
+      http: outbound.http,
+      applicationsRepo: repos.applications,
+      usersRepo: repos.users,
+      events,
+      checkUrl: (url) => outbound.checkUrl(url),
+      register: (r) =>
+        theEngine().register({
+          poolId: r.poolId,
+          appId: r.appId,
+          input: { ...(r.email ? { email: r.email, verified: { email: r.verifiedEmail } } : {}), ...(r.username ? { username: r.username } : {}), profile: r.profile },
+          registerMethod: 'FEDERATED',
+          via: 'autoRegister',
+          request: r.request,
+        }),
+    });
     // The sign-in engine is built below from the services; these closures reach it once it exists.
     let engine: SignInEngine | undefined;
     const theEngine = () => {
@@ -196,6 +221,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: repos.users,
       guard: authn.guard,
       engine: theEngine,
+      publicUrl: config.publicUrl,
+      poolName: async (poolId) => (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
       issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
@@ -209,7 +236,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       applications: services.applications,
       events,
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
+      social: federation.socialMethod,
       tokens: () => oidc.tokens,
+      webauthn: () => mfa.webauthn,
       log,
       // MFA first, then the extensions' steps; user scripts run after them (docs/pipeline.md).
       extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
@@ -219,6 +248,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     elementSignIn = signIn.elementSignIn;
     // The login UI (hosted page and embeddable element) and branding.
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
+    // Identity-provider sign-in: the browser round trip, signin-by-mobile, the login UI's connection buttons.
+    const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users });
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
     // Settings and messaging providers are read from the database on each use (no cache today);
     // their writes still publish so a cache added later only has to subscribe.
@@ -241,6 +272,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       ssoProtocols,
       pipeline,
       federation,
+      socialSignIn,
       mfa,
       config,
       log,

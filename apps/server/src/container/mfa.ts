@@ -6,6 +6,7 @@ import { createMfaStep, type WebauthnSecondFactor } from '../flows/mfa/step.js';
 import type { EventService } from '../services/events/service.js';
 import { createMfaFactors, type FactorCodes } from '../services/mfa/factors.js';
 import { createMfaPolicies } from '../services/mfa/policy.js';
+import { createWebauthn } from '../services/mfa/webauthn.js';
 import type { Database } from '../storage/db/schema.js';
 import type { KvStore } from '../storage/kv/types.js';
 import { createMfaRepo } from '../storage/repositories/mfa.js';
@@ -26,25 +27,34 @@ export function createMfaGraph(deps: {
   guard: AttemptGuard;
   issuer: (poolId: string, appId: string | null) => Promise<string>;
   engine: () => SignInEngine;
+  /** The public URL: its host is the WebAuthn relying party, its origin the expected origin. */
+  publicUrl: string;
+  poolName: (poolId: string) => Promise<string>;
 }) {
   const repo = createMfaRepo(deps.db);
   const policies = createMfaPolicies(repo);
   let codes: FactorCodes | undefined;
-  let webauthn: WebauthnSecondFactor | undefined;
+  const pub = new URL(deps.publicUrl);
+  const webauthn = createWebauthn({ repo, kv: deps.kv, events: deps.events, config: { rpId: pub.hostname, origin: pub.origin, rpName: deps.poolName } });
+  const secondFactor: WebauthnSecondFactor = {
+    hasCredentials: webauthn.hasCredentials,
+    options: webauthn.mfaOptions,
+    verify: webauthn.mfaVerify,
+    enrollOptions: async (poolId, user, flowId) => (await webauthn.registrationOptions(poolId, user, flowId)).options as unknown as Record<string, unknown>,
+    enroll: (poolId, userId, flowId, credential) => webauthn.register(poolId, userId, { bindTo: flowId, credential }),
+  };
   const factors = createMfaFactors({ repo, kv: deps.kv, box: deps.box, events: deps.events, issuer: deps.issuer, codes: () => codes });
-  const step = createMfaStep({ policies, factors, users: deps.users, guard: deps.guard, events: deps.events, webauthn: () => webauthn });
+  const step = createMfaStep({ policies, factors, users: deps.users, guard: deps.guard, events: deps.events, webauthn: () => secondFactor });
   const selfService = createMfaSelfService({ factors, users: deps.users, guard: deps.guard, events: deps.events, engine: deps.engine });
   return {
     repo,
     selfService,
+    webauthn,
     policies,
     factors,
     step,
     useCodes(c: FactorCodes) {
       codes = c;
-    },
-    useWebauthn(w: WebauthnSecondFactor) {
-      webauthn = w;
     },
   };
 }

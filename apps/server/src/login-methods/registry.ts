@@ -2,13 +2,17 @@ import { createJitaiMethod, type JitaiMethodDeps } from './jitai/index.js';
 import { createPasscodeMethod, type PasscodeMethodDeps } from './passcode/index.js';
 import { createPasswordMethod, type PasswordMethodDeps } from './password/index.js';
 import { createQrCodeMethod, type QrCodeMethodDeps } from './qrcode/index.js';
+import { createSocialMethod, type SocialMethodDeps } from './social/index.js';
 import type { LoginMethod } from './types.js';
+import { createWebauthnMethod, type WebauthnMethodDeps } from './webauthn/index.js';
 
 export interface LoginMethodDeps {
   password: PasswordMethodDeps;
   passcode: PasscodeMethodDeps;
   qrcode: QrCodeMethodDeps;
   jitai: Omit<JitaiMethodDeps, 'password'>;
+  social?: SocialMethodDeps;
+  webauthn: WebauthnMethodDeps;
 }
 
 /**
@@ -22,6 +26,8 @@ export function createLoginMethodRegistry(deps: LoginMethodDeps, extra: readonly
     createPasscodeMethod(deps.passcode),
     createQrCodeMethod(deps.qrcode),
     createJitaiMethod({ ...deps.jitai, password }),
+    ...(deps.social ? [createSocialMethod(deps.social)] : []),
+    createWebauthnMethod(deps.webauthn),
     ...extra,
   ] as LoginMethod<never>[];
   const byId = new Map(list.map((m) => [m.id, m]));

@@ -8,7 +8,7 @@ import type { ResolvedBranding } from '../../services/branding/types.js';
  * connections (social and enterprise buttons) and the resolved branding. Public: it holds no
  * secret and is the same for every visitor of the app.
  */
-export type TabKind = 'password' | 'sms' | 'email' | 'qrcode' | 'method';
+export type TabKind = 'password' | 'sms' | 'email' | 'qrcode' | 'passkey' | 'method';
 
 export interface LoginTab {
   id: string;
@@ -48,7 +48,7 @@ export interface LoginUiConfig {
   languages: readonly ['en', 'zh-CN', 'zh-TW', 'ja'];
 }
 
-export const BUILT_IN_METHODS = new Set(['password', 'passcode', 'qrcode', 'jitai']);
+export const BUILT_IN_METHODS = new Set(['password', 'passcode', 'qrcode', 'jitai', 'webauthn']);
 
 export function buildTabs(enabled: readonly string[], methods: LoginMethodRegistry, order: readonly string[]): LoginTab[] {
   const tabs: LoginTab[] = [];
@@ -57,6 +57,8 @@ export function buildTabs(enabled: readonly string[], methods: LoginMethodRegist
   if (enabled.includes('PHONE_CODE')) tabs.push({ id: 'sms', kind: 'sms', method: 'passcode' });
   if (enabled.includes('EMAIL_CODE')) tabs.push({ id: 'email', kind: 'email', method: 'passcode' });
   if (enabled.includes('SELF_BUILT_APP_QRCODE')) tabs.push({ id: 'qrcode', kind: 'qrcode', method: 'qrcode' });
+  // Passwordless passkeys (login-methods/webauthn, docs/mfa.md): the page asks the browser, then signs in with the assertion.
+  if (enabled.includes('PASSKEY') && methods.get('webauthn')) tabs.push({ id: 'passkey', kind: 'passkey', method: 'webauthn' });
   for (const m of methods.all()) {
     const d = m.describe();
     if (!BUILT_IN_METHODS.has(m.id) && d.fields.length > 0) tabs.push({ id: m.id, kind: 'method', method: m.id, label: d.label, fields: d.fields });

@@ -15,6 +15,6 @@ export const LOGIN_UI_ERRORS: readonly ErrorCode[] = [
   'flow.invalid', 'flow.step_mismatch', 'flow.binding_mismatch', 'flow.step_required',
   'login.flow_invalid', 'login.csrf_invalid', 'login.origin_not_allowed', 'login.agreement_required', 'login.app_required', 'login.interaction_mismatch', 'login.not_finished', 'login.password_mismatch',
   // MFA step (flows/mfa/step.ts)
-  'mfa.otp_invalid', 'mfa.passcode_invalid', 'mfa.recovery_code_invalid', 'mfa.answer_required', 'mfa.factor_not_enabled', 'mfa.enrollment_token_invalid', 'mfa.acknowledge_required', 'mfa.profile_required', 'mfa.factor_already_enrolled',
+  'mfa.otp_invalid', 'mfa.passcode_invalid', 'mfa.recovery_code_invalid', 'mfa.answer_required', 'mfa.factor_not_enabled', 'mfa.enrollment_token_invalid', 'mfa.acknowledge_required', 'mfa.profile_required', 'mfa.factor_already_enrolled', 'webauthn.ticket_invalid', 'webauthn.verification_failed',
   'application.not_found', 'request.invalid_input', 'internal.unavailable', 'internal.error',
 ];

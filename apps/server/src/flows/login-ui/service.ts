@@ -221,6 +221,15 @@ export function createLoginUi(deps: LoginUiDeps) {
         identifier = str(tab.kind === 'sms' ? b.input.phone : b.input.email).trim();
         input = { passCode: str(b.input.passCode).trim(), ...(tab.kind === 'sms' ? { phone: identifier } : { email: identifier }) };
         autoRegister = await mayAutoRegister(flow, tab.kind);
+      } else if (tab.kind === 'passkey') {
+        // The page's inputs are strings: the assertion arrives as JSON (apps/login/src/passkey.tsx).
+        let credential: unknown = null;
+        try {
+          credential = JSON.parse(str(b.input.credential));
+        } catch {
+          credential = null;
+        }
+        input = { ticket: str(b.input.ticket), credential };
       } else {
         identifier = str(b.input.email ?? b.input.username ?? b.input.account ?? b.input.phone).trim();
       }

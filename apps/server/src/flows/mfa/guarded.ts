@@ -16,7 +16,9 @@ import type { RequestInfo } from '../engine/types.js';
  */
 export const mfaCounterKey = (userId: string) => `mfa:${userId}`;
 
-export async function guardedCheck<T extends { ok: true } | { ok: false; error: 'mfa.otp_invalid' | 'mfa.recovery_code_invalid' | 'mfa.passcode_invalid' }>(
+export type CheckError = 'mfa.otp_invalid' | 'mfa.recovery_code_invalid' | 'mfa.passcode_invalid' | 'webauthn.verification_failed';
+
+export async function guardedCheck<T extends { ok: true } | { ok: false; error: CheckError }>(
   deps: { guard: AttemptGuard; events: Pick<EventService, 'emit'> },
   e: { poolId: string; user: UserRow; extraKeys?: string[]; request: RequestInfo; appId: string | null; factor: string; captcha?: { token?: string; code?: string } | undefined },
   check: () => Promise<T>,

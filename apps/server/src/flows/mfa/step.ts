@@ -3,7 +3,7 @@ import type { EventService } from '../../services/events/service.js';
 import type { MfaFactors } from '../../services/mfa/factors.js';
 import type { MfaPolicies, MfaPolicy } from '../../services/mfa/policy.js';
 import { ACR_MFA, isEnrollableFactor, type PolicyFactor, type VerifyFactor } from '../../services/mfa/types.js';
-import type { UsersRepo } from '../../storage/repositories/users.js';
+import type { UserRow, UsersRepo } from '../../storage/repositories/users.js';
 import type { AttemptGuard } from '../engine/attempt-guard.js';
 import type { FlowRecord, PolicyStep, RequestInfo, StepResult } from '../engine/types.js';
 import { guardedCheck } from './guarded.js';
@@ -12,12 +12,15 @@ import { guardedCheck } from './guarded.js';
 export const MFA_TOKEN_TTL_MS = 5 * 60 * 1000;
 export const MFA_STEP = 'mfa';
 
-/** Verifies a passkey assertion for the MFA step (the WebAuthn service); absent until passkeys are wired. */
+/** Passkeys for the MFA step (the WebAuthn service). */
 export interface WebauthnSecondFactor {
   hasCredentials(poolId: string, userId: string): Promise<boolean>;
   /** Options for `navigator.credentials.get` bound to this flow. */
   options(poolId: string, userId: string, flowId: string): Promise<Record<string, unknown>>;
-  verify(poolId: string, userId: string, flowId: string, assertion: unknown): Promise<{ ok: true; amr: string[] } | { ok: false; error: 'mfa.otp_invalid' }>;
+  verify(poolId: string, userId: string, flowId: string, assertion: unknown): Promise<{ ok: true; amr: string[] } | { ok: false; error: 'webauthn.verification_failed' }>;
+  /** Options for `navigator.credentials.create` bound to this flow (enrolment when required). */
+  enrollOptions(poolId: string, user: UserRow, flowId: string): Promise<Record<string, unknown>>;
+  enroll(poolId: string, userId: string, flowId: string, credential: unknown): Promise<unknown>;
 }
 
 /** Where the step stands inside a flow (flow.data.mfa; never a secret). */
@@ -108,6 +111,8 @@ export function createMfaStep(deps: {
     id: MFA_STEP,
 
     async run(flow) {
+      // A passkey with user verification is already two factors in one (login-methods/webauthn).
+      if (flow.amr.includes('mfa')) return { status: 'done' };
       const policy = await deps.policies.effective(flow.poolId, flow.appId);
       if (policy.mode === 'off') return { status: 'done' };
       const applicable = await applicableFor(flow, policy);
@@ -144,6 +149,22 @@ export function createMfaStep(deps: {
         const wa = deps.webauthn();
         if (!wa || !st.applicable.includes('WEBAUTHN')) throw new AppError('mfa.factor_not_enabled', { params: { factorType: 'WEBAUTHN' } });
         return challenge(flow, 'mfa.required', { applicableFactors: st.applicable, webauthn: await wa.options(flow.poolId, flow.userId, flow.id) });
+      }
+
+      if ((action === 'enroll' || action === 'enroll-verify') && str(input.factorType) === 'WEBAUTHN') {
+        const wa = deps.webauthn();
+        if (!wa || !st.enrollable?.includes('WEBAUTHN')) throw new AppError('mfa.factor_not_enabled', { params: { factorType: 'WEBAUTHN' } });
+        const user = await userOf(flow);
+        if (action === 'enroll') return challenge(flow, 'mfa.enrollment_required', { applicableFactors: st.enrollable, enrollment: { factorType: 'WEBAUTHN', webauthn: await wa.enrollOptions(flow.poolId, user, flow.id) } });
+        if (input.attestation === undefined) throw new AppError('mfa.answer_required', { params: { factorType: 'WEBAUTHN', field: 'attestation' } });
+        await wa.enroll(flow.poolId, user.id, flow.id, input.attestation);
+        await deps.events.emit('mfa:verified', { poolId: flow.poolId, actor: user.id, subject: user.id, ip: request.ip, userAgent: request.userAgent, requestId: request.requestId, data: { userId: user.id, appId: flow.appId, factor: 'WEBAUTHN' } });
+        const recoveryCodes = (await deps.factors.enrolledTypes(flow.poolId, user.id)).recoveryCodes === 0 ? await deps.factors.issueRecoveryCodes(flow.poolId, user.id) : null;
+        // Registration required user verification: possession and PIN/biometrics.
+        const amr = ['hwk', 'user'];
+        if (!recoveryCodes) return passed(amr);
+        flow.data.mfa = { ...st, passed: amr } satisfies MfaState;
+        return challenge(flow, 'mfa.acknowledge_required', { recoveryCodes, factor: { factorType: 'WEBAUTHN' } });
       }
 
       if (action === 'enroll' || action === 'enroll-verify') {

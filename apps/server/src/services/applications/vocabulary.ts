@@ -8,7 +8,8 @@ export const ID_TOKEN_ALGS = ['RS256', 'ES256', 'HS256'] as const;
 /** RFC 8628 §3.4: the device authorization grant's registered grant type URN. */
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT] as const;
-export const LOGIN_METHODS = ['PHONE_CODE', 'EMAIL_CODE', 'PHONE_PASSWORD', 'EMAIL_PASSWORD', 'USERNAME_PASSWORD', 'SELF_BUILT_APP_QRCODE'] as const;
+/** `PASSKEY` is Gatehouse's: passwordless passkeys on the hosted login (docs/mfa.md). */
+export const LOGIN_METHODS = ['PHONE_CODE', 'EMAIL_CODE', 'PHONE_PASSWORD', 'EMAIL_PASSWORD', 'USERNAME_PASSWORD', 'SELF_BUILT_APP_QRCODE', 'PASSKEY'] as const;
 export const REGISTER_METHODS = ['PHONE_CODE', 'EMAIL_CODE', 'EMAIL_PASSWORD'] as const;
 export const APP_IDENTIFIER_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$';
 

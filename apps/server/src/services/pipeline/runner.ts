@@ -107,7 +107,7 @@ export function createPipelineRunner(deps: {
     );
     const durationMs = Date.now() - started;
     const result = outcome.kind === 'ok' ? 'success' : outcome.kind;
-    const message = outcome.kind === 'denied' || outcome.kind === 'error' ? outcome.message.slice(0, 500) : outcome.kind === 'timeout' ? `timed out after ${fn.timeout} s` : outcome.kind === 'memory' ? `exceeded ${LIMITS.memoryMb} MB` : null;
+    const message = outcome.kind === 'denied' || outcome.kind === 'error' ? outcome.message.slice(0, 500) : outcome.kind === 'timeout' ? `timed out after ${fn.timeout} s` : outcome.kind === 'memory' ? `exceeded ${LIMITS.memoryMb} MB` : outcome.kind === 'unavailable' ? 'the sandbox was unavailable' : null;
     const at = nowIso();
     await deps.repo
       .insertLog({ id: sortableId(), pool_id: r.poolId, func_id: fn.id, scene: r.scene, result, duration_ms: durationMs, message, output: JSON.stringify(redact(logs, input.env)), user_id: r.userId, created_at: at })
@@ -171,6 +171,8 @@ export function createPipelineRunner(deps: {
           case 'timeout':
             if (fn.terminate_on_timeout === 1) throw new AppError('pipeline.timed_out');
             break;
+          case 'unavailable':
+            throw new AppError('pipeline.sandbox_unavailable');
           default:
             throw new AppError('pipeline.script_failed');
         }

@@ -24,4 +24,8 @@ export const mfaErrors = defineErrors({
   'mfa.invalid_settings': { apiCode: 6000013, status: 400, en: 'Invalid MFA settings: {reason}.', zh: 'MFA 设置不合法：{reason}。' },
   'mfa.acknowledge_required': { apiCode: 6000014, status: 401, en: 'Store the recovery codes shown once, then continue with acknowledge: true.', zh: '请保存仅显示一次的恢复码，然后以 acknowledge: true 继续。' },
   'mfa.no_recovery_codes': { apiCode: 6000015, status: 400, en: 'This user has no recovery codes.', zh: '该用户没有恢复码。' },
+  'webauthn.ticket_invalid': { apiCode: 6000016, status: 400, en: 'The passkey request is unknown, expired (five minutes) or already used; start again.', zh: '通行密钥请求不存在、已过期（五分钟）或已被使用，请重新开始。' },
+  'webauthn.verification_failed': { apiCode: 6000017, status: 403, en: 'The passkey could not be verified.', zh: '通行密钥验证失败。' },
+  'webauthn.credential_not_found': { apiCode: 6000018, status: 404, en: 'The passkey does not exist.', zh: '通行密钥不存在。' },
+  'webauthn.credential_exists': { apiCode: 6000019, status: 409, en: 'This passkey is already registered.', zh: '该通行密钥已注册。' },
 });

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { setPriority } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { AppError } from '../../../errors/app-error.js';
 import type { CompileRequest, FromSandbox, HostCall, RunOutcome, RunRequest, ToSandbox } from './protocol.js';
 
 /** Answers a script's request for a capability (fetch, db.query); throws to refuse (the message reaches the script). */
@@ -28,10 +29,14 @@ interface Pending {
 interface Worker {
   child: ChildProcess;
   pending: Map<number, Pending>;
+  /** Resolves when the process is up (true) or gave up starting (false). */
+  ready: Promise<boolean>;
 }
 
 /** Beyond the script's own deadline, how long the server waits before it kills a silent sandbox process. */
 const GRACE_MS = 2_000;
+/** How long a new sandbox process may take to start (not counted against any script's timeout). */
+const STARTUP_MS = 30_000;
 /** OS priority of the sandbox processes (19 = lowest). */
 const SANDBOX_NICE = 19;
 
@@ -63,8 +68,18 @@ export function createSandboxPool(opts: { size: number; onCrash?: (err: unknown)
     } catch {
       // Not permitted on this platform: the CPU timeout still bounds each script.
     }
-    const w: Worker = { child, pending: new Map() };
+    let markReady: (ok: boolean) => void = () => undefined;
+    const w: Worker = { child, pending: new Map(), ready: new Promise<boolean>((resolve) => (markReady = resolve)) };
+    const startup = setTimeout(() => {
+      markReady(false);
+      child.kill('SIGKILL');
+    }, STARTUP_MS);
     child.on('message', (m: FromSandbox) => {
+      if (m.type === 'ready') {
+        clearTimeout(startup);
+        markReady(true);
+        return;
+      }
       const p = w.pending.get(m.id);
       if (!p) return;
       if (m.type === 'host') {
@@ -82,10 +97,12 @@ export function createSandboxPool(opts: { size: number; onCrash?: (err: unknown)
       p.resolve(m);
     });
     child.on('exit', (code, signal) => {
+      clearTimeout(startup);
+      markReady(false);
       if (workers[slot] === w) workers[slot] = undefined;
       for (const [id, p] of w.pending) {
         clearTimeout(p.timer);
-        p.resolve({ type: 'result', id, outcome: { kind: 'error', message: 'the sandbox process stopped' }, logs: [] });
+        p.resolve({ type: 'result', id, outcome: { kind: 'unavailable' }, logs: [] });
       }
       w.pending.clear();
       if (!closed) opts.onCrash?.(new Error(`sandbox process exited (${signal ?? code})`));
@@ -102,8 +119,14 @@ export function createSandboxPool(opts: { size: number; onCrash?: (err: unknown)
   };
 
   function request(slot: number, msg: RunRequest | CompileRequest, waitMs: number, host?: HostHandler): Promise<FromSandbox> {
-    if (closed) return Promise.resolve({ type: 'result', id: msg.id, outcome: { kind: 'error', message: 'the sandbox is closed' }, logs: [] });
+    if (closed) return Promise.resolve({ type: 'result', id: msg.id, outcome: { kind: 'unavailable' }, logs: [] });
     const w = workers[slot] ?? start(slot);
+    const failed: FromSandbox = { type: 'result', id: msg.id, outcome: { kind: 'unavailable' }, logs: [] };
+    // The script's clock starts when the process can run it: a cold start is not the script's time.
+    return w.ready.then((up) => (up && w.child.connected ? send(w, msg, waitMs, host) : failed));
+  }
+
+  function send(w: Worker, msg: RunRequest | CompileRequest, waitMs: number, host?: HostHandler): Promise<FromSandbox> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         // The process did not answer in time (stuck outside the isolate): replace it.
@@ -126,7 +149,8 @@ export function createSandboxPool(opts: { size: number; onCrash?: (err: unknown)
       const id = nextId++;
       const r = await request(slotOf(source), { type: 'compile', id, source, entry }, 5_000 + GRACE_MS);
       if (r.type === 'compiled') return r.error;
-      return r.type === 'result' && r.outcome.kind === 'timeout' ? 'compiling took too long' : 'the sandbox is unavailable';
+      if (r.type === 'result' && r.outcome.kind === 'timeout') return 'compiling took too long';
+      throw new AppError('pipeline.sandbox_unavailable');
     },
     async close() {
       closed = true;

@@ -52,7 +52,9 @@ export type RunOutcome =
   | { kind: 'denied'; message: string }
   | { kind: 'error'; message: string }
   | { kind: 'timeout' }
-  | { kind: 'memory' };
+  | { kind: 'memory' }
+  /** No sandbox process could run it (not the script's fault). */
+  | { kind: 'unavailable' };
 
 export interface RunResult {
   type: 'result';
@@ -76,4 +78,10 @@ export interface HostCall {
   args: unknown[];
 }
 
-export type FromSandbox = RunResult | CompileResult | HostCall;
+/** Sent once, when the process has loaded the isolate library and listens. */
+export interface Ready {
+  type: 'ready';
+  id: 0;
+}
+
+export type FromSandbox = RunResult | CompileResult | HostCall | Ready;

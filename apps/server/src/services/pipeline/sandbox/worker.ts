@@ -143,3 +143,4 @@ process.on('message', (m: ToSandbox) => {
   void run(m).then((r) => send({ type: 'result', id: m.id, outcome: r.outcome, logs: r.logs }));
 });
 process.on('disconnect', () => process.exit(0));
+send({ type: 'ready', id: 0 });

@@ -1,0 +1,116 @@
+import { createServer } from 'node:net';
+import * as oc from 'openid-client';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot } from '../support/browser.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { ok } from '../support/sign-in.js';
+
+/**
+ * Issue #15, passkeys in headless Chromium with a CDP virtual authenticator (ctap2, internal,
+ * resident keys, user verification): a user registers a passkey on the hosted page (the app
+ * requires MFA and the user has no factor), later signs in passwordless inside an OIDC request
+ * from openid-client, and, separately, uses the passkey as the second factor after a password.
+ * The relying party is `localhost` (WebAuthn refuses IP addresses as RP IDs).
+ */
+const CB = 'http://localhost:9/cb';
+const PASSWORD = 'amber canyon drift 42';
+let s: TestServer;
+let browser: Browser;
+let config: oc.Configuration;
+let context: BrowserContext;
+let page: Page;
+let userId: string;
+const email = 'passkey-user@example.com';
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  s = await startServer({ config: { port, publicUrl: `http://localhost:${port}` } as never });
+  const app = ok(
+    await s.mgmt().createApplication({ appName: 'Passkey portal', appIdentifier: 'passkey-portal', appType: 'web', redirectUris: [CB], loginConfig: { enabledBasicLoginMethods: ['EMAIL_PASSWORD', 'PHONE_PASSWORD', 'USERNAME_PASSWORD', 'PASSKEY'] } } as never),
+  ).data;
+  ok(await s.mgmt().updateApplicationMfaSettings({ appId: app.appId, enabledFactors: ['OTP', 'WEBAUTHN'], mode: 'required' } as never));
+  userId = ok(await s.mgmt().createUser({ email, password: PASSWORD } as never)).data.userId;
+  config = await oc.discovery(new URL(`http://localhost:${port}/oidc`), app.appId, undefined, oc.ClientSecretPost(await s.container.services.applications.getSecret(s.poolId, app.appId)), { execute: [oc.allowInsecureRequests] });
+  browser = await launchChromium();
+  context = await browser.newContext({ locale: 'en', extraHTTPHeaders: { 'accept-language': 'en' } });
+  page = await context.newPage();
+  // The virtual authenticator belongs to this page (it survives navigations, as a platform authenticator would).
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', { options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true } });
+}, 60_000);
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await s?.close();
+});
+
+/** A new OIDC authorization request (no SSO session: each sign-in starts at the login page). */
+async function authorize() {
+  await context.clearCookies();
+  const verifier = oc.randomPKCECodeVerifier();
+  const url = oc.buildAuthorizationUrl(config, { redirect_uri: CB, scope: 'openid email', code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'st' });
+  await page.goto(url.toString());
+  return verifier;
+}
+async function finish(verifier: string, click: () => Promise<void>) {
+  const [request] = await Promise.all([page.waitForRequest((r) => r.url().startsWith(CB)), click()]);
+  const tokens = await oc.authorizationCodeGrant(config, new URL(request.url()), { pkceCodeVerifier: verifier, expectedState: 'st' });
+  return tokens.claims()!;
+}
+async function password() {
+  await page.getByRole('tab', { name: 'Password' }).click();
+  await page.getByLabel('Email, phone or username').fill(email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+describe('passkeys on the hosted login (CDP virtual authenticator)', { timeout: 60_000 }, () => {
+  it('registers a passkey on the hosted page when the app requires MFA', async () => {
+    const verifier = await authorize();
+    await password();
+    await page.getByRole('heading', { name: 'Set up two-step verification' }).waitFor();
+    await page.getByLabel('Passkey or security key').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const codes = page.getByTestId('recovery-codes').locator('li');
+    await codes.first().waitFor();
+    expect(await codes.count()).toBe(10);
+    await page.getByLabel('I have stored these codes somewhere safe').check();
+    const claims = await finish(verifier, () => page.getByRole('button', { name: 'Continue' }).click());
+    expect(claims.sub).toBe(userId);
+    expect(claims.amr).toEqual(expect.arrayContaining(['pwd', 'hwk', 'mfa']));
+    const creds = await s.container.mfa.webauthn.list(s.poolId, userId);
+    expect(creds).toHaveLength(1);
+  });
+
+  it('signs in passwordless with the passkey inside an OIDC request', async () => {
+    const verifier = await authorize();
+    await page.getByRole('tab', { name: 'Passkey' }).click();
+    await screenshot(page, 'mfa/passkey-tab-en-desktop');
+    const claims = await finish(verifier, () => page.getByRole('button', { name: 'Sign in with a passkey' }).click());
+    expect(claims.sub).toBe(userId);
+    expect(claims.amr).toEqual(expect.arrayContaining(['hwk', 'user', 'mfa']));
+    expect(claims.amr).not.toContain('pwd');
+    const [cred] = await s.container.mfa.webauthn.list(s.poolId, userId);
+    expect(cred!.lastUsedAt).not.toBeNull();
+  });
+
+  it('uses the passkey as the second factor after a password', async () => {
+    const verifier = await authorize();
+    await password();
+    await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
+    await screenshot(page, 'mfa/passkey-second-factor-en-desktop');
+    const claims = await finish(verifier, () => page.getByRole('button', { name: 'Use a passkey' }).click());
+    expect(claims.sub).toBe(userId);
+    expect(claims.amr).toEqual(expect.arrayContaining(['pwd', 'hwk', 'mfa']));
+  });
+});
