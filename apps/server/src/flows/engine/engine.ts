@@ -126,6 +126,14 @@ export function createSignInEngine(deps: EngineDeps) {
       for (const h of deps.hooks) await h.beforeAuthentication?.({ poolId: req.poolId, appId: req.appId, method: method.id, input, request: req.request, protocol: req.protocol, context: opts.context });
 
       let identified: Identified = await method.identify(ctx, input);
+      if (!identified.user && method.id === 'password') {
+        for (const h of deps.hooks) {
+          if (await h.unknownAccount?.({ poolId: req.poolId, appId: req.appId, method: method.id, input, request: req.request })) {
+            identified = await method.identify(ctx, input);
+            break;
+          }
+        }
+      }
       if (!identified.user && opts.autoRegister && method.registration) {
         const proposal = method.registration(input);
         if (proposal) {
@@ -157,7 +165,7 @@ export function createSignInEngine(deps: EngineDeps) {
       if (outcome.status === 'failed') {
         await (outcome.countsAsFailure ? attempt?.failed() : attempt?.release());
         await refuse(outcome.error, identified.user?.id ?? null);
-        throw await clientError(req.poolId, outcome.error);
+        throw await clientError(req.poolId, outcome.clientError ?? outcome.error);
       }
       await attempt?.succeeded();
 

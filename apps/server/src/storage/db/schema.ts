@@ -519,6 +519,20 @@ export interface PipelineEnvTable {
 }
 
 /** One run of a user script. */
+/** A pool's custom database (migration 0041). */
+export interface PipelineCustomDatabaseTable {
+  pool_id: string;
+  enabled: number;
+  /** `lazy`: import on the first successful sign-in. */
+  mode: string;
+  login_source: string;
+  /** Name of the pool env variable holding the database URL. */
+  db_url_env: string;
+  timeout: number;
+  version: number;
+  updated_at: string;
+}
+
 export interface PipelineLogTable {
   id: string;
   pool_id: string;
@@ -613,7 +627,28 @@ export interface Database {
   pipeline_functions: PipelineFunctionTable;
   pipeline_env: PipelineEnvTable;
   pipeline_logs: PipelineLogTable;
+  pipeline_custom_databases: PipelineCustomDatabaseTable;
   custom_fields: CustomFieldTable;
   custom_data: CustomDataTable;
   custom_field_unique_values: CustomFieldUniqueValueTable;
+  console_system: ConsoleSystemTable;
+  console_administrators: ConsoleAdministratorTable;
+}
+
+/** The admin console's system pool and OIDC client (one row, id `console`). */
+export interface ConsoleSystemTable {
+  id: string;
+  pool_id: string;
+  app_id: string;
+  created_at: string;
+}
+
+/** A user of the system pool with a console role; `pool_ids` is a JSON array of pool ids. */
+export interface ConsoleAdministratorTable {
+  user_id: string;
+  pool_id: string;
+  role: string;
+  pool_ids: string;
+  created_at: string;
+  updated_at: string;
 }
