@@ -21,6 +21,7 @@ import { qrcodeRoutes } from './http/routes/qrcode/index.js';
 import { landingRoutes } from './http/routes/landing/index.js';
 import { loginFlowRoutes } from './http/routes/login-flow/index.js';
 import { loginUiRoutes } from './http/routes/login-ui/index.js';
+import { guardCompatRoutes } from './http/routes/guard/index.js';
 import { samlRoutes } from './http/routes/saml/index.js';
 import { casRoutes } from './http/routes/cas/index.js';
 import { mfaIntrospectionRoutes, mfaRoutes } from './http/routes/auth/mfa.js';
@@ -88,6 +89,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   // The login UI: its JSON API (hosted page and embeddable element), built files, /login and the element demo.
   await app.register(loginFlowRoutes);
   await app.register(loginUiRoutes);
+  await app.register(guardCompatRoutes);
   // SAML 2.0 identity provider and CAS server, on the one SSO session (docs/saml.md, docs/cas.md).
   await app.register(samlRoutes);
   await app.register(casRoutes);

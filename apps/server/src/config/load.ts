@@ -69,6 +69,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   // The embedded database lives in the data directory unless a database URL was given.
   const dbExplicit = fromFile.databaseUrl !== undefined || env.GATEHOUSE_DATABASE_URL !== undefined || overrides.databaseUrl !== undefined;
   if (!dbExplicit && typeof merged.dataDir === 'string') merged.databaseUrl = `sqlite:${merged.dataDir.replace(/\/+$/, '')}/gatehouse.db`;
+  // Without a public URL, the server's own address on this machine: the default names the port
+  // it listens on, so a second instance on another port links to itself, not to :3000.
+  const urlExplicit = fromFile.publicUrl !== undefined || env.GATEHOUSE_PUBLIC_URL !== undefined || overrides.publicUrl !== undefined;
+  if (!urlExplicit && typeof merged.port === 'number' && merged.port > 0) merged.publicUrl = `http://localhost:${merged.port}`;
   for (const e of checker.Errors(merged)) {
     const key = e.path.replace(/^\//, '').split('/')[0] ?? e.path;
     problems.push(`${key} (${envNameOf(key)}): ${e.message}; got ${JSON.stringify(e.value)}`);

@@ -12,7 +12,7 @@ export const configSchema = Type.Object(
     publicUrl: Type.String({
       format: 'uri',
       default: 'http://localhost:3000',
-      description: 'External base URL clients use to reach Gatehouse (scheme, host, port, optional path). Issuers and links are built from it, never from the Host header.',
+      description: 'External base URL clients use to reach Gatehouse (scheme, host, port, optional path). Issuers and links are built from it, never from the Host header. Default: http://localhost:<port>.',
     }),
     dataDir: Type.String({ minLength: 1, default: './data', description: 'Directory for the embedded SQLite database, the generated master secret and the generated root access key.' }),
     databaseUrl: Type.String({

@@ -10,6 +10,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     gh: Container;
   }
+  interface FastifyContextConfig {
+    /** `v2`: errors in the vendor's v2 envelope (`code` = apiCode), for the Authing Guard surface. */
+    envelope?: 'v2';
+  }
   interface FastifyRequest {
     lang: Lang;
     /** Set by the request-signing plugin on management routes. */

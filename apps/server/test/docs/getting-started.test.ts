@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Each step runs CLI processes and a browser: a loaded CI machine needs more than 30 s for some.
+vi.setConfig({ testTimeout: 120_000 });
 import { launchChromium } from '../support/browser.js';
 import { freePort } from '../cli/run-cli.js';
 import { PG_ADMIN_URL, postgresAvailable } from '../support/services.js';

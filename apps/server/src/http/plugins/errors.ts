@@ -16,6 +16,10 @@ export function renderError(req: FastifyRequest, reply: FastifyReply, appErr: Ap
   const lang = req.lang ?? langOf(req);
   let message = renderMessage(appErr.code, lang, appErr.params);
   if (appErr.details?.length) message += ` ${appErr.details.map((d) => `${d.path}: ${d.message}`).join('; ')}`;
+  // The Authing Guard surface (routes/guard) reads the v2 envelope: `code` is 200 or the apiCode.
+  if (req.routeOptions?.config?.envelope === 'v2') {
+    return reply.code(200).send({ code: appErr.apiCode, statusCode: appErr.status, apiCode: appErr.apiCode, message, requestId: req.id, data: appErr.data ?? null });
+  }
   if (isCompatSurface(req.url)) {
     return reply.code(200).send({ statusCode: appErr.status, message, apiCode: appErr.apiCode, requestId: req.id, data: appErr.data ?? null });
   }
