@@ -41,6 +41,8 @@ import { createFederation } from './federation.js';
 import { createMfaGraph } from './mfa.js';
 import { createFactorCodes } from '../flows/mfa/factor-codes.js';
 import { createWebhooks } from './webhooks.js';
+import { createCustomFields } from './custom-fields.js';
+import { withCustomFieldChecks } from '../services/custom-fields/user-data.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -88,17 +90,20 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     events.subscribe(auditSubscriber(audit));
     // Webhooks: the outbox listener (in the emitter's transaction) and this node's delivery worker.
     const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
+    const customFields = createCustomFields({ db: db.db, users: repos.users, roles: repos.roles });
     const services = {
       events,
       pools: createPoolsService(repos.pools),
       accessKeys: createAccessKeysService(repos.accessKeys, box, invalidation, events),
       audit,
-      users: createUsersService(repos.users, events),
+      // customData is checked against the pool's custom fields on every path that writes it.
+      users: withCustomFieldChecks(createUsersService(repos.users, events), customFields),
       applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
       roles: createRolesService(repos.roles, repos.users),
       // Organisations, departments, groups (container/organizations.ts).
       ...createOrganizationServices({ db: db.db, usersRepo: repos.users }),
       webhooks: webhooks.service,
+      customFields,
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
     const authn = createAuthentication({

@@ -28,6 +28,7 @@ import { organizationErrors } from './areas/organizations.js';
 import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
 import { webhookErrors } from './areas/webhooks.js';
+import { customFieldErrors } from './areas/custom-fields.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -51,6 +52,7 @@ export const errorCatalog = {
   ...federationErrors,
   ...mfaErrors,
   ...webhookErrors,
+  ...customFieldErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

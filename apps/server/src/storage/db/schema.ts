@@ -532,6 +532,46 @@ export interface PipelineLogTable {
   created_at: string;
 }
 
+/** Custom fields (migration 0050): definitions, data of non-user targets, unique values. */
+export interface CustomFieldTable {
+  pool_id: string;
+  /** USER | ROLE | GROUP | DEPARTMENT */
+  target_type: string;
+  key: string;
+  /** STRING | NUMBER | DATETIME | BOOLEAN | ENUM | OBJECT */
+  data_type: string;
+  label: string;
+  description: string | null;
+  /** JSON: { label: { 'zh-CN': { enabled, value }, … } } as the vendor sends it. */
+  i18n: string | null;
+  encrypted: number;
+  is_unique: number;
+  user_editable: number;
+  visible_in_admin_console: number;
+  visible_in_user_center: number;
+  /** JSON array of { value, label } (ENUM). */
+  options: string | null;
+  validate_rules: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustomDataTable {
+  pool_id: string;
+  target_type: string;
+  target_id: string;
+  data: string;
+  updated_at: string;
+}
+
+export interface CustomFieldUniqueValueTable {
+  pool_id: string;
+  target_type: string;
+  key: string;
+  value: string;
+  target_id: string;
+}
+
 export interface Database {
   user_pools: UserPoolTable;
   access_keys: AccessKeyTable;
@@ -573,4 +613,7 @@ export interface Database {
   pipeline_functions: PipelineFunctionTable;
   pipeline_env: PipelineEnvTable;
   pipeline_logs: PipelineLogTable;
+  custom_fields: CustomFieldTable;
+  custom_data: CustomDataTable;
+  custom_field_unique_values: CustomFieldUniqueValueTable;
 }

@@ -236,7 +236,10 @@ export async function authenticationRoutes(app: FastifyInstance): Promise<void> 
 
   app.post<{ Body: Static<typeof UpdateProfileBody> }>('/update-profile', { schema: { tags, summary: 'Update the signed-in user', body: UpdateProfileBody } }, async (req) => {
     const me = await currentUser(app, req);
-    const user = await services.users.update(me.poolId, { userId: me.userId, ...(req.body as Record<string, unknown>) });
+    // Custom data: only the fields marked userEditable, checked and (unique ones) claimed in the database (docs/custom-fields.md).
+    const { customData, ...rest } = req.body as Record<string, unknown> & { customData?: Record<string, unknown> };
+    if (customData && Object.keys(customData).length > 0) await services.customFields.setOwnData(me.poolId, me.userId, customData);
+    const user = await services.users.update(me.poolId, { userId: me.userId, ...rest });
     return envelope(req, user);
   });
 

@@ -16,6 +16,7 @@ import { groupRoutes } from './groups.js';
 import { extIdpRoutes } from './ext-idps.js';
 import { mfaAdminRoutes } from './mfa-admin.js';
 import { webhookRoutes } from './webhooks.js';
+import { customFieldRoutes } from './custom-fields.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -40,4 +41,5 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(extIdpRoutes);
   await app.register(mfaAdminRoutes);
   await app.register(webhookRoutes);
+  await app.register(customFieldRoutes);
 }

@@ -1,0 +1,14 @@
+import { defineErrors } from '../define.js';
+
+/** 720xxxx — custom fields and custom data of users, roles, groups and departments (docs/custom-fields.md). */
+export const customFieldErrors = defineErrors({
+  'custom_field.not_found': { apiCode: 7200001, status: 404, en: 'No custom field {key} is defined for {targetType}.', zh: '{targetType} 未定义自定义字段 {key}。' },
+  'custom_field.reserved_key': { apiCode: 7200002, status: 400, en: 'The key {key} is a built-in field and cannot be a custom field.', zh: '{key} 是内置字段，不能作为自定义字段。' },
+  'custom_field.immutable': { apiCode: 7200003, status: 400, en: 'The {property} of custom field {key} cannot be changed once set.', zh: '自定义字段 {key} 的 {property} 设置后不能修改。' },
+  'custom_field.invalid_definition': { apiCode: 7200004, status: 400, en: 'Custom field {key} is not usable: {reason}.', zh: '自定义字段 {key} 不可用：{reason}。' },
+  'custom_field.invalid_value': { apiCode: 7200005, status: 400, en: 'The value of custom field {key} is not valid: {reason}.', zh: '自定义字段 {key} 的值不合法：{reason}。' },
+  'custom_field.duplicate_value': { apiCode: 7200006, status: 409, en: 'Another {targetType} already has this value of the unique field {key}.', zh: '已有其他 {targetType} 使用了唯一字段 {key} 的这个值。' },
+  'custom_field.target_not_found': { apiCode: 7200007, status: 404, en: 'No {targetType} {identifier} in the user pool.', zh: '用户池中不存在 {targetType} {identifier}。' },
+  'custom_field.not_user_editable': { apiCode: 7200008, status: 403, en: 'The field {key} cannot be changed by the user.', zh: '用户不能修改字段 {key}。' },
+  'custom_field.too_many': { apiCode: 7200009, status: 409, en: 'At most {max} custom fields per target type.', zh: '每种主体类型最多 {max} 个自定义字段。' },
+});
