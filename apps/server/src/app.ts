@@ -23,6 +23,8 @@ import { loginFlowRoutes } from './http/routes/login-flow/index.js';
 import { loginUiRoutes } from './http/routes/login-ui/index.js';
 import { guardCompatRoutes } from './http/routes/guard/index.js';
 import { samlRoutes } from './http/routes/saml/index.js';
+import { socialRoutes } from './http/routes/social/index.js';
+import { socialAuthRoutes } from './http/routes/auth/social.js';
 import { casRoutes } from './http/routes/cas/index.js';
 import { mfaIntrospectionRoutes, mfaRoutes } from './http/routes/auth/mfa.js';
 import { webauthnRoutes } from './http/routes/auth/webauthn.js';
@@ -73,6 +75,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(contactBindingRoutes, { prefix: '/api/v3' });
   // Issue #15: MFA enrolment, step-up and the answer to a sign-in's MFA challenge (docs/mfa.md).
   await app.register(mfaRoutes, { prefix: '/api/v3' });
+  await app.register(socialAuthRoutes, { prefix: '/api/v3' });
   await app.register(mfaIntrospectionRoutes);
   await app.register(webauthnRoutes, { prefix: '/api/v3' });
   await app.register(emailVerificationRoutes);
@@ -91,6 +94,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(loginUiRoutes);
   await app.register(guardCompatRoutes);
   // SAML 2.0 identity provider and CAS server, on the one SSO session (docs/saml.md, docs/cas.md).
+  await app.register(socialRoutes);
   await app.register(samlRoutes);
   await app.register(casRoutes);
   return app;

@@ -20,6 +20,7 @@ import { nowIso } from '../utils/time.js';
 import type { Logger } from '../utils/logger.js';
 import type { Authentication } from './authentication.js';
 import type { PasscodeFlows } from './passcodes.js';
+import type { SocialMethodDeps } from '../login-methods/social/index.js';
 
 /** What tests and later features plug into the engine: extra login methods, policy steps, hooks. */
 export interface EngineExtensions {
@@ -48,6 +49,8 @@ export function createEngineGraph(deps: {
   webauthn: () => Pick<Webauthn, 'ownerOf' | 'login'>;
   log: Logger;
   extensions?: EngineExtensions;
+  /** The identity-provider method's dependencies (container/federation.ts). */
+  social?: SocialMethodDeps;
 }) {
   const { authn } = deps;
   const methods = createLoginMethodRegistry(
@@ -67,6 +70,7 @@ export function createEngineGraph(deps: {
       },
       qrcode: { takeTicket: (poolId, ticket) => deps.qrcode.takeTicket(poolId, ticket), users: deps.usersRepo },
       jitai: { definition: deps.jitaiDefinition },
+      ...(deps.social ? { social: deps.social } : {}),
       webauthn: { webauthn: deps.webauthn, users: deps.usersRepo },
     },
     deps.extensions?.loginMethods ?? [],

@@ -37,7 +37,7 @@ import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
 import { createPipelineGraph } from './pipeline.js';
 import { createOrganizationServices } from './organizations.js';
-import { createFederation } from './federation.js';
+import { createFederation, createSocialSignIn } from './federation.js';
 import { createMfaGraph } from './mfa.js';
 import { createFactorCodes } from '../flows/mfa/factor-codes.js';
 import { createWebhooks } from './webhooks.js';
@@ -153,7 +153,27 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
     const ssoProtocols = createSsoProtocols({ db: db.db, kv, box, publicUrl: config.publicUrl, applications: services.applications, events, bridge: oidc.ssoBridge });
     // Identity sources, connections and external identities (container/federation.ts).
-    const federation = createFederation({ db: db.db, box, applicationsRepo: repos.applications, checkUrl: (url) => outbound.checkUrl(url) });
+    const federation = createFederation({
+      db: db.db,
+      box,
+      kv,
+      log,
+      publicUrl: config.publicUrl,
+      http: outbound.http,
+      applicationsRepo: repos.applications,
+      usersRepo: repos.users,
+      events,
+      checkUrl: (url) => outbound.checkUrl(url),
+      register: (r) =>
+        theEngine().register({
+          poolId: r.poolId,
+          appId: r.appId,
+          input: { ...(r.email ? { email: r.email, verified: { email: r.verifiedEmail } } : {}), ...(r.username ? { username: r.username } : {}), profile: r.profile },
+          registerMethod: 'FEDERATED',
+          via: 'autoRegister',
+          request: r.request,
+        }),
+    });
     // The sign-in engine is built below from the services; these closures reach it once it exists.
     let engine: SignInEngine | undefined;
     const theEngine = () => {
@@ -216,6 +236,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       applications: services.applications,
       events,
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
+      social: federation.socialMethod,
       tokens: () => oidc.tokens,
       webauthn: () => mfa.webauthn,
       log,
@@ -227,6 +248,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     elementSignIn = signIn.elementSignIn;
     // The login UI (hosted page and embeddable element) and branding.
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
+    // Identity-provider sign-in: the browser round trip, signin-by-mobile, the login UI's connection buttons.
+    const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users });
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
     // Settings and messaging providers are read from the database on each use (no cache today);
     // their writes still publish so a cache added later only has to subscribe.
@@ -249,6 +272,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       ssoProtocols,
       pipeline,
       federation,
+      socialSignIn,
       mfa,
       config,
       log,

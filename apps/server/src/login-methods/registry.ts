@@ -2,6 +2,7 @@ import { createJitaiMethod, type JitaiMethodDeps } from './jitai/index.js';
 import { createPasscodeMethod, type PasscodeMethodDeps } from './passcode/index.js';
 import { createPasswordMethod, type PasswordMethodDeps } from './password/index.js';
 import { createQrCodeMethod, type QrCodeMethodDeps } from './qrcode/index.js';
+import { createSocialMethod, type SocialMethodDeps } from './social/index.js';
 import type { LoginMethod } from './types.js';
 import { createWebauthnMethod, type WebauthnMethodDeps } from './webauthn/index.js';
 
@@ -10,6 +11,7 @@ export interface LoginMethodDeps {
   passcode: PasscodeMethodDeps;
   qrcode: QrCodeMethodDeps;
   jitai: Omit<JitaiMethodDeps, 'password'>;
+  social?: SocialMethodDeps;
   webauthn: WebauthnMethodDeps;
 }
 
@@ -24,6 +26,7 @@ export function createLoginMethodRegistry(deps: LoginMethodDeps, extra: readonly
     createPasscodeMethod(deps.passcode),
     createQrCodeMethod(deps.qrcode),
     createJitaiMethod({ ...deps.jitai, password }),
+    ...(deps.social ? [createSocialMethod(deps.social)] : []),
     createWebauthnMethod(deps.webauthn),
     ...extra,
   ] as LoginMethod<never>[];

@@ -45,7 +45,8 @@ export interface RegistrationRequest {
   /** Identifiers whose possession the method just proved (a code sent to them). */
   verified?: { email?: boolean; phone?: boolean };
   /** The registration method this counts as in the app's `registerConfig.enabledBasicRegisterMethods`. */
-  registerMethod: 'EMAIL_PASSWORD' | 'PHONE_CODE' | 'EMAIL_CODE';
+  /** `FEDERATED`: a first sign-in through an identity provider (the connection enabled for the app is its switch, not `enabledBasicRegisterMethods`). */
+  registerMethod: 'EMAIL_PASSWORD' | 'PHONE_CODE' | 'EMAIL_CODE' | 'FEDERATED';
 }
 
 export type MethodOutcome =

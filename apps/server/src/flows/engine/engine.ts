@@ -68,7 +68,8 @@ export function createSignInEngine(deps: EngineDeps) {
   async function register(r: RegisterRequest): Promise<UserDto> {
     const settings = await deps.settings.get(r.poolId);
     if (!settings.registration.enabled) throw new AppError('auth.registration_disabled');
-    if (r.appId) {
+    // A federated first sign-in is allowed per app by enabling the connection for it (change-ext-idp-conn-state).
+    if (r.appId && r.registerMethod !== 'FEDERATED') {
       const allowed = await deps.appRegisterMethods(r.poolId, r.appId);
       if (!allowed || !allowed.includes(r.registerMethod)) throw new AppError('auth.registration_disabled');
     }

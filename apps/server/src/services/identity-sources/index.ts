@@ -9,3 +9,5 @@ export { createConnectorCatalog, sourceTypeOf, type ConnectorCatalog, type Conne
 export { SECRET_MASK } from './fields.js';
 export type { ConnectionView, ConnectionWithSecrets, IdpView } from './types.js';
 export { toExtIdpConnDto, toExtIdpDetail, toExtIdpDto } from './dto.js';
+export { createSocialRuntime, type SocialRuntime } from './runtime.js';
+export { createFederatedAccounts, type FederatedAccounts, type FederatedRegistration } from './accounts.js';

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { AppError, isAppError } from '../../errors/app-error.js';
+import type { SocialConnector } from '@gatehouse/connector-kit';
+import type { ConnectionView, ConnectionWithSecrets } from '../../services/identity-sources/types.js';
+import type { UserDto } from '../../services/users.js';
+import { urlSafeSecret } from '../../utils/ids.js';
+import type { SignInEngine } from '../engine/engine.js';
+import type { FinishTarget, RequestInfo, SignInResult } from '../engine/types.js';
+import type { FlowOutcome, LoginUi } from '../login-ui/service.js';
+import type { UiFlow } from '../login-ui/store.js';
+import { SOCIAL_STATE_TTL_MS, type SocialMode, type SocialStateStore } from './state.js';
+
+/** What the browser gets at the end of a popup round trip (authing-js-sdk's `social.authorize()` message). */
+export interface PopupResult {
+  code: number;
+  message: string;
+  apiCode?: number;
+  data: (UserDto & { token: string; tokens: Record<string, unknown> }) | null;
+}
+
+export type CallbackOutcome =
+  | { kind: 'popup'; result: PopupResult; appId: string; poolId: string; redirectUrl?: string | undefined }
+  | { kind: 'login-ui'; outcome: FlowOutcome | null; error?: AppError; handle: string; flow: UiFlow | null };
+
+export interface SocialRoundTripDeps {
+  engine: SignInEngine;
+  loginUi: Pick<LoginUi, 'loadChecked' | 'load' | 'finishExternal'>;
+  states: SocialStateStore;
+  connectionByIdentifier(poolId: string, identifier: string): Promise<ConnectionView | undefined>;
+  connectionWithSecrets(poolId: string, id: string): Promise<ConnectionWithSecrets | undefined>;
+  isEnabledForApp(poolId: string, connId: string, appId: string): Promise<boolean>;
+  connector(conn: ConnectionWithSecrets): SocialConnector;
+  callbackUrl(identifier: string): string;
+  /** GATEHOUSE_UPSTREAM_OVERRIDES applied to the browser redirect (tests, special deployments). */
+  rewrite(url: string): string;
+  /** Whether a redirect URL is registered on the application (its sign-in redirect URIs). */
+  redirectAllowed(poolId: string, appId: string, url: string): Promise<boolean>;
+  user(poolId: string, userId: string): Promise<UserDto>;
+}
+
+/**
+ * The browser round trip to an identity provider (docs/identity-providers.md "Signing in"):
+ *
+ *   start   → checks the connection is enabled for the app, keeps state + PKCE verifier + nonce
+ *             (single-use, browser-bound, 10 min), answers the provider's authorization URL;
+ *   callback→ takes the state once (refusing a forged, replayed, expired or foreign one), then
+ *             signs in through the engine with the `social` method, which exchanges the code;
+ *   mobile  → `signin-by-mobile`: a native app's code, straight to the engine.
+ *
+ * Every sign-in runs the one engine (hooks, steps such as MFA, history, events, the one finish).
+ */
+export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
+  async function enabledConnection(poolId: string, appId: string, identifier: string): Promise<ConnectionWithSecrets> {
+    const view = await deps.connectionByIdentifier(poolId, identifier);
+    if (!view) throw new AppError('federation.connection_not_found');
+    if (!(await deps.isEnabledForApp(poolId, view.id, appId))) throw new AppError('federation.connection_disabled');
+    const conn = await deps.connectionWithSecrets(poolId, view.id);
+    if (!conn || conn.kind !== 'social') throw new AppError('federation.connection_not_found');
+    return conn;
+  }
+
+  async function begin(poolId: string, appId: string, identifier: string, mode: SocialMode, browser: string): Promise<string> {
+    const conn = await enabledConnection(poolId, appId, identifier);
+    const state = urlSafeSecret(32);
+    const nonce = urlSafeSecret(24);
+    const codeVerifier = urlSafeSecret(48); // 64 characters of RFC 7636 §4.1's unreserved set
+    const codeChallenge = createHash('sha256').update(codeVerifier, 'ascii').digest('base64url');
+    const redirectUri = deps.callbackUrl(conn.identifier);
+    let url: string;
+    try {
+      url = await deps.connector(conn).authorizationUrl({ state, nonce, codeChallenge, redirectUri });
+    } catch (err) {
+      if (isAppError(err)) throw err;
+      // Discovery failed (provider down) or the stored fields no longer validate.
+      throw new AppError('federation.upstream_unavailable', { cause: err });
+    }
+    await deps.states.save(state, { poolId, appId, connectionId: conn.id, identifier: conn.identifier, redirectUri, codeVerifier, nonce, browser: deps.states.browserDigest(browser), mode, expiresAt: Date.now() + SOCIAL_STATE_TTL_MS });
+    return deps.rewrite(url);
+  }
+
+  function popupError(err: AppError): PopupResult {
+    return { code: err.status, apiCode: err.apiCode, message: err.code, data: null };
+  }
+
+  return {
+    /** A popup or redirect round trip for an application (the app's own page opened it). */
+    async startPopup(e: { poolId: string; appId: string; identifier: string; redirectUrl?: string | undefined; context?: Record<string, unknown> | undefined; browser: string }): Promise<string> {
+      if (e.redirectUrl && !(await deps.redirectAllowed(e.poolId, e.appId, e.redirectUrl))) throw new AppError('federation.redirect_not_allowed');
+      return begin(e.poolId, e.appId, e.identifier, { kind: 'popup', ...(e.redirectUrl ? { redirectUrl: e.redirectUrl } : {}), ...(e.context ? { context: e.context } : {}) }, e.browser);
+    },
+
+    /** A connection button of the login UI: the page's flow (handle + anti-forgery token) names the app and where it finishes. */
+    async startFromLoginUi(e: { handle: unknown; csrf: unknown; identifier: string; browser: string }): Promise<string> {
+      const flow = await deps.loginUi.loadChecked(e.handle, e.csrf);
+      return begin(flow.poolId, flow.appId, e.identifier, { kind: 'login-ui', handle: e.handle as string }, e.browser);
+    },
+
+    /**
+     * The provider's answer. Throws `federation.state_invalid` before anything else when the
+     * state is not this browser's pending one; after that, failures are part of the outcome so
+     * the page can show them where the sign-in started.
+     */
+    async callback(e: { identifier: string; params: Record<string, string>; browser: string | undefined; request: RequestInfo }): Promise<CallbackOutcome> {
+      // SAML carries the state as RelayState (SAML 2.0 Bindings §3.4.3, §3.5.3).
+      const st = await deps.states.take(e.params.state ?? e.params.RelayState, e.browser);
+      if (st.identifier !== e.identifier) throw new AppError('federation.state_invalid');
+      const flow = st.mode.kind === 'login-ui' ? await deps.loginUi.load(st.mode.handle).catch(() => null) : null;
+      if (st.mode.kind === 'login-ui' && !flow) return { kind: 'login-ui', outcome: null, error: new AppError('login.flow_invalid'), handle: st.mode.handle, flow: null };
+      const target: FinishTarget = flow ? (flow.mode === 'interaction' ? { kind: 'interaction' } : { kind: 'tokens', ...(flow.scope ? { scope: flow.scope } : {}) }) : { kind: 'tokens' };
+      const protocol = flow ? (flow.mode === 'interaction' ? (flow.interaction?.protocol ?? 'oidc') : 'element') : 'social-popup';
+      let r: SignInResult;
+      try {
+        r = await deps.engine.signIn({
+          poolId: st.poolId,
+          appId: st.appId,
+          method: 'social',
+          input: { connectionId: st.connectionId, callback: { params: e.params, redirectUri: st.redirectUri, codeVerifier: st.codeVerifier, nonce: st.nonce } },
+          request: e.request,
+          protocol,
+          options: { historyLabel: `social:${st.identifier}`, ...(st.mode.kind === 'popup' && st.mode.context ? { context: st.mode.context } : {}) },
+          target,
+        });
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        if (st.mode.kind === 'login-ui') return { kind: 'login-ui', outcome: null, error: err, handle: st.mode.handle, flow };
+        return { kind: 'popup', result: popupError(err), appId: st.appId, poolId: st.poolId, redirectUrl: st.mode.redirectUrl };
+      }
+      if (st.mode.kind === 'login-ui') return { kind: 'login-ui', outcome: await deps.loginUi.finishExternal(st.mode.handle, r), handle: st.mode.handle, flow };
+      if (r.status === 'challenge') {
+        return { kind: 'popup', result: { code: 403, apiCode: new AppError(r.error).apiCode, message: r.error, data: null }, appId: st.appId, poolId: st.poolId, redirectUrl: st.mode.redirectUrl };
+      }
+      if (r.kind !== 'tokens') throw new Error('a popup sign-in finishes with tokens');
+      const user = await deps.user(st.poolId, r.userId);
+      return {
+        kind: 'popup',
+        result: { code: 200, message: '', data: { ...user, token: r.tokens.id_token ?? r.tokens.access_token, tokens: { ...r.tokens } } },
+        appId: st.appId,
+        poolId: st.poolId,
+        redirectUrl: st.mode.redirectUrl,
+      };
+    },
+
+    /** A form_post callback's parameters, kept for the GET that follows (state.ts `park`). */
+    parkFormPost: (params: Record<string, string>) => deps.states.park(params),
+    takeFormPost: (handle: unknown) => deps.states.unpark(handle),
+
+    /** `POST /api/v3/signin-by-mobile`: a native app's provider payload (e.g. `{ code }`), for tokens. */
+    async mobile(e: { poolId: string; appId: string; identifier: string; payload: Record<string, unknown>; scope?: string | undefined; request: RequestInfo }): Promise<SignInResult> {
+      const conn = await enabledConnection(e.poolId, e.appId, e.identifier);
+      return deps.engine.signIn({
+        poolId: e.poolId,
+        appId: e.appId,
+        method: 'social',
+        input: { connectionId: conn.id, mobile: e.payload },
+        inputPath: 'body',
+        request: e.request,
+        protocol: 'api',
+        options: { historyLabel: `social:${conn.identifier}` },
+        target: { kind: 'tokens', ...(e.scope ? { scope: e.scope } : {}) },
+      });
+    },
+  };
+}
+export type SocialRoundTrip = ReturnType<typeof createSocialRoundTrip>;

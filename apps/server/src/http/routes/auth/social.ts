@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { AppError } from '../../../errors/app-error.js';
+import { challengeError } from '../../../flows/engine/challenge-error.js';
+import { envelope } from '../../envelope.js';
+import { requestInfo } from '../../request-info.js';
+import { appContext, authenticateClient, clientIp } from './auth-context.js';
+
+/**
+ * Identity providers on the authentication API (authing-js-sdk / authing-node-sdk
+ * `AuthenticationClient`): the app's enabled connections with their `bindUrl` (what the
+ * vendor's `social.authorize()` opens), and `signin-by-mobile` for native apps that already hold
+ * a provider authorization code.
+ */
+const tags = ['social'];
+
+const MobileBody = Type.Object(
+  {
+    extIdpConnidentifier: Type.String({ minLength: 1, maxLength: 128 }),
+    connection: Type.String({ minLength: 1, maxLength: 64 }),
+    options: Type.Optional(Type.Object({ scope: Type.Optional(Type.String({ maxLength: 1000 })), context: Type.Optional(Type.Object({}, { additionalProperties: true })), tenantId: Type.Optional(Type.String({ maxLength: 64 })), clientIp: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false })),
+    client_id: Type.Optional(Type.String({ maxLength: 128 })),
+    client_secret: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: Type.Object({}, { additionalProperties: true, description: 'The provider payload, e.g. githubPayload: { code }' }) },
+);
+
+export async function socialAuthRoutes(app: FastifyInstance): Promise<void> {
+  const { federation, socialSignIn } = app.gh;
+
+  app.get('/get-application-enabled-extidps', { schema: { tags, summary: "The application's enabled identity-provider connections (getApplicationEnabledExtIdps)" } }, async (req) => {
+    const ctx = await appContext(app, req);
+    const conns = await federation.sources.enabledConnectionsForApp(ctx.poolId, ctx.appId);
+    const base = app.gh.config.publicUrl.replace(/\/$/, '');
+    const out = [];
+    for (const c of conns) {
+      const idp = await federation.sources.getIdp(ctx.poolId, c.extIdpId).catch(() => undefined);
+      out.push({
+        identifier: c.identifier,
+        extIdpId: c.extIdpId,
+        type: c.type,
+        extIdpType: idp?.type ?? c.type,
+        name: c.displayName,
+        name_en: c.displayName,
+        logo: c.logo ?? '',
+        bindUrl: `${base}/connections/social/${encodeURIComponent(c.identifier)}?app_id=${encodeURIComponent(ctx.appId)}`,
+      });
+    }
+    return envelope(req, out);
+  });
+
+  app.post<{ Body: Static<typeof MobileBody> }>('/signin-by-mobile', { schema: { tags, summary: 'Sign in with a provider payload a native app holds (signInByMobile)', body: MobileBody } }, async (req) => {
+    const body = req.body as Static<typeof MobileBody> & Record<string, unknown>;
+    const ctx = await appContext(app, req, body.client_id);
+    const trusted = await authenticateClient(app, req, ctx, body);
+    if (body.options?.tenantId) throw new AppError('request.unsupported_field', { params: { field: 'options.tenantId' } });
+    // The vendor names the payload field per provider (githubPayload, googlePayload …): exactly one.
+    const payloads = Object.entries(body).filter(([k, v]) => k.endsWith('Payload') && v && typeof v === 'object');
+    if (payloads.length !== 1) throw new AppError('request.invalid_input', { details: [{ path: '/body', message: 'exactly one <provider>Payload object' }] });
+    const r = await socialSignIn.mobile({
+      poolId: ctx.poolId,
+      appId: ctx.appId,
+      identifier: body.extIdpConnidentifier,
+      payload: payloads[0]![1] as Record<string, unknown>,
+      scope: body.options?.scope,
+      request: requestInfo(req, clientIp(req, trusted, body.options?.clientIp)),
+    });
+    if (r.status === 'challenge') throw challengeError(r);
+    if (r.kind !== 'tokens') throw new Error('signin-by-mobile must finish with tokens');
+    return envelope(req, r.tokens);
+  });
+}

@@ -1,0 +1,151 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, isAppError } from '../../../errors/app-error.js';
+import { pickLang, type Lang } from '../../../oidc/pages.js';
+import { requestInfo } from '../../request-info.js';
+import { pageMessage } from '../interaction/messages.js';
+import { webOrigins } from '../login-flow/origins.js';
+import { continuePage, errorPage, popupPage } from './pages.js';
+
+/**
+ * The browser side of identity-provider sign-in (docs/identity-providers.md "Signing in"):
+ *
+ * - `GET /connections/social/<identifier>?app_id=…` — what authing-js-sdk's `social.authorize()`
+ *   opens (popup, or `redirected=1` with a registered `redirect_url`);
+ * - `POST /connections/social/<identifier>/start` — a connection button of the login UI (its
+ *   flow handle and anti-forgery token in the form);
+ * - `GET|POST /connections/social/<identifier>/callback` — the callback URL registered at the
+ *   provider (POST for form_post providers: Apple, SAML).
+ *
+ * The browser-binding cookie is HttpOnly, SameSite=Lax and scoped to these paths.
+ */
+const COOKIE = 'gh_social';
+const PATH = '/connections/social';
+type Params = { identifier: string };
+type Form = Record<string, string | undefined>;
+
+function cookieOf(req: FastifyRequest): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=') || undefined;
+  }
+  return undefined;
+}
+const strings = (o: unknown): Record<string, string> => Object.fromEntries(Object.entries((o ?? {}) as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+
+export async function socialRoutes(app: FastifyInstance): Promise<void> {
+  const { socialSignIn, services, config } = app.gh;
+  // SAML responses arrive as form posts of a few hundred KiB at most.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 512 * 1024 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  const secure = config.publicUrl.startsWith('https:');
+  const langOf = (req: FastifyRequest): Lang => pickLang(req.headers['accept-language']);
+
+  /** This browser's binding value: the existing one (parallel sign-ins in two tabs), else a new one. */
+  function bindBrowser(req: FastifyRequest, reply: FastifyReply): string {
+    const existing = cookieOf(req);
+    const value = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomValue();
+    reply.header('set-cookie', `${COOKIE}=${value}; Path=${PATH}; Max-Age=600; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`);
+    return value;
+  }
+
+  const refuse = (req: FastifyRequest, reply: FastifyReply, err: unknown, back?: string) => {
+    if (!isAppError(err)) throw err;
+    req.log.info({ code: err.code }, 'social sign-in refused');
+    return errorPage(reply, langOf(req), err.status >= 500 ? 502 : err.status, pageMessage(err, langOf(req)), err.code, back);
+  };
+
+  app.get<{ Params: Params; Querystring: Record<string, string | undefined> }>(`${PATH}/:identifier`, async (req, reply) => {
+    const q = req.query;
+    try {
+      const appId = q.app_id ?? q.appId;
+      const located = appId ? await services.applications.locate(appId) : null;
+      if (!located) throw new AppError('application.not_found');
+      let context: Record<string, unknown> | undefined;
+      if (q.context) {
+        try {
+          const parsed: unknown = JSON.parse(q.context);
+          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) context = parsed as Record<string, unknown>;
+        } catch {
+          throw new AppError('request.invalid_input', { details: [{ path: '/context', message: 'must be a JSON object' }] });
+        }
+      }
+      const url = await socialSignIn.startPopup({
+        poolId: located.poolId,
+        appId: located.appId,
+        identifier: req.params.identifier,
+        ...(q.redirected === '1' && q.redirect_url ? { redirectUrl: q.redirect_url } : {}),
+        ...(context ? { context } : {}),
+        browser: bindBrowser(req, reply),
+      });
+      return reply.code(302).header('cache-control', 'no-store').redirect(url, 302);
+    } catch (err) {
+      reply.removeHeader('set-cookie');
+      return refuse(req, reply, err);
+    }
+  });
+
+  app.post<{ Params: Params; Body?: Form }>(`${PATH}/:identifier/start`, async (req, reply) => {
+    const b = req.body ?? {};
+    try {
+      const url = await socialSignIn.startFromLoginUi({ handle: b.flow, csrf: b.csrf, identifier: req.params.identifier, browser: bindBrowser(req, reply) });
+      return reply.code(303).header('cache-control', 'no-store').redirect(url, 303);
+    } catch (err) {
+      reply.removeHeader('set-cookie');
+      return refuse(req, reply, err);
+    }
+  });
+
+  async function callback(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, params: Record<string, string>) {
+    const lang = langOf(req);
+    let out;
+    try {
+      out = await socialSignIn.callback({ identifier: req.params.identifier, params, browser: cookieOf(req), request: requestInfo(req) });
+    } catch (err) {
+      return refuse(req, reply, err);
+    }
+    if (out.kind === 'popup') {
+      if (out.redirectUrl) {
+        const to = new URL(out.redirectUrl);
+        to.searchParams.set('code', String(out.result.code));
+        to.searchParams.set('message', out.result.message);
+        if (out.result.data) to.searchParams.set('data', JSON.stringify(out.result.data));
+        return reply.code(302).header('cache-control', 'no-store').redirect(to.toString(), 302);
+      }
+      const a = await services.applications.get(out.poolId, out.appId);
+      return popupPage(reply, lang, out.result, [...webOrigins(a), new URL(config.publicUrl).origin]);
+    }
+    const back = out.flow?.interaction?.base;
+    if (out.error) return refuse(req, reply, out.error, back);
+    const o = out.outcome!;
+    if (o.status === 'complete' && o.finish.kind === 'interaction') return continuePage(reply, lang, o.finish.action, { flow: out.handle, csrf: out.flow!.csrf });
+    if (o.status === 'step') return refuse(req, reply, new AppError('flow.step_required', { params: { step: o.step } }), back);
+    // An embedding page's flow (standalone): the tokens go to its origin, as with the popup.
+    if (o.status === 'complete' && o.finish.kind === 'tokens') {
+      const user = await services.users.get(out.flow!.poolId, { userId: o.finish.userId });
+      return popupPage(reply, lang, { code: 200, message: '', data: { ...user, token: o.finish.tokens.id_token ?? o.finish.tokens.access_token, tokens: { ...o.finish.tokens } } }, out.flow!.origin ? [out.flow!.origin] : []);
+    }
+    return refuse(req, reply, new AppError('login.flow_invalid'), back);
+  }
+
+  app.get<{ Params: Params; Querystring: Record<string, unknown> }>(`${PATH}/:identifier/callback`, async (req, reply) => {
+    const q = strings(req.query);
+    if (q.gh_resume) {
+      try {
+        return await callback(req, reply, await socialSignIn.takeFormPost(q.gh_resume));
+      } catch (err) {
+        return refuse(req, reply, err);
+      }
+    }
+    return callback(req, reply, q);
+  });
+
+  app.post<{ Params: Params; Body?: Form }>(`${PATH}/:identifier/callback`, async (req, reply) => {
+    const handle = await socialSignIn.parkFormPost(strings(req.body));
+    return reply.code(303).header('cache-control', 'no-store').redirect(`${PATH}/${encodeURIComponent(req.params.identifier)}/callback?gh_resume=${encodeURIComponent(handle)}`, 303);
+  });
+}
+
+function randomValue(): string {
+  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import { esc, layout, T, type Lang } from '../../../oidc/pages.js';
+import type { PopupResult } from '../../../flows/social/round-trip.js';
+
+/**
+ * The pages that end a round trip to an identity provider. Scripts run only with the page's
+ * nonce (CSP). `form-action` also governs the redirects after a form post (Chrome): the
+ * completion post ends at the relying party's redirect URI, so http(s) targets are allowed as on
+ * the hosted login; the forms themselves post to this origin only.
+ */
+function send(reply: FastifyReply, status: number, html: string, nonce?: string) {
+  return reply
+    .code(status)
+    .headers({
+      'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; ${nonce ? `script-src 'nonce-${nonce}'; ` : ''}form-action 'self' https: http:; frame-ancestors 'none'; base-uri 'none'`,
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    })
+    .type('text/html; charset=utf-8')
+    .send(html);
+}
+
+/** A refusal, with a way back to where the sign-in started when there is one. */
+export function errorPage(reply: FastifyReply, lang: Lang, status: number, message: string, code: string, back?: string) {
+  const t = T[lang];
+  const link = back ? `<p><a href="${esc(back)}">${lang === 'zh' ? '返回登录' : 'Back to sign in'}</a></p>` : '';
+  return send(reply, status, layout(lang, t.errorTitle, `<h1>${esc(t.errorTitle)}</h1><p role="alert" class="error">${esc(message)}</p><p class="hint"><code>${esc(code)}</code></p>${link}`));
+}
+
+/**
+ * The popup's end (authing-js-sdk `social.authorize()`): posts the vendor's message to the
+ * window that opened it, then closes. The message holds tokens, so it is posted only to the
+ * application's own web origins (its redirect URIs) — never `*` — so a foreign page that opened
+ * the popup receives nothing.
+ */
+export function popupPage(reply: FastifyReply, lang: Lang, result: PopupResult, origins: string[]) {
+  const nonce = randomBytes(16).toString('base64');
+  const message = { code: result.code, message: result.message, ...(result.apiCode ? { apiCode: result.apiCode } : {}), data: result.data, event: { source: 'authing', eventType: 'socialLogin' } };
+  // JSON inside a script: `<` escaped so no value can close the script element.
+  const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+  const script = `(function(){var m=${json(message)};var o=${json(origins)};if(window.opener){for(var i=0;i<o.length;i++){try{window.opener.postMessage(m,o[i]);}catch(e){}}window.close();}})();`;
+  const text = result.code === 200 ? (lang === 'zh' ? '登录成功，可以关闭此窗口。' : 'Signed in. You can close this window.') : esc(result.message);
+  return send(reply, result.code === 200 ? 200 : 400, layout(lang, T[lang].signIn, `<p data-code="${result.code}">${text}</p><script nonce="${nonce}">${script}</script>`), nonce);
+}
+
+/** Hands the finished sign-in to the hosted login's completion action (a same-origin POST, so the interaction cookie goes with it). */
+export function continuePage(reply: FastifyReply, lang: Lang, action: string, fields: Record<string, string>) {
+  const nonce = randomBytes(16).toString('base64');
+  const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
+  const label = lang === 'zh' ? '继续' : 'Continue';
+  return send(reply, 200, layout(lang, T[lang].signIn, `<form id="continue" method="post" action="${esc(action)}">${inputs}<button type="submit">${label}</button></form><script nonce="${nonce}">document.getElementById('continue').submit();</script>`), nonce);
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import type { IdentityProfile } from '@gatehouse/connector-kit';
+import { AppError, isAppError } from '../../errors/app-error.js';
+import type { UserRow, UsersRepo } from '../../storage/repositories/users.js';
+import type { EventService } from '../events/service.js';
+import type { IdentitiesService } from './identities.js';
+import type { ConnectionWithSecrets } from './types.js';
+
+/** What a federated registration hands to the engine's `register` (switches, allow-list, hooks, events). */
+export interface FederatedRegistration {
+  poolId: string;
+  appId: string | null;
+  email?: string;
+  /** Set when no verified email is: an account needs one identifier (a generated one here, never the provider's login name). */
+  username?: string;
+  verifiedEmail: boolean;
+  profile: Record<string, unknown>;
+  request: { ip: string | null; userAgent: string | null; requestId: string | null };
+}
+
+/**
+ * Which account a federated profile signs in to (docs/identity-providers.md "Accounts and
+ * linking"):
+ *
+ * 1. the account the identity (connection + provider subject, or the source's unionid) is
+ *    linked to;
+ * 2. else, automatic linking to the account with the same email — only when the provider
+ *    asserts the email as verified, the connector trusts that assertion (manifest
+ *    `trustsVerifiedEmail`: never Entra, SAML, WeChat …), the connection does not switch it off
+ *    (`autoLinkByVerifiedEmail: false`) and the local email is verified too (pre-account
+ *    takeover: an attacker's unverified address must not capture, or be captured by, an account);
+ * 3. else, unless the connection is `loginOnly`, a new account (the engine's registration: pool
+ *    and allow-list rules, hooks, events). A verified email is stored as verified; an unverified
+ *    one is not stored at all, so it can neither block nor claim the address. A verified email
+ *    that another account already holds (without the conditions of 2) is refused with
+ *    `federation.link_required`: that person signs in to the account first and links there.
+ */
+export function createFederatedAccounts(deps: {
+  identities: IdentitiesService;
+  users: Pick<UsersRepo, 'findById' | 'findBy'>;
+  trustsVerifiedEmail: (type: string) => boolean;
+  register: (r: FederatedRegistration) => Promise<{ userId: string }>;
+  events: Pick<EventService, 'emit'>;
+}) {
+  async function linked(conn: ConnectionWithSecrets, profile: IdentityProfile): Promise<UserRow | undefined> {
+    const userId = await deps.identities.findUserId(conn, profile);
+    return userId ? deps.users.findById(conn.poolId, userId) : undefined;
+  }
+
+  async function linkAndAnnounce(conn: ConnectionWithSecrets, user: UserRow, profile: IdentityProfile, request: FederatedRegistration['request']) {
+    await deps.identities.record(conn, user.id, profile);
+    await deps.events.emit('user:link-account', { poolId: conn.poolId, actor: user.id, subject: user.id, ip: request.ip, userAgent: request.userAgent, requestId: request.requestId, data: { userId: user.id, email: user.email, connection: conn.identifier, provider: conn.type } });
+  }
+
+  return {
+    async resolve(conn: ConnectionWithSecrets, profile: IdentityProfile, ctx: { appId: string | null; request: FederatedRegistration['request'] }): Promise<UserRow> {
+      const known = await linked(conn, profile);
+      if (known) {
+        await deps.identities.record(conn, known.id, profile); // refreshes the kept profile
+        return known;
+      }
+      const email = profile.email?.trim().toLowerCase() || undefined;
+      const verified = Boolean(email && profile.emailVerified === true);
+      const holder = verified && email ? await deps.users.findBy(conn.poolId, 'email', email) : undefined;
+      if (holder) {
+        const autoLink = deps.trustsVerifiedEmail(conn.type) && conn.fields.autoLinkByVerifiedEmail !== false && holder.email_verified === 1;
+        if (!autoLink) throw new AppError('federation.link_required');
+        await linkAndAnnounce(conn, holder, profile, ctx.request);
+        return holder;
+      }
+      if (conn.loginOnly) throw new AppError('federation.login_only');
+      const created = await deps
+        .register({
+          poolId: conn.poolId,
+          appId: ctx.appId,
+          ...(verified && email ? { email } : { username: `${conn.identifier.slice(0, 40)}_${randomBytes(8).toString('hex')}` }),
+          verifiedEmail: verified,
+          profile: profileFields(profile),
+          request: ctx.request,
+        })
+        .catch((err: unknown) => {
+          // A verified email taken between the check and the insert: the same answer as above.
+          if (isAppError(err) && err.code === 'user.already_exists') throw new AppError('federation.link_required', { cause: err });
+          throw err;
+        });
+      const user = await deps.users.findById(conn.poolId, created.userId);
+      if (!user) throw new AppError('user.not_found');
+      try {
+        await deps.identities.record(conn, user.id, profile);
+      } catch (err) {
+        // Two first sign-ins of one external account at once: the other one won; use its account.
+        const winner = isAppError(err) && err.code === 'federation.identity_taken' ? await linked(conn, profile) : undefined;
+        if (winner) return winner;
+        throw err;
+      }
+      return user;
+    },
+  };
+}
+export type FederatedAccounts = ReturnType<typeof createFederatedAccounts>;
+
+/** The profile mapping onto user fields (docs/identity-providers.md "Profile mapping"). */
+function profileFields(p: IdentityProfile): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const put = (k: string, v: unknown, max = 255) => {
+    if (typeof v === 'string' && v.trim()) out[k] = v.trim().slice(0, max);
+  };
+  put('name', p.name);
+  put('nickname', p.nickname ?? p.username);
+  put('givenName', p.givenName);
+  put('familyName', p.familyName);
+  put('photo', p.picture, 2048);
+  put('locale', p.locale, 32);
+  put('preferredUsername', p.username);
+  return out;
+}
