@@ -11,15 +11,17 @@ COPY packages/connectors/package.json packages/connectors/
 COPY apps/login/package.json apps/login/
 COPY apps/login/scripts apps/login/scripts
 COPY packages/login-element/package.json packages/login-element/
-# The root `prepare` script finds no login-UI sources here and skips; the build stage builds them.
+COPY apps/console/package.json apps/console/
+COPY apps/console/scripts apps/console/scripts
+# The root `prepare` script finds no login-UI or console sources here and skips; the build stage builds them.
 RUN npm ci --omit=dev --no-audit --no-fund
 
-# The front ends (login UI, later the console) are built with the dev dependencies (Vite) in a
+# The front ends (login UI, admin console) are built with the dev dependencies (Vite) in a
 # stage of their own; only their output reaches the image.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY . .
-RUN npm ci --no-audit --no-fund --ignore-scripts && npm run build:login
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm run build:login && npm run build:console
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
@@ -31,6 +33,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 COPY --from=build /app/apps/login/dist ./apps/login/dist
 COPY --from=build /app/packages/login-element/dist ./packages/login-element/dist
+COPY --from=build /app/apps/console/dist ./apps/console/dist
 RUN mkdir -p /data && chown -R node:node /data
 USER node
 VOLUME ["/data"]

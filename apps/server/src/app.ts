@@ -28,6 +28,7 @@ import { socialAuthRoutes } from './http/routes/auth/social.js';
 import { casRoutes } from './http/routes/cas/index.js';
 import { mfaIntrospectionRoutes, mfaRoutes } from './http/routes/auth/mfa.js';
 import { webauthnRoutes } from './http/routes/auth/webauthn.js';
+import { consoleUiRoutes } from './http/routes/console/index.js';
 import './http/types.js';
 
 /**
@@ -97,5 +98,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(socialRoutes);
   await app.register(samlRoutes);
   await app.register(casRoutes);
+  // The admin console's single-page app (docs/console.md); its API is the management API.
+  await app.register(consoleUiRoutes);
   return app;
 }

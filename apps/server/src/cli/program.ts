@@ -9,6 +9,7 @@ import { registerApp } from './commands/app.js';
 import { registerConfig } from './commands/config.js';
 import { registerSigningKey } from './commands/signing-key.js';
 import { registerSamlKey } from './commands/saml-key.js';
+import { registerAdmin } from './commands/admin.js';
 import { EXIT_USAGE } from './output.js';
 
 const CONFIG_HELP = `
@@ -56,5 +57,6 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerSigningKey(program);
   registerSamlKey(program);
+  registerAdmin(program);
   return program;
 }

@@ -6,6 +6,7 @@ import { createQrCodeSignIn } from '../flows/qrcode-sign-in.js';
 import { challengeError } from '../flows/engine/challenge-error.js';
 import { createLoginMethodRegistry } from '../login-methods/registry.js';
 import type { LoginMethod } from '../login-methods/types.js';
+import type { DirectoryMethodDeps } from '../login-methods/directory/index.js';
 import type { ElementSignIn } from '../login-methods/jitai/password-type.js';
 import type { LoginTypeDefinition } from '../login-methods/jitai/instance-schema.js';
 import type { ApplicationsService } from '../services/applications.js';
@@ -45,6 +46,8 @@ export function createEngineGraph(deps: {
   events: EventService;
   jitaiDefinition: (poolId: string, name: string) => Promise<LoginTypeDefinition>;
   tokens: () => TokenIssuer;
+  /** LDAP / AD sign-in (container/directory.ts). */
+  directory: DirectoryMethodDeps;
   /** Passkeys (the MFA area), for the passwordless `webauthn` method. */
   webauthn: () => Pick<Webauthn, 'ownerOf' | 'login'>;
   log: Logger;
@@ -70,6 +73,7 @@ export function createEngineGraph(deps: {
       },
       qrcode: { takeTicket: (poolId, ticket) => deps.qrcode.takeTicket(poolId, ticket), users: deps.usersRepo },
       jitai: { definition: deps.jitaiDefinition },
+      directory: deps.directory,
       ...(deps.social ? { social: deps.social } : {}),
       webauthn: { webauthn: deps.webauthn, users: deps.usersRepo },
     },

@@ -27,6 +27,8 @@ import { createAuthentication } from './authentication.js';
 import { createAccounts } from './accounts.js';
 import { createPasscodeFlows } from './passcodes.js';
 import { createEngineGraph, type EngineExtensions } from './engine.js';
+import { createDirectory } from './directory.js';
+import { createConnectorRegistry } from '../services/connectors/index.js';
 import type { SignInEngine } from '../flows/engine/engine.js';
 import { createPasswordChange } from '../flows/account-password.js';
 import { createLoginUiGraph } from './login-ui.js';
@@ -43,6 +45,7 @@ import { createFactorCodes } from '../flows/mfa/factor-codes.js';
 import { createWebhooks } from './webhooks.js';
 import { createCustomFields } from './custom-fields.js';
 import { withCustomFieldChecks } from '../services/custom-fields/user-data.js';
+import { createConsole } from './console.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -212,6 +215,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       appName: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
+    // LDAP / Active Directory sign-in (container/directory.ts, docs/ldap.md).
+    const directory = createDirectory({ federation, registry: createConnectorRegistry(), outbound, users: services.users, usersRepo: repos.users, rolesRepo: repos.roles, log });
     // MFA (docs/mfa.md): policies, factors and the engine's MFA step, first of the policy steps.
     const mfa = createMfaGraph({
       db: db.db,
@@ -238,6 +243,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       jitaiDefinition: (poolId, name) => accounts.loginTypes.definition(poolId, name),
       social: federation.socialMethod,
       tokens: () => oidc.tokens,
+      directory,
       webauthn: () => mfa.webauthn,
       log,
       // MFA first, then the extensions' steps; user scripts run after them (docs/pipeline.md).
@@ -256,8 +262,11 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     publishAfter(authn.settings, 'update', (poolId) => invalidation.publish(TOPICS.authSettings, poolId));
     publishAfter(passcodes.settings, 'update', (poolId) => invalidation.publish(TOPICS.messaging, poolId));
     publishAfter(passcodes.messaging.providers, 'put', (poolId) => invalidation.publish(TOPICS.messaging, poolId));
+    // The admin console: administrators of the system pool and its audit-log reads (container/console.ts).
+    const consoleGraph = createConsole({ db: db.db, usersRepo: repos.users, pools: services.pools, applications: services.applications, users: services.users, tokens: () => oidc.tokens, events, publicUrl: config.publicUrl, flushAudit: () => audit.flush() });
     const storeKv = kv;
     return {
+      console: consoleGraph,
       accounts,
       passcodes,
       oidc,
@@ -270,6 +279,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       loginUi,
       changePassword,
       ssoProtocols,
+      directory,
       pipeline,
       federation,
       socialSignIn,
@@ -288,6 +298,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       services,
       webhooks,
       async close() {
+        await directory.close();
         await pipeline.close();
         await webhooks.close();
         await passcodes.close();

@@ -4,6 +4,8 @@ import type { Lang } from '@gatehouse/contracts';
 export interface ManagementPrincipal {
   poolId: string;
   accessKeyId: string;
+  /** Set when an administrator signed in to the console made the request (plugins/console-auth.ts). */
+  administrator?: { userId: string; role: 'owner' | 'pool-admin' | 'auditor'; poolIds: string[] };
 }
 
 declare module 'fastify' {

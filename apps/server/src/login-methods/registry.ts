@@ -1,3 +1,4 @@
+import { createDirectoryMethods, type DirectoryMethodDeps } from './directory/index.js';
 import { createJitaiMethod, type JitaiMethodDeps } from './jitai/index.js';
 import { createPasscodeMethod, type PasscodeMethodDeps } from './passcode/index.js';
 import { createPasswordMethod, type PasswordMethodDeps } from './password/index.js';
@@ -11,6 +12,7 @@ export interface LoginMethodDeps {
   passcode: PasscodeMethodDeps;
   qrcode: QrCodeMethodDeps;
   jitai: Omit<JitaiMethodDeps, 'password'>;
+  directory: DirectoryMethodDeps;
   social?: SocialMethodDeps;
   webauthn: WebauthnMethodDeps;
 }
@@ -26,6 +28,7 @@ export function createLoginMethodRegistry(deps: LoginMethodDeps, extra: readonly
     createPasscodeMethod(deps.passcode),
     createQrCodeMethod(deps.qrcode),
     createJitaiMethod({ ...deps.jitai, password }),
+    ...createDirectoryMethods(deps.directory),
     ...(deps.social ? [createSocialMethod(deps.social)] : []),
     createWebauthnMethod(deps.webauthn),
     ...extra,

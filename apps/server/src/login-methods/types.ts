@@ -61,7 +61,17 @@ export type MethodOutcome =
       authTime?: number;
     }
   /** The proof failed. `error` is the specific reason; the engine decides what the client sees. */
-  | { status: 'failed'; error: ErrorCode; countsAsFailure: boolean }
+  | {
+      status: 'failed';
+      error: ErrorCode;
+      countsAsFailure: boolean;
+      /**
+       * What the client is told when it differs from `error` (which the login history and the
+       * audit trail record): a directory's "account locked" (AD 775) is recorded as such and
+       * answered like a wrong password. The engine still applies the pool's enumeration-safe rule.
+       */
+      clientError?: ErrorCode;
+    }
   /** The proof holds but no account has this identifier (a code to a new phone): the engine may register. */
   | { status: 'no_account'; proposal: RegistrationRequest };
 
@@ -95,6 +105,11 @@ export interface LoginMethod<I = unknown> {
   /** Whether the engine's attempt guard (lockout, captcha, per-IP limit) applies to this method. */
   readonly guarded: boolean;
   describe(): MethodDescription;
+  /**
+   * Whether the hosted login offers the method to this application, and under which label (a
+   * directory tab named after the app's connection). Absent: offered to every application.
+   */
+  availableFor?(ctx: { poolId: string; appId: string }): Promise<{ label?: { en: string; zh: string } } | null>;
   /** Checks cross-field rules the schema cannot express; throws a catalogued error. */
   check?(input: I): void;
   identify(ctx: MethodContext, input: I): Promise<Identified>;

@@ -49,8 +49,8 @@ export function firstStartUrls(publicUrl: string) {
     hostedLogin: `${base}/oidc/auth`,
     discovery: `${base}/oidc/.well-known/openid-configuration`,
     apiReference: `${base}/docs`,
-    // The admin console is not built yet; the landing page says so. Set this when it exists.
-    console: null as string | null,
+    // The admin console (docs/console.md); administrators are created with `gatehouse admin create`.
+    console: `${base}/console/` as string | null,
   };
 }
 

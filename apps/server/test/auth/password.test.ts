@@ -181,7 +181,8 @@ describe('password sign-in', () => {
 
   it('refuses bad sign-in input with catalogued errors', async () => {
     const c = client();
-    expect(await c.signInByCredentials({ connection: 'LDAP' as never, ldapPayload: { sAMAccountName: 'a', password: 'b' }, client_id: s.defaultAppId, client_secret: appSecret })).toMatchObject({ apiCode: 2060005 });
+    // (LDAP and AD are login methods since issue 14: without a connection they answer 5020002, test/directory.)
+    expect(await c.signInByCredentials({ connection: 'KERBEROS' as never, passwordPayload: { account: 'a', password: 'b' }, client_id: s.defaultAppId, client_secret: appSecret })).toMatchObject({ apiCode: 2060005 });
     expect(await c.signInByCredentials({ connection: 'PASSWORD' as never, passwordPayload: { password: 'x' }, client_id: s.defaultAppId, client_secret: appSecret })).toMatchObject({ apiCode: 2060008 });
     expect(await c.signInByEmailPassword({ email: 'signin@example.com', password: 'x', options: { passwordEncryptType: 'rsa' as never } })).toMatchObject({ apiCode: 2060006 });
     expect(await c.signInByEmailPassword({ email: 'signin@example.com', password: 'abcd', options: { passwordEncryptType: 'sm2' as never } })).toMatchObject({ apiCode: 2060006 });

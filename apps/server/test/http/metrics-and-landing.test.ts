@@ -71,7 +71,7 @@ describe('landing page', () => {
     expect(en.status).toBe(200);
     expect(en.headers.get('content-type')).toContain('text/html');
     const html = await en.text();
-    for (const part of [VERSION, 'href="/docs"', 'href="/health/ready"', '/oidc/.well-known/openid-configuration', 'Coming soon']) expect(html).toContain(part);
+    for (const part of [VERSION, 'href="/docs"', 'href="/health/ready"', '/oidc/.well-known/openid-configuration', '/console/'] /* the admin console's link */) expect(html).toContain(part);
     for (const secret of [s.rootKey.accessKeySecret, s.rootKey.accessKeyId, s.poolId, s.defaultAppId]) expect(html).not.toContain(secret);
     const zh = await (await fetch(`${s.url}/`, { headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5' } })).text();
     expect(zh).toContain('lang="zh-CN"');

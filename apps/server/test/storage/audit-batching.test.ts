@@ -37,6 +37,16 @@ describe('audit service batching (SQLite)', () => {
     expect(Number(await count('p-close'))).toBe(1234);
   });
 
+  it('keeps writing after a flush with nothing queued (a read on an idle writer)', async () => {
+    const audit = createAuditService(repo, { flushDelayMs: 5 });
+    await audit.list('p-idle'); // nothing queued: this flush must not leave the writer stuck
+    for (let i = 0; i < 3; i++) {
+      await audit.record({ poolId: 'p-idle', type: 't', result: 'success', data: { i } });
+      expect((await audit.list('p-idle')).length).toBe(i + 1);
+    }
+    await audit.close();
+  });
+
   it('list() reads its own writes and keeps the order', async () => {
     const audit = createAuditService(repo, { flushDelayMs: 60_000 });
     for (let i = 0; i < 5; i++) await audit.record({ poolId: 'p-list', type: `t${i}`, result: 'success' });

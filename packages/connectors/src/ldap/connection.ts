@@ -23,6 +23,12 @@ export interface ConnectionOptions {
   /** PEM certificates to trust instead of the system store. */
   ca?: string[];
   timeoutMs: number;
+  /**
+   * Opens the TCP connection (the server passes its outbound guard's, which checks the address
+   * against the operator's policy and connects to exactly the address it checked); resolves once
+   * connected. Default: a direct connection.
+   */
+  connect?: (host: string, port: number, opts?: { timeoutMs?: number }) => Promise<Socket>;
 }
 
 /** Resolves or rejects with `p`, or rejects with DeadlineError after `ms` (and runs `onTimeout`). */
@@ -90,10 +96,19 @@ export class DirectoryConnection {
     };
     let phase: Phase = 'connect';
     try {
-      const raw = netConnect({ host: ep.host, port: ep.port });
-      sockets.push(raw);
-      raw.on('error', () => {}); // errors surface through the pending operation; never crash the process
-      await withDeadline(waitFor(raw, 'connect'), opts.timeoutMs, `connect to ${ep.label}`, destroyAll);
+      let raw: Socket;
+      if (opts.connect) {
+        const pending = opts.connect(ep.host, ep.port, { timeoutMs: opts.timeoutMs });
+        // A socket that connects after our deadline fired is closed, never leaked.
+        raw = await withDeadline(pending, opts.timeoutMs, `connect to ${ep.label}`, () => void pending.then((s) => s.destroy(), () => undefined));
+        sockets.push(raw);
+        raw.on('error', () => {});
+      } else {
+        raw = netConnect({ host: ep.host, port: ep.port });
+        sockets.push(raw);
+        raw.on('error', () => {}); // errors surface through the pending operation; never crash the process
+        await withDeadline(waitFor(raw, 'connect'), opts.timeoutMs, `connect to ${ep.label}`, destroyAll);
+      }
       raw.setNoDelay(true);
       raw.setKeepAlive(true, 30_000);
 

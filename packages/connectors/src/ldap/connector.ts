@@ -40,7 +40,7 @@ export function createDirectoryConnector(type: DirectoryType, manifest: Director
   const config = validateConfig<DirectoryConfig>(manifest, rawConfig);
   const resolved = resolveConfig(manifest.id, config);
   const defaults = DEFAULTS[type];
-  const connOpts: ConnectionOptions = { startTls: config.startTls, timeoutMs: config.timeoutMs, ...(resolved.ca ? { ca: resolved.ca } : {}) };
+  const connOpts: ConnectionOptions = { startTls: config.startTls, timeoutMs: config.timeoutMs, ...(resolved.ca ? { ca: resolved.ca } : {}), ...(deps.connect ? { connect: deps.connect } : {}) };
   const selector = new EndpointSelector(resolved.endpoints);
   const limiter = new Semaphore(config.poolSize);
   let closed = false;

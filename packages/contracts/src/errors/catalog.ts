@@ -23,12 +23,14 @@ import { identifierErrors } from './areas/identifiers.js';
 import { brandingErrors } from './areas/branding.js';
 import { samlErrors } from './areas/saml.js';
 import { casErrors } from './areas/cas.js';
+import { directoryErrors } from './areas/directory.js';
 import { pipelineErrors } from './areas/pipeline.js';
 import { organizationErrors } from './areas/organizations.js';
 import { federationErrors } from './areas/federation.js';
 import { mfaErrors } from './areas/mfa.js';
 import { webhookErrors } from './areas/webhooks.js';
 import { customFieldErrors } from './areas/custom-fields.js';
+import { consoleErrors } from './areas/console.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -47,12 +49,14 @@ export const errorCatalog = {
   ...brandingErrors,
   ...samlErrors,
   ...casErrors,
+  ...directoryErrors,
   ...pipelineErrors,
   ...organizationErrors,
   ...federationErrors,
   ...mfaErrors,
   ...webhookErrors,
   ...customFieldErrors,
+  ...consoleErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

@@ -124,6 +124,9 @@ export const eventCatalog = defineEvents({
   'access-key:created': { category: 'pool', en: 'A management access key was created', zh: '创建了管理密钥' },
   'access-key:updated': { category: 'pool', en: 'A management access key was enabled or disabled', zh: '启用或禁用了管理密钥' },
   'access-key:deleted': { category: 'pool', en: 'A management access key was deleted', zh: '删除了管理密钥' },
+  // Console administrators (Gatehouse; recorded in the system pool)
+  'administrator:created': { category: 'pool', en: 'A console administrator was created', zh: '创建了控制台管理员', webhook: false },
+  'administrator:deleted': { category: 'pool', en: 'A console administrator was removed', zh: '移除了控制台管理员', webhook: false },
   // Tokens and sessions (Gatehouse; security records)
   'token:issued': { category: 'token', en: 'Tokens were issued', zh: '签发了令牌', webhook: false },
   'token:refused': { category: 'token', en: 'A token request was refused', zh: '令牌请求被拒绝', webhook: false },

@@ -157,7 +157,7 @@ export function createSignInEngine(deps: EngineDeps) {
       if (outcome.status === 'failed') {
         await (outcome.countsAsFailure ? attempt?.failed() : attempt?.release());
         await refuse(outcome.error, identified.user?.id ?? null);
-        throw await clientError(req.poolId, outcome.error);
+        throw await clientError(req.poolId, outcome.clientError ?? outcome.error);
       }
       await attempt?.succeeded();
 

@@ -70,6 +70,24 @@ export function buildTabs(enabled: readonly string[], methods: LoginMethodRegist
   return tabs.map((t, i) => ({ t, i })).sort((a, b) => rank(a.t.id) - rank(b.t.id) || a.i - b.i).map((x) => x.t);
 }
 
+/**
+ * The tabs of registered methods that decide per application (`availableFor`: a directory tab
+ * only where the app has a connection, labelled with its name) are dropped or relabelled here.
+ */
+export async function tabsForApp(tabs: LoginTab[], methods: LoginMethodRegistry, ctx: { poolId: string; appId: string }): Promise<LoginTab[]> {
+  const out: LoginTab[] = [];
+  for (const t of tabs) {
+    const m = t.kind === 'method' ? methods.get(t.method) : undefined;
+    if (!m?.availableFor) {
+      out.push(t);
+      continue;
+    }
+    const a = await m.availableFor(ctx);
+    if (a) out.push(a.label ? { ...t, label: a.label } : t);
+  }
+  return out;
+}
+
 export function defaultTabOf(tabs: LoginTab[], defaultLoginMethod: unknown): string {
   const type = (defaultLoginMethod as { connectionType?: string } | undefined)?.connectionType;
   const want = type === 'PASSCODE' ? ['sms', 'email'] : type === 'QRCODE' ? ['qrcode'] : type === 'PASSWORD' ? ['password'] : [];

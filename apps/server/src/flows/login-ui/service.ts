@@ -15,7 +15,7 @@ import type { LoginTokenResponseData } from '../../services/tokens/types.js';
 import type { SignInEngine } from '../engine/engine.js';
 import type { FinishTarget, RequestInfo, SignInResult } from '../engine/types.js';
 import type { SendPasscode } from '../passcodes/send.js';
-import { buildTabs, defaultTabOf, type LoginConnection, type LoginUiConfig } from './config.js';
+import { buildTabs, defaultTabOf, tabsForApp, type LoginConnection, type LoginUiConfig } from './config.js';
 import type { UiFlow, UiFlowStore } from './store.js';
 
 export type UiLang = 'en' | 'zh-CN' | 'zh-TW' | 'ja';
@@ -83,7 +83,7 @@ export function createLoginUi(deps: LoginUiDeps) {
   async function config(poolId: string, appId: string, branding?: ResolvedBranding): Promise<LoginUiConfig> {
     const { app, login, register } = await appOf(poolId, appId);
     const b = branding ?? (await deps.branding.resolve(poolId, appId));
-    const tabs = buildTabs(login, deps.methods, b.tabOrder);
+    const tabs = await tabsForApp(buildTabs(login, deps.methods, b.tabOrder), deps.methods, { poolId, appId });
     const poolRegistration = (await deps.authSettings.get(poolId)).registration.enabled;
     const regMethods = poolRegistration
       ? (['password', 'sms', 'email'] as const).filter((m) => register.includes(m === 'password' ? 'EMAIL_PASSWORD' : m === 'sms' ? 'PHONE_CODE' : 'EMAIL_CODE'))
@@ -169,7 +169,7 @@ export function createLoginUi(deps: LoginUiDeps) {
 
   async function enabledTab(flow: UiFlow, tabId: string) {
     const { login } = await appOf(flow.poolId, flow.appId);
-    const tab = buildTabs(login, deps.methods, []).find((t) => t.id === tabId);
+    const tab = (await tabsForApp(buildTabs(login, deps.methods, []), deps.methods, { poolId: flow.poolId, appId: flow.appId })).find((t) => t.id === tabId);
     if (!tab) throw new AppError('auth.method_disabled');
     return tab;
   }

@@ -4,6 +4,7 @@ import { AppError } from '../../errors/app-error.js';
 import { safeEqual } from '../../utils/crypto.js';
 import type { Container } from '../../container/index.js';
 import type { ManagementPrincipal } from '../types.js';
+import { BEARER_RE, verifyAdministratorRequest } from './console-auth.js';
 
 /**
  * Verifies management requests signed the way the vendor's `ManagementClient` signs them
@@ -140,7 +141,9 @@ export function registerRequestSigning(app: FastifyInstance): void {
   // preValidation: after the body is parsed (the body is signed), before schema validation
   // (an unauthenticated caller learns nothing about the expected shapes).
   app.addHook('preValidation', async (req) => {
-    await verifySignedRequest(app.gh, req);
+    // The console's administrators send their access token instead (plugins/console-auth.ts).
+    if (BEARER_RE.test(req.headers.authorization ?? '')) await verifyAdministratorRequest(app.gh, req);
+    else await verifySignedRequest(app.gh, req);
   });
 }
 

@@ -13,6 +13,7 @@ import * as m0045 from './migrations/0045_webhooks.js';
 import * as m0050 from './migrations/0050_custom_fields.js';
 import * as m0060 from './migrations/0060_branding.js';
 import * as m0065 from './migrations/0065_saml.js';
+import * as m0070 from './migrations/0070_console.js';
 
 /**
  * Migrations are listed here explicitly (no directory scan); never edit a shipped one. Each
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0050_custom_fields': m0050,
   '0060_branding': m0060,
   '0065_saml': m0065,
+  '0070_console': m0070,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -616,4 +616,24 @@ export interface Database {
   custom_fields: CustomFieldTable;
   custom_data: CustomDataTable;
   custom_field_unique_values: CustomFieldUniqueValueTable;
+  console_system: ConsoleSystemTable;
+  console_administrators: ConsoleAdministratorTable;
+}
+
+/** The admin console's system pool and OIDC client (one row, id `console`). */
+export interface ConsoleSystemTable {
+  id: string;
+  pool_id: string;
+  app_id: string;
+  created_at: string;
+}
+
+/** A user of the system pool with a console role; `pool_ids` is a JSON array of pool ids. */
+export interface ConsoleAdministratorTable {
+  user_id: string;
+  pool_id: string;
+  role: string;
+  pool_ids: string;
+  created_at: string;
+  updated_at: string;
 }

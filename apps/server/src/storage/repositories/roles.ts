@@ -57,6 +57,11 @@ export function createRolesRepo(db: Kysely<Database>) {
         }
       }),
 
+    /** Removes one user's assignments of these roles (directory role mapping: membership ended). */
+    unassign: async (poolId: string, userId: string, roleIds: string[]) => {
+      if (roleIds.length) await db.deleteFrom('user_roles').where('pool_id', '=', poolId).where('user_id', '=', userId).where('role_id', 'in', roleIds).execute();
+    },
+
     async rolesOfUser(poolId: string, userId: string, namespace: string): Promise<RoleRow[]> {
       return db
         .selectFrom('user_roles')

@@ -31,7 +31,10 @@ export function hostedSignIn(app: FastifyInstance) {
       if (login.includes('EMAIL_CODE')) tabs.push({ id: 'email', method: 'passcode' });
       for (const m of loginMethods.all()) {
         const d = m.describe();
-        if (!BUILT_IN.has(m.id) && d.fields.length > 0) tabs.push({ id: m.id, method: m.id, description: d });
+        if (BUILT_IN.has(m.id) || d.fields.length === 0) continue;
+        // A method may be offered to some applications only, under their own label (a directory tab).
+        const available = m.availableFor ? await m.availableFor({ poolId, appId }) : {};
+        if (available) tabs.push({ id: m.id, method: m.id, description: available.label ? { ...d, label: available.label } : d });
       }
       return tabs;
     },

@@ -1,0 +1,154 @@
+import { Anchor, Button, Checkbox, Group, Modal, Select, Stack, Table, TextInput, Textarea } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, type Page } from '../api';
+import { ConfirmDelete, ErrorAlert, PageHeader, SecretOnce, WriteButton } from '../components';
+import { useT } from '../i18n';
+import { useSession } from '../session';
+
+interface App {
+  appId: string;
+  appName: string;
+  appType: string;
+  appDescription?: string;
+  redirectUris: string[];
+  isDefault: boolean;
+  loginConfig: { enabledBasicLoginMethods?: string[] };
+}
+
+/** The application login methods the API accepts (services/applications/vocabulary.ts LOGIN_METHODS). */
+const LOGIN_METHODS = ['PHONE_CODE', 'EMAIL_CODE', 'PHONE_PASSWORD', 'EMAIL_PASSWORD', 'USERNAME_PASSWORD', 'SELF_BUILT_APP_QRCODE'];
+const APP_TYPES = ['web', 'spa', 'native', 'api', 'mini-program'];
+const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean);
+
+export function ApplicationsPage() {
+  const t = useT();
+  const { pool, readOnly } = useSession();
+  const qc = useQueryClient();
+  const [keywords, setKeywords] = useState('');
+  const list = useQuery({ queryKey: [pool, 'apps', keywords], queryFn: () => api.get<Page<App>>('list-applications', { page: 1, limit: 100, ...(keywords ? { keywords } : {}) }) });
+  const [editing, setEditing] = useState<App | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<App | null>(null);
+  const [secret, setSecret] = useState<{ appId: string; appSecret: string } | null>(null);
+  const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'apps'] });
+  const del = useMutation({
+    mutationFn: (appId: string) => api.post('delete-application', { appId }),
+    onSuccess: () => {
+      setDeleting(null);
+      void refresh();
+    },
+  });
+  const showSecret = useMutation({ mutationFn: (appId: string) => api.get<{ appSecret: string }>('get-application-secret', { appId }), onSuccess: (r, appId) => setSecret({ appId, appSecret: r.appSecret }) });
+
+  return (
+    <>
+      <PageHeader title={t('apps.title')}>
+        <TextInput aria-label={t('common.search')} placeholder={t('common.search')} value={keywords} onChange={(e) => setKeywords(e.currentTarget.value)} />
+        <WriteButton onClick={() => setEditing('new')}>{t('common.create')}</WriteButton>
+      </PageHeader>
+      <ErrorAlert error={list.error ?? del.error ?? showSecret.error} />
+      <Table striped highlightOnHover>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('common.name')}</Table.Th>
+            <Table.Th>{t('apps.appId')}</Table.Th>
+            <Table.Th>{t('apps.type')}</Table.Th>
+            <Table.Th>{t('apps.loginMethods')}</Table.Th>
+            <Table.Th>{t('common.actions')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {list.data?.list.map((a) => (
+            <Table.Tr key={a.appId}>
+              <Table.Td>{a.appName}</Table.Td>
+              <Table.Td>{a.appId}</Table.Td>
+              <Table.Td>{a.appType}</Table.Td>
+              <Table.Td>{(a.loginConfig.enabledBasicLoginMethods ?? []).join(', ')}</Table.Td>
+              <Table.Td>
+                <Group gap={4} wrap="nowrap">
+                  {a.redirectUris[0] && (
+                    <Anchor size="sm" href={`/pools/${pool}/oidc/auth?client_id=${encodeURIComponent(a.appId)}&redirect_uri=${encodeURIComponent(a.redirectUris[0])}&response_type=code&scope=openid&prompt=login`} target="_blank" rel="noopener">
+                      {t('apps.trySignIn')}
+                    </Anchor>
+                  )}
+                  {!readOnly && (
+                    <>
+                      <Button size="xs" variant="subtle" aria-label={`${t('common.edit')} ${a.appName}`} onClick={() => setEditing(a)}>
+                        {t('common.edit')}
+                      </Button>
+                      <Button size="xs" variant="subtle" aria-label={`${t('apps.showSecret')} ${a.appName}`} onClick={() => showSecret.mutate(a.appId)}>
+                        {t('apps.showSecret')}
+                      </Button>
+                      {!a.isDefault && (
+                        <Button size="xs" variant="subtle" color="red" aria-label={`${t('common.delete')} ${a.appName}`} onClick={() => setDeleting(a)}>
+                          {t('common.delete')}
+                        </Button>
+                      )}
+                    </>
+                  )}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {editing && <AppForm app={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => void refresh()} />}
+      <ConfirmDelete name={deleting?.appName ?? ''} opened={!!deleting} onClose={() => setDeleting(null)} onConfirm={() => deleting && del.mutate(deleting.appId)} loading={del.isPending} />
+      <Modal opened={!!secret} onClose={() => setSecret(null)} title={t('apps.secret')}>
+        {secret && <SecretOnce label={secret.appId} value={secret.appSecret} />}
+      </Modal>
+    </>
+  );
+}
+
+function AppForm({ app, onClose, onSaved }: { app: App | null; onClose: () => void; onSaved: () => void }) {
+  const t = useT();
+  const [name, setName] = useState(app?.appName ?? '');
+  const [type, setType] = useState(app?.appType ?? 'web');
+  const [description, setDescription] = useState(app?.appDescription ?? '');
+  const [uris, setUris] = useState((app?.redirectUris ?? []).join('\n'));
+  const [methods, setMethods] = useState<string[]>(app?.loginConfig.enabledBasicLoginMethods ?? ['PHONE_PASSWORD', 'EMAIL_PASSWORD', 'USERNAME_PASSWORD']);
+  const save = useMutation({
+    mutationFn: () => {
+      const common = { appName: name, redirectUris: lines(uris), loginConfig: { enabledBasicLoginMethods: methods }, ...(description ? { appDescription: description } : {}) };
+      return app ? api.post('update-application', { appId: app.appId, ...common }) : api.post('create-application', { ...common, appType: type });
+    },
+    onSuccess: () => {
+      onSaved();
+      onClose();
+    },
+  });
+  return (
+    <Modal opened onClose={onClose} title={app ? `${t('common.edit')} ${app.appName}` : t('common.create')} size="lg">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <Stack>
+          <ErrorAlert error={save.error} />
+          <TextInput label={t('common.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          {!app && <Select label={t('apps.type')} data={APP_TYPES} value={type} onChange={(v) => setType(v ?? 'web')} allowDeselect={false} />}
+          <Textarea label={t('common.description')} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+          <Textarea label={t('apps.redirectUris')} autosize minRows={2} value={uris} onChange={(e) => setUris(e.currentTarget.value)} />
+          <Checkbox.Group label={t('apps.loginMethods')} value={methods} onChange={setMethods}>
+            <Group mt="xs">
+              {LOGIN_METHODS.map((m) => (
+                <Checkbox key={m} value={m} label={m} />
+              ))}
+            </Group>
+          </Checkbox.Group>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              {t('common.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,89 @@
+import { ActionIcon, AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Select, Text, useMantineColorScheme } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import type { ReactNode } from 'react';
+import { useContext } from 'react';
+import { I18nContext, useT, type MessageKey } from './i18n';
+import { navigate, usePage, type PageId } from './router';
+import { useSession } from './session';
+import { DashboardPage } from './pages/dashboard';
+import { PoolsPage } from './pages/pools';
+import { ApplicationsPage } from './pages/applications';
+import { UsersPage } from './pages/users';
+import { RolesPage } from './pages/roles';
+import { AuditPage } from './pages/audit';
+import { AccessKeysPage } from './pages/access-keys';
+import { MessagingPage } from './pages/messaging';
+import { SecurityPage } from './pages/security';
+
+const NAV: Array<{ id: PageId; key: MessageKey; page: () => ReactNode }> = [
+  { id: 'dashboard', key: 'nav.dashboard', page: DashboardPage },
+  { id: 'pools', key: 'nav.pools', page: PoolsPage },
+  { id: 'applications', key: 'nav.applications', page: ApplicationsPage },
+  { id: 'users', key: 'nav.users', page: UsersPage },
+  { id: 'roles', key: 'nav.roles', page: RolesPage },
+  { id: 'audit', key: 'nav.audit', page: AuditPage },
+  { id: 'access-keys', key: 'nav.accessKeys', page: AccessKeysPage },
+  { id: 'messaging', key: 'nav.messaging', page: MessagingPage },
+  { id: 'security', key: 'nav.security', page: SecurityPage },
+];
+
+/** Header (pool, language, theme, sign-out), navigation, and the current page. Every control is a real button or link. */
+export function Shell({ onPoolChange, onSignOut }: { onPoolChange: (pool: string) => void; onSignOut: () => void }) {
+  const t = useT();
+  const page = usePage();
+  const { me, pool, readOnly } = useSession();
+  const { lang, setLang } = useContext(I18nContext);
+  const { colorScheme, toggleColorScheme } = useMantineColorScheme();
+  const [opened, { toggle, close }] = useDisclosure();
+  const Page = NAV.find((n) => n.id === page)?.page ?? DashboardPage;
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'md', collapsed: { mobile: !opened } }} padding="md">
+      <a href="#main" className="skip-link">
+        {t('shell.skip')}
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="md" size="sm" aria-label={t('shell.menu')} />
+            <Text fw={700}>{t('app.title')}</Text>
+            {readOnly && <Badge color="gray">{t('shell.readOnly')}</Badge>}
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <Select aria-label={t('shell.pool')} size="xs" w={200} data={me.pools.map((p) => ({ value: p.userPoolId, label: p.name }))} value={pool} onChange={(v) => v && onPoolChange(v)} allowDeselect={false} />
+            <Select aria-label={t('shell.language')} size="xs" w={110} data={[{ value: 'en', label: 'English' }, { value: 'zh-CN', label: '简体中文' }]} value={lang} onChange={(v) => v && setLang(v as 'en' | 'zh-CN')} allowDeselect={false} />
+            <ActionIcon variant="default" size="lg" aria-label={t('shell.theme')} onClick={toggleColorScheme}>
+              {colorScheme === 'dark' ? '☀' : '☾'}
+            </ActionIcon>
+            <Text size="sm" visibleFrom="lg">
+              {me.email}
+            </Text>
+            <Button size="xs" variant="default" onClick={onSignOut}>
+              {t('shell.signOut')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        <ScrollArea>
+          {NAV.map((n) => (
+            <NavLink
+              key={n.id}
+              href={`/console/${n.id}`}
+              label={t(n.key)}
+              active={n.id === page}
+              aria-current={n.id === page ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(`/console/${n.id}`);
+                close();
+              }}
+            />
+          ))}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1}>
+        <Page key={`${page}:${pool}`} />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
