@@ -135,6 +135,11 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       usersRepo: repos.users,
       updateUser: (poolId, input) => services.users.update(poolId, input),
       appExists: async (poolId, appId) => Boolean(await repos.applications.findById(poolId, appId)),
+      importUser: async (poolId, p, password) => {
+        const created = await services.users.create(poolId, { ...(p.email ? { email: p.email } : {}), ...(p.username ? { username: p.username } : {}), ...(p.phone ? { phone: p.phone } : {}), ...(p.nickname ? { nickname: p.nickname } : {}), ...(p.name ? { name: p.name } : {}), ...(p.id ? { externalId: p.id } : {}) });
+        const row = await repos.users.findById(poolId, created.userId);
+        if (row) await authn.passwords.set(poolId, row, password, { skipPolicy: true });
+      },
       log,
     });
     // OIDC providers per pool, clients = applications, signing keys, the token service.

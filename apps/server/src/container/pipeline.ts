@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import { createPipelineHooks } from '../flows/pipeline/hooks.js';
 import type { EventService } from '../services/events/service.js';
 import type { OutboundGuard } from '../services/outbound/index.js';
+import { createCustomDatabase, type LegacyProfile } from '../services/pipeline/custom-database.js';
 import { createPipelineEnv } from '../services/pipeline/env.js';
 import { createPipelineFunctions } from '../services/pipeline/functions.js';
 import { createPipelineRunner } from '../services/pipeline/runner.js';
 import { createSandboxPool } from '../services/pipeline/sandbox/pool.js';
 import type { UserFields } from '../services/users.js';
 import type { Database } from '../storage/db/schema.js';
+import { createLegacyDatabases } from '../storage/repositories/legacy-databases.js';
 import { createPipelineRepo } from '../storage/repositories/pipeline.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
 import type { SecretBox } from '../utils/crypto.js';
@@ -24,11 +26,13 @@ const SANDBOX_PROCESSES = 2;
 export function createPipelineGraph(d: {
   db: Kysely<Database>;
   box: SecretBox;
-  outbound: Pick<OutboundGuard, 'fetch'>;
+  outbound: Pick<OutboundGuard, 'fetch' | 'assertHostAllowed'>;
   events: EventService;
   usersRepo: Pick<UsersRepo, 'findById'>;
   updateUser: (poolId: string, input: UserFields & { userId: string }) => Promise<unknown>;
   appExists: (poolId: string, appId: string) => Promise<boolean>;
+  /** Lazy migration: creates the account with the verified password, hashed by Gatehouse. */
+  importUser: (poolId: string, profile: LegacyProfile, password: string) => Promise<void>;
   log: Logger;
 }) {
   const repo = createPipelineRepo(d.db);
@@ -36,7 +40,21 @@ export function createPipelineGraph(d: {
   const env = createPipelineEnv(repo, d.box);
   const runner = createPipelineRunner({ repo, env, sandbox, outbound: d.outbound, events: d.events, log: d.log });
   const functions = createPipelineFunctions({ repo, sandbox, appExists: d.appExists, changed: (poolId) => runner.invalidate(poolId) });
-  const { hooks, step, scriptClaims } = createPipelineHooks({ runner, users: d.usersRepo, updateUser: d.updateUser, log: d.log });
-  return { functions, env, runner, hooks, step, scriptClaims, close: () => sandbox.close() };
+  const legacy = createLegacyDatabases();
+  const customDatabase = createCustomDatabase({ repo, env, sandbox, legacy, outbound: d.outbound, importUser: d.importUser, log: d.log });
+  const { hooks, step, scriptClaims } = createPipelineHooks({ runner, customDatabase, users: d.usersRepo, updateUser: d.updateUser, log: d.log });
+  return {
+    functions,
+    env,
+    runner,
+    customDatabase,
+    hooks,
+    step,
+    scriptClaims,
+    async close() {
+      await sandbox.close();
+      await legacy.close();
+    },
+  };
 }
 export type PipelineGraph = ReturnType<typeof createPipelineGraph>;

@@ -28,7 +28,8 @@ export function createWebhooks(deps: { config: Config; db: DbHandle['db']; box: 
   // Rows queued on this node are looked at shortly (after the emitter's commit) rather than at the next poll.
   const unsubscribeOutbox = deps.events.subscribeInTransaction(outboxListener(repo, () => worker.kick()));
   const service = createWebhooksService({ repo, box: deps.box, checkUrl: (url) => deps.outbound.checkUrl(url), worker: () => worker });
-  worker.start();
+  // webhookPollMs 0: a node that only serves requests; the outbox is delivered by the others.
+  if (deps.config.webhookPollMs > 0) worker.start();
   return {
     service,
     worker,

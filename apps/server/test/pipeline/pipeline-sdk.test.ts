@@ -33,7 +33,8 @@ describe('pipeline functions through the vendor SDKs', () => {
   let mc: ManagementClient;
   let app: { appId: string; appSecret: string };
   const api = () => authClient({ appId: app.appId, appSecret: app.appSecret, host: s.url });
-  const create = async (body: Record<string, unknown>) => ok(await mc.createPipelineFunction(body as never)) as { funcId: string };
+  // A generous budget unless a test is about time: the shared test machine is heavily loaded, and scripts run at the lowest priority.
+  const create = async (body: Record<string, unknown>) => ok(await mc.createPipelineFunction({ timeout: 15, ...body } as never)) as { funcId: string };
   const remove = async (funcId: string) => ok(await mc.deletePipelineFunction({ funcId }));
   const logsOf = async (funcId: string) => ok(await mc.getPipelineLogs({ funcId, page: 1, limit: 50 })) as { totalCount: number; list: Array<{ result: string; scene: string; message: string | null; logs: string[] }> };
 
@@ -47,7 +48,7 @@ describe('pipeline functions through the vendor SDKs', () => {
 
   it('PRE_REGISTER: the seed email-suffix function refuses a@other.org and allows b@example.com', async () => {
     const fn = await create({ funcName: 'Email suffix', sourceCode: EMAIL_SUFFIX, scene: 'PRE_REGISTER' });
-    expect(fn).toMatchObject({ funcName: 'Email suffix', scene: 'PRE_REGISTER', timeout: 3, enabled: true, isAsynchronous: false, status: 'success' });
+    expect(fn).toMatchObject({ funcName: 'Email suffix', scene: 'PRE_REGISTER', timeout: 15, enabled: true, isAsynchronous: false, status: 'success' });
 
     const refusedSignUp = (await api().signUpByEmailPassword({ email: 'a@other.org', password: 'correct horse battery' })) as { statusCode: number; apiCode?: number; message: string };
     expect(refusedSignUp).toMatchObject({ apiCode: 7000010, message: 'Access denied.' });
@@ -133,7 +134,9 @@ describe('pipeline functions through the vendor SDKs', () => {
   });
 
   it('CRUD and order with the vendor client', async () => {
-    const a = await create({ funcName: 'A', sourceCode: 'function pipe(u, c, cb) { cb(null, u, c) }', scene: 'POST_REGISTER', funcDescription: 'first' });
+    const a = ok(await mc.createPipelineFunction({ funcName: 'A', sourceCode: 'function pipe(u, c, cb) { cb(null, u, c) }', scene: 'POST_REGISTER', funcDescription: 'first' } as never)) as { funcId: string; timeout: number; terminateOnTimeout: boolean };
+    // Defaults: 3 s (the vendor's), and a timeout refuses (Gatehouse fails closed).
+    expect(a).toMatchObject({ timeout: 3, terminateOnTimeout: true, enabled: true });
     const b = await create({ funcName: 'B', sourceCode: 'function pipe(u, c, cb) { cb(null, u, c) }', scene: 'POST_REGISTER', isAsynchronous: true });
     expect(ok(await mc.getPipelineFunction({ funcId: a.funcId }))).toMatchObject({ funcName: 'A', funcDescription: 'first', isCloud: false });
     expect(ok(await mc.updatePipelineFunction({ funcId: a.funcId, funcName: 'A2', timeout: 10, enabled: false }))).toMatchObject({ funcName: 'A2', timeout: 10, enabled: false });

@@ -126,6 +126,14 @@ export function createSignInEngine(deps: EngineDeps) {
       for (const h of deps.hooks) await h.beforeAuthentication?.({ poolId: req.poolId, appId: req.appId, method: method.id, input, request: req.request, protocol: req.protocol, context: opts.context });
 
       let identified: Identified = await method.identify(ctx, input);
+      if (!identified.user && method.id === 'password') {
+        for (const h of deps.hooks) {
+          if (await h.unknownAccount?.({ poolId: req.poolId, appId: req.appId, method: method.id, input, request: req.request })) {
+            identified = await method.identify(ctx, input);
+            break;
+          }
+        }
+      }
       if (!identified.user && opts.autoRegister && method.registration) {
         const proposal = method.registration(input);
         if (proposal) {

@@ -127,6 +127,12 @@ export interface PolicyStep {
 export interface EngineHooks {
   /** Before a method verifies (PRE_AUTHENTICATION); throw a catalogued error to refuse. */
   beforeAuthentication?(e: { poolId: string; appId: string | null; method: string; input: unknown; request: RequestInfo; protocol: SignInProtocol; context?: Record<string, unknown> | undefined }): Promise<void>;
+  /**
+   * No account holds the identifier of a password sign-in: a custom database may import one
+   * (lazy migration, docs/pipeline.md). True when it created the account; the engine then
+   * identifies again and verifies the password against the imported account as usual.
+   */
+  unknownAccount?(e: { poolId: string; appId: string | null; method: string; input: unknown; request: RequestInfo }): Promise<boolean>;
   /** Before an account is created (PRE_REGISTER); throw to refuse. */
   beforeRegistration?(e: { poolId: string; appId: string | null; proposal: Record<string, unknown>; request: RequestInfo; via: 'signup' | 'autoRegister' }): Promise<void>;
   /** After an account is created (POST_REGISTER). */

@@ -1,4 +1,5 @@
 import type { SignInProtocol } from '@gatehouse/contracts';
+import type { CustomDatabase } from '../../services/pipeline/custom-database.js';
 import type { PipelineRunner, SceneOutcome } from '../../services/pipeline/runner.js';
 import type { Scene } from '../../services/pipeline/scenes.js';
 import type { ScriptClaims } from '../../services/tokens/types.js';
@@ -36,6 +37,7 @@ const claimsOnly = (c: Record<string, unknown>) => Object.fromEntries(Object.ent
  */
 export function createPipelineHooks(deps: {
   runner: PipelineRunner;
+  customDatabase: Pick<CustomDatabase, 'tryImport'>;
   users: Pick<UsersRepo, 'findById'>;
   updateUser: (poolId: string, input: UserFields & { userId: string }) => Promise<unknown>;
   log: Logger;
@@ -81,6 +83,13 @@ export function createPipelineHooks(deps: {
   }
 
   const hooks: EngineHooks = {
+    /** Lazy migration from the pool's custom database (password sign-ins of accounts the pool does not have). */
+    async unknownAccount(e) {
+      const i = (e.input ?? {}) as Record<string, unknown>;
+      const account = [i.account, i.email, i.username, i.phone].find((v): v is string => typeof v === 'string' && v.length > 0);
+      if (!account || typeof i.password !== 'string') return false;
+      return deps.customDatabase.tryImport(e.poolId, account, i.password);
+    },
     async beforeAuthentication(e) {
       if (!(await runner.has(e.poolId, 'PRE_AUTHENTICATION', e.appId))) return;
       await runner.run({ poolId: e.poolId, appId: e.appId, scene: 'PRE_AUTHENTICATION', userId: null, user: null, context: contextOf({ ...e, scene: 'PRE_AUTHENTICATION', body: bodyOf(e.input), connection: e.method }) });

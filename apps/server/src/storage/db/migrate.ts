@@ -9,6 +9,7 @@ import * as m0055 from './migrations/0055_organizations.js';
 import * as m0020 from './migrations/0020_federation.js';
 import * as m0035 from './migrations/0035_mfa.js';
 import * as m0040 from './migrations/0040_pipeline.js';
+import * as m0041 from './migrations/0041_custom_database.js';
 import * as m0045 from './migrations/0045_webhooks.js';
 import * as m0050 from './migrations/0050_custom_fields.js';
 import * as m0060 from './migrations/0060_branding.js';
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0020_federation': m0020,
   '0035_mfa': m0035,
   '0040_pipeline': m0040,
+  '0041_custom_database': m0041,
   '0045_webhooks': m0045,
   '0050_custom_fields': m0050,
   '0060_branding': m0060,

@@ -519,6 +519,20 @@ export interface PipelineEnvTable {
 }
 
 /** One run of a user script. */
+/** A pool's custom database (migration 0041). */
+export interface PipelineCustomDatabaseTable {
+  pool_id: string;
+  enabled: number;
+  /** `lazy`: import on the first successful sign-in. */
+  mode: string;
+  login_source: string;
+  /** Name of the pool env variable holding the database URL. */
+  db_url_env: string;
+  timeout: number;
+  version: number;
+  updated_at: string;
+}
+
 export interface PipelineLogTable {
   id: string;
   pool_id: string;
@@ -613,6 +627,7 @@ export interface Database {
   pipeline_functions: PipelineFunctionTable;
   pipeline_env: PipelineEnvTable;
   pipeline_logs: PipelineLogTable;
+  pipeline_custom_databases: PipelineCustomDatabaseTable;
   custom_fields: CustomFieldTable;
   custom_data: CustomDataTable;
   custom_field_unique_values: CustomFieldUniqueValueTable;

@@ -1,5 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Database, PipelineEnvTable, PipelineFunctionTable, PipelineLogTable } from '../db/schema.js';
+import type { Database, PipelineCustomDatabaseTable, PipelineEnvTable, PipelineFunctionTable, PipelineLogTable } from '../db/schema.js';
+
+export type CustomDatabaseRow = Selectable<PipelineCustomDatabaseTable>;
 
 export type PipelineFunctionRow = Selectable<PipelineFunctionTable>;
 export type PipelineLogRow = Selectable<PipelineLogTable>;
@@ -53,6 +55,13 @@ export function createPipelineRepo(db: Kysely<Database>) {
       db.selectFrom('pipeline_env').selectAll().where('pool_id', '=', poolId).where('name', '=', name).executeTakeFirst(),
     deleteEnv: async (poolId: string, name: string): Promise<boolean> =>
       Number((await db.deleteFrom('pipeline_env').where('pool_id', '=', poolId).where('name', '=', name).executeTakeFirst()).numDeletedRows) > 0,
+
+    findCustomDatabase: async (poolId: string): Promise<CustomDatabaseRow | undefined> =>
+      db.selectFrom('pipeline_custom_databases').selectAll().where('pool_id', '=', poolId).executeTakeFirst(),
+    putCustomDatabase: async (row: CustomDatabaseRow): Promise<void> => {
+      const { pool_id: _p, ...rest } = row;
+      await db.insertInto('pipeline_custom_databases').values(row).onConflict((oc) => oc.column('pool_id').doUpdateSet(rest)).execute();
+    },
 
     insertLog: async (row: PipelineLogRow): Promise<void> => {
       await db.insertInto('pipeline_logs').values(row).execute();

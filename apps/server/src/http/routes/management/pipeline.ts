@@ -31,6 +31,7 @@ const OrderBody = Type.Object({ order: Type.Array(Type.String({ maxLength: 64 })
 const ListQuery = Type.Object({ scene: Type.Optional(Type.String({ maxLength: 64 })) });
 const LogsQuery = Type.Object({ funcId: Type.Optional(FuncId), ...PageQuery });
 const EnvBody = Type.Object({ key: Type.String({ minLength: 1, maxLength: 64 }), value: Type.String({ maxLength: 4096 }) }, { additionalProperties: false });
+const CustomDbBody = Type.Object({ enabled: Type.Boolean(), mode: Type.Optional(Type.String({ maxLength: 16 })), loginScript: Type.String({ minLength: 1, maxLength: 65536 }), dbUrlEnv: Type.String({ minLength: 1, maxLength: 64 }), timeout: Type.Optional(Type.Number()) }, { additionalProperties: false });
 const EnvKeyBody = Type.Object({ key: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
 export async function pipelineRoutes(app: FastifyInstance): Promise<void> {
@@ -89,5 +90,13 @@ export async function pipelineRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: Static<typeof EnvKeyBody> }>('/delete-pipeline-env', { schema: { tags, security: mgmtSecurity, summary: 'Delete a script environment variable', body: EnvKeyBody } }, async (req) => {
     if (await pipeline.env.remove(managementPool(req), req.body.key)) await services.events.emit('user-pool:env-deleted', { ...actor(req), data: { key: req.body.key } });
     return success(req);
+  });
+
+  app.get('/get-custom-database', { schema: { tags, security: mgmtSecurity, summary: 'The pool custom database (lazy migration) settings' } }, async (req) => envelope(req, await pipeline.customDatabase.get(managementPool(req))));
+
+  app.post<{ Body: Static<typeof CustomDbBody> }>('/set-custom-database', { schema: { tags, security: mgmtSecurity, summary: 'Set the pool custom database: a login(account, password) script and the env variable with the database URL', body: CustomDbBody } }, async (req) => {
+    const view = await pipeline.customDatabase.set(managementPool(req), req.body);
+    await services.events.emit('pipeline:updated', { ...actor(req), data: { funcId: 'custom-database:login', fields: Object.keys(req.body) } });
+    return envelope(req, view);
   });
 }
