@@ -2,7 +2,7 @@
  * `npm run bench` — Gatehouse against the physical limits and a peer, in one run (issue #7).
  *
  *   npm run bench -- [--db sqlite|postgres] [--redis] [--users N] [--duration S] [--quick]
- *                    [--only a,b,…] [--profile] [--log-level warn]
+ *                    [--only a,b,…] [--profile] [--log-level warn] [--runs 3]
  *
  * Starts `gatehouse start` as a child process on 127.0.0.1 with a temporary data directory,
  * seeds it, measures the raw limits (argon2id, ES256 JWT) and the peers (bare Fastify, bare
@@ -15,7 +15,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { argon2Rate, jwtRates, type Limits } from './lib/limits.js';
-import { cannon, envelopeOk, loop, measure, type RequestSpec, type ScenarioResult } from './lib/load.js';
+import { cannon, envelopeOk, loop, measure, setRuns, type RequestSpec, type ScenarioResult } from './lib/load.js';
 import { machineLoad, memory } from './lib/proc.js';
 import { Browser, codeFlow, freePort, freshPg, PASSWORD, ROOT, seed, startGatehouse, startPeer, type Child, type Fixture, type ServerEnv } from './lib/gatehouse.js';
 
@@ -30,8 +30,11 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'warn' },
     connections: { type: 'string', default: '32' },
+    runs: { type: 'string', default: '3' },
+    'oidc-fast-endpoints': { type: 'string', default: 'on' },
   },
 });
+setRuns(Number(args.runs));
 const DURATION = Number(args.duration ?? (args.quick ? 3 : 10));
 const WARMUP = args.quick ? 1 : 2;
 const USERS = Number(args.users);
@@ -106,6 +109,8 @@ async function main() {
       // Development connector: writes each SMS (code included) to the log at info level instead
       // of sending it. Only the passcode scenario reads it (see runPasscode).
       GATEHOUSE_SMS_PROVIDER: 'console',
+      // off: userinfo/introspection through oidc-provider only (for before/after comparisons).
+      GATEHOUSE_OIDC_FAST_ENDPOINTS: args['oidc-fast-endpoints']!,
       ...(args.redis ? { GATEHOUSE_REDIS_URL: process.env.GATEHOUSE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' } : {}),
     },
   };
@@ -418,8 +423,12 @@ function renderMarkdown(r: any, peerFastify: ScenarioResult | undefined): string
   const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
   const row = (s: ScenarioResult) =>
     s.skipped
-      ? `| ${s.name} | skipped: ${s.skipped} ||||||||||`
-      : `| ${s.name} | ${s.unit} | ${s.connections} | ${f(s.rps, s.rps < 100 ? 1 : 0)} | ${f(s.busyCores, 2)} | ${f(s.rpsPerBusyCore, s.rpsPerBusyCore < 100 ? 1 : 0)} | ${f(s.p50ms, 1)} | ${f(s.p99ms, 1)} | ${f(s.p999ms, 1)} | ${s.errors} | ${f(s.hwmMiB)} |`;
+      ? `| ${s.name} | skipped: ${s.skipped} |||||||||||`
+      : `| ${s.name} | ${s.unit} | ${s.connections} | ${f(s.rps, s.rps < 100 ? 1 : 0)} | ${f(s.busyCores, 2)} | ${f(s.rpsPerBusyCore, s.rpsPerBusyCore < 100 ? 1 : 0)} | ${spread(s)} | ${f(s.p50ms, 1)} | ${f(s.p99ms, 1)} | ${f(s.p999ms, 1)} | ${s.errors} | ${f(s.hwmMiB)} |`;
+  const spread = (s: ScenarioResult) => {
+    const per = (s.runs ?? []).map((x) => x.rpsPerBusyCore);
+    return per.length > 1 ? `${f(Math.min(...per), 0)}–${f(Math.max(...per), 0)} (${per.length} runs)` : '1 run';
+  };
   const L = r.limits as Limits;
   const lines = [
     `## Gatehouse bench ${r.startedAt}`,
@@ -438,8 +447,10 @@ function renderMarkdown(r: any, peerFastify: ScenarioResult | undefined): string
     '',
     '### Scenarios',
     '',
-    '| scenario | unit | conns | req/s | busy cores | req/s per busy core | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MiB |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    'Figures are those of the median run (by req/s per busy core); "spread" is the lowest and highest per-busy-core figure of all runs.',
+    '',
+    '| scenario | unit | conns | req/s | busy cores | req/s per busy core | spread per busy core | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MiB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...(r.peers as ScenarioResult[]).map(row),
     ...(r.scenarios as ScenarioResult[]).map(row),
     '',

@@ -23,6 +23,8 @@ export interface ScenarioResult {
   hwmMiB: number;
   skipped?: string;
   note?: string;
+  /** Every measured run (the figures above are the median run's, by req/s per busy core). */
+  runs?: Array<{ rps: number; busyCores: number; rpsPerBusyCore: number; p99ms: number; errors: number }>;
 }
 
 export interface RequestSpec {
@@ -159,7 +161,32 @@ export async function loop(workers: number, durationS: number, iteration: (worke
 }
 
 /** Runs a load against a server process and attaches its CPU and memory figures. */
-export async function measure(
+let RUNS = 1;
+/** How many times `measure` runs each scenario (issue #22: 3, reported as the median and the spread). */
+export function setRuns(n: number): void {
+  if (!(Number.isInteger(n) && n >= 1 && n <= 9)) throw new Error('--runs must be an integer in [1, 9]');
+  RUNS = n;
+}
+
+/**
+ * Runs the scenario RUNS times back to back and reports the median run (by req/s per busy core)
+ * with every run listed, so the spread is visible; errors add up over all runs.
+ */
+export async function measure(name: string, unit: string, pid: number, connections: number, durationS: number, run: () => Promise<LoadResult>, note?: string): Promise<ScenarioResult> {
+  const all: ScenarioResult[] = [];
+  for (let i = 0; i < RUNS; i++) all.push(await measureOnce(name, unit, pid, connections, durationS, run, note));
+  const sorted = [...all].sort((a, b) => a.rpsPerBusyCore - b.rpsPerBusyCore);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return {
+    ...median,
+    errors: all.reduce((n, r) => n + r.errors, 0),
+    errorSamples: all.flatMap((r) => r.errorSamples).slice(0, 10),
+    hwmMiB: Math.max(...all.map((r) => r.hwmMiB)),
+    runs: all.map((r) => ({ rps: r.rps, busyCores: r.busyCores, rpsPerBusyCore: r.rpsPerBusyCore, p99ms: r.p99ms, errors: r.errors })),
+  };
+}
+
+async function measureOnce(
   name: string,
   unit: string,
   pid: number,

@@ -86,7 +86,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   });
   // Issue #3: OIDC/OAuth 2.0 (per-pool providers under /oidc, /oauth, /pools/:poolId/…) and the hosted login.
   const { oidc } = container;
-  await app.register(oidcMount, { registry: oidc.registry, publicUrl: config.publicUrl, defaultPoolId: oidc.defaultPoolId, poolExists: oidc.poolExists, defaultClientCredentialsScope: oidc.defaultClientCredentialsScope });
+  await app.register(oidcMount, { registry: oidc.registry, publicUrl: config.publicUrl, defaultPoolId: oidc.defaultPoolId, poolExists: oidc.poolExists, defaultClientCredentialsScope: oidc.defaultClientCredentialsScope, ...(config.oidcFastEndpoints === 'on' ? { fast: oidc.fast } : {}) });
   await app.register(interactionRoutes, { oidc });
   // Issue #6: QR-code scan login (/api/qrcode, /api/v2/qrcode, /api/v3/*qrcode*, /qrcode/<id>.png, /demo/qrcode).
   await app.register(qrcodeRoutes);

@@ -119,6 +119,10 @@ export const configSchema = Type.Object(
       default: 3 * 86400,
       description: 'A browser sign-in session unused for this many seconds ends, even before sessionMaxAgeSeconds. Default 3 days.',
     }),
+    oidcFastEndpoints: Type.Union([Type.Literal('on'), Type.Literal('off')], {
+      default: 'on',
+      description: 'on: userinfo and introspection of Gatehouse JWT access tokens are answered by a lean handler with byte-identical results (docs/performance.md); off: every request goes through oidc-provider (a switch for diagnosis).',
+    }),
   },
   { additionalProperties: false },
 );

@@ -13,6 +13,7 @@ import { createProviderRegistry } from './provider.js';
 import { createSigningKeysService } from './signing-keys.js';
 import { createTokenService } from './token-service.js';
 import type { ScriptClaims } from '../services/tokens/types.js';
+import { createFastEndpoints } from './fast-endpoints.js';
 import { createSsoBridge } from './sso-bridge.js';
 import { ssoRedirectUris } from '../services/sso-protocols/continuation.js';
 
@@ -86,6 +87,8 @@ export function createOidc(deps: OidcDeps) {
 
   return {
     registry,
+    /** Lean userinfo/introspection for Gatehouse JWTs (mounted unless config oidcFastEndpoints is off). */
+    fast: createFastEndpoints(registry),
     clients,
     keys,
     tokens,

@@ -74,7 +74,12 @@ export interface VerifiedAccessToken {
   cnf?: { jkt?: string; 'x5t#S256'?: string };
   authorization_details?: unknown;
   gh: PrivateClaims;
+  /** Claims added by `extraTokenClaims` (user scripts, docs/pipeline.md): oidc-provider spreads them into the JWT. */
+  extra: Record<string, unknown>;
 }
+
+/** The claims oidc-provider's JWT format writes itself (models/formats/jwt.js) plus ours; everything else came from `extra`. */
+const STANDARD = new Set(['jti', 'sub', 'iat', 'exp', 'authorization_details', 'scope', 'client_id', 'iss', 'aud', 'cnf', PRIVATE_CLAIM]);
 
 export interface JwtVerifierOptions {
   issuer: string;
@@ -150,7 +155,9 @@ export function createJwtVerifier(opts: JwtVerifierOptions) {
     // Gatehouse never sets nbf; a token carrying one was not minted by this code.
     if (claims.nbf !== undefined) return undefined;
     if (!isPrivateClaims(claims[PRIVATE_CLAIM])) return undefined;
-    return { ...(claims as unknown as VerifiedAccessToken), gh: claims[PRIVATE_CLAIM] as PrivateClaims };
+    const extra: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(claims)) if (!STANDARD.has(k)) extra[k] = v;
+    return { ...(claims as unknown as VerifiedAccessToken), gh: claims[PRIVATE_CLAIM] as PrivateClaims, extra };
   }
 
   return {
@@ -177,7 +184,7 @@ export type JwtVerifier = ReturnType<typeof createJwtVerifier>;
  */
 export function payloadOfVerified(t: VerifiedAccessToken): Record<string, unknown> & { grantId?: string; accountId?: string; iat: number } {
   const kind = t.gh.k === 'cc' ? 'ClientCredentials' : 'AccessToken';
-  const p: Record<string, unknown> & { grantId?: string; accountId?: string; iat: number } = { iat: t.iat, exp: t.exp, jti: t.jti, kind, clientId: t.client_id, aud: t.aud, extra: {} };
+  const p: Record<string, unknown> & { grantId?: string; accountId?: string; iat: number } = { iat: t.iat, exp: t.exp, jti: t.jti, kind, clientId: t.client_id, aud: t.aud, extra: { ...t.extra } };
   // oidc-provider puts the account id in `sub` (no pairwise subjects are configured for Gatehouse clients).
   if (kind === 'AccessToken') p.accountId = t.sub;
   if (t.scope) p.scope = t.scope;

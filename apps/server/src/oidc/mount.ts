@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { ProviderRegistry } from './provider.js';
+import type { FastEndpoints, FastResponse } from './fast-endpoints.js';
 
 export interface MountOptions {
   registry: ProviderRegistry;
@@ -12,6 +13,8 @@ export interface MountOptions {
   poolExists: (poolId: string) => Promise<boolean>;
   /** The app's default scopes for a client_credentials request without `scope` (undefined = none). */
   defaultClientCredentialsScope: (poolId: string, clientId: string) => Promise<string | undefined>;
+  /** Lean userinfo/introspection for Gatehouse JWTs (fast-endpoints.ts); absent: everything goes to oidc-provider. */
+  fast?: FastEndpoints;
 }
 
 const TOKEN_BODY_LIMIT = 56 * 1024;
@@ -97,15 +100,30 @@ export async function oidcMount(app: FastifyInstance, opts: MountOptions): Promi
     return form.toString();
   };
 
+  const answer = (req: FastifyRequest, reply: FastifyReply, r: FastResponse) => {
+    reply.hijack();
+    reply.raw.writeHead(r.status, { 'x-request-id': req.id, ...r.headers });
+    reply.raw.end(r.body);
+  };
+
   const forward = async (req: FastifyRequest, reply: FastifyReply, poolId: string, prefix: string) => {
     const provider = await opts.registry.get(poolId);
     let raw = req.raw as RawReq;
+    const rest = req.url.slice(prefix.length);
+    if (opts.fast && rest === '/me') {
+      const r = await opts.fast.userinfo(poolId, { method: req.method, url: rest, headers: req.headers });
+      if (r) return answer(req, reply, r);
+    }
     if (typeof req.body === 'string') {
       // The original stream was consumed by the parser above: hand the provider an equivalent request.
       const path = req.url.split('?')[0]!;
       let text = req.body;
       if (/\/token(\/introspection|\/revocation)?$/.test(path)) text = await withSingleClientAuth(req, provider, text);
       if (path.endsWith('/token')) text = await withDefaultScope(req, poolId, text);
+      if (opts.fast && rest === '/token/introspection' && req.method === 'POST') {
+        const r = await opts.fast.introspection(poolId, { headers: req.headers, body: text });
+        if (r) return answer(req, reply, r);
+      }
       const body = Buffer.from(text);
       const stream = new PassThrough();
       stream.end(body);
@@ -124,7 +142,6 @@ export async function oidcMount(app: FastifyInstance, opts: MountOptions): Promi
         aborted: false,
       }) as unknown as RawReq;
     }
-    const rest = req.url.slice(prefix.length);
     raw.originalUrl = pubPath + req.url;
     raw.url = rest.startsWith('/') ? rest : `/${rest}`;
     raw.headers['x-forwarded-host'] = pub.host;

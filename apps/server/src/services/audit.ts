@@ -53,20 +53,6 @@ export function createAuditService(repo: AuditRepo, opts: AuditOptions = {}) {
       clearTimeout(timer);
       timer = undefined;
     }
-<<<<<<< HEAD
-    // A write in progress may have passed events queued since: write those after it.
-    if (writing) return writing.then(() => (queue.length ? flush() : undefined));
-    // Reset in a chained finally, which always runs after the assignment below: an async body that
-    // finished synchronously (an empty queue) used to reset first and then be assigned, leaving a
-    // settled promise in `writing` that every later flush returned without writing anything.
-    writing = (async () => {
-      while (queue.length) {
-        const batch = queue.slice(0, batchSize);
-        try {
-          await repo.insertMany(batch);
-        } catch (err) {
-          // A unique-id clash cannot happen (sortable random ids); retry once for a busy database.
-=======
     writing ??= (async () => {
       // Yield first: with an empty queue the body would otherwise finish synchronously, its
       // `finally` clearing `writing` before `??=` stores this (settled) promise — which then
@@ -75,19 +61,23 @@ export function createAuditService(repo: AuditRepo, opts: AuditOptions = {}) {
       try {
         while (queue.length) {
           const batch = queue.slice(0, batchSize);
->>>>>>> main
           try {
             await repo.insertMany(batch);
-          } catch (err2) {
-            opts.onError?.(err2 ?? err, batch.length);
-            throw err2;
+          } catch (err) {
+            // A unique-id clash cannot happen (sortable random ids); retry once for a busy database.
+            try {
+              await repo.insertMany(batch);
+            } catch (err2) {
+              opts.onError?.(err2 ?? err, batch.length);
+              throw err2;
+            }
           }
+          queue = queue.slice(batch.length);
         }
-        queue = queue.slice(batch.length);
+      } finally {
+        writing = undefined;
       }
-    })().finally(() => {
-      writing = undefined;
-    });
+    })();
     return writing;
   };
   const schedule = () => {
