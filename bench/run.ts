@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ManagementClient } from 'authing-node-sdk';
 import { argon2Rate, jwtRates, type Limits } from './lib/limits.js';
 import { cannon, envelopeOk, loop, measure, setRuns, type RequestSpec, type ScenarioResult } from './lib/load.js';
 import { machineLoad, memory } from './lib/proc.js';
@@ -258,6 +259,33 @@ async function main() {
       note: 'probes: 4 connections, 100 req/s each; flood: 64 connections of password sign-in. Ratios use max(idle p99, 1 ms) because autocannon reports whole milliseconds.',
     };
     log(`  ${JSON.stringify(isolation)}`);
+  }
+
+  // --- user scripts: one pipeline function in each scene a password sign-in passes (last: they slow every sign-in)
+  if (want('pipeline')) {
+    log('scenario: pipeline functions in every scene…');
+    const mgmt = async (path: string, method: 'GET' | 'POST', payload: Record<string, unknown>) => {
+      const mc = new ManagementClient({ accessKeyId: 'ak_bench_root', accessKeySecret: 'bench-root-secret-0123456789abcdef', host: url });
+      return (await mc.makeRequest(method === 'GET' ? { method, url: path, params: payload } : { method, url: path, data: payload })) as { statusCode: number; data: { list?: Array<{ durationMs: number; result: string }> } };
+    };
+    const scenes = ['PRE_AUTHENTICATION', 'POST_AUTHENTICATION', 'PRE_OIDC_ID_TOKEN_ISSUED', 'PRE_OIDC_ACCESS_TOKEN_ISSUED', 'PRE_REGISTER', 'POST_REGISTER'];
+    for (const scene of scenes) {
+      const r = await mgmt('/api/v3/create-pipeline-function', 'POST', { funcName: `bench ${scene}`, scene, timeout: 10, sourceCode: "async function pipe(user, context, callback) { if (user) { user.addIdToken('bench', context.scene); user.addAccessToken('bench', 1); } callback(null, user, context); }" });
+      if (r.statusCode !== 200) throw new Error(`create-pipeline-function: ${JSON.stringify(r)}`);
+    }
+    // The first run starts the sandbox processes (seconds on a loaded machine): not part of the measurement.
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${url}/api/v3/signin`, { method: 'POST', headers: json, body: signinSpec[0]!.setup!({}).body as string });
+      const b = await res.text();
+      if (envelopeOk(b)) throw new Error(`pipeline warm-up sign-in: ${b.slice(0, 300)}`);
+    }
+    await scenario('pipeline', 'pipeline: password sign-in with one function in each scene', 16, signinSpec, 'request', 'four functions run per sign-in (PRE_AUTHENTICATION, POST_AUTHENTICATION, ID token, access token), each in the sandbox');
+    const logs = await mgmt('/api/v3/get-pipeline-logs', 'GET', { page: 1, limit: 100 });
+    const runs = (logs.data.list ?? []).filter((l) => l.result === 'success');
+    const mean = runs.reduce((a, l) => a + l.durationMs, 0) / Math.max(runs.length, 1);
+    const last = results.at(-1);
+    if (last && last.name.startsWith('pipeline')) last.note = `${last.note ?? ''}; cost per pipeline call (server side, mean of the last ${runs.length} runs): ${mean.toFixed(1)} ms`;
+    log(`  cost per pipeline call: ${mean.toFixed(1)} ms (mean of ${runs.length} runs)`);
   }
 
   const finalMem = memory(gh.pid);

@@ -24,6 +24,7 @@ export interface EventPayloads {
   'mfa:failed': { userId: string; appId: string | null; factor: string; reason: string };
   'mfa:enrolled': { userId: string; factor: string };
   'mfa:reset': { userId: string; factors: string[] };
+  'mfa:otp-secret-read': { userId: string };
   kick: { userId: string; appIds?: string[] };
   'user:created': UserRef & { source: string };
   'user:updated': UserRef & { fields: string[] };

@@ -29,11 +29,14 @@ export function createMfaRepo(db: Kysely<Database>) {
       const res = await db.deleteFrom('mfa_factors').where('pool_id', '=', poolId).where('user_id', '=', userId).where('id', '=', factorId).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
     },
-    deleteAllFactors: async (poolId: string, userId: string) => {
-      const rows = await db.deleteFrom('mfa_factors').where('pool_id', '=', poolId).where('user_id', '=', userId).returning('factor_type').execute();
-      await db.deleteFrom('mfa_recovery_codes').where('pool_id', '=', poolId).where('user_id', '=', userId).execute();
-      return rows.map((r) => r.factor_type);
-    },
+    /** Every factor, passkey and recovery code of a user, in one transaction (an administrator's reset). */
+    deleteAllFactors: (poolId: string, userId: string) =>
+      db.transaction().execute(async (tx) => {
+        const rows = await tx.deleteFrom('mfa_factors').where('pool_id', '=', poolId).where('user_id', '=', userId).returning('factor_type').execute();
+        const creds = await tx.deleteFrom('webauthn_credentials').where('pool_id', '=', poolId).where('user_id', '=', userId).returning('credential_id').execute();
+        await tx.deleteFrom('mfa_recovery_codes').where('pool_id', '=', poolId).where('user_id', '=', userId).execute();
+        return [...rows.map((r) => r.factor_type), ...(creds.length ? ['WEBAUTHN'] : [])];
+      }),
     /**
      * Accepts a TOTP time step once: sets `last_step` only when it moves forward. Two parallel
      * requests with the same code cannot both succeed (one UPDATE matches, the other does not).

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { envelope } from '../../envelope.js';
+import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
+import { AppError } from '../../../errors/app-error.js';
+import { normaliseBase32Secret } from '../../../services/mfa/totp.js';
+import { USER_ID_TYPES } from '../../../services/users.js';
 import { mgmtSecurity } from '../common.js';
 import { managementActor } from './event-context.js';
 
@@ -29,6 +32,17 @@ const GlobalBody = Type.Object(
   { additionalProperties: false },
 );
 const DisableBody = Type.Object({ disableFactors: Type.Array(Factor, { maxItems: 8 }) }, { additionalProperties: false });
+const UserQuery = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 320 }), userIdType: Type.Optional(Type.Union(USER_ID_TYPES.map((t) => Type.Literal(t)))) }, { additionalProperties: false });
+const ImportOtpBody = Type.Object(
+  {
+    list: Type.Array(
+      Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }), otp: Type.Object({ secret: Type.String({ minLength: 1, maxLength: 256 }), recoveryCode: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 100 },
+    ),
+  },
+  { additionalProperties: false },
+);
+const ResetUserBody = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 320 }), userIdType: Type.Optional(Type.Union(USER_ID_TYPES.map((t) => Type.Literal(t)))) }, { additionalProperties: false });
 const view = (p: { mode: string; factors: string[]; rememberDeviceDays: number; allowOtpExport?: boolean }) => ({ enabledFactors: p.factors, mode: p.mode, rememberDeviceDays: p.rememberDeviceDays, ...(p.allowOtpExport !== undefined ? { allowOtpExport: p.allowOtpExport } : {}) });
 
 export async function mfaAdminRoutes(app: FastifyInstance): Promise<void> {
@@ -62,5 +76,56 @@ export async function mfaAdminRoutes(app: FastifyInstance): Promise<void> {
     const p = await mfa.policies.update(managementPool(req), null, { disabledFactors: req.body.disableFactors });
     await services.events.emit('user-pool:updated', { ...managementActor(req), data: { settings: 'mfa' } });
     return envelope(req, view(p));
+  });
+
+  // --- a user's factors (administrators)
+
+  app.get<{ Querystring: Static<typeof UserQuery> }>('/get-user-mfa-info', { schema: { tags, security: mgmtSecurity, summary: 'Which factors a user has enrolled (enabled / disabled per type)', querystring: UserQuery } }, async (req) => {
+    const poolId = managementPool(req);
+    const user = await services.users.resolve(poolId, req.query.userId, req.query.userIdType);
+    const { types, recoveryCodes } = await mfa.factors.enrolledTypes(poolId, user.id);
+    const st = (on: boolean) => (on ? 'enabled' : 'disabled');
+    return envelope(req, {
+      totpStatus: st(types.includes('OTP')),
+      smsMfaStatus: st(types.includes('SMS')),
+      emailMfaStatus: st(types.includes('EMAIL')),
+      faceMfaStatus: 'disabled',
+      // Gatehouse additions.
+      webauthnStatus: st(await mfa.webauthn.hasCredentials(poolId, user.id)),
+      recoveryCodesLeft: recoveryCodes,
+    });
+  });
+
+  app.post<{ Body: Static<typeof ImportOtpBody> }>('/import-otp', { schema: { tags, security: mgmtSecurity, summary: 'Import users\' existing TOTP secrets (base32); replaces their OTP factor', body: ImportOtpBody } }, async (req) => {
+    const poolId = managementPool(req);
+    // Validate every item first: a bad item refuses the whole import, nothing is written.
+    const items = [];
+    for (const [i, it] of req.body.list.entries()) {
+      const secret = normaliseBase32Secret(it.otp.secret);
+      if (!secret) throw new AppError('request.invalid_input', { details: [{ path: `body/list/${i}/otp/secret`, message: 'must be base32 (RFC 4648) of at least 80 bits' }] });
+      const user = await services.users.resolve(poolId, it.userId);
+      items.push({ userId: user.id, secret });
+    }
+    for (const it of items) await mfa.factors.importOtp(poolId, it.userId, it.secret, req.management?.accessKeyId ?? 'management');
+    return success(req);
+  });
+
+  app.get<{ Querystring: Static<typeof UserQuery> }>('/get-otp-secret-by-user', { schema: { tags, security: mgmtSecurity, summary: 'A user\'s OTP secret in the clear: refused unless the pool allows it (allowOtpExport), and audited', querystring: UserQuery } }, async (req) => {
+    const poolId = managementPool(req);
+    if (!(await mfa.policies.get(poolId, null)).allowOtpExport) throw new AppError('mfa.otp_export_disabled');
+    const user = await services.users.resolve(poolId, req.query.userId, req.query.userIdType);
+    const secret = await mfa.factors.otpSecret(poolId, user.id);
+    if (!secret) throw new AppError('mfa.factor_not_enrolled', { params: { factorType: 'OTP' } });
+    await services.events.emit('mfa:otp-secret-read', { ...managementActor(req), subject: user.id, data: { userId: user.id } });
+    return envelope(req, { secret });
+  });
+
+  app.post<{ Body: Static<typeof ResetUserBody> }>('/reset-user-mfa', { schema: { tags, security: mgmtSecurity, summary: 'Gatehouse: remove every factor, passkey and recovery code of a user and revoke the user\'s sessions (audited)', body: ResetUserBody } }, async (req) => {
+    const poolId = managementPool(req);
+    const user = await services.users.resolve(poolId, req.body.userId, req.body.userIdType);
+    await mfa.factors.resetAll(poolId, user.id, req.management?.accessKeyId ?? 'management');
+    // Whoever held the account's sessions may have been the reason for the reset (docs/mfa.md "Account recovery").
+    await app.gh.oidc.tokens.revokeUserSessions(poolId, user.id);
+    return success(req);
   });
 }
