@@ -37,6 +37,7 @@ describe('custom database: lazy migration from PostgreSQL', () => {
     await c.connect();
     await c.query('CREATE TABLE legacy_users (id serial PRIMARY KEY, email text, username text, nickname text, salt text, hash text)');
     await c.query('INSERT INTO legacy_users (email, username, nickname, salt, hash) VALUES ($1, $2, $3, $4, $5)', ['grace@legacy.example', 'grace', 'Amazing Grace', 's4lt', sha('s4lt' + 'cobol forever 1959')]);
+    await c.query('INSERT INTO legacy_users (email, username, nickname, salt, hash) VALUES ($1, $2, $3, $4, $5)', ['ada@legacy.example', 'ada', 'Ada', 'p3pp3r', sha('p3pp3r' + 'analytical engine 1843')]);
     await c.end();
     // The legacy database is on loopback: the operator allows it, as a real deployment would allow its own network.
     s = await startServer({ config: { outboundAllow: '127.0.0.1' } });
@@ -77,6 +78,23 @@ describe('custom database: lazy migration from PostgreSQL', () => {
     const r2 = (await api().signInByAccountPassword({ account: 'grace', password: 'cobol forever 1959' })) as { statusCode: number };
     expect(r2.statusCode).toBe(200);
     expect((await scriptRuns()).length).toBe(before + 1);
+  });
+
+  it('asks the legacy store only after the attempt guard: once a captcha is due, the right password reaches neither the script nor an import', async () => {
+    const settings = await s.container.authn.settings.get(s.poolId);
+    const captchaAfter = settings.bruteForce.captchaAfter;
+    expect(captchaAfter).toBeGreaterThan(0);
+    const runsBefore = (await scriptRuns()).length;
+    for (let i = 0; i < captchaAfter; i++) {
+      const r = (await api().signInByAccountPassword({ account: 'ada@legacy.example', password: `wrong ${i}` })) as { apiCode?: number };
+      expect(r.apiCode).toBe(2333);
+    }
+    expect((await scriptRuns()).length).toBe(runsBefore + captchaAfter);
+    // The next try without a captcha answer is refused by the guard, before the script runs.
+    const r = (await api().signInByAccountPassword({ account: 'ada@legacy.example', password: 'analytical engine 1843' })) as { apiCode?: number; statusCode: number };
+    expect(r.statusCode).not.toBe(200);
+    expect((await scriptRuns()).length).toBe(runsBefore + captchaAfter);
+    expect(await s.container.repos.users.findBy(s.poolId, 'email', 'ada@legacy.example')).toBeFalsy();
   });
 
   it('refuses a login script that does not compile', async () => {

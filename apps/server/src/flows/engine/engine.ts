@@ -126,14 +126,6 @@ export function createSignInEngine(deps: EngineDeps) {
       for (const h of deps.hooks) await h.beforeAuthentication?.({ poolId: req.poolId, appId: req.appId, method: method.id, input, request: req.request, protocol: req.protocol, context: opts.context });
 
       let identified: Identified = await method.identify(ctx, input);
-      if (!identified.user && method.id === 'password') {
-        for (const h of deps.hooks) {
-          if (await h.unknownAccount?.({ poolId: req.poolId, appId: req.appId, method: method.id, input, request: req.request })) {
-            identified = await method.identify(ctx, input);
-            break;
-          }
-        }
-      }
       if (!identified.user && opts.autoRegister && method.registration) {
         const proposal = method.registration(input);
         if (proposal) {
@@ -152,6 +144,24 @@ export function createSignInEngine(deps: EngineDeps) {
                 throw err;
               })
           : null;
+
+      // An account the pool does not hold yet may live in a legacy store (lazy migration by a user
+      // script). Asked only after the attempt guard has reserved this attempt: a locked identifier
+      // never reaches the legacy store, so it can be neither hammered nor used as an oracle (an
+      // import that happened would otherwise show as a faster answer on the next try).
+      if (!identified.user && method.id === 'password') {
+        try {
+          for (const h of deps.hooks) {
+            if (await h.unknownAccount?.({ poolId: req.poolId, appId: req.appId, method: method.id, input, request: req.request })) {
+              identified = await method.identify(ctx, input);
+              break;
+            }
+          }
+        } catch (err) {
+          await attempt?.release().catch(() => undefined);
+          throw err;
+        }
+      }
 
       let outcome: Awaited<ReturnType<LoginMethod['verify']>>;
       try {
