@@ -92,6 +92,9 @@ describe('CAS through the hosted login', () => {
     await page.waitForURL((x) => x.href.startsWith(SERVICE_A));
     expect(await client.validateTicketV1(tickets.at(-1)!, SERVICE_A)).toEqual({ valid: true });
     expect(await client.validateTicketV1(tickets.at(-1)!, SERVICE_A)).toMatchObject({ valid: false });
+    // "Fresh" has the resolution of auth_time, whole seconds (OIDC Core §2): an SSO request in the
+    // same second as the sign-in cannot be told from it, so this one comes a second later.
+    await new Promise((r) => setTimeout(r, 1100));
     await page.goto(`${s.url}/cas-idp/${appId}?service=${encodeURIComponent(SERVICE_A)}`);
     await page.waitForURL((x) => x.href.startsWith(SERVICE_A));
     const xml = await (await fetch(`${s.url}/cas-idp/${appId}/p3/serviceValidate?service=${encodeURIComponent(SERVICE_A)}&ticket=${tickets.at(-1)}`)).text();

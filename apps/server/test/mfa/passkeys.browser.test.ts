@@ -59,7 +59,12 @@ async function authorize() {
   await context.clearCookies();
   const verifier = oc.randomPKCECodeVerifier();
   const url = oc.buildAuthorizationUrl(config, { redirect_uri: CB, scope: 'openid email', code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'st' });
-  await page.goto(url.toString());
+  // The previous sign-in ended on the callback, an address nobody listens on: Chromium may still be
+  // committing its error page, which interrupts this navigation. Then it is simply repeated.
+  await page.goto(url.toString()).catch(async (err: Error) => {
+    if (!/interrupted by another navigation/.test(err.message)) throw err;
+    await page.goto(url.toString());
+  });
   return verifier;
 }
 async function finish(verifier: string, click: () => Promise<void>) {
