@@ -61,10 +61,20 @@ async function authorize() {
   const url = oc.buildAuthorizationUrl(config, { redirect_uri: CB, scope: 'openid email', code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'st' });
   // The previous sign-in ended on the callback, an address nobody listens on: Chromium may still be
   // committing its error page, which interrupts this navigation. Then it is simply repeated.
-  await page.goto(url.toString()).catch(async (err: Error) => {
-    if (!/interrupted by another navigation/.test(err.message)) throw err;
-    await page.goto(url.toString());
-  });
+  for (let i = 0; ; i++) {
+    try {
+      await page.goto(url.toString());
+      break;
+    } catch (err) {
+      if (i >= 3 || !/interrupted by another navigation/.test((err as Error).message)) throw err;
+      // Either the error page interrupted us (go again) or our own request went on to the login page.
+      await page.waitForTimeout(300);
+      if (page.url().includes('/interaction/')) {
+        await page.waitForLoadState();
+        break;
+      }
+    }
+  }
   return verifier;
 }
 async function finish(verifier: string, click: () => Promise<void>) {
