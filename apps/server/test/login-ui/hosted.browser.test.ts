@@ -122,7 +122,10 @@ describe('hosted login page', () => {
     for (let i = 0; i < 3; i++) {
       await page.getByLabel(L.en.account).fill('cap@example.com');
       await page.getByLabel(L.en.password, { exact: true }).fill('wrong password');
+      // Each refusal is awaited as an answer: the alert of the previous one already says "incorrect".
+      const answered = page.waitForResponse((r) => r.url().endsWith('/sign-in') && r.request().method() === 'POST');
       await page.getByRole('button', { name: L.en.submit }).click();
+      await answered;
       await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('incorrect');
     }
     const captchaResponse = page.waitForResponse((r) => r.url().endsWith('/captcha'));
