@@ -14,6 +14,7 @@ import type { SignInEngine } from '../flows/engine/engine.js';
 import type { LoginUi } from '../flows/login-ui/service.js';
 import { createSocialRoundTrip } from '../flows/social/round-trip.js';
 import { createSocialStateStore } from '../flows/social/state.js';
+import { createScanSignIn } from '../flows/social/scan.js';
 import type { ApplicationsService } from '../services/applications.js';
 import type { UsersService } from '../services/users.js';
 import type { Logger } from '../utils/logger.js';
@@ -80,6 +81,7 @@ export type Federation = ReturnType<typeof createFederation>;
 export function createSocialSignIn(d: {
   federation: Federation;
   kv: KvStore;
+  log: Logger;
   engine: SignInEngine;
   loginUi: LoginUi;
   rewrite: (url: string) => string;
@@ -111,7 +113,18 @@ export function createSocialSignIn(d: {
         startUrl: `/connections/social/${encodeURIComponent(c.identifier)}/start`,
       })),
   );
-  return roundTrip;
+  // QR-code sign-ins (official account, mini-program code) finish through the same round trip.
+  const scan = createScanSignIn({
+    kv: d.kv,
+    roundTrip,
+    loginUi: d.loginUi,
+    connector: (conn) => runtime.connector(conn),
+    connectionWithSecrets: (poolId, id) => sources.getConnectionWithSecrets(id, poolId),
+    connectionsByIdentifier: (identifier) => sources.connectionsWithSecretsByIdentifier(identifier),
+    rewrite: d.rewrite,
+    log: d.log,
+  });
+  return { ...roundTrip, scan };
 }
 export type SocialSignIn = ReturnType<typeof createSocialSignIn>;
 

@@ -29,6 +29,8 @@ export function createExtIdpsRepo(db: Kysely<Database>) {
     findConnByIdentifier: (poolId: string, identifier: string) => db.selectFrom('ext_idp_conns').selectAll().where('pool_id', '=', poolId).where('identifier', '=', identifier).executeTakeFirst(),
     /** A connection by id without knowing its pool (browser callbacks carry only the connection). */
     findConnAnyPool: (id: string) => db.selectFrom('ext_idp_conns').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** Connections by identifier in every pool (an official account's push names only the identifier). */
+    findConnsByIdentifierAnyPool: (identifier: string) => db.selectFrom('ext_idp_conns').selectAll().where('identifier', '=', identifier).orderBy('created_at').limit(20).execute(),
     listConns: (poolId: string, idpIds: string[]) =>
       idpIds.length ? db.selectFrom('ext_idp_conns').selectAll().where('pool_id', '=', poolId).where('ext_idp_id', 'in', idpIds).orderBy('created_at').orderBy('id').execute() : Promise.resolve([] as ExtIdpConnRow[]),
     updateConn: (poolId: string, id: string, set: Partial<Pick<ExtIdpConnRow, 'display_name' | 'logo' | 'login_only' | 'fields_enc' | 'updated_at'>>) =>
