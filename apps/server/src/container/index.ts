@@ -39,6 +39,7 @@ import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
 import { createPipelineGraph } from './pipeline.js';
 import { createOrganizationServices } from './organizations.js';
+import { createChina } from './china.js';
 import { createFederation, createSocialSignIn } from './federation.js';
 import { createMfaGraph } from './mfa.js';
 import { createFactorCodes } from '../flows/mfa/factor-codes.js';
@@ -261,6 +262,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
     // Identity-provider sign-in: the browser round trip, signin-by-mobile, the login UI's connection buttons.
     const socialSignIn = createSocialSignIn({ federation, kv, log, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users });
+    // DingTalk / WeCom organisation sync (container/china.ts, docs/identity-providers-china.md).
+    const china = createChina({ kv, log, http: outbound.http, federation, organizations: services.organizations, departmentMembers: services.departmentMembers, users: services.users });
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
     // Settings and messaging providers are read from the database on each use (no cache today);
     // their writes still publish so a cache added later only has to subscribe.
@@ -290,6 +293,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       pipeline,
       federation,
       socialSignIn,
+      china,
       mfa,
       config,
       log,
@@ -305,6 +309,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       services,
       webhooks,
       async close() {
+        await china.orgSync.idle();
         await directory.close();
         await pipeline.close();
         await webhooks.close();

@@ -69,6 +69,8 @@ export function createExtIdpsRepo(db: Kysely<Database>) {
       db.selectFrom('user_identities').selectAll().where('pool_id', '=', poolId).where('scope', '=', scope).where('id_type', '=', idType).where('subject', '=', subject).executeTakeFirst(),
     identitiesOfUser: (poolId: string, userId: string) => db.selectFrom('user_identities').selectAll().where('pool_id', '=', poolId).where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute(),
     touchIdentity: (id: string, set: Pick<UserIdentityRow, 'userinfo' | 'origin_conn_ids' | 'updated_at'>) => db.updateTable('user_identities').set(set).where('id', '=', id).execute(),
+    /** The (user, subject) pairs of one connection's own identities (organisation sync: who is no longer a member). */
+    subjectsOfScope: (poolId: string, scope: string) => db.selectFrom('user_identities').select(['user_id', 'subject']).where('pool_id', '=', poolId).where('scope', '=', scope).where('id_type', '=', 'generic').execute(),
     deleteIdentities: async (poolId: string, userId: string, extIdpId: string, idType?: string) => {
       let q = db.deleteFrom('user_identities').where('pool_id', '=', poolId).where('user_id', '=', userId).where('ext_idp_id', '=', extIdpId);
       if (idType !== undefined) q = q.where('id_type', '=', idType);
