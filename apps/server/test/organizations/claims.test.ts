@@ -25,7 +25,7 @@ describe('organisation claims in ID tokens and userinfo', () => {
   let config: oc.Configuration;
   let userId: string;
   let outsiderId: string;
-  const ids: Record<string, string> = {};
+  const ids = { sales: '', east: '', shanghai: '', hr: '' };
 
   beforeAll(async () => {
     s = await startOidcServer();
