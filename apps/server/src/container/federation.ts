@@ -111,6 +111,7 @@ export function createSocialSignIn(d: {
         name: c.displayName,
         ...(c.logo ? { logo: c.logo } : {}),
         startUrl: `/connections/social/${encodeURIComponent(c.identifier)}/start`,
+        ...(QR_IN_PAGE.has(c.type) ? { qrUrl: `/connections/social/${encodeURIComponent(c.identifier)}/qrcode` } : {}),
       })),
   );
   // QR-code sign-ins (official account, mini-program code) finish through the same round trip.
@@ -127,6 +128,9 @@ export function createSocialSignIn(d: {
   return { ...roundTrip, scan };
 }
 export type SocialSignIn = ReturnType<typeof createSocialSignIn>;
+
+/** Connection types whose QR code the login UI draws in the page and polls (no browser redirect exists for them). */
+const QR_IN_PAGE = new Set(['wechatmp-qrcode', 'wechat:miniprogram:qrconnect']);
 
 /** Connection types the login UI lists as enterprise sign-in (the rest are social buttons). */
 const ENTERPRISE = new Set(['oidc', 'oauth', 'saml', 'azure-ad', 'cas']);

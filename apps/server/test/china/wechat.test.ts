@@ -70,6 +70,8 @@ interface QrCode {
   scene: string;
   kind: string;
   imageUrl: string;
+  wechatImageUrl?: string;
+  url?: string;
   expiresAt: string;
 }
 type Poll = { status: string; result?: { code: number; message: string; data: { userId: string; phone?: string; token: string } | null }; error?: unknown };
@@ -83,7 +85,7 @@ async function poll(b: Browser, identifier: string, scene: string): Promise<{ st
   const res = await b.fetch(`${gh.url}/connections/social/${identifier}/qrcode/${scene}`);
   return { status: res.status, body: (await res.json()) as never };
 }
-const ticketOf = (qr: QrCode) => new URL(qr.imageUrl).searchParams.get('ticket')!;
+const ticketOf = (qr: QrCode) => new URL(qr.wechatImageUrl!).searchParams.get('ticket')!;
 
 /** A QR code scanned by `user` through the official account `identifier`: the page's user id. */
 async function scanIn(identifier: string, user: string): Promise<string> {
@@ -108,8 +110,10 @@ describe('wechatmp-qrcode: official account scan login', () => {
     const b = new Browser();
     const qr = await newQr(b, 'wxmp');
     expect(qr.kind).toBe('official-account');
-    expect(new URL(qr.imageUrl).origin).toBe(fake.origin); // WeChat's showqrcode, rewritten to the fake
-    expect((await fetch(qr.imageUrl)).headers.get('content-type')).toBe('image/png');
+    expect(qr.imageUrl.startsWith('data:image/png;base64,')).toBe(true); // rendered from qr.url
+    expect(qr.url).toMatch(/^http:\/\/weixin\.qq\.com\/q\//);
+    expect(new URL(qr.wechatImageUrl!).origin).toBe(fake.origin); // WeChat's showqrcode, rewritten to the fake
+    expect((await fetch(qr.wechatImageUrl!)).headers.get('content-type')).toBe('image/png');
     expect(fake.sceneOf(ticketOf(qr))).toBe(qr.scene);
     expect((await poll(b, 'wxmp', qr.scene)).body).toEqual({ status: 'pending' });
 

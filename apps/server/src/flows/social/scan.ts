@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import QRCode from 'qrcode';
 import { ConnectorError, hasMiniProgramQr, hasOfficialAccount, type IdentityProfile, type SocialConnector, type WechatPushRequest } from '@gatehouse/connector-kit';
 import { AppError } from '../../errors/app-error.js';
 import { socialErrorOf } from '../../login-methods/social/errors.js';
@@ -51,8 +52,10 @@ interface ScanRecord {
 export interface ScanCode {
   scene: string;
   kind: ScanKind;
-  /** What the page shows: WeChat's rendering of the official-account code, or the mini-program code as a data: URL. */
+  /** What the page shows, as a data: URL: the official-account code rendered here from `url`, or WeChat's mini-program code. */
   imageUrl: string;
+  /** WeChat's own rendering of an official-account code (cgi-bin/showqrcode). */
+  wechatImageUrl?: string;
   /** What an official-account code encodes (`http://weixin.qq.com/q/…`), to render it locally instead. */
   url?: string;
   expiresAt: string;
@@ -125,7 +128,10 @@ export function createScanSignIn(deps: ScanSignInDeps) {
         if (hasOfficialAccount(connector)) {
           const scene = urlSafeSecret(32);
           const qr = await connector.officialAccount.createLoginQrCode(scene);
-          code = { scene, kind: 'official-account', imageUrl: deps.rewrite(qr.imageUrl), url: qr.url, expiresAt: qr.expiresAt.toISOString() };
+          // Rendered here from what the code encodes (WeChat's documented alternative to
+          // showqrcode): the page needs no image from another origin.
+          const imageUrl = await QRCode.toDataURL(qr.url, { errorCorrectionLevel: 'M', margin: 1, width: 240 });
+          code = { scene, kind: 'official-account', imageUrl, wechatImageUrl: deps.rewrite(qr.imageUrl), url: qr.url, expiresAt: qr.expiresAt.toISOString() };
         } else if (hasMiniProgramQr(connector)) {
           // getwxacodeunlimit takes at most 32 characters: 24 random bytes (192 bits).
           const scene = urlSafeSecret(24);
