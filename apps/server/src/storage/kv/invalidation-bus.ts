@@ -33,6 +33,8 @@ export const TOPICS = {
   messaging: 'messaging',
   /** Something that can change users' permissions in a pool (grant, membership, role, tree move); key: poolId. */
   permissions: 'permissions',
+  /** A pool's pipeline functions (user scripts) were created, changed, reordered or deleted; key: poolId. */
+  pipeline: 'pipeline',
 } as const;
 export type InvalidationTopic = (typeof TOPICS)[keyof typeof TOPICS];
 
