@@ -274,7 +274,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // The login UI (hosted page and embeddable element) and branding.
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
     // Identity-provider sign-in: the browser round trip, signin-by-mobile, the login UI's connection buttons.
-    const socialSignIn = createSocialSignIn({ federation, kv, log, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users });
+    const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users, publicUrl: config.publicUrl, log });
     // DingTalk / WeCom organisation sync (container/china.ts, docs/identity-providers-china.md).
     const china = createChina({ kv, log, http: outbound.http, federation, organizations: services.organizations, departmentMembers: services.departmentMembers, users: services.users });
     // Logout through the JSON API (authing-js-sdk v4 `logout()`): every session and token of the user ends.

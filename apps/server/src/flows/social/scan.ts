@@ -34,6 +34,9 @@ import type { SocialMode } from './state.js';
  */
 export type ScanKind = 'official-account' | 'miniprogram-qr';
 
+/** Where a scan finishes: the login UI's flow or the application's page (never an account link). */
+type ScanMode = Exclude<SocialMode, { kind: 'link' }>;
+
 interface ScanRecord {
   poolId: string;
   appId: string;
@@ -42,7 +45,7 @@ interface ScanRecord {
   kind: ScanKind;
   /** SHA-256 of the browser-binding cookie. */
   browser: string;
-  mode: SocialMode;
+  mode: ScanMode;
   expiresAt: number;
   status: 'pending' | 'scanned';
   openId?: string;
@@ -112,7 +115,7 @@ export function createScanSignIn(deps: ScanSignInDeps) {
     async start(e: { identifier: string; browser: string; app?: { poolId: string; appId: string }; flow?: { handle: unknown; csrf: unknown } }): Promise<ScanCode> {
       let poolId: string;
       let appId: string;
-      let mode: SocialMode;
+      let mode: ScanMode;
       if (e.flow) {
         const flow = await deps.loginUi.loadChecked(e.flow.handle, e.flow.csrf);
         ({ poolId, appId } = flow);

@@ -91,7 +91,7 @@ export async function scanRoutes(app: FastifyInstance, h: ScanRouteHelpers): Pro
 
   /** The poll's answer once the scan was acted on: where the page goes next. */
   async function outcomeBody(out: CallbackOutcome, lang: ReturnType<typeof pickLang>) {
-    if (out.kind === 'popup') return { status: out.result.code === 200 ? 'signed_in' : 'failed', result: out.result };
+    if (out.kind === 'popup' || out.kind === 'link') return { status: out.result.code === 200 ? 'signed_in' : 'failed', result: out.result };
     if (out.error) return { status: 'failed', error: errorBody(out.error, lang) };
     const o = out.outcome!;
     if (o.status === 'complete' && o.finish.kind === 'interaction') return { status: 'signed_in', continue: { action: o.finish.action, fields: { flow: out.handle, csrf: out.flow!.csrf } } };
