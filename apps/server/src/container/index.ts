@@ -46,6 +46,7 @@ import { createWebhooks } from './webhooks.js';
 import { createCustomFields } from './custom-fields.js';
 import { withCustomFieldChecks } from '../services/custom-fields/user-data.js';
 import { createConsole } from './console.js';
+import { publishAccountChanges, publishUserDataChange } from './account-changes.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -93,7 +94,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     events.subscribe(auditSubscriber(audit));
     // Webhooks: the outbox listener (in the emitter's transaction) and this node's delivery worker.
     const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
-    const customFields = createCustomFields({ db: db.db, users: repos.users, roles: repos.roles });
+    // Writes that can change a user's claims drop the user from every node's claims cache (oidc/account-cache.ts).
+    publishAccountChanges(invalidation, { users: repos.users, roles: repos.roles });
+    const customFields = createCustomFields({ db: db.db, users: repos.users, roles: repos.roles, userDataChanged: publishUserDataChange(invalidation) });
     const services = {
       events,
       pools: createPoolsService(repos.pools),
@@ -126,6 +129,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
         return out;
       },
     });
+    publishAccountChanges(invalidation, { credentials: authn.credentials });
     // User scripts in the login flow (docs/pipeline.md): run by the engine's hooks and a policy step, and by the provider's token claims.
     const pipeline = createPipelineGraph({
       db: db.db,

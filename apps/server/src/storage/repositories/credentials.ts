@@ -40,6 +40,25 @@ export function createCredentialsRepo(db: Kysely<Database>) {
         .where('id', '=', userId)
         .execute(),
 
+    /**
+     * A batch of sign-ins in one transaction (services/credentials/login-writes.ts): each user's
+     * count grows by the sign-ins in the batch, last login / last IP are the latest; the
+     * history rows are inserted in multi-row INSERTs.
+     */
+    writeLogins: (counts: Array<{ poolId: string; userId: string; n: number; at: string; ip: string | null }>, events: LoginEventRow[]) =>
+      db.transaction().execute(async (trx) => {
+        for (const c of counts) {
+          await trx
+            .updateTable('users')
+            .set((eb) => ({ logins_count: eb('logins_count', '+', c.n), last_login: c.at, last_ip: c.ip }))
+            .where('pool_id', '=', c.poolId)
+            .where('id', '=', c.userId)
+            .execute();
+        }
+        // 11 columns a row: 200 rows stay far below SQLite's and PostgreSQL's parameter limits.
+        for (let i = 0; i < events.length; i += 200) await trx.insertInto('login_events').values(events.slice(i, i + 200)).execute();
+      }),
+
     // --- settings
     getSettings: async (poolId: string) =>
       (await db.selectFrom('pool_auth_settings').select('settings').where('pool_id', '=', poolId).executeTakeFirst())?.settings ?? null,
