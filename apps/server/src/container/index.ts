@@ -112,6 +112,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       customFields,
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
+    // The token paths read users without flushing queued login counts (not claims; login-writes.ts).
+    const usersForClaims = { findById: repos.users.findById.bind(repos.users) };
     const authn = createAuthentication({
       db: db.db,
       kv,
@@ -154,7 +156,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       kv,
       bus: invalidation,
       log,
-      usersRepo: repos.users,
+      usersRepo: usersForClaims,
       services,
       // Back-channel logout goes through the outbound guard; browser sessions have an idle timeout and an absolute lifetime.
       fetch: outbound.fetch,
@@ -313,6 +315,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
         await pipeline.close();
         await webhooks.close();
         await passcodes.close();
+        await authn.loginWrites.close();
         await audit.close();
         await invalidation.close();
         await storeKv.close();

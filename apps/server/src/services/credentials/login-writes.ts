@@ -1,4 +1,5 @@
 import type { CredentialsRepo, LoginEventRow } from '../../storage/repositories/credentials.js';
+import type { UsersRepo } from '../../storage/repositories/users.js';
 
 export interface LoginWritesOptions {
   /** Longest time a login waits in memory before it is written (ms); default 100. */
@@ -130,3 +131,32 @@ export function createLoginWrites(repo: Pick<CredentialsRepo, 'writeLogins'>, op
   };
 }
 export type LoginWrites = ReturnType<typeof createLoginWrites>;
+
+/**
+ * Read-your-writes for this node: a read of a user whose login still waits in memory flushes
+ * first, so the profile or the management view right after a sign-in shows the new count. The
+ * repository's methods are replaced in place (everyone holding it reads through this). The
+ * token paths read users through the claims cache with the plain `findById` (container), since
+ * login counts are not claims and a flush there would put the write back on the sign-in.
+ */
+export function readingOwnLogins(users: UsersRepo, writes: Pick<LoginWrites, 'pendingFor' | 'hasPending' | 'flush'>): void {
+  const { findById, findBy, findManyBy, list } = { findById: users.findById.bind(users), findBy: users.findBy.bind(users), findManyBy: users.findManyBy.bind(users), list: users.list.bind(users) };
+  users.findById = async (poolId, id) => {
+    if (writes.pendingFor(poolId, id)) await writes.flush();
+    return findById(poolId, id);
+  };
+  users.findBy = async (poolId, column, value) => {
+    const row = await findBy(poolId, column, value);
+    if (!row || !writes.pendingFor(poolId, row.id)) return row;
+    await writes.flush();
+    return findBy(poolId, column, value);
+  };
+  users.findManyBy = async (poolId, column, values) => {
+    if (writes.hasPending()) await writes.flush();
+    return findManyBy(poolId, column, values);
+  };
+  users.list = async (poolId, q) => {
+    if (writes.hasPending()) await writes.flush();
+    return list(poolId, q);
+  };
+}

@@ -32,13 +32,14 @@ export function createCredentialsRepo(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(res.numUpdatedRows);
     },
-    recordLogin: (poolId: string, userId: string, at: string, ip: string | null) =>
-      db
+    recordLogin: async (poolId: string, userId: string, at: string, ip: string | null): Promise<void> => {
+      await db
         .updateTable('users')
         .set((eb) => ({ logins_count: eb('logins_count', '+', 1), last_login: at, last_ip: ip }))
         .where('pool_id', '=', poolId)
         .where('id', '=', userId)
-        .execute(),
+        .execute();
+    },
 
     /**
      * A batch of sign-ins in one transaction (services/credentials/login-writes.ts): each user's
@@ -78,7 +79,9 @@ export function createCredentialsRepo(db: Kysely<Database>) {
       db.insertInto('pool_crypto_keys').values(row).onConflict((oc) => oc.columns(['pool_id', 'kind']).doNothing()).execute(),
 
     // --- login history
-    insertLoginEvent: (row: LoginEventRow) => db.insertInto('login_events').values(row).execute(),
+    insertLoginEvent: async (row: LoginEventRow): Promise<void> => {
+      await db.insertInto('login_events').values(row).execute();
+    },
     listLoginEvents: async (
       poolId: string,
       q: { userId: string; appId?: string; ip?: string; success?: boolean; start?: string; end?: string; offset: number; limit: number },
