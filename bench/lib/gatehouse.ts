@@ -10,6 +10,7 @@ import { createContainer } from '../../apps/server/src/container/index.js';
 import { bootstrap } from '../../apps/server/src/services/bootstrap.js';
 import { createPasswordHasher } from '../../apps/server/src/services/passwords/hasher.js';
 import { sortableId } from '../../apps/server/src/utils/ids.js';
+import { connectDb } from '../../apps/server/src/storage/db/connect.js';
 import type { UserRow } from '../../apps/server/src/storage/repositories/users.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -125,6 +126,17 @@ export async function seed(server: ServerEnv, users: number, log: (s: string) =>
     return { poolId, web: { appId: web.appId, appSecret: web.appSecret! }, m2m: { appId: m2m.appId, appSecret: m2m.appSecret! }, users, seedSeconds: (Date.now() - t0) / 1000 };
   } finally {
     await c.close();
+  }
+}
+
+/** Ids and emails of seeded users (read from the server's database while it runs; WAL allows the concurrent reader). */
+export async function userIds(databaseUrl: string, poolId: string, n: number): Promise<Array<{ id: string; email: string }>> {
+  const h = await connectDb(databaseUrl);
+  try {
+    const rows = await h.db.selectFrom('users').select(['id', 'email']).where('pool_id', '=', poolId).where('email', 'like', 'u%@bench.example').orderBy('id').limit(n).execute();
+    return rows.map((r) => ({ id: r.id, email: r.email! }));
+  } finally {
+    await h.close();
   }
 }
 
