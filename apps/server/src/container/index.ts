@@ -138,6 +138,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       box,
       outbound,
       events,
+      bus: invalidation,
       usersRepo: repos.users,
       updateUser: (poolId, input) => services.users.update(poolId, input),
       appExists: async (poolId, appId) => Boolean(await repos.applications.findById(poolId, appId)),

@@ -12,11 +12,18 @@ import type { Database } from '../storage/db/schema.js';
 import { createLegacyDatabases } from '../storage/repositories/legacy-databases.js';
 import { createPipelineRepo } from '../storage/repositories/pipeline.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
+import { TOPICS, type InvalidationBus } from '../storage/kv/invalidation-bus.js';
 import type { SecretBox } from '../utils/crypto.js';
 import type { Logger } from '../utils/logger.js';
 
 /** Sandbox processes per server: a pool's scripts always run in the same one (its isolate stays warm). */
 const SANDBOX_PROCESSES = 2;
+/**
+ * How long a node caches a pool's function list. With Redis every change reaches every node at
+ * once over the invalidation bus, and the TTL only bounds a lost message; without Redis (one
+ * node, or nodes on one database that cannot hear each other) it is the bound itself.
+ */
+const FUNCTIONS_TTL_MS = { redis: 30_000, local: 3_000 } as const;
 
 /**
  * User scripts (docs/pipeline.md): the sandbox processes, the functions and their environment,
@@ -28,6 +35,8 @@ export function createPipelineGraph(d: {
   box: SecretBox;
   outbound: Pick<OutboundGuard, 'fetch' | 'assertHostAllowed'>;
   events: EventService;
+  /** Function changes are broadcast to every node (docs/pipeline.md, "Several nodes"). */
+  bus: InvalidationBus;
   usersRepo: Pick<UsersRepo, 'findById'>;
   updateUser: (poolId: string, input: UserFields & { userId: string }) => Promise<unknown>;
   appExists: (poolId: string, appId: string) => Promise<boolean>;
@@ -38,8 +47,9 @@ export function createPipelineGraph(d: {
   const repo = createPipelineRepo(d.db);
   const sandbox = createSandboxPool({ size: SANDBOX_PROCESSES, onCrash: (err) => d.log.warn({ err }, 'a sandbox process stopped; it is replaced on the next run') });
   const env = createPipelineEnv(repo, d.box);
-  const runner = createPipelineRunner({ repo, env, sandbox, outbound: d.outbound, events: d.events, log: d.log });
-  const functions = createPipelineFunctions({ repo, sandbox, appExists: d.appExists, changed: (poolId) => runner.invalidate(poolId) });
+  const runner = createPipelineRunner({ repo, env, sandbox, outbound: d.outbound, events: d.events, log: d.log, cacheMs: FUNCTIONS_TTL_MS[d.bus.mode] });
+  d.bus.subscribe(TOPICS.pipeline, (poolId) => runner.invalidate(poolId));
+  const functions = createPipelineFunctions({ repo, sandbox, appExists: d.appExists, changed: (poolId) => d.bus.publish(TOPICS.pipeline, poolId) });
   const legacy = createLegacyDatabases();
   const customDatabase = createCustomDatabase({ repo, env, sandbox, legacy, outbound: d.outbound, importUser: d.importUser, log: d.log });
   const { hooks, step, scriptClaims } = createPipelineHooks({ runner, customDatabase, users: d.usersRepo, updateUser: d.updateUser, log: d.log });

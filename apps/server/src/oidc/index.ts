@@ -3,6 +3,7 @@ import type { ApplicationsService } from '../services/applications.js';
 import type { AuditService } from '../services/audit.js';
 import type { PoolsService } from '../services/pools.js';
 import type { RolesService } from '../services/roles.js';
+import type { OrganizationClaimsService } from '../services/organizations/claims.js';
 import type { SigningKeysRepo } from '../storage/repositories/signing-keys.js';
 import type { KvStore } from '../storage/kv/types.js';
 import { TOPICS, type InvalidationBus } from '../storage/kv/invalidation-bus.js';
@@ -37,6 +38,8 @@ export interface OidcDeps {
     applications: Pick<ApplicationsService, 'findClient' | 'getSecret'>;
     pools: Pick<PoolsService, 'findDefault' | 'get'>;
     roles: Pick<RolesService, 'roleCodesOfUser'>;
+    /** The groups, departments and permissions claims (services/organizations/claims.ts). */
+    organizationClaims?: Pick<OrganizationClaimsService, 'claimsFor'>;
     audit: Pick<AuditService, 'record'>;
   };
 }
@@ -73,6 +76,7 @@ export function createOidc(deps: OidcDeps) {
     clients,
     usersRepo: { findById: accounts.user },
     userRoles: async (poolId, userId) => accounts.roles(poolId, userId).catch(() => []),
+    ...(deps.services.organizationClaims ? { organizationClaims: deps.services.organizationClaims.claimsFor } : {}),
     audit: deps.services.audit,
     isDefaultPool: async (poolId) => (await defaultPoolId()) === poolId,
     log: deps.log as never,

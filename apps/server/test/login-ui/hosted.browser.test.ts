@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, VIEWPORTS } from '../support/browser.js';
 import { captureLog } from '../passcode/support.js';
@@ -119,6 +119,12 @@ describe('hosted login page', () => {
     const appId = await createApp({});
     await createUser('cap@example.com');
     const { context, page } = await open(appId);
+    // Every image the page fetches, in order: the one on screen is the last (a refused try
+    // replaces it, since a captcha is single use).
+    const captchas: Response[] = [];
+    page.on('response', (r) => {
+      if (r.url().endsWith('/captcha') && r.request().method() === 'POST') captchas.push(r);
+    });
     for (let i = 0; i < 3; i++) {
       await page.getByLabel(L.en.account).fill('cap@example.com');
       await page.getByLabel(L.en.password, { exact: true }).fill('wrong password');
@@ -128,14 +134,31 @@ describe('hosted login page', () => {
       await answered;
       await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('incorrect');
     }
-    const captchaResponse = page.waitForResponse((r) => r.url().endsWith('/captcha'));
-    await page.getByLabel(L.en.password, { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: L.en.submit }).click();
-    const { token } = (await (await captchaResponse).json()) as { token: string };
+    // The third refusal asks for a captcha (the attempt guard's threshold): the page shows one.
     await page.getByRole('img', { name: /captcha/i }).waitFor();
+    await expect.poll(() => captchas.length).toBe(1);
+    const { token } = (await captchas[0]!.json()) as { token: string };
     expect(await axe(page)).toEqual([]);
     await screenshot(page, 'login-ui/captcha-desktop-en');
-    const answer = (await s.container.kv.get(`p:${s.poolId}:captcha:${token}`))!;
+    // The right password with a wrong answer is refused, and a new image replaces the spent one.
+    await page.getByLabel('Characters in the image').fill('wrong');
+    await page.getByLabel(L.en.password, { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: L.en.submit }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/captcha|characters/i);
+    const shown = async () => {
+      const src = await page.getByRole('img', { name: /captcha/i }).getAttribute('src');
+      for (const r of captchas.slice(1)) {
+        const body = (await r.json()) as { token: string; image: string };
+        if (body.image === src) return body.token;
+      }
+      return null;
+    };
+    await expect.poll(shown).not.toBeNull();
+    const current = (await shown())!;
+    expect(current).not.toBe(token);
+    // The first image's answer was spent by the refused try.
+    expect(await s.container.kv.get(`p:${s.poolId}:captcha:${token}`)).toBeNull();
+    const answer = (await s.container.kv.get(`p:${s.poolId}:captcha:${current}`))!;
     await page.getByLabel('Characters in the image').fill(answer);
     await page.getByLabel(L.en.password, { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: L.en.submit }).click();

@@ -69,7 +69,7 @@ export function toFunctionView(r: PipelineFunctionRow): FunctionView {
  * source is compiled in the sandbox before it is stored: a function that does not compile or
  * defines no `pipe` is refused with the compiler's message, and nothing is written.
  */
-export function createPipelineFunctions(deps: { repo: PipelineRepo; sandbox: Sandbox; appExists: (poolId: string, appId: string) => Promise<boolean>; changed: (poolId: string) => void }) {
+export function createPipelineFunctions(deps: { repo: PipelineRepo; sandbox: Sandbox; appExists: (poolId: string, appId: string) => Promise<boolean>; changed: (poolId: string) => Promise<void> }) {
   const { repo } = deps;
 
   async function mustFind(poolId: string, funcId: unknown): Promise<PipelineFunctionRow> {
@@ -133,7 +133,7 @@ export function createPipelineFunctions(deps: { repo: PipelineRepo; sandbox: San
         updated_at: at,
       };
       await repo.insert(row);
-      deps.changed(poolId);
+      await deps.changed(poolId);
       return toFunctionView(row);
     },
 
@@ -160,7 +160,7 @@ export function createPipelineFunctions(deps: { repo: PipelineRepo; sandbox: San
       if (f.enabled !== undefined) patch.enabled = f.enabled ? 1 : 0;
       const fields = Object.keys(f).filter((k) => k !== 'funcId' && (f as Record<string, unknown>)[k] !== undefined);
       if (Object.keys(patch).length) await repo.update(poolId, cur.id, { ...patch, updated_at: nowIso() });
-      deps.changed(poolId);
+      await deps.changed(poolId);
       return { view: toFunctionView((await repo.findById(poolId, cur.id))!), fields };
     },
 
@@ -177,13 +177,13 @@ export function createPipelineFunctions(deps: { repo: PipelineRepo; sandbox: San
       const given = Array.isArray(order) ? order : [];
       if (given.length !== ids.length || new Set(given).size !== given.length || !given.every((id) => typeof id === 'string' && ids.includes(id))) throw new AppError('pipeline.order_mismatch');
       await repo.reorder(poolId, scene, given as string[], nowIso());
-      deps.changed(poolId);
+      await deps.changed(poolId);
     },
 
     async remove(poolId: string, funcId: unknown): Promise<void> {
       const cur = await mustFind(poolId, funcId);
       await repo.delete(poolId, cur.id);
-      deps.changed(poolId);
+      await deps.changed(poolId);
     },
 
     async list(poolId: string, scene?: unknown): Promise<{ totalCount: number; list: FunctionView[] }> {

@@ -39,7 +39,6 @@ interface OkValue {
 }
 
 const MAX_FETCH_BODY = 256 * 1024;
-const CACHE_MS = 3_000;
 
 /**
  * Runs the functions of a scene, in order, as one chain (the seed: "data passes from function to
@@ -55,8 +54,12 @@ export function createPipelineRunner(deps: {
   outbound: Pick<OutboundGuard, 'fetch'>;
   events: Pick<EventService, 'emit'>;
   log: Logger;
-  /** Custom-database queries for `db.query` (custom database scripts only). */
-  dbQuery?: (poolId: string, sql: string, params: unknown[]) => Promise<unknown>;
+  /**
+   * How long a pool's function list is cached. Every change is broadcast (the invalidation bus:
+   * with Redis, every node drops the pool's entry before the write is answered), so this only
+   * bounds what a lost message can leave stale.
+   */
+  cacheMs: number;
 }) {
   /** `fetch` of a function: only to the hosts on its allow-list, and then through the one outbound guard. */
   function fetchFor(fn: Pick<PipelineFunctionRow, 'fetch_allow_list'>, deadline: number): HostHandler {
@@ -119,13 +122,13 @@ export function createPipelineRunner(deps: {
   }
 
   /**
-   * A pool's functions, cached briefly: every sign-in asks for several scenes. Writes on this
-   * node drop the entry at once (`invalidate`); other nodes see a change within CACHE_MS.
+   * A pool's functions, cached: every sign-in asks for several scenes. A write drops the entry on
+   * every node at once (`invalidate`, called from the invalidation bus); `cacheMs` is the bound.
    */
   const cache = new Map<string, { at: number; rows: PipelineFunctionRow[] }>();
   async function functionsOf(poolId: string, scene: Scene): Promise<PipelineFunctionRow[]> {
     let hit = cache.get(poolId);
-    if (!hit || Date.now() - hit.at > CACHE_MS) {
+    if (!hit || Date.now() - hit.at > deps.cacheMs) {
       hit = { at: Date.now(), rows: await deps.repo.list(poolId) };
       if (cache.size > 10_000) cache.clear();
       cache.set(poolId, hit);
@@ -136,7 +139,8 @@ export function createPipelineRunner(deps: {
   const applies = (fn: PipelineFunctionRow, appId: string | null) => fn.enabled === 1 && (!fn.app_ids || (appId !== null && (JSON.parse(fn.app_ids) as string[]).includes(appId)));
 
   return {
-    invalidate: (poolId: string) => void cache.delete(poolId),
+    /** Drops a pool's cached functions (every pool's when `poolId` is absent: a reconnected bus). */
+    invalidate: (poolId?: string) => (poolId ? void cache.delete(poolId) : cache.clear()),
 
     /** Whether the pool has any enabled function in a scene (cheap check before building inputs). */
     async has(poolId: string, scene: Scene, appId: string | null): Promise<boolean> {

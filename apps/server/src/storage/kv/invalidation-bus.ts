@@ -35,6 +35,8 @@ export const TOPICS = {
   permissions: 'permissions',
   /** A user's claims may have changed (profile, status, password set, custom data, roles); key: `<poolId>/<userId>`, or `<poolId>` for every user of the pool (oidc/account-cache.ts). */
   account: 'account',
+  /** A pool's pipeline functions (user scripts) were created, changed, reordered or deleted; key: poolId. */
+  pipeline: 'pipeline',
 } as const;
 export type InvalidationTopic = (typeof TOPICS)[keyof typeof TOPICS];
 
