@@ -280,8 +280,8 @@ async function main() {
     };
     // A TOTP code is accepted once per user and 30-s step (replay refused), so iterations cycle
     // through enough enrolled users that none comes back within a step at the hashing limit.
-    const ids = await userIds(server.env.GATEHOUSE_DATABASE_URL!, fx.poolId, Math.min(USERS, 3000));
-    for (let i = 0; i < ids.length; i += 500) await call('/api/v3/import-otp', { list: ids.slice(i, i + 500).map((u) => ({ userId: u.id, otp: { secret: TOTP_SECRET } })) });
+    const ids = await userIds(server.env.GATEHOUSE_DATABASE_URL!, fx.poolId, Math.min(USERS, 2000));
+    for (let i = 0; i < ids.length; i += 100) await call('/api/v3/import-otp', { list: ids.slice(i, i + 100).map((u) => ({ userId: u.id, otp: { secret: TOTP_SECRET } })) });
     await call('/api/v3/update-application-mfa-settings', { appId: fx.web.appId, enabledFactors: ['OTP'] });
     let next = 0;
     const totp = new TOTP({ secret: Secret.fromBase32(TOTP_SECRET), period: 30, digits: 6, algorithm: 'SHA1' });
@@ -359,7 +359,7 @@ async function main() {
           return e.data;
         };
         const idp = must<{ id: string }>(await mc.createExtIdp({ name: 'bench ldap', type: 'ldap' as never }));
-        const fields = { ldapUrl: dirSrv.url, startTls: true, tlsCaCert: dirSrv.caPem, bindDn: dirSrv.service.dn, bindPassword: dirSrv.service.password, baseDn: dirSrv.peopleDn, groupBaseDn: dirSrv.groupsDn, attributeMap: { uid: 'username', mail: 'email', cn: 'name' }, timeoutMs: 5_000 };
+        const fields = { ldapUrl: dirSrv.url, startTls: true, tlsCaCert: dirSrv.caPem, bindDn: dirSrv.service.dn, bindPassword: dirSrv.service.password, baseDn: dirSrv.peopleDn, groupBaseDn: dirSrv.groupsDn, attributeMap: { uid: 'username', mail: 'email', cn: 'name' }, timeoutMs: 30_000 };
         const conn = must<{ id: string }>(await mc.createExtIdpConn({ extIdpId: idp.id, type: 'ldap' as never, identifier: 'bench-ldap', displayName: 'Bench LDAP', fields } as never));
         must(await mc.makeRequest({ method: 'POST', url: '/api/v3/change-ext-idp-conn-state', data: { id: conn.id, enabled: true, appIds: [fx.web.appId] } }));
         const ldapSpec: RequestSpec[] = [
