@@ -47,6 +47,9 @@ import { createCustomFields } from './custom-fields.js';
 import { withCustomFieldChecks } from '../services/custom-fields/user-data.js';
 import { createConsole } from './console.js';
 import { publishAccountChanges, publishUserDataChange } from './account-changes.js';
+import { createProfileStep } from '../flows/profile/step.js';
+import { createApiLogout } from '../flows/api-logout.js';
+import { completeProfileOf } from '../flows/profile/config.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -242,6 +245,15 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       poolName: async (poolId) => (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
       issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
+    // Registration information completion (docs/custom-fields.md): a policy step after MFA.
+    const profileStep = createProfileStep({
+      config: async (poolId, appId) => completeProfileOf((await services.applications.get(poolId, appId).catch(() => null))?.registerConfig),
+      user: (poolId, userId) => repos.users.findById(poolId, userId),
+      fields: (poolId) => customFields.list(poolId, 'USER'),
+      setCustomData: (poolId, userId, values) => customFields.setData(poolId, { targetType: 'USER', targetIdentifier: userId, list: Object.entries(values).map(([key, value]) => ({ key, value })) }),
+      updateUser: (poolId, input) => services.users.update(poolId, input),
+      beforeComplete: (e) => pipeline.completeUserInfo(e),
+    });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
     const signIn = createEngineGraph({
       authn,
@@ -258,8 +270,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       directory,
       webauthn: () => mfa.webauthn,
       log,
-      // MFA first, then the extensions' steps; user scripts run after them (docs/pipeline.md).
-      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
+      // MFA first, then the extensions' steps, then profile completion; user scripts run after them (docs/pipeline.md).
+      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), profileStep, pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
     });
     engine = signIn.engine;
     mfa.useCodes(createFactorCodes({ send: passcodes.send, codes: passcodes.codes, maxAttempts: async (poolId) => (await passcodes.settings.get(poolId)).maxAttempts }));
@@ -268,6 +280,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
     // Identity-provider sign-in: the browser round trip, signin-by-mobile, the login UI's connection buttons.
     const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users });
+    // Logout through the JSON API (authing-js-sdk v4 `logout()`): every session and token of the user ends.
+    const apiLogout = createApiLogout({ tokens: () => oidc.tokens, events });
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
     // Settings and messaging providers are read from the database on each use (no cache today);
     // their writes still publish so a cache added later only has to subscribe.
@@ -292,6 +306,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       branding,
       loginUi,
       changePassword,
+      apiLogout,
       ssoProtocols,
       directory,
       pipeline,
