@@ -279,7 +279,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // The login UI (hosted page and embeddable element) and branding.
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
     // Identity-provider sign-in: the browser round trip, signin-by-mobile, the login UI's connection buttons.
-    const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users });
+    const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users, publicUrl: config.publicUrl, log });
     // Logout through the JSON API (authing-js-sdk v4 `logout()`): every session and token of the user ends.
     const apiLogout = createApiLogout({ tokens: () => oidc.tokens, events });
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
