@@ -170,8 +170,9 @@ export function createScanSignIn(deps: ScanSignInDeps) {
           throw err;
         }
         if (result.kind !== 'event' || !result.event.sceneStr) return result.reply;
-        // WeChat resends a push it got no timely answer to: act on each scan once.
-        if (!(await kv.setIfAbsent(`social:scan-push:${conn.id}:${digest(result.event.dedupeKey)}`, '1', PUSH_DEDUPE_TTL_MS))) return result.reply;
+        // WeChat resends a push it got no timely answer to: act on each scan once. The scene is part
+        // of the key: one person scanning two codes within a second (CreateTime's resolution) is two scans.
+        if (!(await kv.setIfAbsent(`social:scan-push:${conn.id}:${digest(`${result.event.dedupeKey}:${result.event.sceneStr}`)}`, '1', PUSH_DEDUPE_TTL_MS))) return result.reply;
         const rec = await load(result.event.sceneStr);
         if (rec && rec.connectionId === conn.id && rec.kind === 'official-account' && rec.status === 'pending' && rec.expiresAt > Date.now()) {
           await save(result.event.sceneStr, { ...rec, status: 'scanned', openId: result.event.openId });
