@@ -41,7 +41,7 @@ export function AccessKeysPage() {
         }
         columns={[
           { label: t('keys.id'), render: (k) => k.accessKeyId },
-          { label: t('users.status'), render: (k) => <Badge color={k.enable === false ? 'gray.8' : 'teal.9'} variant="light">{k.enable === false ? t('common.disabled') : t('common.enabled')}</Badge> },
+          { label: t('users.status'), render: (k) => <Badge color={k.enable === false ? 'gray.7' : 'teal.9'} variant="filled">{k.enable === false ? t('common.disabled') : t('common.enabled')}</Badge> },
           { label: t('common.created'), render: (k) => fmtTime(k.createdAt) },
           { label: t('keys.lastUsed'), render: (k) => fmtTime(k.lastDate || null) },
         ]}

@@ -111,7 +111,7 @@ function Runs({ fn, onClose }: { fn: Fn; onClose: () => void }) {
             <Table.Tr key={r.id}>
               <Table.Td>{fmtTime(r.createdAt)}</Table.Td>
               <Table.Td>
-                <Badge variant="light" color={r.success ? 'teal.9' : 'red.9'}>
+                <Badge variant="filled" color={r.success ? 'teal.9' : 'red.9'}>
                   {r.result}
                 </Badge>
               </Table.Td>

@@ -71,7 +71,7 @@ export function UsersPage() {
               <Table.Td>{u.username ?? '—'}</Table.Td>
               <Table.Td>{u.phone ?? '—'}</Table.Td>
               <Table.Td>
-                <Badge color={u.status === 'Activated' ? 'teal.9' : 'gray.8'} variant="light">
+                <Badge color={u.status === 'Activated' ? 'teal.9' : 'gray.7'} variant="filled">
                   {u.status}
                 </Badge>
               </Table.Td>

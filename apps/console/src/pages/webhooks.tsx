@@ -52,7 +52,7 @@ export function WebhooksPage() {
           { label: t('common.name'), render: (w) => w.name },
           { label: t('webhooks.url'), render: (w) => <Text size="sm" style={{ wordBreak: 'break-all' }}>{w.url}</Text> },
           { label: t('webhooks.events'), render: (w) => w.events.join(', ') },
-          { label: t('users.status'), render: (w) => <Badge variant="light" color={w.enabled ? 'teal.9' : 'gray.8'}>{w.enabled ? t('common.enabled') : t('common.disabled')}</Badge> },
+          { label: t('users.status'), render: (w) => <Badge variant="filled" color={w.enabled ? 'teal.9' : 'gray.7'}>{w.enabled ? t('common.enabled') : t('common.disabled')}</Badge> },
         ]}
         onCreate={() => setEditing('new')}
         onEdit={setEditing}
@@ -161,7 +161,7 @@ function Deliveries({ hook, readOnly, onClose }: { hook: Webhook; readOnly: bool
               <Table.Td>{d.eventName}</Table.Td>
               <Table.Td>{d.attempt}</Table.Td>
               <Table.Td>
-                <Badge variant="light" color={d.success ? 'teal.9' : 'red.9'}>
+                <Badge variant="filled" color={d.success ? 'teal.9' : 'red.9'}>
                   {d.responseStatusCode || d.errorMessage || '—'}
                 </Badge>
               </Table.Td>
