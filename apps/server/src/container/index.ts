@@ -96,7 +96,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     events.subscribe(auditSubscriber(audit));
     // Webhooks: the outbox listener (in the emitter's transaction) and this node's delivery worker.
     const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
-    const customFields = createCustomFields({ db: db.db, users: repos.users, roles: repos.roles });
+    const customFields = createCustomFields({ db: db.db, box, users: repos.users, roles: repos.roles });
     const services = {
       events,
       pools: createPoolsService(repos.pools),
@@ -263,6 +263,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       tokens: () => oidc.tokens,
       directory,
       webauthn: () => mfa.webauthn,
+      setSignInData: async (poolId, userId, customData) => void (await services.users.update(poolId, { userId, customData })),
       log,
       // MFA first, then the extensions' steps, then profile completion; user scripts run after them (docs/pipeline.md).
       extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), profileStep, pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
