@@ -8,11 +8,27 @@ import { createCustomFieldsService } from '../services/custom-fields/service.js'
 import type { SecretBox } from '../utils/crypto.js';
 
 /** Custom fields (docs/custom-fields.md): definitions and data of users, roles, groups and departments. */
-export function createCustomFields(deps: { db: DbHandle['db']; box: SecretBox; users: Pick<UsersRepo, 'findById'>; roles: Pick<RolesRepo, 'findByCode'> }) {
+export function createCustomFields(deps: {
+  db: DbHandle['db'];
+  box: SecretBox;
+  users: Pick<UsersRepo, 'findById'>;
+  roles: Pick<RolesRepo, 'findByCode'>;
+  /** After custom data was written to a user: the extended_fields claim may have changed (oidc/account-cache.ts). */
+  userDataChanged?: (poolId: string, userId: string) => Promise<void>;
+}) {
   const groups = createGroupsRepo(deps.db);
   const tree = createOrganizationsRepo(deps.db);
+  const repo = createCustomFieldsRepo(deps.db);
+  const writeData = repo.writeData.bind(repo);
+  repo.writeData = async (poolId, targetType, targetId, ...rest) => {
+    try {
+      return await writeData(poolId, targetType, targetId, ...rest);
+    } finally {
+      if (targetType === 'USER') await deps.userDataChanged?.(poolId, targetId);
+    }
+  };
   return createCustomFieldsService({
-    repo: createCustomFieldsRepo(deps.db),
+    repo,
     // Values of `encrypted` fields are sealed with the master key, bound to their target.
     sealer: { seal: (plain, context) => deps.box.seal(plain, context), open: (sealed, context) => deps.box.open(sealed, context) },
     targets: {
