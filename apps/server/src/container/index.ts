@@ -223,7 +223,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
     // LDAP / Active Directory sign-in (container/directory.ts, docs/ldap.md).
     const directory = createDirectory({ federation, registry: createConnectorRegistry(), outbound, users: services.users, usersRepo: repos.users, rolesRepo: repos.roles, log });
-    // MFA (docs/mfa.md): policies, factors and the engine's MFA step, first of the policy steps.
+    // The engine's hooks: the extensions', then user scripts' (also around the MFA step's checks).
+    const engineHooks = [...(opts.extensions?.hooks ?? []), pipeline.hooks];
+    // MFA (docs/mfa.md): policies, factors and the engine's MFA step, after the user scripts' step.
     const mfa = createMfaGraph({
       db: db.db,
       kv,
@@ -234,6 +236,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       engine: theEngine,
       publicUrl: config.publicUrl,
       poolName: async (poolId) => (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
+      hooks: () => engineHooks,
       issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
@@ -252,8 +255,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       directory,
       webauthn: () => mfa.webauthn,
       log,
-      // MFA first, then the extensions' steps; user scripts run after them (docs/pipeline.md).
-      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
+      // User scripts (POST_AUTHENTICATION) first: a script may ask for MFA for this sign-in; then
+      // MFA, then the extensions' steps (docs/pipeline.md "Asking for MFA").
+      extensions: { ...opts.extensions, steps: [pipeline.step, mfa.step, ...(opts.extensions?.steps ?? [])], hooks: engineHooks },
     });
     engine = signIn.engine;
     mfa.useCodes(createFactorCodes({ send: passcodes.send, codes: passcodes.codes, maxAttempts: async (poolId) => (await passcodes.settings.get(poolId)).maxAttempts }));

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AttemptGuard } from '../flows/engine/attempt-guard.js';
+import type { EngineHooks } from '../flows/engine/types.js';
 import type { SignInEngine } from '../flows/engine/engine.js';
 import { createMfaSelfService } from '../flows/mfa/self-service.js';
 import { createMfaStep, type WebauthnSecondFactor } from '../flows/mfa/step.js';
@@ -30,6 +31,8 @@ export function createMfaGraph(deps: {
   /** The public URL: its host is the WebAuthn relying party, its origin the expected origin. */
   publicUrl: string;
   poolName: (poolId: string) => Promise<string>;
+  /** The engine's hooks around a second-factor check (user scripts). */
+  hooks?: () => readonly Pick<EngineHooks, 'beforeMfaVerify' | 'afterMfaVerify'>[];
 }) {
   const repo = createMfaRepo(deps.db);
   const policies = createMfaPolicies(repo);
@@ -44,7 +47,7 @@ export function createMfaGraph(deps: {
     enroll: (poolId, userId, flowId, credential) => webauthn.register(poolId, userId, { bindTo: flowId, credential }),
   };
   const factors = createMfaFactors({ repo, kv: deps.kv, box: deps.box, events: deps.events, issuer: deps.issuer, codes: () => codes });
-  const step = createMfaStep({ policies, factors, users: deps.users, guard: deps.guard, events: deps.events, webauthn: () => secondFactor });
+  const step = createMfaStep({ policies, factors, users: deps.users, guard: deps.guard, events: deps.events, webauthn: () => secondFactor, ...(deps.hooks ? { hooks: deps.hooks } : {}) });
   const selfService = createMfaSelfService({ factors, users: deps.users, guard: deps.guard, events: deps.events, engine: deps.engine });
   return {
     repo,

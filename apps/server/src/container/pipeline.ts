@@ -49,7 +49,7 @@ export function createPipelineGraph(d: {
   const env = createPipelineEnv(repo, d.box);
   const runner = createPipelineRunner({ repo, env, sandbox, outbound: d.outbound, events: d.events, log: d.log, cacheMs: FUNCTIONS_TTL_MS[d.bus.mode] });
   d.bus.subscribe(TOPICS.pipeline, (poolId) => runner.invalidate(poolId));
-  const functions = createPipelineFunctions({ repo, sandbox, appExists: d.appExists, changed: (poolId) => d.bus.publish(TOPICS.pipeline, poolId) });
+  const functions = createPipelineFunctions({ repo, sandbox, appExists: d.appExists, changed: (poolId) => d.bus.publish(TOPICS.pipeline, poolId), trial: runner.trial });
   const legacy = createLegacyDatabases();
   const customDatabase = createCustomDatabase({ repo, env, sandbox, legacy, outbound: d.outbound, importUser: d.importUser, log: d.log });
   const { hooks, step, scriptClaims } = createPipelineHooks({ runner, customDatabase, users: d.usersRepo, updateUser: d.updateUser, log: d.log });

@@ -103,6 +103,11 @@ export interface FlowRecord {
   pending: string | null;
   /** Per-step scratch (e.g. the factor a user chose) and claims added by hooks. */
   data: Record<string, unknown>;
+  /**
+   * A step before MFA (a user script: `context.requireMfa()`, docs/pipeline.md) asked for a
+   * second factor for this sign-in: the MFA step applies as if the policy required it.
+   */
+  mfaRequested?: boolean;
   createdAt: number;
   expiresAt: number;
 }
@@ -137,6 +142,10 @@ export interface EngineHooks {
   beforeRegistration?(e: { poolId: string; appId: string | null; proposal: Record<string, unknown>; request: RequestInfo; via: 'signup' | 'autoRegister' }): Promise<void>;
   /** After an account is created (POST_REGISTER). */
   afterRegistration?(e: { poolId: string; appId: string | null; userId: string; request: RequestInfo; via: 'signup' | 'autoRegister' }): Promise<void>;
+  /** Before the MFA step checks a second-factor answer (PRE_MFA_VERIFY); throw to refuse it. */
+  beforeMfaVerify?(flow: FlowRecord, e: { factorType: string; request: RequestInfo }): Promise<void>;
+  /** After a second factor passed (POST_MFA_VERIFY); throw to refuse the sign-in. */
+  afterMfaVerify?(flow: FlowRecord, e: { factorType: string; request: RequestInfo }): Promise<void>;
   /** Extra claims for the tokens about to be issued (PRE_OIDC_ID_TOKEN_ISSUED …). */
   tokenClaims?(flow: FlowRecord): Promise<{ idToken?: Record<string, unknown>; accessToken?: Record<string, unknown> } | undefined>;
 }

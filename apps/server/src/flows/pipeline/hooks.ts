@@ -29,7 +29,9 @@ const claimsOnly = (c: Record<string, unknown>) => Object.fromEntries(Object.ent
  * User scripts at the engine's points (docs/pipeline.md, "Scenes"):
  *  - PRE_AUTHENTICATION: the engine's `beforeAuthentication` hook, on every way in;
  *  - PRE_REGISTER / POST_REGISTER: `beforeRegistration` / `afterRegistration` (sign-up and auto-registration);
- *  - POST_AUTHENTICATION: a policy step, after the proof and before the finish;
+ *  - POST_AUTHENTICATION: a policy step, after the proof and before the MFA step (a function may
+ *    ask for MFA with `context.requireMfa()`) and the finish;
+ *  - PRE_MFA_VERIFY / POST_MFA_VERIFY: the engine's hooks around the MFA step's check of an answer;
  *  - PRE_OIDC_ID_TOKEN_ISSUED: the engine's `tokenClaims` for the direct API, and the OIDC
  *    provider's own ID tokens (hosted login, refresh) through `scriptClaims`;
  *  - PRE_OIDC_ACCESS_TOKEN_ISSUED: every access token the provider issues (`scriptClaims`).
@@ -44,7 +46,7 @@ export function createPipelineHooks(deps: {
 }) {
   const { runner } = deps;
 
-  const contextOf = (e: { poolId: string; appId: string | null; scene: Scene; request?: RequestInfo; body: Record<string, unknown>; connection?: string; protocol?: SignInProtocol; context?: Record<string, unknown> | undefined }) => ({
+  const contextOf = (e: { poolId: string; appId: string | null; scene: Scene; request?: RequestInfo; body: Record<string, unknown>; connection?: string; protocol?: SignInProtocol; context?: Record<string, unknown> | undefined; mfa?: { factorType: string } }) => ({
     scene: e.scene,
     request: { body: e.body, ip: e.request?.ip ?? null, userAgent: e.request?.userAgent ?? null },
     app: e.appId ? { id: e.appId } : null,
@@ -52,6 +54,7 @@ export function createPipelineHooks(deps: {
     connection: e.connection ?? null,
     protocol: e.protocol ?? null,
     context: e.context ?? {},
+    ...(e.mfa ? { mfa: e.mfa } : {}),
   });
 
   const profileOf = (row: UserRow) => toUserDto(row, { withCustomData: true }) as unknown as Record<string, unknown>;
@@ -101,6 +104,14 @@ export function createPipelineHooks(deps: {
     async afterRegistration(e) {
       await forUser('POST_REGISTER', e.poolId, e.appId, e.userId, { request: e.request, connection: e.via });
     },
+    /** PRE_MFA_VERIFY: the second factor about to be checked is `context.mfa.factorType`; a refusal refuses the answer. */
+    async beforeMfaVerify(flow, e) {
+      await forUser('PRE_MFA_VERIFY', flow.poolId, flow.appId, flow.userId, { request: e.request, connection: flow.method, protocol: flow.protocol, context: flow.options.context, mfa: { factorType: e.factorType } });
+    },
+    /** POST_MFA_VERIFY: after the second factor passed; may change the profile or refuse the sign-in. */
+    async afterMfaVerify(flow, e) {
+      await forUser('POST_MFA_VERIFY', flow.poolId, flow.appId, flow.userId, { request: e.request, connection: flow.method, protocol: flow.protocol, context: flow.options.context, mfa: { factorType: e.factorType } });
+    },
     async tokenClaims(flow: FlowRecord) {
       const earlier = (flow.data[PIPELINE_STEP_ID] as { idToken?: Record<string, unknown> } | undefined)?.idToken ?? {};
       const out = await forUser('PRE_OIDC_ID_TOKEN_ISSUED', flow.poolId, flow.appId, flow.userId, { request: flow.request, connection: flow.method, protocol: flow.protocol, context: flow.options.context });
@@ -114,6 +125,8 @@ export function createPipelineHooks(deps: {
     async run(flow) {
       const out = await forUser('POST_AUTHENTICATION', flow.poolId, flow.appId, flow.userId, { request: flow.request, connection: flow.method, protocol: flow.protocol, context: flow.options.context });
       if (out && (Object.keys(out.idToken).length || Object.keys(out.accessToken).length)) flow.data[PIPELINE_STEP_ID] = { idToken: out.idToken };
+      // `context.requireMfa()`: this step runs before the MFA step, which then applies (docs/pipeline.md "Asking for MFA").
+      if (out?.mfa) flow.mfaRequested = true;
       return { status: 'done' };
     },
   };
