@@ -46,6 +46,8 @@ import { createWebhooks } from './webhooks.js';
 import { createCustomFields } from './custom-fields.js';
 import { withCustomFieldChecks } from '../services/custom-fields/user-data.js';
 import { createConsole } from './console.js';
+import { createProfileStep } from '../flows/profile/step.js';
+import { completeProfileOf } from '../flows/profile/config.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -239,6 +241,15 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       hooks: () => engineHooks,
       issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
+    // Registration information completion (docs/custom-fields.md): a policy step after MFA.
+    const profileStep = createProfileStep({
+      config: async (poolId, appId) => completeProfileOf((await services.applications.get(poolId, appId).catch(() => null))?.registerConfig),
+      user: (poolId, userId) => repos.users.findById(poolId, userId),
+      fields: (poolId) => customFields.list(poolId, 'USER'),
+      setCustomData: (poolId, userId, values) => customFields.setData(poolId, { targetType: 'USER', targetIdentifier: userId, list: Object.entries(values).map(([key, value]) => ({ key, value })) }),
+      updateUser: (poolId, input) => services.users.update(poolId, input),
+      beforeComplete: (e) => pipeline.completeUserInfo(e),
+    });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
     const signIn = createEngineGraph({
       authn,
@@ -256,8 +267,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       webauthn: () => mfa.webauthn,
       log,
       // User scripts (POST_AUTHENTICATION) first: a script may ask for MFA for this sign-in; then
-      // MFA, then the extensions' steps (docs/pipeline.md "Asking for MFA").
-      extensions: { ...opts.extensions, steps: [pipeline.step, mfa.step, ...(opts.extensions?.steps ?? [])], hooks: engineHooks },
+      // MFA, the extensions' steps and profile completion (docs/pipeline.md "Asking for MFA").
+      extensions: { ...opts.extensions, steps: [pipeline.step, mfa.step, ...(opts.extensions?.steps ?? []), profileStep], hooks: engineHooks },
     });
     engine = signIn.engine;
     mfa.useCodes(createFactorCodes({ send: passcodes.send, codes: passcodes.codes, maxAttempts: async (poolId) => (await passcodes.settings.get(poolId)).maxAttempts }));

@@ -13,6 +13,7 @@ import { createGroupsService } from '../services/organizations/groups.js';
 import { createUserRefs } from '../services/organizations/users.js';
 import { createPermissionCache } from '../services/organizations/permission-cache.js';
 import { createPermissionsService } from '../services/organizations/permissions.js';
+import { createOrganizationClaims } from '../services/organizations/claims.js';
 import type { EventService } from '../services/events/service.js';
 
 /**
@@ -44,5 +45,7 @@ export function createOrganizationServices(deps: { db: Kysely<Database>; usersRe
     departmentMembers: createDepartmentMembersService({ repo: membersRepo, tree, organizations, users, onChange }),
     groups,
     permissions,
+    // The groups, departments and permissions claims of ID tokens and userinfo (oidc/claims.ts).
+    organizationClaims: createOrganizationClaims({ groups: groupsRepo, members: membersRepo, permissions }),
   };
 }

@@ -20,10 +20,29 @@ export const SCOPE_CLAIMS: Record<string, string[]> = {
   external_id: ['external_id'],
   extended_fields: ['extended_fields'],
   tenant_id: ['tenant_id'],
+  // Gatehouse scopes for the organisation (docs/organizations.md "Claims"): filled only when asked for.
+  groups: ['groups', 'groups_truncated'],
+  departments: ['departments', 'departments_truncated'],
+  permissions: ['permissions', 'permissions_truncated'],
 };
 
+/** Scopes whose claims are computed per request (memberships, grants), never for tokens that do not ask. */
+export const ORGANIZATION_SCOPES = ['groups', 'departments', 'permissions'] as const;
+
 /** Every scope the provider advertises (offline_access releases no claims; it asks for a refresh token). */
-export const SUPPORTED_SCOPES = ['openid', 'profile', 'username', 'email', 'phone', 'address', 'offline_access', 'roles', 'external_id', 'extended_fields', 'tenant_id'];
+export const SUPPORTED_SCOPES = ['openid', 'profile', 'username', 'email', 'phone', 'address', 'offline_access', 'roles', 'external_id', 'extended_fields', 'tenant_id', ...ORGANIZATION_SCOPES];
+
+/**
+ * The organisation claims a token asks for: the `groups`, `departments` and `permissions` scopes
+ * among `scope` (space-separated), computed by the organisation services.
+ */
+export type OrganizationClaims = (poolId: string, userId: string, scopes: string[]) => Promise<Record<string, unknown>>;
+
+/** The organisation scopes present in a space-separated scope string. */
+export const organizationScopesOf = (scope: string | undefined): string[] => {
+  const asked = new Set((scope ?? '').split(' '));
+  return ORGANIZATION_SCOPES.filter((s) => asked.has(s));
+};
 
 const parseJson = (text: string | null): Record<string, unknown> => {
   if (!text) return {};
@@ -38,7 +57,7 @@ const parseJson = (text: string | null): Record<string, unknown> => {
 const GENDER: Record<string, string> = { M: 'male', F: 'female' };
 
 /** All claims a user can release; oidc-provider filters them by the granted scopes/claims. */
-export function userClaims(user: UserRow, roles: string[]): Record<string, unknown> {
+export function userClaims(user: UserRow, roles: string[], organization: Record<string, unknown> = {}): Record<string, unknown> {
   const address = {
     formatted: user.formatted ?? user.address ?? undefined,
     street_address: user.street_address ?? undefined,
@@ -75,6 +94,7 @@ export function userClaims(user: UserRow, roles: string[]): Record<string, unkno
     extended_fields: parseJson(user.custom_data),
     // Gatehouse has no tenants inside a pool yet: the claim is released as null when asked for.
     tenant_id: null,
+    ...organization,
   };
   for (const k of Object.keys(claims)) if (claims[k] === undefined) delete claims[k];
   return claims;

@@ -117,14 +117,15 @@ export function createFastEndpoints(registry: ProviderRegistry) {
       if (!token || !token.scopes.has('openid') || token.isSenderConstrained() || !token.accountId || !token.clientId || !token.grantId) return undefined;
       const client = await p.Client.find(token.clientId);
       if (!client || client.userinfoSignedResponseAlg || client.userinfoEncryptedResponseAlg || client.subjectType === 'pairwise') return undefined;
-      const available = await registry.accountClaims(poolId, token.accountId);
-      if (!available) return undefined;
       const grant = await p.Grant.find(token.grantId, { ignoreExpiration: true });
       if (!grant || grant.isExpired || grant.clientId !== token.clientId || grant.accountId !== token.accountId) return undefined;
       // oidc-provider's userinfo `respond`, step for step.
       const claims = filterClaims(token.claims, 'userinfo', grant) as Record<string, unknown>;
       const rejected = grant.getRejectedOIDCClaims();
       const scope = grant.getOIDCScopeFiltered(new Set((token.scope ?? '').split(' ')));
+      // The account's claims for that scope, as oidc-provider's account.claims('userinfo', scope) has them.
+      const available = await registry.accountClaims(poolId, token.accountId, scope);
+      if (!available) return undefined;
       const mask = new p.Claims({ ...available, sub: token.accountId }, { client });
       mask.scope(scope);
       mask.mask(claims);

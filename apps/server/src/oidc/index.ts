@@ -3,6 +3,7 @@ import type { ApplicationsService } from '../services/applications.js';
 import type { AuditService } from '../services/audit.js';
 import type { PoolsService } from '../services/pools.js';
 import type { RolesService } from '../services/roles.js';
+import type { OrganizationClaimsService } from '../services/organizations/claims.js';
 import type { SigningKeysRepo } from '../storage/repositories/signing-keys.js';
 import type { KvStore } from '../storage/kv/types.js';
 import { TOPICS, type InvalidationBus } from '../storage/kv/invalidation-bus.js';
@@ -36,6 +37,8 @@ export interface OidcDeps {
     applications: Pick<ApplicationsService, 'findClient' | 'getSecret'>;
     pools: Pick<PoolsService, 'findDefault' | 'get'>;
     roles: Pick<RolesService, 'roleCodesOfUser'>;
+    /** The groups, departments and permissions claims (services/organizations/claims.ts). */
+    organizationClaims?: Pick<OrganizationClaimsService, 'claimsFor'>;
     audit: Pick<AuditService, 'record'>;
   };
 }
@@ -70,6 +73,7 @@ export function createOidc(deps: OidcDeps) {
     usersRepo: deps.usersRepo,
     userRoles: async (poolId, userId) =>
       deps.services.roles.roleCodesOfUser(poolId, userId).catch(() => []),
+    ...(deps.services.organizationClaims ? { organizationClaims: deps.services.organizationClaims.claimsFor } : {}),
     audit: deps.services.audit,
     isDefaultPool: async (poolId) => (await defaultPoolId()) === poolId,
     log: deps.log as never,

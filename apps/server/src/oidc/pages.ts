@@ -67,6 +67,9 @@ export const T = {
       external_id: 'Your ID in the original system',
       extended_fields: 'Your extended profile fields',
       tenant_id: 'Your tenant',
+      groups: 'Your groups',
+      departments: 'Your departments',
+      permissions: 'What you are allowed to do',
     } as Record<string, string>,
   },
   zh: {
@@ -108,6 +111,9 @@ export const T = {
       external_id: '你在原系统中的 ID',
       extended_fields: '你的扩展字段',
       tenant_id: '你的租户',
+      groups: '你所在的用户组',
+      departments: '你所在的部门',
+      permissions: '你拥有的权限',
     } as Record<string, string>,
   },
 } as const;

@@ -6,7 +6,7 @@ import type { UsersRepo } from '../storage/repositories/users.js';
 import type { SecretBox } from '../utils/crypto.js';
 import { createKvAdapterFactory, revocationMarks, sha256 } from './adapter.js';
 import { createJwtVerifier, PRIVATE_CLAIM, privateClaimsOf } from './jwt-access-tokens.js';
-import { SCOPE_CLAIMS, SUPPORTED_SCOPES, userClaims } from './claims.js';
+import { organizationScopesOf, SCOPE_CLAIMS, SUPPORTED_SCOPES, userClaims, type OrganizationClaims } from './claims.js';
 import type { ClientRegistry, GatehouseClientMeta } from './clients.js';
 import type { SigningKeysService } from './signing-keys.js';
 import { allowStructuredTokensAtIntrospectionAndRevocation } from './structured-tokens.js';
@@ -31,6 +31,8 @@ export interface ProviderDeps {
   clients: ClientRegistry;
   usersRepo: Pick<UsersRepo, 'findById'>;
   userRoles: (poolId: string, userId: string) => Promise<string[]>;
+  /** The `groups`, `departments` and `permissions` claims, computed only for the scopes a token carries. */
+  organizationClaims?: OrganizationClaims;
   audit: Pick<AuditService, 'record'>;
   isDefaultPool: (poolId: string) => Promise<boolean>;
   log?: { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
@@ -97,6 +99,11 @@ interface Entry {
 
 export function createProviderRegistry(deps: ProviderDeps) {
   const entries = new Map<string, Promise<Entry>>();
+  /** Organisation claims for the scopes in `scope` (none asked: nothing computed). */
+  const organization = async (poolId: string, userId: string, scope: string | undefined) => {
+    const scopes = organizationScopesOf(scope);
+    return scopes.length > 0 && deps.organizationClaims ? deps.organizationClaims(poolId, userId, scopes) : {};
+  };
 
   async function build(poolId: string): Promise<Entry> {
     const isDefault = await deps.isDefaultPool(poolId);
@@ -200,7 +207,8 @@ export function createProviderRegistry(deps: ProviderDeps) {
         if (!user || user.blocked === 1 || (user.status && user.status !== 'Activated')) return undefined;
         return {
           accountId: sub,
-          claims: async () => userClaims(user, await deps.userRoles(poolId, sub)) as never,
+          // oidc-provider passes the granted scope (ID token, userinfo): organisation claims follow it.
+          claims: async (_use: string, scope: string) => userClaims(user, await deps.userRoles(poolId, sub), await organization(poolId, sub, scope)) as never,
         };
       },
       interactions: {
@@ -305,11 +313,14 @@ export function createProviderRegistry(deps: ProviderDeps) {
       else entries.delete(poolId);
     },
     revocation: (poolId: string) => revocationMarks(scopedKv(deps.kv, poolId)),
-    /** Every claim of an active user (undefined when unknown, blocked or not activated). */
-    async accountClaims(poolId: string, userId: string) {
+    /**
+     * Every claim of an active user (undefined when unknown, blocked or not activated); the
+     * organisation claims only for the organisation scopes in `scope`.
+     */
+    async accountClaims(poolId: string, userId: string, scope?: string) {
       const user = await deps.usersRepo.findById(poolId, userId);
       if (!user || user.blocked === 1 || (user.status && user.status !== 'Activated')) return undefined;
-      return userClaims(user, await deps.userRoles(poolId, userId));
+      return userClaims(user, await deps.userRoles(poolId, userId), await organization(poolId, userId, scope));
     },
   };
 }

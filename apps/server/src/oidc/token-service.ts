@@ -71,7 +71,7 @@ export function createTokenService(registry: ProviderRegistry, audit: Pick<Audit
         refreshToken = await rt.save();
       }
 
-      const claims = await registry.accountClaims(input.poolId, input.userId);
+      const claims = await registry.accountClaims(input.poolId, input.userId, scope);
       if (!claims) throw new AppError('user.not_found');
       const idToken = new provider.IdToken({ ...claims, amr: input.facts.amr, ...(input.facts.acr ? { acr: input.facts.acr } : {}), auth_time: authTime }, { client, ctx: undefined as never });
       (idToken as unknown as { scope: string }).scope = scope;
