@@ -2,7 +2,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { EventService } from '../../services/events/service.js';
 import type { MfaFactors } from '../../services/mfa/factors.js';
 import type { MfaPolicy } from '../../services/mfa/policy.js';
-import { ACR_MFA, isEnrollableFactor, POLICY_FACTORS, type PolicyFactor, type VerifyFactor } from '../../services/mfa/types.js';
+import { ACR_MFA, isEnrollableFactor, type PolicyFactor, type VerifyFactor } from '../../services/mfa/types.js';
 import type { UserRow, UsersRepo } from '../../storage/repositories/users.js';
 import type { AttemptGuard } from '../engine/attempt-guard.js';
 import type { EngineHooks, FlowRecord, PolicyStep, RequestInfo, StepResult } from '../engine/types.js';
@@ -38,6 +38,13 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const captchaOf = (v: unknown) => (v && typeof v === 'object' ? { token: str((v as Record<string, unknown>).token), code: str((v as Record<string, unknown>).code) } : undefined);
 
 /**
+ * The policy of a sign-in whose OIDC request asked for MFA (`acr_values=mfa`): required, with the
+ * policy's factors and the strong ones a user may already have (TOTP, SMS, passkeys; email only
+ * when the policy enables it — it is weak). A user without any enrols one of them.
+ */
+const forcedPolicy = (p: MfaPolicy): MfaPolicy => ({ ...p, mode: 'required', factors: [...new Set<PolicyFactor>([...p.factors, 'OTP', 'SMS', 'WEBAUTHN'])] });
+
+/**
  * The MFA policy step (docs/mfa.md). After the first factor:
  *  - policy off, or optional for a user without an applicable factor → done;
  *  - the user has an applicable factor → challenge 1635 with `mfaToken` and `applicableFactors`;
@@ -55,7 +62,7 @@ export function createMfaStep(deps: {
   events: Pick<EventService, 'emit'>;
   webauthn: () => WebauthnSecondFactor | undefined;
   /** Whether a remembered device cookie lets this sign-in skip the step. */
-  rememberedDevice?: (flow: FlowRecord) => Promise<boolean>;
+  rememberedDevice?: (flow: FlowRecord, policy: MfaPolicy) => Promise<boolean>;
   /** The engine's hooks around a second-factor check (user scripts PRE_MFA_VERIFY / POST_MFA_VERIFY). */
   hooks?: () => readonly Pick<EngineHooks, 'beforeMfaVerify' | 'afterMfaVerify'>[];
 }): PolicyStep {
@@ -126,17 +133,17 @@ export function createMfaStep(deps: {
 
     async run(flow) {
       // A passkey with user verification is already two factors in one (login-methods/webauthn).
-      if (flow.amr.includes('mfa')) return { status: 'done' };
-      let policy = await deps.policies.effective(flow.poolId, flow.appId, flow.userId);
-      // A user script asked for MFA for this sign-in: required, with the policy's factors (every
-      // factor when the policy names none), and a remembered device does not skip it (as Auth0's
+      if (flow.amr.includes('mfa')) return { status: 'done', acr: ACR_MFA };
+      // Forced by the request (acr_values) or by a user script (`context.requireMfa()`,
+      // docs/pipeline.md): required, and a remembered device does not skip it (as Auth0's
       // api.multifactor.enable() defaults to allowRememberBrowser: false).
-      const requested = flow.mfaRequested === true;
-      if (requested) policy = { ...policy, mode: 'required', factors: policy.factors.length ? policy.factors : [...POLICY_FACTORS] };
+      const forced = flow.options.mfa?.force === true || flow.mfaRequested === true;
+      const policy = forced ? forcedPolicy(await deps.policies.effective(flow.poolId, flow.appId, flow.userId)) : await deps.policies.effective(flow.poolId, flow.appId, flow.userId);
       if (policy.mode === 'off') return { status: 'done' };
       const applicable = await applicableFor(flow, policy);
       if (applicable.length) {
-        if (!requested && deps.rememberedDevice && (await deps.rememberedDevice(flow))) return { status: 'done' };
+        // A remembered device skips the step, unless this sign-in asked for MFA itself.
+        if (!forced && deps.rememberedDevice && (await deps.rememberedDevice(flow, policy))) return { status: 'done' };
         flow.data.mfa = { applicable } satisfies MfaState;
         return challenge(flow, 'mfa.required', { applicableFactors: applicable });
       }
