@@ -139,6 +139,10 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       usersRepo: repos.users,
       updateUser: (poolId, input) => services.users.update(poolId, input),
       appExists: async (poolId, appId) => Boolean(await repos.applications.findById(poolId, appId)),
+      passwords: authn.passwords,
+      createAccount: async (poolId, p) =>
+        (await services.users.create(poolId, { ...(p.email ? { email: p.email } : {}), ...(p.username ? { username: p.username } : {}), ...(p.phone ? { phone: p.phone } : {}), ...(p.nickname ? { nickname: p.nickname } : {}), ...(p.name ? { name: p.name } : {}), ...(p.id ? { externalId: p.id } : {}) })).userId,
+      removeUser: (poolId, userId) => services.users.deleteBatch(poolId, { userIds: [userId] } as never),
       importUser: async (poolId, p, password) => {
         const created = await services.users.create(poolId, { ...(p.email ? { email: p.email } : {}), ...(p.username ? { username: p.username } : {}), ...(p.phone ? { phone: p.phone } : {}), ...(p.nickname ? { nickname: p.nickname } : {}), ...(p.name ? { name: p.name } : {}), ...(p.id ? { externalId: p.id } : {}) });
         const row = await repos.users.findById(poolId, created.userId);

@@ -1,5 +1,6 @@
 import type { SignInProtocol } from '@gatehouse/contracts';
 import type { CustomDatabase } from '../../services/pipeline/custom-database.js';
+import type { OwnDatabase } from '../../services/pipeline/own-database.js';
 import type { PipelineRunner, SceneOutcome } from '../../services/pipeline/runner.js';
 import type { Scene } from '../../services/pipeline/scenes.js';
 import type { ScriptClaims } from '../../services/tokens/types.js';
@@ -40,6 +41,9 @@ const claimsOnly = (c: Record<string, unknown>) => Object.fromEntries(Object.ent
 export function createPipelineHooks(deps: {
   runner: PipelineRunner;
   customDatabase: Pick<CustomDatabase, 'tryImport'>;
+  ownDatabase: Pick<OwnDatabase, 'isOwn' | 'verifyPassword' | 'register'>;
+  /** The pool's password policy for a new password (the store receives only acceptable ones). */
+  assertPassword: (poolId: string, password: string, who: { username: string | null; email: string | null; phone: string | null }) => Promise<void>;
   users: Pick<UsersRepo, 'findById'>;
   updateUser: (poolId: string, input: UserFields & { userId: string }) => Promise<unknown>;
   log: Logger;
@@ -85,11 +89,31 @@ export function createPipelineHooks(deps: {
     return out;
   }
 
+  const accountOf = (i: Record<string, unknown>) => [i.account, i.email, i.username, i.phone].find((v): v is string => typeof v === 'string' && v.length > 0);
+
   const hooks: EngineHooks = {
+    /** "Own database" mode: every password check of the store's accounts asks the pool's `login` script. */
+    async externalPassword(e) {
+      const i = (e.input ?? {}) as Record<string, unknown>;
+      const account = accountOf(i);
+      if (!account || typeof i.password !== 'string') return null;
+      const r = await deps.ownDatabase.verifyPassword(e.poolId, account, i.password, e.user);
+      if (r === null) return null;
+      return r ? { status: 'authenticated', user: r, amr: ['pwd'] } : { status: 'failed', error: e.user ? 'user.wrong_password' : 'user.not_found', countsAsFailure: true };
+    },
+    /** "Own database" mode: a registration's password goes to the store (`getUser`, `create`), never into the account. */
+    async externalRegistration(e) {
+      const password = e.input.password;
+      if (password === undefined || !(await deps.ownDatabase.isOwn(e.poolId))) return null;
+      await deps.assertPassword(e.poolId, password, { username: e.input.username ?? null, email: e.input.email ?? null, phone: e.input.phone ?? null });
+      const profile = (e.input.profile ?? {}) as Record<string, unknown>;
+      const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+      return (userId) => deps.ownDatabase.register(e.poolId, userId, { email: e.input.email, username: e.input.username, phone: e.input.phone, password, nickname: text(profile.nickname), name: text(profile.name) });
+    },
     /** Lazy migration from the pool's custom database (password sign-ins of accounts the pool does not have). */
     async unknownAccount(e) {
       const i = (e.input ?? {}) as Record<string, unknown>;
-      const account = [i.account, i.email, i.username, i.phone].find((v): v is string => typeof v === 'string' && v.length > 0);
+      const account = accountOf(i);
       if (!account || typeof i.password !== 'string') return false;
       return deps.customDatabase.tryImport(e.poolId, account, i.password);
     },
