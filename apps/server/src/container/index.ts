@@ -99,7 +99,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
     // Writes that can change a user's claims drop the user from every node's claims cache (oidc/account-cache.ts).
     publishAccountChanges(invalidation, { users: repos.users, roles: repos.roles });
-    const customFields = createCustomFields({ db: db.db, users: repos.users, roles: repos.roles, userDataChanged: publishUserDataChange(invalidation) });
+    const customFields = createCustomFields({ db: db.db, box, users: repos.users, roles: repos.roles, userDataChanged: publishUserDataChange(invalidation) });
     const services = {
       events,
       pools: createPoolsService(repos.pools),
@@ -276,6 +276,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       tokens: () => oidc.tokens,
       directory,
       webauthn: () => mfa.webauthn,
+      setSignInData: async (poolId, userId, customData) => void (await services.users.update(poolId, { userId, customData })),
       log,
       // User scripts (POST_AUTHENTICATION) first: a script may ask for MFA for this sign-in; then
       // MFA, the extensions' steps and profile completion (docs/pipeline.md "Asking for MFA").
