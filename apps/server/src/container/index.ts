@@ -47,6 +47,8 @@ import { createCustomFields } from './custom-fields.js';
 import { withCustomFieldChecks } from '../services/custom-fields/user-data.js';
 import { withDepartmentIds } from '../services/organizations/user-departments.js';
 import { createConsole } from './console.js';
+import { createProfileStep } from '../flows/profile/step.js';
+import { completeProfileOf } from '../flows/profile/config.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -239,6 +241,15 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       poolName: async (poolId) => (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
       issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
+    // Registration information completion (docs/custom-fields.md): a policy step after MFA.
+    const profileStep = createProfileStep({
+      config: async (poolId, appId) => completeProfileOf((await services.applications.get(poolId, appId).catch(() => null))?.registerConfig),
+      user: (poolId, userId) => repos.users.findById(poolId, userId),
+      fields: (poolId) => customFields.list(poolId, 'USER'),
+      setCustomData: (poolId, userId, values) => customFields.setData(poolId, { targetType: 'USER', targetIdentifier: userId, list: Object.entries(values).map(([key, value]) => ({ key, value })) }),
+      updateUser: (poolId, input) => services.users.update(poolId, input),
+      beforeComplete: (e) => pipeline.completeUserInfo(e),
+    });
     // The login methods and the sign-in engine: every way in runs through it (docs/architecture.md).
     const signIn = createEngineGraph({
       authn,
@@ -255,8 +266,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       directory,
       webauthn: () => mfa.webauthn,
       log,
-      // MFA first, then the extensions' steps; user scripts run after them (docs/pipeline.md).
-      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
+      // MFA first, then the extensions' steps, then profile completion; user scripts run after them (docs/pipeline.md).
+      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), profileStep, pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
     });
     engine = signIn.engine;
     mfa.useCodes(createFactorCodes({ send: passcodes.send, codes: passcodes.codes, maxAttempts: async (poolId) => (await passcodes.settings.get(poolId)).maxAttempts }));

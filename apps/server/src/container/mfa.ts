@@ -6,6 +6,7 @@ import { createMfaStep, type WebauthnSecondFactor } from '../flows/mfa/step.js';
 import type { EventService } from '../services/events/service.js';
 import { createMfaFactors, type FactorCodes } from '../services/mfa/factors.js';
 import { createMfaPolicies } from '../services/mfa/policy.js';
+import { createMfaUserStatus } from '../services/mfa/user-status.js';
 import { createWebauthn } from '../services/mfa/webauthn.js';
 import type { Database } from '../storage/db/schema.js';
 import type { KvStore } from '../storage/kv/types.js';
@@ -44,13 +45,15 @@ export function createMfaGraph(deps: {
     enroll: (poolId, userId, flowId, credential) => webauthn.register(poolId, userId, { bindTo: flowId, credential }),
   };
   const factors = createMfaFactors({ repo, kv: deps.kv, box: deps.box, events: deps.events, issuer: deps.issuer, codes: () => codes });
-  const step = createMfaStep({ policies, factors, users: deps.users, guard: deps.guard, events: deps.events, webauthn: () => secondFactor });
+  const userStatus = createMfaUserStatus({ repo, policies, factors });
+  const step = createMfaStep({ policies: userStatus, factors, users: deps.users, guard: deps.guard, events: deps.events, webauthn: () => secondFactor });
   const selfService = createMfaSelfService({ factors, users: deps.users, guard: deps.guard, events: deps.events, engine: deps.engine });
   return {
     repo,
     selfService,
     webauthn,
     policies,
+    userStatus,
     factors,
     step,
     useCodes(c: FactorCodes) {

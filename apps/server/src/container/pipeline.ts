@@ -52,7 +52,7 @@ export function createPipelineGraph(d: {
   const functions = createPipelineFunctions({ repo, sandbox, appExists: d.appExists, changed: (poolId) => d.bus.publish(TOPICS.pipeline, poolId) });
   const legacy = createLegacyDatabases();
   const customDatabase = createCustomDatabase({ repo, env, sandbox, legacy, outbound: d.outbound, importUser: d.importUser, log: d.log });
-  const { hooks, step, scriptClaims } = createPipelineHooks({ runner, customDatabase, users: d.usersRepo, updateUser: d.updateUser, log: d.log });
+  const { hooks, step, scriptClaims, completeUserInfo } = createPipelineHooks({ runner, customDatabase, users: d.usersRepo, updateUser: d.updateUser, log: d.log });
   return {
     functions,
     env,
@@ -61,6 +61,7 @@ export function createPipelineGraph(d: {
     hooks,
     step,
     scriptClaims,
+    completeUserInfo,
     async close() {
       await sandbox.close();
       await legacy.close();

@@ -47,6 +47,7 @@ export const eventCatalog = defineEvents({
   'mfa:reset': { category: 'authentication', en: 'A user\'s second factors were reset', zh: '用户的多因素认证被重置' },
   'mfa:failed': { category: 'authentication', en: 'A second-factor check failed', zh: '多因素认证失败', webhook: false },
   'mfa:otp-secret-read': { category: 'authentication', en: 'An administrator read a user\'s OTP secret', zh: '管理员读取了用户的 OTP 密钥', webhook: false },
+  'mfa:status-set': { category: 'authentication', en: 'An administrator set a user\'s MFA trigger data', zh: '管理员设置了用户的 MFA 触发数据', webhook: false },
   'passcode:sent': { category: 'authentication', en: 'A verification code was sent', zh: '发送了验证码', webhook: false },
   // Users (vendor names)
   'user:created': { category: 'user', en: 'A user was created', zh: '用户被创建' },

@@ -25,6 +25,7 @@ export interface EventPayloads {
   'mfa:enrolled': { userId: string; factor: string };
   'mfa:reset': { userId: string; factors: string[] };
   'mfa:otp-secret-read': { userId: string };
+  'mfa:status-set': { userId: string; factors: string[]; mode: string };
   kick: { userId: string; appIds?: string[] };
   'user:created': UserRef & { source: string };
   'user:updated': UserRef & { fields: string[] };

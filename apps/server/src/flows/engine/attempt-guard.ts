@@ -106,8 +106,12 @@ export function createAttemptGuard(deps: { kv: KvStore; captcha: Pick<CaptchaSer
     return {
       failed: () =>
         once(async () => {
-          for (const [i, k] of keys.entries()) {
-            if (counts[i]! < bf.lockAfter) continue;
+          // The keys of one attempt name one account: when any of them reaches the limit, all of
+          // them lock. A second factor counts on the identifiers and on `mfa:<userId>`, which a
+          // password success does not clear; when that key reaches the limit after a password
+          // success emptied the identifier counters, the password is locked too (docs/mfa.md).
+          if (!counts.some((c) => c >= bf.lockAfter)) return;
+          for (const k of keys) {
             const level = await s.incr(lvlKey(k), DAY_MS);
             const ms = Math.min(bf.lockBaseSeconds * 1000 * 2 ** Math.min(level - 1, 30), bf.lockMaxSeconds * 1000);
             await s.set(acctKey(k), String(LOCKED), ms);

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors/app-error.js';
 import type { EventService } from '../../services/events/service.js';
 import type { MfaFactors } from '../../services/mfa/factors.js';
-import type { MfaPolicies, MfaPolicy } from '../../services/mfa/policy.js';
+import type { MfaPolicy } from '../../services/mfa/policy.js';
 import { ACR_MFA, isEnrollableFactor, type PolicyFactor, type VerifyFactor } from '../../services/mfa/types.js';
 import type { UserRow, UsersRepo } from '../../storage/repositories/users.js';
 import type { AttemptGuard } from '../engine/attempt-guard.js';
@@ -47,7 +47,8 @@ const captchaOf = (v: unknown) => (v && typeof v === 'object' ? { token: str((v 
  * attempt counters; a wrong one keeps the flow (the mfaToken) alive.
  */
 export function createMfaStep(deps: {
-  policies: MfaPolicies;
+  /** The policy of a sign-in: the pool's, the app's and the user's own trigger data (services/mfa/user-status.ts). */
+  policies: { effective(poolId: string, appId: string | null, userId: string): Promise<MfaPolicy> };
   factors: MfaFactors;
   users: Pick<UsersRepo, 'findById'>;
   guard: AttemptGuard;
@@ -113,7 +114,7 @@ export function createMfaStep(deps: {
     async run(flow) {
       // A passkey with user verification is already two factors in one (login-methods/webauthn).
       if (flow.amr.includes('mfa')) return { status: 'done' };
-      const policy = await deps.policies.effective(flow.poolId, flow.appId);
+      const policy = await deps.policies.effective(flow.poolId, flow.appId, flow.userId);
       if (policy.mode === 'off') return { status: 'done' };
       const applicable = await applicableFor(flow, policy);
       if (applicable.length) {

@@ -118,6 +118,15 @@ export function createPipelineHooks(deps: {
     },
   };
 
+  /**
+   * PRE_COMPLETE_USER_INFO: the profile-completion step's answer, before it is written. The
+   * script sees the submitted values in `context.request.body` and may refuse them
+   * (`callback(new Error(…))`) or change the user.
+   */
+  async function completeUserInfo(e: { poolId: string; appId: string | null; userId: string; values: Record<string, unknown>; request: RequestInfo }): Promise<void> {
+    await forUser('PRE_COMPLETE_USER_INFO', e.poolId, e.appId, e.userId, { request: e.request, connection: 'complete-profile', body: e.values });
+  }
+
   /** For the OIDC provider's own issuance (hosted login, refresh): no request of a sign-in is at hand there. */
   const scriptClaims: ScriptClaims = {
     async idToken(e) {
@@ -130,5 +139,5 @@ export function createPipelineHooks(deps: {
     },
   };
 
-  return { hooks, step, scriptClaims };
+  return { hooks, step, scriptClaims, completeUserInfo };
 }

@@ -9,6 +9,7 @@ import * as m0055 from './migrations/0055_organizations.js';
 import * as m0056 from './migrations/0056_permissions.js';
 import * as m0020 from './migrations/0020_federation.js';
 import * as m0035 from './migrations/0035_mfa.js';
+import * as m0036 from './migrations/0036_mfa_user_settings.js';
 import * as m0040 from './migrations/0040_pipeline.js';
 import * as m0041 from './migrations/0041_custom_database.js';
 import * as m0045 from './migrations/0045_webhooks.js';
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0056_permissions': m0056,
   '0020_federation': m0020,
   '0035_mfa': m0035,
+  '0036_mfa_user_settings': m0036,
   '0040_pipeline': m0040,
   '0041_custom_database': m0041,
   '0045_webhooks': m0045,

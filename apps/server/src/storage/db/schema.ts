@@ -390,6 +390,17 @@ export interface MfaFactorTable {
   created_at: string;
 }
 
+/** Per-user MFA state (0036_mfa_user_settings). */
+export interface MfaUserSettingsTable {
+  pool_id: string;
+  user_id: string;
+  /** JSON: the user's MFA trigger data ({ applicationMfa, mode? }); null when never set. */
+  trigger_data: string | null;
+  /** "Remember this device" cookies issued before this are dead. */
+  devices_revoked_at: string | null;
+  updated_at: string;
+}
+
 export interface MfaRecoveryCodeTable {
   pool_id: string;
   user_id: string;
@@ -652,6 +663,7 @@ export interface Database {
   mfa_factors: MfaFactorTable;
   mfa_recovery_codes: MfaRecoveryCodeTable;
   mfa_policies: MfaPolicyTable;
+  mfa_user_settings: MfaUserSettingsTable;
   webauthn_credentials: WebauthnCredentialTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;

@@ -84,6 +84,21 @@ export function createMfaRepo(db: Kysely<Database>) {
         .onConflict((oc) => oc.columns(['pool_id', 'app_id']).doUpdateSet({ mode: row.mode, factors: row.factors, allow_otp_export: row.allow_otp_export, remember_device_days: row.remember_device_days, updated_at: row.updated_at }))
         .execute(),
 
+    // --- per-user settings (0036): trigger data and the "remember this device" revocation instant
+    findUserSettings: (poolId: string, userId: string) => db.selectFrom('mfa_user_settings').selectAll().where('pool_id', '=', poolId).where('user_id', '=', userId).executeTakeFirst(),
+    setTriggerData: (poolId: string, userId: string, triggerData: string, at: string) =>
+      db
+        .insertInto('mfa_user_settings')
+        .values({ pool_id: poolId, user_id: userId, trigger_data: triggerData, devices_revoked_at: null, updated_at: at })
+        .onConflict((oc) => oc.columns(['pool_id', 'user_id']).doUpdateSet({ trigger_data: triggerData, updated_at: at }))
+        .execute(),
+    revokeDevices: (poolId: string, userId: string, at: string) =>
+      db
+        .insertInto('mfa_user_settings')
+        .values({ pool_id: poolId, user_id: userId, trigger_data: null, devices_revoked_at: at, updated_at: at })
+        .onConflict((oc) => oc.columns(['pool_id', 'user_id']).doUpdateSet({ devices_revoked_at: at, updated_at: at }))
+        .execute(),
+
     // --- WebAuthn credentials
     listCredentials: (poolId: string, userId: string) => db.selectFrom('webauthn_credentials').selectAll().where('pool_id', '=', poolId).where('user_id', '=', userId).orderBy('created_at').execute(),
     findCredential: (poolId: string, credentialId: string) => db.selectFrom('webauthn_credentials').selectAll().where('pool_id', '=', poolId).where('credential_id', '=', credentialId).executeTakeFirst(),

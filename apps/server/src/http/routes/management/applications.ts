@@ -77,9 +77,29 @@ const LoginConfig = strict({
 });
 
 /** Vendor `ApplicationRegisterConfigInputDto`. */
+/**
+ * Registration information completion (the vendor console's "信息补全"; docs/custom-fields.md,
+ * "Profile completion"): the fields the sign-in asks for after registration (`register`) and at
+ * later sign-ins while a required one is missing (`login`). Gatehouse extension of the vendor DTO.
+ */
+const CompleteProfile = strict({
+  enabled: Type.Boolean(),
+  when: Type.Optional(Type.Array(literals(['register', 'login']), { maxItems: 2, description: 'register: the first sign-in after registration asks for every missing field; login: any sign-in asks while a required field is missing. Default both.' })),
+  fields: Type.Array(
+    strict({
+      type: literals(['udf', 'user'], { description: 'udf: a USER custom field (setCustomFields); user: a built-in profile field (nickname, name, company …).' }),
+      key: Type.String({ minLength: 1, maxLength: 64 }),
+      required: Type.Optional(Type.Boolean()),
+      inputType: Type.Optional(literals(['text', 'password', 'number', 'date', 'color', 'email', 'select', 'checkbox'])),
+    }),
+    { maxItems: 20 },
+  ),
+});
+
 const RegisterConfig = strict({
   enabledBasicRegisterMethods: Type.Optional(Type.Array(literals(REGISTER_METHODS), { maxItems: REGISTER_METHODS.length * 2 })),
   defaultRegisterMethod: Type.Optional(literals(['PASSCODE', 'PASSWORD'])),
+  completeProfile: Type.Optional(CompleteProfile),
 });
 
 const LANGS = ['zh-CN', 'en-US', 'zh-TW', 'ja-JP'];

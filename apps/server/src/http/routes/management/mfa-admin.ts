@@ -43,6 +43,28 @@ const ImportOtpBody = Type.Object(
   { additionalProperties: false },
 );
 const ResetUserBody = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 320 }), userIdType: Type.Optional(Type.Union(USER_ID_TYPES.map((t) => Type.Literal(t)))) }, { additionalProperties: false });
+const Entry = Type.Object({ mfaPolicy: Type.String({ minLength: 1, maxLength: 16 }), status: Type.Union([Type.Literal(0), Type.Literal(1)]), sort: Type.Integer({ minimum: 0, maximum: 100 }) }, { additionalProperties: false });
+const Opt = (t: ReturnType<typeof Type.String>) => Type.Optional(t);
+const TriggerData = Type.Object(
+  {
+    applicationMfa: Type.Array(Entry, { maxItems: 8 }),
+    mode: Type.Optional(Mode),
+    // Read back from getUserMfaStatus; informational (services/mfa/user-status.ts says which are checked).
+    mfaToken: Opt(Type.String({ maxLength: 512 })),
+    mfaPhone: Opt(Type.String({ maxLength: 32 })),
+    mfaPhoneCountryCode: Opt(Type.String({ maxLength: 8 })),
+    mfaEmail: Opt(Type.String({ maxLength: 320 })),
+    nickname: Opt(Type.String({ maxLength: 255 })),
+    username: Opt(Type.String({ maxLength: 255 })),
+    phone: Opt(Type.String({ maxLength: 32 })),
+    phoneCountryCode: Opt(Type.String({ maxLength: 8 })),
+    faceMfaEnabled: Type.Optional(Type.Boolean()),
+    totpMfaEnabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const SetStatusBody = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 320 }), userIdType: Type.Optional(Type.Union(USER_ID_TYPES.map((t) => Type.Literal(t)))), mfaTriggerData: TriggerData }, { additionalProperties: false });
+const TriggerQuery = Type.Object({ appId: Type.String({ minLength: 1, maxLength: 64 }), userId: Type.String({ minLength: 1, maxLength: 320 }), userIdType: Type.Optional(Type.Union(USER_ID_TYPES.map((t) => Type.Literal(t)))) }, { additionalProperties: false });
 const view = (p: { mode: string; factors: string[]; rememberDeviceDays: number; allowOtpExport?: boolean }) => ({ enabledFactors: p.factors, mode: p.mode, rememberDeviceDays: p.rememberDeviceDays, ...(p.allowOtpExport !== undefined ? { allowOtpExport: p.allowOtpExport } : {}) });
 
 export async function mfaAdminRoutes(app: FastifyInstance): Promise<void> {
@@ -94,6 +116,35 @@ export async function mfaAdminRoutes(app: FastifyInstance): Promise<void> {
       webauthnStatus: st(await mfa.webauthn.hasCredentials(poolId, user.id)),
       recoveryCodesLeft: recoveryCodes,
     });
+  });
+
+  // --- a user's MFA trigger data (vendor setUsersMfaStatus / getUserMfaStatus / getMfaTriggerData)
+
+  app.post<{ Body: Static<typeof SetStatusBody> }>('/set-mfa-status', { schema: { tags, security: mgmtSecurity, summary: 'Set a user\'s MFA trigger data: factors demanded of this user on top of the pool\'s and the app\'s policy', body: SetStatusBody } }, async (req) => {
+    const poolId = managementPool(req);
+    const user = await services.users.resolve(poolId, req.body.userId, req.body.userIdType);
+    const row = await app.gh.repos.users.findById(poolId, user.id);
+    if (!row) throw new AppError('user.not_found');
+    const t = await mfa.userStatus.set(poolId, row, req.body.mfaTriggerData);
+    await services.events.emit('mfa:status-set', { ...managementActor(req), subject: user.id, data: { userId: user.id, factors: t.applicationMfa.filter((e) => e.status === 1).map((e) => e.mfaPolicy), mode: t.mode ?? (t.applicationMfa.some((e) => e.status === 1) ? 'optional' : 'off') } });
+    return success(req);
+  });
+
+  app.get<{ Querystring: Static<typeof UserQuery> }>('/get-mfa-status', { schema: { tags, security: mgmtSecurity, summary: 'A user\'s MFA trigger data as set (GetMfaInfoDataDto)', querystring: UserQuery } }, async (req) => {
+    const poolId = managementPool(req);
+    const user = await services.users.resolve(poolId, req.query.userId, req.query.userIdType);
+    const row = await app.gh.repos.users.findById(poolId, user.id);
+    if (!row) throw new AppError('user.not_found');
+    return envelope(req, await mfa.userStatus.get(poolId, row));
+  });
+
+  app.get<{ Querystring: Static<typeof TriggerQuery> }>('/get-mfa-trigger-data', { schema: { tags, security: mgmtSecurity, summary: 'What a sign-in of this user into the application demands (GetMfaInfoDataDto)', querystring: TriggerQuery } }, async (req) => {
+    const poolId = managementPool(req);
+    await services.applications.get(poolId, req.query.appId); // application.not_found
+    const user = await services.users.resolve(poolId, req.query.userId, req.query.userIdType);
+    const row = await app.gh.repos.users.findById(poolId, user.id);
+    if (!row) throw new AppError('user.not_found');
+    return envelope(req, await mfa.userStatus.forApp(poolId, req.query.appId, row));
   });
 
   app.post<{ Body: Static<typeof ImportOtpBody> }>('/import-otp', { schema: { tags, security: mgmtSecurity, summary: 'Import users\' existing TOTP secrets (base32); replaces their OTP factor', body: ImportOtpBody } }, async (req) => {
