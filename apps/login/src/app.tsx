@@ -6,6 +6,7 @@ import { fmt, LANG_NAMES, LANGS, STRINGS, type Lang, type Strings } from './i18n
 import { STEP_COMPONENTS, type StepProps } from './steps.js';
 // Step screens register themselves in STEP_COMPONENTS.
 import './mfa-step.js';
+import './profile-step.js';
 import { PasskeyPanel, passkeyTabLabel } from './passkey.js';
 
 /**

@@ -17,7 +17,7 @@ export interface StepProps {
   busy: boolean;
   answer(input: Record<string, unknown>): Promise<void>;
   /** The UI's labelled input, for steps to reuse. */
-  Field: FunctionComponent<{ label: string; name: string; type?: string; value: string; onInput: (v: string) => void; autocomplete?: string | undefined; inputMode?: string; autofocus?: boolean }>;
+  Field: FunctionComponent<{ label: string; name: string; type?: string; value: string; onInput: (v: string) => void; autocomplete?: string | undefined; inputMode?: string; autofocus?: boolean; required?: boolean }>;
 }
 
 export const STEP_COMPONENTS: Record<string, FunctionComponent<StepProps>> = {};

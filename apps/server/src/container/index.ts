@@ -48,6 +48,7 @@ import { withCustomFieldChecks } from '../services/custom-fields/user-data.js';
 import { withDepartmentIds } from '../services/organizations/user-departments.js';
 import { createConsole } from './console.js';
 import { createProfileStep } from '../flows/profile/step.js';
+import { createApiLogout } from '../flows/api-logout.js';
 import { completeProfileOf } from '../flows/profile/config.js';
 
 /**
@@ -276,6 +277,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
     // Identity-provider sign-in: the browser round trip, signin-by-mobile, the login UI's connection buttons.
     const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users });
+    // Logout through the JSON API (authing-js-sdk v4 `logout()`): every session and token of the user ends.
+    const apiLogout = createApiLogout({ tokens: () => oidc.tokens, events });
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
     // Settings and messaging providers are read from the database on each use (no cache today);
     // their writes still publish so a cache added later only has to subscribe.
@@ -300,6 +303,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       branding,
       loginUi,
       changePassword,
+      apiLogout,
       ssoProtocols,
       directory,
       pipeline,

@@ -13,6 +13,8 @@ import { allowStructuredTokensAtIntrospectionAndRevocation } from './structured-
 import { addScriptIdTokenClaims, scriptAccessTokenClaims } from './script-claims.js';
 import type { ScriptClaims } from '../services/tokens/types.js';
 import { renderErrorPage, renderLogoutPage, renderLoggedOutPage, renderDevicePage, renderDeviceConfirmPage, renderDeviceSuccessPage } from './pages.js';
+import { mfaRequested } from '../services/mfa/acr.js';
+import { ACR_MFA } from '../services/mfa/types.js';
 
 /**
  * One oidc-provider instance per user pool, built lazily and cached. Issuers:
@@ -74,6 +76,14 @@ function interactionsPolicy() {
       ctx.oidc.session?.accountId && ctx.oidc.account ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
     ),
     0,
+  );
+  // acr_values=mfa (OIDC Core §3.1.2.1) is voluntary for oidc-provider: it never prompts for it.
+  // Gatehouse honours it: a session that did not pass a second factor signs in again, and the
+  // hosted login forces the MFA step (docs/mfa.md "acr_values").
+  login.checks.add(
+    new interactionPolicy.Check('acr_values_mfa', 'multi-factor authentication was requested', 'login_required', (ctx) =>
+      mfaRequested(ctx.oidc.params as { acr_values?: unknown }) && ctx.oidc.session?.acr !== ACR_MFA ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT,
+    ),
   );
   return policy;
 }
@@ -140,6 +150,8 @@ export function createProviderRegistry(deps: ProviderDeps) {
       // relying parties need them to judge the authentication, ASVS 6.8.4). Userinfo has no such
       // facts in the account claims, so they appear only in ID tokens.
       claims: { ...SCOPE_CLAIMS, openid: ['sub', 'auth_time', 'amr', 'acr'] },
+      // acr_values_supported in discovery: `mfa`, the acr of a sign-in that passed a second factor (docs/mfa.md).
+      acrValues: [ACR_MFA],
       scopes: SUPPORTED_SCOPES,
       conformIdTokenClaims: false,
       acceptQueryParamAccessTokens: true,

@@ -211,7 +211,7 @@ export function createSignInEngine(deps: EngineDeps) {
         protocol: req.protocol,
         target: req.target,
         request: req.request,
-        options: { ...(opts.context ? { context: opts.context } : {}), ...(opts.historyLabel ? { historyLabel: opts.historyLabel } : {}) },
+        options: { ...(opts.context ? { context: opts.context } : {}), ...(opts.historyLabel ? { historyLabel: opts.historyLabel } : {}), ...(opts.mfa ? { mfa: opts.mfa } : {}) },
         method: method.id,
         userId: user.id,
         amr,

@@ -31,6 +31,11 @@ export interface SignInOptions {
   captchaBinding?: string | undefined;
   /** Label in the login history (default: the method id). */
   historyLabel?: string | undefined;
+  /**
+   * What the way in knows for the MFA step (docs/mfa.md): the OIDC request asked for MFA
+   * (`acr_values=mfa`), and the browser's "remember this device" cookies (checked by the step).
+   */
+  mfa?: { force?: boolean | undefined; deviceTokens?: string[] | undefined } | undefined;
 }
 
 export interface SignInRequest {
@@ -88,7 +93,7 @@ export interface FlowRecord {
   target: FinishTarget;
   request: RequestInfo;
   /** The options that matter after authentication (never a captcha or a secret). */
-  options: Pick<SignInOptions, 'context' | 'historyLabel'>;
+  options: Pick<SignInOptions, 'context' | 'historyLabel' | 'mfa'>;
   method: string;
   userId: string;
   amr: string[];

@@ -16,5 +16,7 @@ export const LOGIN_UI_ERRORS: readonly ErrorCode[] = [
   'login.flow_invalid', 'login.csrf_invalid', 'login.origin_not_allowed', 'login.agreement_required', 'login.app_required', 'login.interaction_mismatch', 'login.not_finished', 'login.password_mismatch',
   // MFA step (flows/mfa/step.ts)
   'mfa.otp_invalid', 'mfa.passcode_invalid', 'mfa.recovery_code_invalid', 'mfa.answer_required', 'mfa.factor_not_enabled', 'mfa.enrollment_token_invalid', 'mfa.acknowledge_required', 'mfa.profile_required', 'mfa.factor_already_enrolled', 'webauthn.ticket_invalid', 'webauthn.verification_failed',
+  // Profile completion (flows/profile/step.ts)
+  'profile.field_required', 'profile.field_not_asked', 'custom_field.invalid_value', 'custom_field.duplicate_value',
   'application.not_found', 'request.invalid_input', 'internal.unavailable', 'internal.error',
 ];

@@ -120,6 +120,9 @@ export function createLoginUi(deps: LoginUiDeps) {
   /** How the sign-in arrived, for its `login` event: the interaction's SAML/CAS request, an OIDC one, or the element. */
   const protocolOf = (flow: UiFlow) => (flow.mode === 'interaction' ? (flow.interaction?.protocol ?? 'oidc') : 'element');
 
+  /** What the MFA step needs from the page's flow: acr_values asked for MFA, remembered-device cookies. */
+  const mfaOf = (flow: UiFlow) => (flow.mfa ? { mfa: flow.mfa } : {});
+
   const target = (flow: UiFlow): FinishTarget => (flow.mode === 'interaction' ? { kind: 'interaction' } : { kind: 'tokens', ...(flow.scope ? { scope: flow.scope } : {}) });
 
   /** Maps the engine's result for the page and remembers what the next call needs. */
@@ -183,7 +186,7 @@ export function createLoginUi(deps: LoginUiDeps) {
     },
 
     /** A new flow: for an OIDC interaction (hosted page) or standalone for an embedding page's origin. */
-    async start(e: { poolId: string; appId: string; mode: UiFlow['mode']; interaction?: UiFlow['interaction']; origin: string | null; scope?: string }) {
+    async start(e: { poolId: string; appId: string; mode: UiFlow['mode']; interaction?: UiFlow['interaction']; origin: string | null; scope?: string; mfa?: UiFlow['mfa'] }) {
       await deps.applications.get(e.poolId, e.appId); // application.not_found for an unknown app
       const { handle, flow } = await deps.flows.create({
         poolId: e.poolId,
@@ -192,6 +195,7 @@ export function createLoginUi(deps: LoginUiDeps) {
         ...(e.interaction ? { interaction: e.interaction } : {}),
         origin: e.origin,
         ...(e.scope ? { scope: e.scope } : {}),
+        ...(e.mfa ? { mfa: e.mfa } : {}),
       });
       return { handle, csrf: flow.csrf, expiresAt: new Date(flow.expiresAt).toISOString(), flow };
     },
@@ -243,7 +247,7 @@ export function createLoginUi(deps: LoginUiDeps) {
           inputPath: 'body/input',
           request,
           protocol: protocolOf(flow),
-          options: { autoRegister, ...(captcha ? { captcha, captchaBinding: captchaBinding(handle) } : {}) },
+          options: { autoRegister, ...(captcha ? { captcha, captchaBinding: captchaBinding(handle) } : {}), ...mfaOf(flow) },
           target: target(flow),
         });
         return await outcome(handle, flow, r);
@@ -295,7 +299,7 @@ export function createLoginUi(deps: LoginUiDeps) {
         if (!email || !password) throw new AppError('auth.payload_required');
         if (b.input.passwordAgain !== undefined && b.input.passwordAgain !== password) throw new AppError('login.password_mismatch');
         await deps.engine.register({ poolId: flow.poolId, appId: flow.appId, input: { email, password }, registerMethod: 'EMAIL_PASSWORD', via: 'signup', request });
-        const r = await deps.engine.signIn({ poolId: flow.poolId, appId: flow.appId, method: 'password', input: { email, password }, request, protocol: protocolOf(flow), target: target(flow) });
+        const r = await deps.engine.signIn({ poolId: flow.poolId, appId: flow.appId, method: 'password', input: { email, password }, request, protocol: protocolOf(flow), target: target(flow), options: mfaOf(flow) });
         return outcome(handle, flow, r);
       }
       const to = str(b.method === 'sms' ? b.input.phone : b.input.email).trim();
@@ -307,7 +311,7 @@ export function createLoginUi(deps: LoginUiDeps) {
         inputPath: 'body/input',
         request,
         protocol: protocolOf(flow),
-        options: { autoRegister: true },
+        options: { autoRegister: true, ...mfaOf(flow) },
         target: target(flow),
       });
       return outcome(handle, flow, r);
@@ -343,7 +347,7 @@ export function createLoginUi(deps: LoginUiDeps) {
       const scannedBy = p.record.brief ?? undefined;
       const ticket = p.redeemable?.ticket ?? p.record.ticket;
       if (p.status !== 'AUTHORIZED' || !ticket) return { status: p.status, scannedBy };
-      const r = await deps.engine.signIn({ poolId: flow.poolId, appId: flow.appId, method: 'qrcode', input: { ticket }, inputPath: 'body', request, protocol: 'qrcode', target: target(flow) });
+      const r = await deps.engine.signIn({ poolId: flow.poolId, appId: flow.appId, method: 'qrcode', input: { ticket }, inputPath: 'body', request, protocol: 'qrcode', target: target(flow), options: mfaOf(flow) });
       delete flow.qrId;
       return { status: p.status, scannedBy, outcome: await outcome(handle, flow, r) };
     },

@@ -38,6 +38,8 @@ export interface UiFlow {
   captchaToken?: string;
   /** The QR code shown on this page. */
   qrId?: string;
+  /** Interaction mode: the OIDC request asked for MFA (acr_values), and the browser's "remember this device" cookies (docs/mfa.md). */
+  mfa?: { force?: boolean; deviceTokens?: string[] };
   createdAt: number;
   expiresAt: number;
 }

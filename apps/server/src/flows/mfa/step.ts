@@ -38,6 +38,13 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const captchaOf = (v: unknown) => (v && typeof v === 'object' ? { token: str((v as Record<string, unknown>).token), code: str((v as Record<string, unknown>).code) } : undefined);
 
 /**
+ * The policy of a sign-in whose OIDC request asked for MFA (`acr_values=mfa`): required, with the
+ * policy's factors and the strong ones a user may already have (TOTP, SMS, passkeys; email only
+ * when the policy enables it — it is weak). A user without any enrols one of them.
+ */
+const forcedPolicy = (p: MfaPolicy): MfaPolicy => ({ ...p, mode: 'required', factors: [...new Set<PolicyFactor>([...p.factors, 'OTP', 'SMS', 'WEBAUTHN'])] });
+
+/**
  * The MFA policy step (docs/mfa.md). After the first factor:
  *  - policy off, or optional for a user without an applicable factor → done;
  *  - the user has an applicable factor → challenge 1635 with `mfaToken` and `applicableFactors`;
@@ -55,7 +62,7 @@ export function createMfaStep(deps: {
   events: Pick<EventService, 'emit'>;
   webauthn: () => WebauthnSecondFactor | undefined;
   /** Whether a remembered device cookie lets this sign-in skip the step. */
-  rememberedDevice?: (flow: FlowRecord) => Promise<boolean>;
+  rememberedDevice?: (flow: FlowRecord, policy: MfaPolicy) => Promise<boolean>;
 }): PolicyStep {
   const alias = (flow: FlowRecord) => (flow.target.kind === 'tokens' ? { tokenAlias: 'mfaToken' } : {});
   const state = (flow: FlowRecord): MfaState => (flow.data.mfa as MfaState | undefined) ?? { applicable: [] };
@@ -113,12 +120,14 @@ export function createMfaStep(deps: {
 
     async run(flow) {
       // A passkey with user verification is already two factors in one (login-methods/webauthn).
-      if (flow.amr.includes('mfa')) return { status: 'done' };
-      const policy = await deps.policies.effective(flow.poolId, flow.appId, flow.userId);
+      if (flow.amr.includes('mfa')) return { status: 'done', acr: ACR_MFA };
+      const forced = flow.options.mfa?.force === true;
+      const policy = forced ? forcedPolicy(await deps.policies.effective(flow.poolId, flow.appId, flow.userId)) : await deps.policies.effective(flow.poolId, flow.appId, flow.userId);
       if (policy.mode === 'off') return { status: 'done' };
       const applicable = await applicableFor(flow, policy);
       if (applicable.length) {
-        if (deps.rememberedDevice && (await deps.rememberedDevice(flow))) return { status: 'done' };
+        // A remembered device skips the step, unless this request asked for MFA itself (acr_values).
+        if (!forced && deps.rememberedDevice && (await deps.rememberedDevice(flow, policy))) return { status: 'done' };
         flow.data.mfa = { applicable } satisfies MfaState;
         return challenge(flow, 'mfa.required', { applicableFactors: applicable });
       }

@@ -10,6 +10,7 @@ import { answerPreflight, checkOrigin } from './cors.js';
 import { guardPublicConfig } from './public-config.js';
 import { toGuardUser } from './user-v2.js';
 import { guardGraphqlRoutes } from './graphql.js';
+import { bearerToken } from '../../plugins/credentials.js';
 
 /**
  * The Authing Guard surface (`@authing/guard` 5, which bundles authing-js-sdk v4): the public
@@ -91,7 +92,7 @@ export async function guardCompatRoutes(app: FastifyInstance): Promise<void> {
     if (ctx.authMethod !== 'none') throw new AppError('auth.invalid_client', { params: { method: ctx.authMethod } });
   };
 
-  for (const path of ['/api/v2/applications/:appId/public-config', '/api/v2/applications/:appId/components-public-config/guard', '/api/v2/login/account', '/api/v2/login/phone-code', '/api/v2/login/email-code', '/api/v2/sms/send', '/api/v2/email/send', '/graphql/v2']) {
+  for (const path of ['/api/v2/logout', '/api/v2/applications/:appId/public-config', '/api/v2/applications/:appId/components-public-config/guard', '/api/v2/login/account', '/api/v2/login/phone-code', '/api/v2/login/email-code', '/api/v2/sms/send', '/api/v2/email/send', '/graphql/v2']) {
     app.options(path, { config: v2, schema: { hide: true } }, answerPreflight);
   }
 
@@ -148,6 +149,21 @@ export async function guardCompatRoutes(app: FastifyInstance): Promise<void> {
     if (r.kind !== 'tokens') throw new Error('API sign-in must finish with tokens');
     const user = await services.users.get(ctx.poolId, { userId: r.userId, withCustomData: true });
     return ok(toGuardUser(user, r.tokens, ctx.poolId));
+  }
+
+  // authing-js-sdk v4 `logout()` (Guard's too): the user's access token ends every session and token of the user.
+  for (const method of ['GET', 'POST'] as const) {
+    app.route<{ Querystring: { app_id?: string } }>({
+      method,
+      url: '/api/v2/logout',
+      config: v2,
+      schema: { tags: ['guard'], summary: 'authing-js-sdk logout: ends every session and token of the signed-in user', querystring: Type.Object({ app_id: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: true }) },
+      handler: async (req, reply) => {
+        const ctx = await guardApp(req, reply, req.query.app_id || undefined);
+        await app.gh.apiLogout(ctx.poolId, ctx.appId, bearerToken(req), requestInfo(req));
+        return ok(null);
+      },
+    });
   }
 
   app.post<{ Body: Static<typeof LoginAccountBody> }>('/api/v2/login/account', { config: v2, schema: { tags: ['guard'], summary: 'Authing Guard: sign in by account and (RSA-encrypted) password', body: LoginAccountBody } }, async (req, reply) => {

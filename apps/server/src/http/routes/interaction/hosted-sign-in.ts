@@ -57,7 +57,7 @@ export function hostedSignIn(app: FastifyInstance) {
       return { token: c.token, image: c.dataUrl };
     },
 
-    async submit(e: { poolId: string; appId: string; uid: string; method: string; input: Record<string, string>; captcha?: { token?: string; code?: string }; autoRegister: boolean; request: RequestInfo; protocol?: 'oidc' | 'saml' | 'cas' }): Promise<SignInResult> {
+    async submit(e: { poolId: string; appId: string; uid: string; method: string; input: Record<string, string>; captcha?: { token?: string; code?: string }; autoRegister: boolean; mfa?: { force?: boolean; deviceTokens?: string[] } | undefined; request: RequestInfo; protocol?: 'oidc' | 'saml' | 'cas' }): Promise<SignInResult> {
       const m = loginMethods.get(e.method);
       if (!m || m.id === 'qrcode' || m.id === 'jitai') throw new AppError('auth.method_disabled');
       return engine.signIn({
@@ -67,7 +67,7 @@ export function hostedSignIn(app: FastifyInstance) {
         input: e.input,
         request: e.request,
         protocol: e.protocol ?? 'oidc',
-        options: { autoRegister: e.autoRegister, ...(e.captcha ? { captcha: e.captcha, captchaBinding: `interaction:${e.uid}` } : {}) },
+        options: { autoRegister: e.autoRegister, ...(e.captcha ? { captcha: e.captcha, captchaBinding: `interaction:${e.uid}` } : {}), ...(e.mfa ? { mfa: e.mfa } : {}) },
         target: { kind: 'interaction' },
       });
     },

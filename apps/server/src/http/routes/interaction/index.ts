@@ -10,6 +10,7 @@ import { sendShell } from '../login-ui/shell.js';
 import { fallbackLang, uiLang } from '../login-ui/lang.js';
 import { pageMessage } from './messages.js';
 import { ssoProtocolOf } from '../../../services/sso-protocols/continuation.js';
+import { mfaRequested, parseClaimsParam } from '../../../services/mfa/acr.js';
 
 export interface InteractionRoutesOptions {
   oidc: Oidc;
@@ -72,6 +73,12 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
     `${req.params.poolId ? `/pools/${encodeURIComponent(req.params.poolId)}` : ''}/interaction/${encodeURIComponent(req.params.uid)}${suffix ? `/${suffix}` : ''}`;
   const appNameOf = (l: Loaded) => String((l.client as { clientName?: string }).clientName ?? l.client.clientId);
 
+  /** What the MFA step needs from this request: acr_values asking for MFA (docs/mfa.md). */
+  function mfaHintOf(_req: FastifyRequest<{ Params: Params }>, l: Loaded): { force?: boolean; deviceTokens?: string[] } | undefined {
+    const force = mfaRequested(l.details.params, parseClaimsParam(l.details.params.claims));
+    return force ? { force } : undefined;
+  }
+
   /** What the login app needs to start: the app's config and branding, a login-UI flow bound to this interaction, the language. */
   async function bootFor(req: FastifyRequest<{ Params: Params }>, l: Loaded) {
     const branding = await app.gh.branding.resolve(l.poolId, l.client.clientId);
@@ -97,7 +104,8 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
       captcha: v.captcha ? await hosted.newCaptcha(l.poolId, req.params.uid) : undefined,
     };
     const protocol = ssoProtocolOf(app.gh.config.publicUrl, l.details.params.redirect_uri);
-    const flow = await app.gh.loginUi.start({ poolId: l.poolId, appId: l.client.clientId, mode: 'interaction', interaction: { uid: l.details.uid, base: action(req)(''), ...(protocol ? { protocol } : {}) }, origin: null });
+    const mfa = mfaHintOf(req, l);
+    const flow = await app.gh.loginUi.start({ poolId: l.poolId, appId: l.client.clientId, mode: 'interaction', interaction: { uid: l.details.uid, base: action(req)(''), ...(protocol ? { protocol } : {}) }, origin: null, ...(mfa ? { mfa } : {}) });
     // "Continue as …": the browser's SSO session, when the provider asks to sign in again (prompt=login, max_age).
     const sessionUser = l.details.session?.accountId ? await app.gh.repos.users.findById(l.poolId, l.details.session.accountId) : undefined;
     const session = sessionUser ? { name: sessionUser.name || sessionUser.nickname || sessionUser.email || sessionUser.phone || sessionUser.username || '', account: sessionUser.email || sessionUser.phone || sessionUser.username || '' } : null;
@@ -217,6 +225,7 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
         input,
         ...(captchaOf(b) ? { captcha: captchaOf(b)! } : {}),
         autoRegister: kind ? await hosted.mayRegister(l.poolId, l.client.clientId, kind) : false,
+        mfa: mfaHintOf(req, l),
         request: requestInfo(req),
         // A SAML or CAS request signs in through this interaction: its `login` event names that protocol.
         protocol: ssoProtocolOf(app.gh.config.publicUrl, l.details.params.redirect_uri) ?? 'oidc',
