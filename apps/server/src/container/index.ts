@@ -47,6 +47,7 @@ import { createCustomFields } from './custom-fields.js';
 import { withCustomFieldChecks } from '../services/custom-fields/user-data.js';
 import { withDepartmentIds } from '../services/organizations/user-departments.js';
 import { createConsole } from './console.js';
+import { publishAccountChanges, publishUserDataChange } from './account-changes.js';
 import { createProfileStep } from '../flows/profile/step.js';
 import { createApiLogout } from '../flows/api-logout.js';
 import { completeProfileOf } from '../flows/profile/config.js';
@@ -97,7 +98,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     events.subscribe(auditSubscriber(audit));
     // Webhooks: the outbox listener (in the emitter's transaction) and this node's delivery worker.
     const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
-    const customFields = createCustomFields({ db: db.db, users: repos.users, roles: repos.roles });
+    // Writes that can change a user's claims drop the user from every node's claims cache (oidc/account-cache.ts).
+    publishAccountChanges(invalidation, { users: repos.users, roles: repos.roles });
+    const customFields = createCustomFields({ db: db.db, users: repos.users, roles: repos.roles, userDataChanged: publishUserDataChange(invalidation) });
     // Organisations, departments, groups, permissions (container/organizations.ts).
     const organizationServices = createOrganizationServices({ db: db.db, usersRepo: repos.users, rolesRepo: repos.roles, bus: invalidation, events });
     const services = {
@@ -115,6 +118,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       customFields,
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
+    // The token paths read users without flushing queued login counts (not claims; login-writes.ts).
+    const usersForClaims = { findById: repos.users.findById.bind(repos.users) };
     const authn = createAuthentication({
       db: db.db,
       kv,
@@ -132,6 +137,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
         return out;
       },
     });
+    publishAccountChanges(invalidation, { credentials: authn.credentials });
     // User scripts in the login flow (docs/pipeline.md): run by the engine's hooks and a policy step, and by the provider's token claims.
     const pipeline = createPipelineGraph({
       db: db.db,
@@ -157,7 +163,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       kv,
       bus: invalidation,
       log,
-      usersRepo: repos.users,
+      usersRepo: usersForClaims,
       services,
       // Back-channel logout goes through the outbound guard; browser sessions have an idle timeout and an absolute lifetime.
       fetch: outbound.fetch,
@@ -276,7 +282,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // The login UI (hosted page and embeddable element) and branding.
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
     // Identity-provider sign-in: the browser round trip, signin-by-mobile, the login UI's connection buttons.
-    const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users });
+    const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users, publicUrl: config.publicUrl, log });
     // Logout through the JSON API (authing-js-sdk v4 `logout()`): every session and token of the user ends.
     const apiLogout = createApiLogout({ tokens: () => oidc.tokens, events });
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
@@ -328,6 +334,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
         await pipeline.close();
         await webhooks.close();
         await passcodes.close();
+        await authn.loginWrites.close();
         await audit.close();
         await invalidation.close();
         await storeKv.close();
