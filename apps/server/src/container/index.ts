@@ -100,7 +100,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
     // Writes that can change a user's claims drop the user from every node's claims cache (oidc/account-cache.ts).
     publishAccountChanges(invalidation, { users: repos.users, roles: repos.roles });
-    const customFields = createCustomFields({ db: db.db, users: repos.users, roles: repos.roles, userDataChanged: publishUserDataChange(invalidation) });
+    const customFields = createCustomFields({ db: db.db, box, users: repos.users, roles: repos.roles, userDataChanged: publishUserDataChange(invalidation) });
     // Organisations, departments, groups, permissions (container/organizations.ts).
     const organizationServices = createOrganizationServices({ db: db.db, usersRepo: repos.users, rolesRepo: repos.roles, bus: invalidation, events });
     const services = {
@@ -272,6 +272,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       tokens: () => oidc.tokens,
       directory,
       webauthn: () => mfa.webauthn,
+      setSignInData: async (poolId, userId, customData) => void (await services.users.update(poolId, { userId, customData })),
       log,
       // MFA first, then the extensions' steps, then profile completion; user scripts run after them (docs/pipeline.md).
       extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), profileStep, pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
