@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AttemptGuard } from '../flows/engine/attempt-guard.js';
+import type { EngineHooks } from '../flows/engine/types.js';
 import type { SignInEngine } from '../flows/engine/engine.js';
 import { createMfaSelfService } from '../flows/mfa/self-service.js';
 import { createMfaStep, type WebauthnSecondFactor } from '../flows/mfa/step.js';
@@ -31,6 +32,8 @@ export function createMfaGraph(deps: {
   /** The public URL: its host is the WebAuthn relying party, its origin the expected origin. */
   publicUrl: string;
   poolName: (poolId: string) => Promise<string>;
+  /** The engine's hooks around a second-factor check (user scripts). */
+  hooks?: () => readonly Pick<EngineHooks, 'beforeMfaVerify' | 'afterMfaVerify'>[];
 }) {
   const repo = createMfaRepo(deps.db);
   const policies = createMfaPolicies(repo);
@@ -46,7 +49,7 @@ export function createMfaGraph(deps: {
   };
   const factors = createMfaFactors({ repo, kv: deps.kv, box: deps.box, events: deps.events, issuer: deps.issuer, codes: () => codes });
   const userStatus = createMfaUserStatus({ repo, policies, factors });
-  const step = createMfaStep({ policies: userStatus, factors, users: deps.users, guard: deps.guard, events: deps.events, webauthn: () => secondFactor });
+  const step = createMfaStep({ policies: userStatus, factors, users: deps.users, guard: deps.guard, events: deps.events, webauthn: () => secondFactor, ...(deps.hooks ? { hooks: deps.hooks } : {}) });
   const selfService = createMfaSelfService({ factors, users: deps.users, guard: deps.guard, events: deps.events, engine: deps.engine });
   return {
     repo,

@@ -7,11 +7,13 @@ import * as m0004 from './migrations/0004_messaging.js';
 import * as m0010 from './migrations/0010_identifiers.js';
 import * as m0055 from './migrations/0055_organizations.js';
 import * as m0056 from './migrations/0056_permissions.js';
+import * as m0057 from './migrations/0057_department_subtree_order.js';
 import * as m0020 from './migrations/0020_federation.js';
 import * as m0035 from './migrations/0035_mfa.js';
 import * as m0036 from './migrations/0036_mfa_user_settings.js';
 import * as m0040 from './migrations/0040_pipeline.js';
 import * as m0041 from './migrations/0041_custom_database.js';
+import * as m0042 from './migrations/0042_custom_database_users.js';
 import * as m0045 from './migrations/0045_webhooks.js';
 import * as m0050 from './migrations/0050_custom_fields.js';
 import * as m0060 from './migrations/0060_branding.js';
@@ -32,11 +34,13 @@ const migrations: Record<string, Migration> = {
   '0010_identifiers': m0010,
   '0055_organizations': m0055,
   '0056_permissions': m0056,
+  '0057_department_subtree_order': m0057,
   '0020_federation': m0020,
   '0035_mfa': m0035,
   '0036_mfa_user_settings': m0036,
   '0040_pipeline': m0040,
   '0041_custom_database': m0041,
+  '0042_custom_database_users': m0042,
   '0045_webhooks': m0045,
   '0050_custom_fields': m0050,
   '0060_branding': m0060,
