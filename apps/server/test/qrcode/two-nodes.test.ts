@@ -53,8 +53,8 @@ describe.skipIf(!hasServices)('QR-code login across two processes (PostgreSQL + 
     // One public URL for both, as behind a load balancer (the OIDC issuer is built from it).
     const publicPort = await freePort();
     const env = { ...shared, GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${publicPort}` };
-    nodes.push(await startNode(env, 30_000));
-    nodes.push(await startNode(env, 30_000));
+    nodes.push(await startNode(env));
+    nodes.push(await startNode(env));
   }, 60_000);
 
   afterAll(async () => {

@@ -9,8 +9,8 @@ export interface GatehouseNode {
   out: () => string;
 }
 
-/** Starts a node with `env` on a free port and waits until /health/ready answers 200. */
-export async function startNode(env: Record<string, string>, readyWithinMs = 45_000): Promise<GatehouseNode> {
+/** Starts a node with `env` on a free port and waits until /health/ready answers 200 (up to 150 s: a node transpiles its TypeScript at start, which takes long on a loaded two-core machine). */
+export async function startNode(env: Record<string, string>, readyWithinMs = 150_000): Promise<GatehouseNode> {
   const port = env.GATEHOUSE_PORT ? Number(env.GATEHOUSE_PORT) : await freePort();
   const child = spawnCli(['start'], { ...env, GATEHOUSE_PORT: String(port), GATEHOUSE_HOST: '127.0.0.1' });
   let out = '';
