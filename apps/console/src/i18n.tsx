@@ -121,6 +121,18 @@ const en = {
   'security.registration': 'Registration',
   'security.registrationEnabled': 'Self-service registration',
   'security.allowEmailDomains': 'Only these email domains may register (one per line; empty = anyone)',
+  'nav.identitySources': 'Identity sources',
+  'idps.title': 'Identity sources',
+  'idps.create': 'Create an identity source',
+  'idps.type': 'Type',
+  'idps.connector': 'Provider',
+  'idps.connection': 'Connection',
+  'idps.apps': 'Enabled for applications',
+  'idps.identifier': 'Identifier',
+  'idps.identifierHint': 'Unique in the pool; part of the callback URL',
+  'idps.displayName': 'Button text',
+  'idps.pickType': 'Choose a provider first.',
+  'idps.callback': 'Callback URL to register at the provider',
 };
 
 export type MessageKey = keyof typeof en;
@@ -245,6 +257,18 @@ const zh: Partial<Record<MessageKey, string>> = {
   'security.registration': '注册',
   'security.registrationEnabled': '允许自助注册',
   'security.allowEmailDomains': '仅允许这些邮箱域名注册（每行一个；留空 = 不限）',
+  'nav.identitySources': '身份源',
+  'idps.title': '身份源',
+  'idps.create': '创建身份源',
+  'idps.type': '类型',
+  'idps.connector': '提供方',
+  'idps.connection': '连接',
+  'idps.apps': '启用的应用',
+  'idps.identifier': '唯一标识',
+  'idps.identifierHint': '在用户池内唯一；是回调地址的一部分',
+  'idps.displayName': '按钮文字',
+  'idps.pickType': '请先选择提供方。',
+  'idps.callback': '在提供方登记的回调地址',
 };
 
 export type Lang = 'en' | 'zh-CN';

@@ -10,7 +10,8 @@ import { I18nContext, initialLang, translate, type Lang } from './i18n';
 import { SessionContext, type Me } from './session';
 import { Shell } from './shell';
 
-const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' });
+// Shade 8 of indigo keeps white button text above WCAG's 4.5:1 (shade 6, the default, is below it).
+const theme = createTheme({ primaryColor: 'indigo', primaryShade: 8, defaultRadius: 'md' });
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'gatehouse.console.color-scheme' });
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
 

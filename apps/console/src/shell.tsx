@@ -14,11 +14,13 @@ import { AuditPage } from './pages/audit';
 import { AccessKeysPage } from './pages/access-keys';
 import { MessagingPage } from './pages/messaging';
 import { SecurityPage } from './pages/security';
+import { IdentitySourcesPage } from './pages/identity-sources';
 
 const NAV: Array<{ id: PageId; key: MessageKey; page: () => ReactNode }> = [
   { id: 'dashboard', key: 'nav.dashboard', page: DashboardPage },
   { id: 'pools', key: 'nav.pools', page: PoolsPage },
   { id: 'applications', key: 'nav.applications', page: ApplicationsPage },
+  { id: 'identity-sources', key: 'nav.identitySources', page: IdentitySourcesPage },
   { id: 'users', key: 'nav.users', page: UsersPage },
   { id: 'roles', key: 'nav.roles', page: RolesPage },
   { id: 'audit', key: 'nav.audit', page: AuditPage },

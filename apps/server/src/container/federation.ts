@@ -41,7 +41,8 @@ export function createFederation(d: {
   registry?: ConnectorRegistry;
 }) {
   const repo = createExtIdpsRepo(d.db);
-  const catalog = createConnectorCatalog(d.registry ?? createConnectorRegistry());
+  const registry = d.registry ?? createConnectorRegistry();
+  const catalog = createConnectorCatalog(registry);
   const sources = createSourcesService({
     repo,
     box: d.box,
@@ -69,7 +70,7 @@ export function createFederation(d: {
     resolve: (conn, profile, ctx) => accounts.resolve(conn, profile, ctx),
     log: d.log,
   };
-  return { sources, identities, catalog, runtime, accounts, socialMethod };
+  return { sources, identities, registry, catalog, runtime, accounts, socialMethod };
 }
 export type Federation = ReturnType<typeof createFederation>;
 

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { Logger } from '../../src/container/logger.js';
 import { screenshot } from '../support/browser.js';
 import { boundManagementClient, startServer, type TestServer } from '../support/server.js';
 
@@ -24,9 +25,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startConsoleServer(config: Record<string, unknown> = {}): Promise<TestServer> {
+export async function startConsoleServer(config: Record<string, unknown> = {}, logger?: Logger): Promise<TestServer> {
   const port = await freePort();
-  return startServer({ config: { port, publicUrl: `http://127.0.0.1:${port}`, ...config } as never });
+  return startServer({ config: { port, publicUrl: `http://127.0.0.1:${port}`, ...config } as never, ...(logger ? { logger } : {}) });
 }
 
 export const rootMgmt = (s: TestServer) => boundManagementClient({ ...s.rootKey, host: s.url });
@@ -74,7 +75,7 @@ export async function axe(page: Page): Promise<string[]> {
 
 /** Switches the console's language from its header (as a person would). */
 export async function setLanguage(page: Page, lang: 'en' | 'zh-CN'): Promise<void> {
-  await page.getByRole('textbox', { name: /^(language|语言)$/i }).click();
+  await page.getByRole('combobox', { name: /^(language|语言)$/i }).click();
   await page.getByRole('option', { name: lang === 'en' ? 'English' : '简体中文' }).click();
 }
 

@@ -5,6 +5,7 @@ import { managementPool } from '../../plugins/request-signing.js';
 import { mgmtSecurity } from '../common.js';
 import { AppError } from '../../../errors/app-error.js';
 import { toPoolDto } from '../../../services/pools.js';
+import { sourceTypeOf } from '../../../services/identity-sources/index.js';
 import { canSeePool } from '../../../services/console/roles.js';
 
 const Iso = Type.String({ format: 'date-time', maxLength: 40 });
@@ -16,7 +17,16 @@ const AuditFilter = {
 };
 const AuditQuery = Type.Object({ ...AuditFilter, page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1 }), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }, { additionalProperties: false });
 const ExportQuery = Type.Object(AuditFilter, { additionalProperties: false });
-const KindQuery = Type.Object({ kind: Type.Union([Type.Literal('sms'), Type.Literal('email')]) }, { additionalProperties: false });
+const KindQuery = Type.Object({ kind: Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('social'), Type.Literal('directory')]) }, { additionalProperties: false });
+/** What the console needs of a connector manifest (connector-kit ConnectorManifest). */
+interface ConnectorManifest {
+  id: string;
+  name: string;
+  kind: string;
+  configSchema: unknown;
+  secretFields: string[];
+  operatorOnlyFields?: Record<string, unknown>;
+}
 const DaysQuery = Type.Object({ days: Type.Integer({ minimum: 1, maximum: 90, default: 14 }) }, { additionalProperties: false });
 
 /**
@@ -48,16 +58,24 @@ export async function consoleRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // The connector manifests the console builds its forms from: the same TypeBox (JSON Schema)
-  // `configSchema` config-sms-provider validates with. Fields only the operator may set are named
-  // so the form leaves them out.
-  app.get<{ Querystring: Static<typeof KindQuery> }>('/console/connectors', { schema: { tags, summary: 'Message connectors with their config schemas (for generated forms)', security: mgmtSecurity, querystring: KindQuery } }, async (req) => {
-    const { registry } = app.gh.passcodes.messaging;
+  // `configSchema` that config-sms-provider and create-ext-idp-conn validate with. Fields only the
+  // operator may set are named so the form leaves them out; identity providers and directories
+  // list the connection `type`s they serve (CreateExtIdpConnDto.type).
+  app.get<{ Querystring: Static<typeof KindQuery> }>('/console/connectors', { schema: { tags, summary: 'Connectors of a kind with their config schemas (for generated forms)', security: mgmtSecurity, querystring: KindQuery } }, async (req) => {
     const kind = req.query.kind;
-    const list = registry.ids(kind).flatMap((id) => {
-      const m = (kind === 'sms' ? registry.sms(id) : registry.email(id))?.manifest;
-      return m ? [{ id: m.id, name: m.name, kind: m.kind, configSchema: m.configSchema, secretFields: m.secretFields, operatorOnlyFields: Object.keys(m.operatorOnlyFields ?? {}) }] : [];
-    });
-    return envelope(req, { list });
+    const view = (m: ConnectorManifest & { types?: string[] }) => ({ id: m.id, name: m.name, kind: m.kind, configSchema: m.configSchema, secretFields: m.secretFields, operatorOnlyFields: Object.keys(m.operatorOnlyFields ?? {}), ...(m.types ? { types: m.types.map((type) => ({ type, sourceType: sourceTypeOf(type) })) } : {}) });
+    if (kind === 'sms' || kind === 'email') {
+      const { registry } = app.gh.passcodes.messaging;
+      return envelope(req, { list: registry.ids(kind).flatMap((id) => { const m = (kind === 'sms' ? registry.sms(id) : registry.email(id))?.manifest; return m ? [view(m)] : []; }) });
+    }
+    // Social and directory registries are keyed by connection type: one entry per manifest.
+    const { registry } = app.gh.federation;
+    const manifests = new Map<string, ConnectorManifest & { types?: string[] }>();
+    for (const type of registry.ids(kind)) {
+      const m = (kind === 'social' ? registry.social(type) : registry.directory(type))?.manifest;
+      if (m && !manifests.has(m.id)) manifests.set(m.id, m);
+    }
+    return envelope(req, { list: [...manifests.values()].map(view) });
   });
 
   app.get<{ Querystring: Static<typeof DaysQuery> }>('/console/sign-ins-per-day', { schema: { tags, summary: 'Successful and failed sign-ins per UTC day (from the audit log)', security: mgmtSecurity, querystring: DaysQuery } }, async (req) =>
