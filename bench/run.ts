@@ -11,14 +11,21 @@
  * See docs/performance.md.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ManagementClient } from 'authing-node-sdk';
 import { argon2Rate, jwtRates, type Limits } from './lib/limits.js';
-import { cannon, envelopeOk, loop, measure, setRuns, type RequestSpec, type ScenarioResult } from './lib/load.js';
+import { cannon, envelopeOk, loop, measure, setRuns, skipped, type RequestSpec, type ScenarioResult } from './lib/load.js';
 import { machineLoad, memory } from './lib/proc.js';
-import { Browser, codeFlow, freePort, freshPg, PASSWORD, ROOT, seed, startGatehouse, startPeer, type Child, type Fixture, type ServerEnv } from './lib/gatehouse.js';
+import { Browser, codeFlow, freePort, freshPg, PASSWORD, ROOT, seed, startGatehouse, startPeer, userIds, type Child, type Fixture, type ServerEnv } from './lib/gatehouse.js';
+import { Secret, TOTP } from 'otpauth';
+// The directory scenario uses the connectors' slapd fixture (the same directory the LDAP tests use).
+import { slapdAvailable, startSlapd } from '../packages/connectors/test/fixtures/directories/index.js';
+
+/** The TOTP secret imported for the MFA scenario's users (RFC 6238 test style, base32). */
+const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 const { values: args } = parseArgs({
   options: {
@@ -112,6 +119,8 @@ async function main() {
       GATEHOUSE_SMS_PROVIDER: 'console',
       // off: userinfo/introspection through oidc-provider only (for before/after comparisons).
       GATEHOUSE_OIDC_FAST_ENDPOINTS: args['oidc-fast-endpoints']!,
+      // The webhook scenario's receiver listens on loopback, which the outbound guard refuses unless allowed.
+      GATEHOUSE_OUTBOUND_ALLOW: '127.0.0.1',
       ...(args.redis ? { GATEHOUSE_REDIS_URL: process.env.GATEHOUSE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' } : {}),
     },
   };
@@ -259,6 +268,114 @@ async function main() {
       note: 'probes: 4 connections, 100 req/s each; flood: 64 connections of password sign-in. Ratios use max(idle p99, 1 ms) because autocannon reports whole milliseconds.',
     };
     log(`  ${JSON.stringify(isolation)}`);
+  }
+
+  // --- MFA: password + TOTP, two requests per sign-in (the second factor's own cost on top of argon2id)
+  if (want('mfa')) {
+    log('scenario: MFA sign-in (password + TOTP)…');
+    const mc = new ManagementClient({ accessKeyId: 'ak_bench_root', accessKeySecret: 'bench-root-secret-0123456789abcdef', host: url });
+    const call = async (path: string, data: Record<string, unknown>) => {
+      const r = (await mc.makeRequest({ method: 'POST', url: path, data })) as { statusCode: number };
+      if (r.statusCode !== 200) throw new Error(`${path}: ${JSON.stringify(r).slice(0, 300)}`);
+    };
+    // A TOTP code is accepted once per user and 30-s step (replay refused), so iterations cycle
+    // through enough enrolled users that none comes back within a step at the hashing limit.
+    const ids = await userIds(server.env.GATEHOUSE_DATABASE_URL!, fx.poolId, Math.min(USERS, 2000));
+    for (let i = 0; i < ids.length; i += 100) await call('/api/v3/import-otp', { list: ids.slice(i, i + 100).map((u) => ({ userId: u.id, otp: { secret: TOTP_SECRET } })) });
+    await call('/api/v3/update-application-mfa-settings', { appId: fx.web.appId, enabledFactors: ['OTP'] });
+    let next = 0;
+    const totp = new TOTP({ secret: Secret.fromBase32(TOTP_SECRET), period: 30, digits: 6, algorithm: 'SHA1' });
+    const mfaOnce = async (): Promise<string | undefined> => {
+      const u = ids[next++ % ids.length]!;
+      const first = await fetch(`${url}/api/v3/signin`, { method: 'POST', headers: json, body: JSON.stringify({ connection: 'PASSWORD', passwordPayload: { email: u.email, password: PASSWORD }, client_id: fx.web.appId, client_secret: fx.web.appSecret }) });
+      const fb = (await first.json()) as { apiCode?: number; data?: { mfaToken?: string } };
+      if (!fb.data?.mfaToken) return `signin: ${JSON.stringify(fb).slice(0, 200)}`;
+      const second = await fetch(`${url}/api/v3/mfa/verify`, { method: 'POST', headers: json, body: JSON.stringify({ mfaToken: fb.data.mfaToken, factorType: 'OTP', passCode: totp.generate() }) });
+      return envelopeOk(await second.text());
+    };
+    await loop(16, WARMUP, mfaOnce);
+    const r = await measure('MFA sign-in: password + TOTP (/api/v3/signin → /api/v3/mfa/verify)', 'sign-in (2 requests)', gh.pid, 16, DURATION, () => loop(16, DURATION, mfaOnce), `goal: ≥ 0.85 × raw argon2id, like password sign-in (TOTP verify is an HMAC); ${ids.length} enrolled users in rotation; fetch loops`);
+    results.push(r);
+    log(`  ${r.rps.toFixed(1)} sign-ins/s, ${r.rpsPerBusyCore.toFixed(1)} per busy core, p99 ${r.p99ms.toFixed(0)} ms, errors ${r.errors}`);
+    await call('/api/v3/update-application-mfa-settings', { appId: fx.web.appId, enabledFactors: [] });
+  }
+
+  // --- webhooks: user:created events through the outbox to a local receiver (events/s delivered)
+  if (want('webhooks')) {
+    log('scenario: webhook delivery (user:created through the outbox)…');
+    const mc = new ManagementClient({ accessKeyId: 'ak_bench_root', accessKeySecret: 'bench-root-secret-0123456789abcdef', host: url });
+    let delivered = 0;
+    let lastDelivery = 0;
+    const rx = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        delivered++;
+        lastDelivery = Date.now();
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((r) => rx.listen(0, '127.0.0.1', () => r()));
+    const rxPort = (rx.address() as { port: number }).port;
+    const created = (await mc.makeRequest({ method: 'POST', url: '/api/v3/create-webhook', data: { name: 'bench', url: `http://127.0.0.1:${rxPort}/hook`, events: ['user:created'], contentType: 'application/json' } })) as { statusCode: number };
+    if (created.statusCode !== 200) throw new Error(`create-webhook: ${JSON.stringify(created).slice(0, 300)}`);
+    let seq = 0;
+    const createOnce = async () => {
+      const r = (await mc.makeRequest({ method: 'POST', url: '/api/v3/create-user', data: { email: `wh${seq++}-${stamp}@bench.example` } })) as { statusCode: number };
+      return r.statusCode === 200 ? undefined : JSON.stringify(r).slice(0, 200);
+    };
+    // One run = users created for DURATION seconds by 8 workers, then the wait until every event
+    // of the run reached the receiver; the figure is events delivered per second over that
+    // whole window (creation + drain), so a backlog counts against it.
+    const deliveryRun = async () => {
+      const before = delivered;
+      const t0 = Date.now();
+      const made = await loop(8, DURATION, createOnce);
+      const want = before + made.requests - made.errors;
+      const until = Date.now() + 120_000;
+      while (delivered < want && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      const events = delivered - before;
+      const wall = (Math.max(lastDelivery, t0 + 1) - t0) / 1000;
+      return { ...made, requests: events, rps: events / wall, errors: made.errors + Math.max(0, want - delivered), errorSamples: delivered < want ? [...made.errorSamples, `${want - delivered} events not delivered within 120 s`] : made.errorSamples };
+    };
+    await loop(4, WARMUP, createOnce);
+    const r = await measure('webhook delivery: user:created through the outbox to a local receiver', 'event delivered', gh.pid, 8, DURATION, deliveryRun, 'goal: ≥ 500 events/s per busy core (each event: the create-user write + its outbox row in one transaction, then a signed POST); p50/p99 are of the create-user calls; the management client signs each call');
+    results.push(r);
+    log(`  ${r.rps.toFixed(0)} events/s, ${r.rpsPerBusyCore.toFixed(0)} per busy core, errors ${r.errors}`);
+    rx.close();
+  }
+
+  // --- LDAP bind sign-in against a local slapd (the directory test fixture), StartTLS as in production
+  if (want('ldap')) {
+    if (!(await slapdAvailable())) {
+      results.push(skipped('LDAP bind sign-in', 'slapd not installed'));
+    } else {
+      log('scenario: LDAP bind sign-in (slapd on loopback, StartTLS)…');
+      const dirSrv = await startSlapd();
+      try {
+        const mc = new ManagementClient({ accessKeyId: 'ak_bench_root', accessKeySecret: 'bench-root-secret-0123456789abcdef', host: url });
+        const must = <T>(r: unknown): T => {
+          const e = r as { statusCode: number; data: T };
+          if (e.statusCode !== 200) throw new Error(`LDAP setup: ${JSON.stringify(r).slice(0, 300)}`);
+          return e.data;
+        };
+        const idp = must<{ id: string }>(await mc.createExtIdp({ name: 'bench ldap', type: 'ldap' as never }));
+        const fields = { ldapUrl: dirSrv.url, startTls: true, tlsCaCert: dirSrv.caPem, bindDn: dirSrv.service.dn, bindPassword: dirSrv.service.password, baseDn: dirSrv.peopleDn, groupBaseDn: dirSrv.groupsDn, attributeMap: { uid: 'username', mail: 'email', cn: 'name' }, timeoutMs: 30_000 };
+        const conn = must<{ id: string }>(await mc.createExtIdpConn({ extIdpId: idp.id, type: 'ldap' as never, identifier: 'bench-ldap', displayName: 'Bench LDAP', fields } as never));
+        must(await mc.makeRequest({ method: 'POST', url: '/api/v3/change-ext-idp-conn-state', data: { id: conn.id, enabled: true, appIds: [fx.web.appId] } }));
+        const ldapSpec: RequestSpec[] = [
+          {
+            method: 'POST',
+            path: '/api/v3/signin',
+            headers: json,
+            body: JSON.stringify({ connection: 'LDAP', ldapPayload: { sAMAccountName: 'alice', password: dirSrv.users.alice.password }, client_id: fx.web.appId, client_secret: fx.web.appSecret }),
+            check: (_s, b) => envelopeOk(b),
+          },
+        ];
+        await scenario('ldap', 'LDAP bind sign-in POST /api/v3/signin (connection LDAP)', 16, ldapSpec, 'request', 'goal: ≥ 300/s per busy core (no argon2id here: the password is checked by the directory\'s bind; the server\'s share is the search + bind over StartTLS, the attribute and group sync, and the tokens); slapd runs on the same machine and its CPU is not counted');
+      } finally {
+        await dirSrv.stop();
+      }
+    }
   }
 
   // --- user scripts: one pipeline function in each scene a password sign-in passes (last: they slow every sign-in)

@@ -10,6 +10,7 @@ import { createContainer } from '../../apps/server/src/container/index.js';
 import { bootstrap } from '../../apps/server/src/services/bootstrap.js';
 import { createPasswordHasher } from '../../apps/server/src/services/passwords/hasher.js';
 import { sortableId } from '../../apps/server/src/utils/ids.js';
+import { connectDb } from '../../apps/server/src/storage/db/connect.js';
 import type { UserRow } from '../../apps/server/src/storage/repositories/users.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -94,6 +95,10 @@ export async function seed(server: ServerEnv, users: number, log: (s: string) =>
     // apps/server/test/passcode/parallel.test.ts, not here).
     const q = 1_000_000;
     await c.passcodes.settings.update(poolId, { quotas: { recipientPerMinute: q, recipientPerHour: q, recipientPerDay: q, ipPerHour: q, poolPerHour: q, poolPerDay: q } });
+    // The captcha step off (0): under a saturated machine a directory bind that times out counts
+    // as a failure, and three of them would put a captcha in front of the LDAP scenario's user.
+    // Lockouts stay (lockAfter 10): a run with failures shows them as errors.
+    await c.authn.settings.update(poolId, { bruteForce: { captchaAfter: 0 } });
     const hash = await createPasswordHasher({ concurrency: 1 }).hash(PASSWORD);
     // One user through the service gives a row with every column as the service fills it.
     const first = await c.services.users.create(poolId, { email: 'u0@bench.example', username: 'u0', phone: '13000000000' } as never);
@@ -128,6 +133,17 @@ export async function seed(server: ServerEnv, users: number, log: (s: string) =>
   }
 }
 
+/** Ids and emails of seeded users (read from the server's database while it runs; WAL allows the concurrent reader). */
+export async function userIds(databaseUrl: string, poolId: string, n: number): Promise<Array<{ id: string; email: string }>> {
+  const h = await connectDb(databaseUrl);
+  try {
+    const rows = await h.db.selectFrom('users').select(['id', 'email']).where('pool_id', '=', poolId).where('email', 'like', 'u%@bench.example').orderBy('id').limit(n).execute();
+    return rows.map((r) => ({ id: r.id, email: r.email! }));
+  } finally {
+    await h.close();
+  }
+}
+
 export interface Child {
   child: ChildProcess;
   pid: number;
@@ -136,7 +152,7 @@ export interface Child {
   stop: () => Promise<void>;
 }
 
-async function waitReady(child: ChildProcess, probe: string, out: () => string, timeoutMs = 60_000) {
+async function waitReady(child: ChildProcess, probe: string, out: () => string, timeoutMs = 300_000) {
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`process exited early (${child.exitCode ?? child.signalCode}):\n${out()}`);

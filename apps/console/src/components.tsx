@@ -25,7 +25,7 @@ export function ErrorAlert({ error }: { error: unknown }) {
 }
 
 /** A write button: absent for a read-only auditor (the server refuses them anyway). */
-export function WriteButton(props: ButtonProps & { onClick?: () => void; children?: ReactNode }) {
+export function WriteButton(props: ButtonProps & { onClick?: () => void; type?: 'button' | 'submit'; children?: ReactNode }) {
   const { readOnly } = useSession();
   if (readOnly) return null;
   return <Button {...props} />;

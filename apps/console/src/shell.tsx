@@ -15,6 +15,11 @@ import { AccessKeysPage } from './pages/access-keys';
 import { MessagingPage } from './pages/messaging';
 import { SecurityPage } from './pages/security';
 import { IdentitySourcesPage } from './pages/identity-sources';
+import { WebhooksPage } from './pages/webhooks';
+import { CustomFieldsPage } from './pages/custom-fields';
+import { OrganizationsPage } from './pages/organizations';
+import { MfaPage } from './pages/mfa';
+import { PipelinePage } from './pages/pipeline';
 
 const NAV: Array<{ id: PageId; key: MessageKey; page: () => ReactNode }> = [
   { id: 'dashboard', key: 'nav.dashboard', page: DashboardPage },
@@ -23,10 +28,15 @@ const NAV: Array<{ id: PageId; key: MessageKey; page: () => ReactNode }> = [
   { id: 'identity-sources', key: 'nav.identitySources', page: IdentitySourcesPage },
   { id: 'users', key: 'nav.users', page: UsersPage },
   { id: 'roles', key: 'nav.roles', page: RolesPage },
+  { id: 'organizations', key: 'nav.organizations', page: OrganizationsPage },
+  { id: 'custom-fields', key: 'nav.customFields', page: CustomFieldsPage },
   { id: 'audit', key: 'nav.audit', page: AuditPage },
   { id: 'access-keys', key: 'nav.accessKeys', page: AccessKeysPage },
   { id: 'messaging', key: 'nav.messaging', page: MessagingPage },
   { id: 'security', key: 'nav.security', page: SecurityPage },
+  { id: 'mfa', key: 'nav.mfa', page: MfaPage },
+  { id: 'pipeline', key: 'nav.pipeline', page: PipelinePage },
+  { id: 'webhooks', key: 'nav.webhooks', page: WebhooksPage },
 ];
 
 /** Header (pool, language, theme, sign-out), navigation, and the current page. Every control is a real button or link. */

@@ -1,8 +1,9 @@
-import { Badge, Button, Group, Modal, Table } from '@mantine/core';
+import { Badge, Button, Modal } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api';
-import { ConfirmDelete, ErrorAlert, PageHeader, SecretOnce, WriteButton, fmtTime } from '../components';
+import { SecretOnce, WriteButton, fmtTime } from '../components';
+import { ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
@@ -21,60 +22,44 @@ export function AccessKeysPage() {
   const qc = useQueryClient();
   const list = useQuery({ queryKey: [pool, 'keys'], queryFn: () => api.get<Key[]>('list-access-key') });
   const [created, setCreated] = useState<{ accessKeyId: string; accessKeySecret: string } | null>(null);
-  const [deleting, setDeleting] = useState<Key | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'keys'] });
   const create = useMutation({ mutationFn: () => api.post<Array<{ accessKeyId: string; accessKeySecret: string }>>('create-access-key', { type: 'userpool' }), onSuccess: (r) => (setCreated(r[0] ?? null), void refresh()) });
   const toggle = useMutation({ mutationFn: (k: Key) => api.post('update-access-key', { accessKeyId: k.accessKeyId, enable: k.enable === false }), onSuccess: () => void refresh() });
-  const del = useMutation({ mutationFn: (k: Key) => api.post('delete-access-key', { accessKeyId: k.accessKeyId }), onSuccess: () => (setDeleting(null), void refresh()) });
+  const label = (k: Key) => (k.enable === false ? t('keys.enable') : t('keys.disable'));
   return (
     <>
-      <PageHeader title={t('keys.title')}>
-        <WriteButton onClick={() => create.mutate()} loading={create.isPending}>
-          {t('common.create')}
-        </WriteButton>
-      </PageHeader>
-      <ErrorAlert error={list.error ?? create.error ?? toggle.error ?? del.error} />
-      <Table striped>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('keys.id')}</Table.Th>
-            <Table.Th>{t('users.status')}</Table.Th>
-            <Table.Th>{t('common.created')}</Table.Th>
-            <Table.Th>{t('keys.lastUsed')}</Table.Th>
-            <Table.Th>{t('common.actions')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {list.data?.map((k) => (
-            <Table.Tr key={k.accessKeyId}>
-              <Table.Td>{k.accessKeyId}</Table.Td>
-              <Table.Td>
-                <Badge color={k.enable === false ? 'gray' : 'teal'} variant="light">
-                  {k.enable === false ? t('common.disabled') : t('common.enabled')}
-                </Badge>
-              </Table.Td>
-              <Table.Td>{fmtTime(k.createdAt)}</Table.Td>
-              <Table.Td>{fmtTime(k.lastDate || null)}</Table.Td>
-              <Table.Td>
-                {!readOnly && (
-                  <Group gap={4} wrap="nowrap">
-                    <Button size="xs" variant="subtle" aria-label={`${k.enable === false ? t('keys.enable') : t('keys.disable')} ${k.accessKeyId}`} onClick={() => toggle.mutate(k)}>
-                      {k.enable === false ? t('keys.enable') : t('keys.disable')}
-                    </Button>
-                    <Button size="xs" variant="subtle" color="red" aria-label={`${t('common.delete')} ${k.accessKeyId}`} onClick={() => setDeleting(k)}>
-                      {t('common.delete')}
-                    </Button>
-                  </Group>
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <ResourceTable<Key>
+        title={t('keys.title')}
+        rows={list.data}
+        rowKey={(k) => k.accessKeyId}
+        rowName={(k) => k.accessKeyId}
+        error={list.error ?? create.error ?? toggle.error}
+        headerExtra={
+          <WriteButton onClick={() => create.mutate()} loading={create.isPending}>
+            {t('common.create')}
+          </WriteButton>
+        }
+        columns={[
+          { label: t('keys.id'), render: (k) => k.accessKeyId },
+          { label: t('users.status'), render: (k) => <Badge color={k.enable === false ? 'gray.7' : 'teal.9'} variant="filled">{k.enable === false ? t('common.disabled') : t('common.enabled')}</Badge> },
+          { label: t('common.created'), render: (k) => fmtTime(k.createdAt) },
+          { label: t('keys.lastUsed'), render: (k) => fmtTime(k.lastDate || null) },
+        ]}
+        actions={(k) =>
+          !readOnly && (
+            <Button size="xs" variant="subtle" aria-label={`${label(k)} ${k.accessKeyId}`} onClick={() => toggle.mutate(k)}>
+              {label(k)}
+            </Button>
+          )
+        }
+        onDelete={async (k) => {
+          await api.post('delete-access-key', { accessKeyId: k.accessKeyId });
+          await refresh();
+        }}
+      />
       <Modal opened={!!created} onClose={() => setCreated(null)} title={t('keys.secret')}>
         {created && <SecretOnce label={created.accessKeyId} value={created.accessKeySecret} />}
       </Modal>
-      <ConfirmDelete name={deleting?.accessKeyId ?? ''} opened={!!deleting} onClose={() => setDeleting(null)} onConfirm={() => deleting && del.mutate(deleting)} loading={del.isPending} />
     </>
   );
 }

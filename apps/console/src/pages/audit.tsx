@@ -79,7 +79,7 @@ export function AuditPage() {
                 <Code>{e.type}</Code>
               </Table.Td>
               <Table.Td>
-                <Badge color={e.result === 'success' ? 'teal' : 'red'} variant="light">
+                <Badge color={e.result === 'success' ? 'teal.9' : 'red.9'} variant="filled">
                   {e.result}
                 </Badge>
               </Table.Td>

@@ -94,7 +94,7 @@ function SmsProvider() {
           <Switch label={t('common.enabled')} checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} disabled={readOnly} />
           {connector && <SchemaForm schema={connector.configSchema} secretFields={connector.secretFields} hidden={connector.operatorOnlyFields} values={values} onChange={setValues} />}
           {saved && (
-            <Text role="status" c="teal">
+            <Text role="status" c="teal.9">
               {t('common.saved')}
             </Text>
           )}

@@ -90,7 +90,7 @@ export function SecurityPage() {
               </Stack>
             </Card>
             {saved && (
-              <Text role="status" c="teal">
+              <Text role="status" c="teal.9">
                 {t('common.saved')}
               </Text>
             )}

@@ -49,7 +49,7 @@ export function UsersPage() {
       </PageHeader>
       <ErrorAlert error={list.error ?? action.error} />
       {notice && (
-        <Text role="status" c="teal" mb="sm">
+        <Text role="status" c="teal.9" mb="sm">
           {notice}
         </Text>
       )}
@@ -71,7 +71,7 @@ export function UsersPage() {
               <Table.Td>{u.username ?? '—'}</Table.Td>
               <Table.Td>{u.phone ?? '—'}</Table.Td>
               <Table.Td>
-                <Badge color={u.status === 'Activated' ? 'teal' : 'gray'} variant="light">
+                <Badge color={u.status === 'Activated' ? 'teal.9' : 'gray.7'} variant="filled">
                   {u.status}
                 </Badge>
               </Table.Td>

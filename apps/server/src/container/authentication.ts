@@ -4,7 +4,8 @@ import type { Database } from '../storage/db/schema.js';
 import type { KvStore } from '../storage/kv/types.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
 import type { PoolsRepo } from '../storage/repositories/pools.js';
-import { createCredentialsRepo } from '../storage/repositories/credentials.js';
+import { createCredentialsRepo, type CredentialsRepo } from '../storage/repositories/credentials.js';
+import { createLoginWrites, readingOwnLogins } from '../services/credentials/login-writes.js';
 import { createPasswordHasher } from '../services/passwords/hasher.js';
 import { createAuthSettingsService } from '../services/credentials/settings.js';
 import { createLoginHistoryService } from '../services/credentials/login-history.js';
@@ -31,12 +32,17 @@ export function createAuthentication(deps: {
   pools: PoolsRepo;
   appInfo: (poolId: string, appIds: string[]) => Promise<Map<string, { name: string; logo: string | null }>>;
 }) {
-  const credentials = createCredentialsRepo(deps.db);
+  const repo = createCredentialsRepo(deps.db);
+  // Login counts and history rows are written in batches off the sign-in; reads of a user with
+  // a queued login flush first (services/credentials/login-writes.ts). close() flushes.
+  const loginWrites = createLoginWrites(repo, { onError: (err, rows) => deps.log.error({ err, rows }, 'login writes failed; kept for the next flush') });
+  const credentials: CredentialsRepo = { ...repo, recordLogin: loginWrites.recordLogin, insertLoginEvent: loginWrites.insertLoginEvent };
+  readingOwnLogins(deps.users, loginWrites);
   const hasher = createPasswordHasher();
   const settings = createAuthSettingsService(credentials);
   const captcha = createCaptchaService(deps.kv);
   const guard = createAttemptGuard({ kv: deps.kv, captcha, settings: async (poolId) => (await settings.get(poolId)).bruteForce });
-  const history = createLoginHistoryService(credentials, deps.appInfo);
+  const history = createLoginHistoryService(credentials, deps.appInfo, loginWrites.flush);
   const passwords = createPasswordsService({
     users: deps.users,
     credentials,
@@ -46,6 +52,6 @@ export function createAuthentication(deps: {
   });
   const encryption = createEncryptionService(credentials, deps.box);
   const createAccount = createRegistration({ users: deps.usersService, usersRepo: deps.users, passwords, settings, credentials });
-  return { credentials, hasher, settings, captcha, guard, history, passwords, encryption, createAccount };
+  return { credentials, loginWrites, hasher, settings, captcha, guard, history, passwords, encryption, createAccount };
 }
 export type Authentication = ReturnType<typeof createAuthentication>;

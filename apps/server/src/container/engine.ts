@@ -54,6 +54,8 @@ export function createEngineGraph(deps: {
   extensions?: EngineExtensions;
   /** The identity-provider method's dependencies (container/federation.ts). */
   social?: SocialMethodDeps;
+  /** Merges a sign-in's `options.customData` into the user (checked against the custom fields). */
+  setSignInData?: (poolId: string, userId: string, data: Record<string, unknown>) => Promise<void>;
 }) {
   const { authn } = deps;
   const methods = createLoginMethodRegistry(
@@ -115,6 +117,7 @@ export function createEngineGraph(deps: {
         data: { userId: user.userId, email: user.email ?? null, phone: user.phone ?? null, username: user.username ?? null, appId: e.appId, method: e.method },
       });
     },
+    ...(deps.setSignInData ? { setSignInData: deps.setSignInData } : {}),
     log: deps.log,
   });
 

@@ -14,6 +14,8 @@ import type { SignInEngine } from '../flows/engine/engine.js';
 import type { LoginUi } from '../flows/login-ui/service.js';
 import { createSocialRoundTrip } from '../flows/social/round-trip.js';
 import { createSocialStateStore } from '../flows/social/state.js';
+import { createLinkTickets } from '../flows/social/link-tickets.js';
+import { createSocialLinking } from '../flows/social/link.js';
 import type { ApplicationsService } from '../services/applications.js';
 import type { UsersService } from '../services/users.js';
 import type { Logger } from '../utils/logger.js';
@@ -86,8 +88,10 @@ export function createSocialSignIn(d: {
   rewrite: (url: string) => string;
   applications: Pick<ApplicationsService, 'get'>;
   users: Pick<UsersService, 'get'>;
+  publicUrl: string;
+  log: Logger;
 }) {
-  const { sources, runtime } = d.federation;
+  const { sources, runtime, accounts, identities } = d.federation;
   const roundTrip = createSocialRoundTrip({
     engine: d.engine,
     loginUi: d.loginUi,
@@ -100,6 +104,15 @@ export function createSocialSignIn(d: {
     rewrite: d.rewrite,
     redirectAllowed: async (poolId, appId, url) => (await d.applications.get(poolId, appId)).redirectUris.includes(url),
     user: (poolId, userId) => d.users.get(poolId, { userId }),
+    tickets: createLinkTickets(d.kv),
+    completeLink: createSocialLinking({
+      connectionWithSecrets: (poolId, id) => sources.getConnectionWithSecrets(id, poolId),
+      connector: (conn) => runtime.connector(conn),
+      link: (conn, userId, profile, request) => accounts.link(conn, userId, profile, request),
+      identitiesOf: (poolId, userId) => identities.listOfUser(poolId, userId),
+      log: d.log,
+    }),
+    linkUrl: (identifier, ticket) => `${d.publicUrl.replace(/\/$/, '')}/connections/social/${encodeURIComponent(identifier)}/link?ticket=${encodeURIComponent(ticket)}`,
   });
   d.loginUi.useConnections(async (poolId, appId) =>
     (await sources.enabledConnectionsForApp(poolId, appId))

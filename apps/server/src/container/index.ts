@@ -46,6 +46,7 @@ import { createWebhooks } from './webhooks.js';
 import { createCustomFields } from './custom-fields.js';
 import { withCustomFieldChecks } from '../services/custom-fields/user-data.js';
 import { createConsole } from './console.js';
+import { publishAccountChanges, publishUserDataChange } from './account-changes.js';
 import { createProfileStep } from '../flows/profile/step.js';
 import { createApiLogout } from '../flows/api-logout.js';
 import { completeProfileOf } from '../flows/profile/config.js';
@@ -96,7 +97,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     events.subscribe(auditSubscriber(audit));
     // Webhooks: the outbox listener (in the emitter's transaction) and this node's delivery worker.
     const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
-    const customFields = createCustomFields({ db: db.db, users: repos.users, roles: repos.roles });
+    // Writes that can change a user's claims drop the user from every node's claims cache (oidc/account-cache.ts).
+    publishAccountChanges(invalidation, { users: repos.users, roles: repos.roles });
+    const customFields = createCustomFields({ db: db.db, box, users: repos.users, roles: repos.roles, userDataChanged: publishUserDataChange(invalidation) });
     const services = {
       events,
       pools: createPoolsService(repos.pools),
@@ -112,6 +115,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       customFields,
     };
     // Hashing, policy, settings, captcha, the attempt guard, history, account creation.
+    // The token paths read users without flushing queued login counts (not claims; login-writes.ts).
+    const usersForClaims = { findById: repos.users.findById.bind(repos.users) };
     const authn = createAuthentication({
       db: db.db,
       kv,
@@ -129,6 +134,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
         return out;
       },
     });
+    publishAccountChanges(invalidation, { credentials: authn.credentials });
     // User scripts in the login flow (docs/pipeline.md): run by the engine's hooks and a policy step, and by the provider's token claims.
     const pipeline = createPipelineGraph({
       db: db.db,
@@ -154,7 +160,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       kv,
       bus: invalidation,
       log,
-      usersRepo: repos.users,
+      usersRepo: usersForClaims,
       services,
       // Back-channel logout goes through the outbound guard; browser sessions have an idle timeout and an absolute lifetime.
       fetch: outbound.fetch,
@@ -264,6 +270,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       tokens: () => oidc.tokens,
       directory,
       webauthn: () => mfa.webauthn,
+      setSignInData: async (poolId, userId, customData) => void (await services.users.update(poolId, { userId, customData })),
       log,
       // MFA first, then the extensions' steps, then profile completion; user scripts run after them (docs/pipeline.md).
       extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), profileStep, pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
@@ -274,7 +281,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // The login UI (hosted page and embeddable element) and branding.
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
     // Identity-provider sign-in: the browser round trip, signin-by-mobile, the login UI's connection buttons.
-    const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users });
+    const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users, publicUrl: config.publicUrl, log });
     // Logout through the JSON API (authing-js-sdk v4 `logout()`): every session and token of the user ends.
     const apiLogout = createApiLogout({ tokens: () => oidc.tokens, events });
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
@@ -326,6 +333,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
         await pipeline.close();
         await webhooks.close();
         await passcodes.close();
+        await authn.loginWrites.close();
         await audit.close();
         await invalidation.close();
         await storeKv.close();

@@ -16,6 +16,7 @@ import { createTokenService } from './token-service.js';
 import type { ScriptClaims } from '../services/tokens/types.js';
 import { createFastEndpoints } from './fast-endpoints.js';
 import { createSsoBridge } from './sso-bridge.js';
+import { createAccountCache } from './account-cache.js';
 import { ssoRedirectUris } from '../services/sso-protocols/continuation.js';
 
 export interface OidcDeps {
@@ -64,15 +65,17 @@ export function createOidc(deps: OidcDeps) {
     if (ok) known.set(poolId, Date.now());
     return ok;
   };
+  // The user and roles behind every token's claims, dropped on change on every node (account-cache.ts).
+  const accounts = createAccountCache({ user: (poolId, userId) => deps.usersRepo.findById(poolId, userId), roles: (poolId, userId) => deps.services.roles.roleCodesOfUser(poolId, userId) });
+  deps.bus?.subscribe(TOPICS.account, (key) => accounts.invalidate(key));
   const registry = createProviderRegistry({
     publicUrl: deps.publicUrl,
     box: deps.box,
     kv: deps.kv,
     keys,
     clients,
-    usersRepo: deps.usersRepo,
-    userRoles: async (poolId, userId) =>
-      deps.services.roles.roleCodesOfUser(poolId, userId).catch(() => []),
+    usersRepo: { findById: accounts.user },
+    userRoles: async (poolId, userId) => accounts.roles(poolId, userId).catch(() => []),
     ...(deps.services.organizationClaims ? { organizationClaims: deps.services.organizationClaims.claimsFor } : {}),
     audit: deps.services.audit,
     isDefaultPool: async (poolId) => (await defaultPoolId()) === poolId,
@@ -94,6 +97,7 @@ export function createOidc(deps: OidcDeps) {
     /** Lean userinfo/introspection for Gatehouse JWTs (mounted unless config oidcFastEndpoints is off). */
     fast: createFastEndpoints(registry),
     clients,
+    accounts,
     keys,
     tokens,
     /** The one SSO session for SAML and CAS (sso-bridge.ts). */

@@ -103,6 +103,21 @@ export function createTokenService(registry: ProviderRegistry, audit: Pick<Audit
       return { userId: at.accountId, appId: at.clientId!, scope: at.scope ?? '', jti: at.jti };
     },
 
+    async verifyIdToken(poolId, appId, token) {
+      const provider = await registry.get(poolId);
+      const client = await provider.Client.find(appId);
+      if (!client) return null;
+      try {
+        // The provider's own check (signature with the pool's keys, iss, aud = this client); it
+        // ignores expiry (it serves id_token_hint), so `exp` is checked here (OIDC Core §3.1.3.7).
+        const { payload } = (await provider.IdToken.validate(token, client)) as { payload: { sub?: unknown; exp?: unknown } };
+        if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number' || payload.exp * 1000 <= Date.now()) return null;
+        return { userId: payload.sub };
+      } catch {
+        return null;
+      }
+    },
+
     async revokeUserSessions(poolId, userId) {
       await registry.revocation(poolId).revokeAccount(userId);
     },

@@ -27,6 +27,11 @@ export interface EngineDeps {
   /** The registration methods an app allows (`registerConfig.enabledBasicRegisterMethods`); null when the app is unknown. */
   appRegisterMethods(poolId: string, appId: string): Promise<readonly string[] | null>;
   onRegistered(poolId: string, user: UserDto, e: { appId: string | null; method: string; request: RequestInfo; via: 'signup' | 'autoRegister' }): Promise<void>;
+  /**
+   * `options.customData` of a sign-in (vendor SignInOptionsDto: "sets extra custom data on the
+   * user"): merged into the signed-in user's custom data, checked like every user write.
+   */
+  setSignInData?(poolId: string, userId: string, data: Record<string, unknown>): Promise<void>;
   log: Logger;
 }
 
@@ -126,9 +131,11 @@ export function createSignInEngine(deps: EngineDeps) {
       for (const h of deps.hooks) await h.beforeAuthentication?.({ poolId: req.poolId, appId: req.appId, method: method.id, input, request: req.request, protocol: req.protocol, context: opts.context });
 
       let identified: Identified = await method.identify(ctx, input);
+      let registeredNow = false;
       if (!identified.user && opts.autoRegister && method.registration) {
         const proposal = method.registration(input);
         if (proposal) {
+          registeredNow = true;
           const { registerMethod, ...account } = proposal;
           await register({ poolId: req.poolId, appId: req.appId, input: { ...account, ...(opts.customData ? { profile: { customData: opts.customData } } : {}) }, registerMethod, via: 'autoRegister', request: req.request });
           identified = await method.identify(ctx, input);
@@ -198,6 +205,10 @@ export function createSignInEngine(deps: EngineDeps) {
       if (isUserDisabled(user)) {
         await refuse('user.disabled', user.id);
         throw new AppError('user.disabled');
+      }
+      // An account registered by this sign-in got the data with its creation.
+      if (opts.customData && Object.keys(opts.customData).length && outcome.status === 'authenticated' && !registeredNow && deps.setSignInData) {
+        await deps.setSignInData(req.poolId, user.id, opts.customData);
       }
       if (outcome.status === 'authenticated' && outcome.after) {
         await outcome.after().catch((err: unknown) => deps.log.error({ err, userId: user.id }, `${method.id}: post-authentication update failed`));

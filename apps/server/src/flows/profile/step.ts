@@ -85,7 +85,8 @@ export function createProfileStep(deps: ProfileStepDeps): PolicyStep {
     const cfg = await deps.config(flow.poolId, flow.appId);
     if (!cfg?.enabled || cfg.fields.length === 0) return null;
     const defs = new Map((await deps.fields(flow.poolId)).map((f) => [f.key, f]));
-    const fields = profileFieldsOf(cfg).filter((f) => (f.type === 'user' ? BUILT_IN.has(f.key) : defs.has(f.key)));
+    // Encrypted fields are not asked here: their sealed values are not in the user's row to tell what is missing.
+    const fields = profileFieldsOf(cfg).filter((f) => (f.type === 'user' ? BUILT_IN.has(f.key) : defs.has(f.key) && !defs.get(f.key)!.encrypted));
     return { cfg, fields, defs };
   }
 

@@ -8,6 +8,9 @@ import type { SignInEngine } from '../engine/engine.js';
 import type { FinishTarget, RequestInfo, SignInResult } from '../engine/types.js';
 import type { FlowOutcome, LoginUi } from '../login-ui/service.js';
 import type { UiFlow } from '../login-ui/store.js';
+import type { IdentityDto } from '../../services/identity-sources/identities.js';
+import type { LinkTickets } from './link-tickets.js';
+import type { CompleteLink } from './link.js';
 import { SOCIAL_STATE_TTL_MS, type SocialMode, type SocialStateStore } from './state.js';
 
 /** What the browser gets at the end of a popup round trip (authing-js-sdk's `social.authorize()` message). */
@@ -20,7 +23,16 @@ export interface PopupResult {
 
 export type CallbackOutcome =
   | { kind: 'popup'; result: PopupResult; appId: string; poolId: string; redirectUrl?: string | undefined }
-  | { kind: 'login-ui'; outcome: FlowOutcome | null; error?: AppError; handle: string; flow: UiFlow | null };
+  | { kind: 'login-ui'; outcome: FlowOutcome | null; error?: AppError; handle: string; flow: UiFlow | null }
+  | { kind: 'link'; result: LinkResult; appId: string; poolId: string };
+
+/** What a link round trip posts to its opener: the user's identities, or the refusal. */
+export interface LinkResult {
+  code: number;
+  message: string;
+  apiCode?: number;
+  data: IdentityDto[] | null;
+}
 
 export interface SocialRoundTripDeps {
   engine: SignInEngine;
@@ -36,6 +48,10 @@ export interface SocialRoundTripDeps {
   /** Whether a redirect URL is registered on the application (its sign-in redirect URIs). */
   redirectAllowed(poolId: string, appId: string, url: string): Promise<boolean>;
   user(poolId: string, userId: string): Promise<UserDto>;
+  tickets: LinkTickets;
+  completeLink: CompleteLink;
+  /** The hosted confirmation page of a link ticket. */
+  linkUrl(identifier: string, ticket: string): string;
 }
 
 /**
@@ -95,6 +111,29 @@ export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
       return begin(flow.poolId, flow.appId, e.identifier, { kind: 'login-ui', handle: e.handle as string }, e.browser);
     },
 
+    /** `generate-link-extidp-url`: a link ticket for a signed-in user, as the URL of its hosted confirmation. */
+    async issueLink(e: { poolId: string; appId: string; userId: string; identifier: string }): Promise<string> {
+      const conn = await enabledConnection(e.poolId, e.appId, e.identifier);
+      const ticket = await deps.tickets.issue({ poolId: e.poolId, appId: e.appId, userId: e.userId, connectionId: conn.id, identifier: conn.identifier });
+      return deps.linkUrl(conn.identifier, ticket);
+    },
+
+    /** What the confirmation page shows: the account and the connection (the ticket stays valid). */
+    async linkDetails(identifier: string, ticket: unknown): Promise<{ user: UserDto; connectionName: string }> {
+      const t = await deps.tickets.peek(ticket);
+      if (t.identifier !== identifier) throw new AppError('federation.state_invalid');
+      const view = await deps.connectionByIdentifier(t.poolId, identifier);
+      if (!view) throw new AppError('federation.connection_not_found');
+      return { user: await deps.user(t.poolId, t.userId), connectionName: view.displayName };
+    },
+
+    /** The user confirmed: the ticket is spent and the round trip to the provider starts. */
+    async startLink(e: { identifier: string; ticket: unknown; browser: string }): Promise<string> {
+      const t = await deps.tickets.take(e.ticket);
+      if (t.identifier !== e.identifier) throw new AppError('federation.state_invalid');
+      return begin(t.poolId, t.appId, t.identifier, { kind: 'link', userId: t.userId }, e.browser);
+    },
+
     /**
      * The provider's answer. Throws `federation.state_invalid` before anything else when the
      * state is not this browser's pending one; after that, failures are part of the outcome so
@@ -104,6 +143,16 @@ export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
       // SAML carries the state as RelayState (SAML 2.0 Bindings §3.4.3, §3.5.3).
       const st = await deps.states.take(e.params.state ?? e.params.RelayState, e.browser);
       if (st.identifier !== e.identifier) throw new AppError('federation.state_invalid');
+      if (st.mode.kind === 'link') {
+        const callback = { params: e.params, redirectUri: st.redirectUri, codeVerifier: st.codeVerifier, nonce: st.nonce };
+        try {
+          const identities = await deps.completeLink({ poolId: st.poolId, connectionId: st.connectionId, userId: st.mode.userId, callback, request: e.request });
+          return { kind: 'link', result: { code: 200, message: '', data: identities }, appId: st.appId, poolId: st.poolId };
+        } catch (err) {
+          if (!isAppError(err)) throw err;
+          return { kind: 'link', result: { code: err.status, apiCode: err.apiCode, message: err.code, data: null }, appId: st.appId, poolId: st.poolId };
+        }
+      }
       const flow = st.mode.kind === 'login-ui' ? await deps.loginUi.load(st.mode.handle).catch(() => null) : null;
       if (st.mode.kind === 'login-ui' && !flow) return { kind: 'login-ui', outcome: null, error: new AppError('login.flow_invalid'), handle: st.mode.handle, flow: null };
       const target: FinishTarget = flow ? (flow.mode === 'interaction' ? { kind: 'interaction' } : { kind: 'tokens', ...(flow.scope ? { scope: flow.scope } : {}) }) : { kind: 'tokens' };

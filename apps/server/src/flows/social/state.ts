@@ -20,7 +20,9 @@ export type SocialMode =
   /** `/connections/social/<identifier>` (authing-js-sdk `social.authorize()`): tokens to the opener or to `redirectUrl`. */
   | { kind: 'popup'; redirectUrl?: string | undefined; context?: Record<string, unknown> | undefined }
   /** A connection button of the login UI: finishes that page's flow (an OIDC interaction, or tokens for an embedding page). */
-  | { kind: 'login-ui'; handle: string };
+  | { kind: 'login-ui'; handle: string }
+  /** A signed-in user links one more external account (a confirmed link ticket, link-tickets.ts). */
+  | { kind: 'link'; userId: string };
 
 export interface SocialState {
   poolId: string;

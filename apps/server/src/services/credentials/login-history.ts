@@ -47,7 +47,12 @@ const toItem = (r: LoginEventRow, apps: Map<string, { name: string; logo: string
   ...(r.code ? { errorCode: r.code } : {}),
 });
 
-export function createLoginHistoryService(repo: CredentialsRepo, appInfo: (poolId: string, appIds: string[]) => Promise<Map<string, { name: string; logo: string | null }>>) {
+export function createLoginHistoryService(
+  repo: CredentialsRepo,
+  appInfo: (poolId: string, appIds: string[]) => Promise<Map<string, { name: string; logo: string | null }>>,
+  /** Writes queued rows first (batched writes, login-writes.ts), so a list shows every sign-in before it. */
+  beforeRead?: () => Promise<void>,
+) {
   return {
     async record(a: LoginAttempt): Promise<void> {
       const at = nowIso();
@@ -70,6 +75,7 @@ export function createLoginHistoryService(repo: CredentialsRepo, appInfo: (poolI
       poolId: string,
       q: { userId: string; appId?: string; clientIp?: string; success?: boolean; start?: number; end?: number; page: number; limit: number },
     ): Promise<{ totalCount: number; list: LoginHistoryItem[] }> {
+      await beforeRead?.();
       const { rows, total } = await repo.listLoginEvents(poolId, {
         userId: q.userId,
         ...(q.appId ? { appId: q.appId } : {}),

@@ -15,13 +15,23 @@ export interface CustomFieldTargets {
   user(poolId: string, userId: string): Promise<{ id: string; customData: string } | undefined>;
   /** The role's id for a code in a namespace, or undefined. */
   role(poolId: string, code: string, namespace: string): Promise<{ id: string } | undefined>;
+  /** The group's id and custom data for its code (vendor: a group's identifier is its code). */
+  group(poolId: string, code: string): Promise<{ id: string; customData: string } | undefined>;
+  /** The department's id and custom data for its id. */
+  department(poolId: string, departmentId: string): Promise<{ id: string; customData: string } | undefined>;
+}
+
+/** Seals values of `encrypted` fields (the master-key SecretBox, AES-256-GCM, context-bound). */
+export interface CustomDataSealer {
+  seal(plain: string, context: string): string;
+  open(sealed: string, context: string): string;
 }
 
 const KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const MAX_FIELDS = 100;
 const b = (v: boolean | undefined, d: boolean) => ((v ?? d) ? 1 : 0);
 
-export function createCustomFieldsService(deps: { repo: CustomFieldsRepo; targets: CustomFieldTargets }) {
+export function createCustomFieldsService(deps: { repo: CustomFieldsRepo; targets: CustomFieldTargets; sealer: CustomDataSealer }) {
   const { repo } = deps;
 
   const toDto = (r: CustomFieldRow): CustomFieldDto => ({
@@ -48,7 +58,6 @@ export function createCustomFieldsService(deps: { repo: CustomFieldsRepo; target
     };
     if (!KEY.test(key)) invalid('the key must start with a letter and hold only letters, digits and _ (at most 64)');
     if (BUILT_IN_KEYS[targetType].some((k) => k.toLowerCase() === key.toLowerCase())) throw new AppError('custom_field.reserved_key', { params: { key } });
-    if (input.encrypted) throw unsupportedField('encrypted');
     const dataType = input.dataType ?? (current?.data_type as DataType | undefined) ?? invalid('dataType is required');
     if (!DATA_TYPES.includes(dataType)) invalid(`unknown dataType ${dataType}`);
     if (current && current.data_type !== dataType) throw new AppError('custom_field.immutable', { params: { key, property: 'dataType' } });
@@ -56,6 +65,10 @@ export function createCustomFieldsService(deps: { repo: CustomFieldsRepo; target
     const isUnique = input.isUnique ?? current?.is_unique === 1;
     if (isUnique && !['STRING', 'NUMBER', 'ENUM'].includes(dataType)) invalid('only STRING, NUMBER and ENUM fields can be unique');
     if (current && (current.is_unique === 1) !== isUnique) throw new AppError('custom_field.immutable', { params: { key, property: 'isUnique' } });
+    // Sealed values cannot be compared by the database, and stored data would be stranded by a switch.
+    const encrypted = input.encrypted ?? current?.encrypted === 1;
+    if (encrypted && isUnique) invalid('an encrypted field cannot be unique');
+    if (current && (current.encrypted === 1) !== encrypted) throw new AppError('custom_field.immutable', { params: { key, property: 'encrypted' } });
     const options = input.options ?? (current?.options ? (JSON.parse(current.options) as CustomFieldInput['options']) : undefined);
     if (dataType === 'ENUM') {
       if (!options || options.length === 0) invalid('an ENUM field needs options');
@@ -69,7 +82,7 @@ export function createCustomFieldsService(deps: { repo: CustomFieldsRepo; target
       label: input.label ?? current?.label ?? key,
       description: input.description ?? current?.description ?? null,
       i18n: input.i18n ? JSON.stringify(input.i18n) : (current?.i18n ?? null),
-      encrypted: 0,
+      encrypted: encrypted ? 1 : 0,
       is_unique: isUnique ? 1 : 0,
       user_editable: input.userEditable !== undefined ? b(input.userEditable, false) : (current?.user_editable ?? 0),
       visible_in_admin_console: input.visibleInAdminConsole !== undefined ? b(input.visibleInAdminConsole, true) : (current?.visible_in_admin_console ?? 1),
@@ -93,8 +106,17 @@ export function createCustomFieldsService(deps: { repo: CustomFieldsRepo; target
       if (!r) throw new AppError('custom_field.target_not_found', { params: { targetType, identifier } });
       return { id: r.id, data: JSON.parse(await repo.dataOf(poolId, targetType, r.id)) as Record<string, unknown> };
     }
-    // Groups and departments arrive with the organisations feature; their fields can be defined already.
-    throw unsupportedField(`targetType ${targetType} (custom data)`);
+    const t = targetType === 'GROUP' ? await deps.targets.group(poolId, identifier) : await deps.targets.department(poolId, identifier);
+    if (!t) throw new AppError('custom_field.target_not_found', { params: { targetType, identifier } });
+    return { id: t.id, data: JSON.parse(t.customData) as Record<string, unknown> };
+  }
+
+  /** Where a target's sealed values are bound (AAD): a sealed document moved to another target does not open. */
+  const sealContext = (poolId: string, targetType: TargetType, id: string) => `custom-data:${poolId}:${targetType}:${id}`;
+
+  async function sealedData(poolId: string, targetType: TargetType, id: string): Promise<Record<string, unknown>> {
+    const sealed = await repo.sealedOf(poolId, targetType, id);
+    return sealed ? (JSON.parse(deps.sealer.open(sealed, sealContext(poolId, targetType, id))) as Record<string, unknown>) : {};
   }
 
   /** Checks and normalises `values` against the fields of `targetType`; unknown keys are refused. */
@@ -109,19 +131,29 @@ export function createCustomFieldsService(deps: { repo: CustomFieldsRepo; target
     return { out, fields };
   }
 
+  /**
+   * Writes checked values: plain ones into the target's custom data, those of `encrypted` fields
+   * into its sealed document (never in the target's own row, so no list or token carries them),
+   * both with the unique values in one transaction. Returns what the caller may read back.
+   */
   async function write(poolId: string, targetType: TargetType, t: { id: string; data: Record<string, unknown> }, values: Record<string, unknown>) {
     const { out, fields } = await checkValues(poolId, targetType, values);
     const data = { ...t.data };
+    const secretKeys = Object.keys(out).filter((k) => fields.get(k)!.encrypted === 1);
+    const secret = secretKeys.length ? await sealedData(poolId, targetType, t.id) : {};
     for (const [k, v] of Object.entries(out)) {
-      if (v === null) delete data[k];
-      else data[k] = v;
+      const into = fields.get(k)!.encrypted === 1 ? secret : data;
+      if (v === null) delete into[k];
+      else into[k] = v;
+      if (into === secret) delete data[k];
     }
     const claims = Object.keys(out)
       .filter((k) => fields.get(k)!.is_unique === 1)
       .map((k) => ({ key: k, value: uniqueForm(out[k]) }));
-    const r = await repo.writeData(poolId, targetType, t.id, JSON.stringify(data), claims, nowIso());
+    const sealed = secretKeys.length ? deps.sealer.seal(JSON.stringify(secret), sealContext(poolId, targetType, t.id)) : undefined;
+    const r = await repo.writeData(poolId, targetType, t.id, JSON.stringify(data), claims, nowIso(), sealed);
     if (r.conflict) throw new AppError('custom_field.duplicate_value', { params: { key: r.conflict, targetType } });
-    return data;
+    return { ...data, ...secret };
   }
 
   return {
@@ -150,8 +182,10 @@ export function createCustomFieldsService(deps: { repo: CustomFieldsRepo; target
       return write(poolId, input.targetType, t, Object.fromEntries(input.list.map((i) => [i.key, i.value])));
     },
 
+    /** A target's custom data, with the values of its encrypted fields opened (this is the one read that returns them). */
     async getData(poolId: string, input: { targetType: TargetType; targetIdentifier: string; namespace?: string }) {
-      return (await target(poolId, input.targetType, input.targetIdentifier, input.namespace)).data;
+      const t = await target(poolId, input.targetType, input.targetIdentifier, input.namespace);
+      return { ...t.data, ...(await sealedData(poolId, input.targetType, t.id)) };
     },
 
     /** A user changing their own profile: only fields marked `userEditable`. */

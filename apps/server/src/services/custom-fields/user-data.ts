@@ -11,9 +11,13 @@ import type { CustomFieldsService } from './service.js';
 export function withCustomFieldChecks<T extends Pick<UsersService, 'create' | 'update' | 'createBatch'>>(users: T, fields: Pick<CustomFieldsService, 'checkUserData' | 'list'>): T {
   async function check(poolId: string, data: Record<string, unknown> | undefined) {
     if (!data || Object.keys(data).length === 0) return data;
-    const unique = new Set((await fields.list(poolId, 'USER')).filter((f) => f.isUnique).map((f) => f.key));
+    const defs = await fields.list(poolId, 'USER');
+    const unique = new Set(defs.filter((f) => f.isUnique).map((f) => f.key));
+    const sealed = new Set(defs.filter((f) => f.encrypted).map((f) => f.key));
     for (const k of Object.keys(data)) {
       if (unique.has(k)) throw new AppError('custom_field.invalid_value', { params: { key: k, reason: 'a unique field is set with setCustomData (or the profile completion), not in customData' } });
+      // customData is stored in the user's row as is; an encrypted field's value must go to its sealed store.
+      if (sealed.has(k)) throw new AppError('custom_field.invalid_value', { params: { key: k, reason: 'an encrypted field is set with setCustomData, not in customData' } });
     }
     return fields.checkUserData(poolId, data);
   }

@@ -53,6 +53,37 @@ export function createFederatedAccounts(deps: {
   }
 
   return {
+    /**
+     * Links the identity a signed-in user just proved at the provider (the hosted link
+     * confirmation, flows/social/link.ts). Refuses `federation.identity_taken` when the external
+     * account already belongs to someone else: it is never moved between accounts.
+     */
+    async link(conn: ConnectionWithSecrets, userId: string, profile: IdentityProfile, request: FederatedRegistration['request']): Promise<void> {
+      const user = await deps.users.findById(conn.poolId, userId);
+      if (!user) throw new AppError('user.not_found');
+      const owner = await deps.identities.findUserId(conn, profile);
+      if (owner && owner !== userId) throw new AppError('federation.identity_taken');
+      await linkAndAnnounce(conn, user, profile, request);
+    },
+
+    /**
+     * `unlink-extidp` (the user's own): removes the user's identities from one source, unless
+     * that leaves no way to sign in — no password, no verified email or phone for a one-time
+     * code, no identity from another source (`federation.last_identity`). Passkeys are not
+     * counted: an account kept only by a passkey keeps its identity too (refusing is the safe side).
+     */
+    async unlinkOwn(poolId: string, userId: string, extIdpId: string, request: FederatedRegistration['request']): Promise<void> {
+      const user = await deps.users.findById(poolId, userId);
+      if (!user) throw new AppError('user.not_found');
+      const all = await deps.identities.listOfUser(poolId, userId);
+      const mine = all.filter((i) => i.extIdpId === extIdpId);
+      if (!mine.length) throw new AppError('federation.identity_not_found');
+      const otherWayIn = Boolean(user.password_hash) || (Boolean(user.email) && user.email_verified === 1) || (Boolean(user.phone) && user.phone_verified === 1) || all.some((i) => i.extIdpId !== extIdpId);
+      if (!otherWayIn) throw new AppError('federation.last_identity');
+      await deps.identities.unlinkAll(poolId, userId, extIdpId);
+      await deps.events.emit('user:unlink-account', { poolId, actor: userId, subject: userId, ip: request.ip, userAgent: request.userAgent, requestId: request.requestId, data: { userId, email: user.email, connection: mine[0]!.originConnIds[0] ?? '', provider: mine[0]!.provider } });
+    },
+
     async resolve(conn: ConnectionWithSecrets, profile: IdentityProfile, ctx: { appId: string | null; request: FederatedRegistration['request'] }): Promise<UserRow> {
       const known = await linked(conn, profile);
       if (known) {

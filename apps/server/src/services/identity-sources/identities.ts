@@ -124,6 +124,9 @@ export function createIdentitiesService(deps: {
       return toIdentityDto(row);
     },
 
+    /** Removes every identity of `userId` from a source; the number removed. */
+    unlinkAll: (poolId: string, userId: string, extIdpId: string): Promise<number> => repo.deleteIdentities(poolId, userId, extIdpId),
+
     /** `unlink-identity` (management): removes the user's identities from a source (of one `type` when given). */
     async unlink(poolId: string, input: { userId: string; extIdpId: string; type?: string | undefined }): Promise<number> {
       const n = await repo.deleteIdentities(poolId, input.userId, input.extIdpId, input.type === 'unionid' || input.type === 'generic' ? input.type : undefined);

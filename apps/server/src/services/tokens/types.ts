@@ -46,6 +46,8 @@ export interface TokenIssuer {
 export interface AccessTokenVerifier {
   /** Validates an access token issued for this pool; returns the subject and claims or null. */
   verifyAccessToken(poolId: string, token: string): Promise<{ userId: string; appId: string; scope: string; jti?: string } | null>;
+  /** Validates an ID token this pool issued to `appId` (signature, issuer, audience, not expired); its subject or null. */
+  verifyIdToken(poolId: string, appId: string, token: string): Promise<{ userId: string } | null>;
 }
 
 export interface SessionRevoker {

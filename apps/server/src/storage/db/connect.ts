@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { startSqliteCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,6 +27,8 @@ export interface DbHandle {
    * across awaits, and a statement run meanwhile would become part of it.
    */
   sqlite?: SqliteConnection;
+  /** SQLite file databases: the background WAL checkpointer (sqlite-checkpointer.ts). */
+  checkpointer?: SqliteCheckpointer;
   /** Cheap reachability check for /health/ready. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -74,15 +77,25 @@ export async function connectDb(url: string): Promise<DbHandle> {
     // a 64 MiB page cache instead of the default 2 MiB keeps its hot pages in memory.
     sqlite.pragma('cache_size = -65536');
     cachePreparedStatements(sqlite);
+    // Checkpoints run on a worker thread, never inside a request's COMMIT (sqlite-checkpointer.ts).
+    let checkpointer: SqliteCheckpointer | undefined;
+    if (file !== ':memory:') {
+      sqlite.pragma('wal_autocheckpoint = 0');
+      checkpointer = startSqliteCheckpointer(file);
+    }
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     return {
       db,
       dialect: 'sqlite',
       sqlite: sqlite as unknown as SqliteConnection,
+      ...(checkpointer ? { checkpointer } : {}),
       ping: async () => {
         sqlite.prepare('select 1').get();
       },
-      close: () => db.destroy(),
+      close: async () => {
+        await db.destroy();
+        await checkpointer?.stop();
+      },
     };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {

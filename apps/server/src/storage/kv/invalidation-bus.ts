@@ -33,6 +33,8 @@ export const TOPICS = {
   messaging: 'messaging',
   /** Something that can change users' permissions in a pool (grant, membership, role, tree move); key: poolId. */
   permissions: 'permissions',
+  /** A user's claims may have changed (profile, status, password set, custom data, roles); key: `<poolId>/<userId>`, or `<poolId>` for every user of the pool (oidc/account-cache.ts). */
+  account: 'account',
   /** A pool's pipeline functions (user scripts) were created, changed, reordered or deleted; key: poolId. */
   pipeline: 'pipeline',
 } as const;

@@ -32,13 +32,33 @@ export function createCredentialsRepo(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(res.numUpdatedRows);
     },
-    recordLogin: (poolId: string, userId: string, at: string, ip: string | null) =>
-      db
+    recordLogin: async (poolId: string, userId: string, at: string, ip: string | null): Promise<void> => {
+      await db
         .updateTable('users')
         .set((eb) => ({ logins_count: eb('logins_count', '+', 1), last_login: at, last_ip: ip }))
         .where('pool_id', '=', poolId)
         .where('id', '=', userId)
-        .execute(),
+        .execute();
+    },
+
+    /**
+     * A batch of sign-ins in one transaction (services/credentials/login-writes.ts): each user's
+     * count grows by the sign-ins in the batch, last login / last IP are the latest; the
+     * history rows are inserted in multi-row INSERTs.
+     */
+    writeLogins: (counts: Array<{ poolId: string; userId: string; n: number; at: string; ip: string | null }>, events: LoginEventRow[]) =>
+      db.transaction().execute(async (trx) => {
+        for (const c of counts) {
+          await trx
+            .updateTable('users')
+            .set((eb) => ({ logins_count: eb('logins_count', '+', c.n), last_login: c.at, last_ip: c.ip }))
+            .where('pool_id', '=', c.poolId)
+            .where('id', '=', c.userId)
+            .execute();
+        }
+        // 11 columns a row: 200 rows stay far below SQLite's and PostgreSQL's parameter limits.
+        for (let i = 0; i < events.length; i += 200) await trx.insertInto('login_events').values(events.slice(i, i + 200)).execute();
+      }),
 
     // --- settings
     getSettings: async (poolId: string) =>
@@ -59,7 +79,9 @@ export function createCredentialsRepo(db: Kysely<Database>) {
       db.insertInto('pool_crypto_keys').values(row).onConflict((oc) => oc.columns(['pool_id', 'kind']).doNothing()).execute(),
 
     // --- login history
-    insertLoginEvent: (row: LoginEventRow) => db.insertInto('login_events').values(row).execute(),
+    insertLoginEvent: async (row: LoginEventRow): Promise<void> => {
+      await db.insertInto('login_events').values(row).execute();
+    },
     listLoginEvents: async (
       poolId: string,
       q: { userId: string; appId?: string; ip?: string; success?: boolean; start?: string; end?: string; offset: number; limit: number },

@@ -7,6 +7,9 @@ import type { CustomFieldTable, Database } from '../db/schema.js';
  */
 export type CustomFieldRow = Selectable<CustomFieldTable>;
 
+/** The `custom_data` target-type suffix of a target's sealed document. */
+const SEALED = ':sealed';
+
 /** A unique-constraint violation on SQLite (better-sqlite3) or PostgreSQL. */
 const isUniqueViolation = (err: unknown) => {
   const e = err as { code?: string };
@@ -59,7 +62,11 @@ export function createCustomFieldsRepo(db: Kysely<Database>) {
      * another target holds violates the primary key of `custom_field_unique_values`: nothing is
      * written and the key is returned.
      */
-    async writeData(poolId: string, targetType: string, targetId: string, data: string, claims: UniqueClaim[], at: string): Promise<{ conflict?: string }> {
+    /** A target's sealed document (values of encrypted fields), kept apart from its own row under `<TYPE>:sealed`. */
+    sealedOf: async (poolId: string, targetType: string, targetId: string) =>
+      (await db.selectFrom('custom_data').select('data').where('pool_id', '=', poolId).where('target_type', '=', `${targetType}${SEALED}`).where('target_id', '=', targetId).executeTakeFirst())?.data,
+
+    async writeData(poolId: string, targetType: string, targetId: string, data: string, claims: UniqueClaim[], at: string, sealed?: string): Promise<{ conflict?: string }> {
       let current: string | undefined;
       try {
         await db.transaction().execute(async (trx) => {
@@ -69,7 +76,16 @@ export function createCustomFieldsRepo(db: Kysely<Database>) {
             if (c.value !== null) await trx.insertInto('custom_field_unique_values').values({ pool_id: poolId, target_type: targetType, key: c.key, value: c.value, target_id: targetId }).execute();
           }
           current = undefined;
+          if (sealed !== undefined)
+            await trx
+              .insertInto('custom_data')
+              .values({ pool_id: poolId, target_type: `${targetType}${SEALED}`, target_id: targetId, data: sealed, updated_at: at })
+              .onConflict((oc) => oc.columns(['pool_id', 'target_type', 'target_id']).doUpdateSet({ data: sealed, updated_at: at }))
+              .execute();
+          // Users, groups and departments hold their custom data in their own row (read with withCustomData); roles here.
           if (targetType === 'USER') await trx.updateTable('users').set({ custom_data: data, updated_at: at }).where('pool_id', '=', poolId).where('id', '=', targetId).execute();
+          else if (targetType === 'GROUP') await trx.updateTable('user_groups').set({ custom_data: data }).where('pool_id', '=', poolId).where('id', '=', targetId).execute();
+          else if (targetType === 'DEPARTMENT') await trx.updateTable('departments').set({ custom_data: data }).where('pool_id', '=', poolId).where('id', '=', targetId).execute();
           else
             await trx
               .insertInto('custom_data')

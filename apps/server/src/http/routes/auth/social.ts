@@ -2,15 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../../errors/app-error.js';
 import { challengeError } from '../../../flows/engine/challenge-error.js';
-import { envelope } from '../../envelope.js';
+import { envelope, success } from '../../envelope.js';
+import { bearerToken } from '../../plugins/credentials.js';
 import { requestInfo } from '../../request-info.js';
-import { appContext, authenticateClient, clientIp } from './auth-context.js';
+import { appContext, authenticateClient, clientIp, currentUser, tokenService } from './auth-context.js';
 
 /**
  * Identity providers on the authentication API (authing-js-sdk / authing-node-sdk
  * `AuthenticationClient`): the app's enabled connections with their `bindUrl` (what the
  * vendor's `social.authorize()` opens), and `signin-by-mobile` for native apps that already hold
- * a provider authorization code.
+ * a provider authorization code; and the signed-in user's own identities: `get-identities`,
+ * `generate-link-extidp-url` (the hosted link confirmation's URL) and `unlink-extidp`.
  */
 const tags = ['social'];
 
@@ -24,6 +26,21 @@ const MobileBody = Type.Object(
   },
   { additionalProperties: Type.Object({}, { additionalProperties: true, description: 'The provider payload, e.g. githubPayload: { code }' }) },
 );
+
+const LinkQuery = Type.Object(
+  {
+    ext_idp_conn_identifier: Type.String({ minLength: 1, maxLength: 128 }),
+    app_id: Type.Optional(Type.String({ maxLength: 128 })),
+    id_token: Type.Optional(Type.String({ maxLength: 16_384 })),
+    // The vendor's ways to return the result (URL redirect, form post) are not offered: the hosted confirmation posts it to the opener.
+    need_url_redirect: Type.Optional(Type.Unknown()),
+    only_redirect_token: Type.Optional(Type.Unknown()),
+    need_form_post: Type.Optional(Type.Unknown()),
+    target_url: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+const UnlinkBody = Type.Object({ extIdpId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
 export async function socialAuthRoutes(app: FastifyInstance): Promise<void> {
   const { federation, socialSignIn } = app.gh;
@@ -68,5 +85,31 @@ export async function socialAuthRoutes(app: FastifyInstance): Promise<void> {
     if (r.status === 'challenge') throw challengeError(r);
     if (r.kind !== 'tokens') throw new Error('signin-by-mobile must finish with tokens');
     return envelope(req, r.tokens);
+  });
+
+  app.get('/get-identities', { schema: { tags, summary: "The signed-in user's external identities (getIdentities)" } }, async (req) => {
+    const me = await currentUser(app, req);
+    return envelope(req, await federation.identities.listOfUser(me.poolId, me.userId));
+  });
+
+  app.get<{ Querystring: Static<typeof LinkQuery> }>('/generate-link-extidp-url', { schema: { tags, summary: 'The hosted link confirmation URL for the signed-in user (generateLinkExtIdpUrl)', querystring: LinkQuery } }, async (req) => {
+    const q = req.query;
+    const ctx = await appContext(app, req, q.app_id);
+    if (q.app_id && q.app_id !== ctx.appId) throw new AppError('application.not_found');
+    if (q.need_url_redirect || q.need_form_post || q.target_url) throw new AppError('request.unsupported_field', { params: { field: q.target_url ? 'target_url' : q.need_form_post ? 'need_form_post' : 'need_url_redirect' } });
+    // The user: the vendor client sends its ID token for this app; an access token in Authorization also works.
+    let userId: string | undefined;
+    if (q.id_token) userId = (await tokenService(app).verifyIdToken(ctx.poolId, ctx.appId, q.id_token))?.userId;
+    else if (bearerToken(req)) userId = (await currentUser(app, req)).userId;
+    if (!userId || !(await app.gh.services.users.row(ctx.poolId, userId))) throw new AppError('auth.not_logged_in');
+    const url = await socialSignIn.issueLink({ poolId: ctx.poolId, appId: ctx.appId, userId, identifier: q.ext_idp_conn_identifier });
+    return envelope(req, { url });
+  });
+
+  app.post<{ Body: Static<typeof UnlinkBody> }>('/unlink-extidp', { schema: { tags, summary: "Unlink one of the signed-in user's identity sources (unlinkExtIdp)", body: UnlinkBody } }, async (req) => {
+    const me = await currentUser(app, req);
+    const info = requestInfo(req);
+    await federation.accounts.unlinkOwn(me.poolId, me.userId, req.body.extIdpId, info);
+    return success(req);
   });
 }

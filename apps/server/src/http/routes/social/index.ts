@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../../errors/app-error.js';
+import { safeEqual } from '../../../utils/crypto.js';
 import { pickLang, type Lang } from '../../../oidc/pages.js';
 import { requestInfo } from '../../request-info.js';
 import { pageMessage } from '../interaction/messages.js';
 import { webOrigins } from '../login-flow/origins.js';
-import { continuePage, errorPage, popupPage } from './pages.js';
+import { continuePage, errorPage, linkConfirmPage, popupPage } from './pages.js';
 
 /**
  * The browser side of identity-provider sign-in (docs/identity-providers.md "Signing in"):
@@ -14,19 +15,22 @@ import { continuePage, errorPage, popupPage } from './pages.js';
  * - `POST /connections/social/<identifier>/start` — a connection button of the login UI (its
  *   flow handle and anti-forgery token in the form);
  * - `GET|POST /connections/social/<identifier>/callback` — the callback URL registered at the
- *   provider (POST for form_post providers: Apple, SAML).
+ *   provider (POST for form_post providers: Apple, SAML);
+ * - `GET|POST /connections/social/<identifier>/link` — the hosted link confirmation of a
+ *   `generate-link-extidp-url` ticket, then the round trip that links the external account.
  *
- * The browser-binding cookie is HttpOnly, SameSite=Lax and scoped to these paths.
+ * The browser-binding and link-confirmation cookies are HttpOnly, SameSite=Lax and scoped to these paths.
  */
 const COOKIE = 'gh_social';
+const LINK_COOKIE = 'gh_link';
 const PATH = '/connections/social';
 type Params = { identifier: string };
 type Form = Record<string, string | undefined>;
 
-function cookieOf(req: FastifyRequest): string | undefined {
+function cookieOf(req: FastifyRequest, name = COOKIE): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=') || undefined;
+    if (k === name) return v.join('=') || undefined;
   }
   return undefined;
 }
@@ -104,6 +108,10 @@ export async function socialRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       return refuse(req, reply, err);
     }
+    if (out.kind === 'link') {
+      const a = await services.applications.get(out.poolId, out.appId);
+      return popupPage(reply, lang, out.result, [...webOrigins(a), new URL(config.publicUrl).origin], 'linkExtIdp');
+    }
     if (out.kind === 'popup') {
       if (out.redirectUrl) {
         const to = new URL(out.redirectUrl);
@@ -127,6 +135,32 @@ export async function socialRoutes(app: FastifyInstance): Promise<void> {
     }
     return refuse(req, reply, new AppError('login.flow_invalid'), back);
   }
+
+  app.get<{ Params: Params; Querystring: Record<string, string | undefined> }>(`${PATH}/:identifier/link`, async (req, reply) => {
+    try {
+      const { user, connectionName } = await socialSignIn.linkDetails(req.params.identifier, req.query.ticket);
+      const csrf = randomValue();
+      reply.header('set-cookie', `${LINK_COOKIE}=${csrf}; Path=${PATH}; Max-Age=600; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`);
+      const account = user.email ?? user.username ?? user.phone ?? user.name ?? user.userId;
+      return linkConfirmPage(reply, langOf(req), { action: `${PATH}/${encodeURIComponent(req.params.identifier)}/link`, ticket: req.query.ticket!, csrf, account, connection: connectionName });
+    } catch (err) {
+      return refuse(req, reply, err);
+    }
+  });
+
+  app.post<{ Params: Params; Body?: Form }>(`${PATH}/:identifier/link`, async (req, reply) => {
+    const b = req.body ?? {};
+    try {
+      const expected = cookieOf(req, LINK_COOKIE);
+      // Double submit: the form's value must be the one this browser's confirmation page set.
+      if (!expected || typeof b.csrf !== 'string' || !safeEqual(expected, b.csrf)) throw new AppError('login.csrf_invalid');
+      const url = await socialSignIn.startLink({ identifier: req.params.identifier, ticket: b.ticket, browser: bindBrowser(req, reply) });
+      return reply.code(303).header('cache-control', 'no-store').redirect(url, 303);
+    } catch (err) {
+      reply.removeHeader('set-cookie');
+      return refuse(req, reply, err);
+    }
+  });
 
   app.get<{ Params: Params; Querystring: Record<string, unknown> }>(`${PATH}/:identifier/callback`, async (req, reply) => {
     const q = strings(req.query);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { esc, layout, T, type Lang } from '../../../oidc/pages.js';
-import type { PopupResult } from '../../../flows/social/round-trip.js';
+import type { LinkResult, PopupResult } from '../../../flows/social/round-trip.js';
 
 /**
  * The pages that end a round trip to an identity provider. Scripts run only with the page's
@@ -35,13 +35,14 @@ export function errorPage(reply: FastifyReply, lang: Lang, status: number, messa
  * application's own web origins (its redirect URIs) — never `*` — so a foreign page that opened
  * the popup receives nothing.
  */
-export function popupPage(reply: FastifyReply, lang: Lang, result: PopupResult, origins: string[]) {
+export function popupPage(reply: FastifyReply, lang: Lang, result: PopupResult | LinkResult, origins: string[], eventType: 'socialLogin' | 'linkExtIdp' = 'socialLogin') {
   const nonce = randomBytes(16).toString('base64');
-  const message = { code: result.code, message: result.message, ...(result.apiCode ? { apiCode: result.apiCode } : {}), data: result.data, event: { source: 'authing', eventType: 'socialLogin' } };
+  const message = { code: result.code, message: result.message, ...(result.apiCode ? { apiCode: result.apiCode } : {}), data: result.data, event: { source: 'authing', eventType } };
   // JSON inside a script: `<` escaped so no value can close the script element.
   const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
   const script = `(function(){var m=${json(message)};var o=${json(origins)};if(window.opener){for(var i=0;i<o.length;i++){try{window.opener.postMessage(m,o[i]);}catch(e){}}window.close();}})();`;
-  const text = result.code === 200 ? (lang === 'zh' ? '登录成功，可以关闭此窗口。' : 'Signed in. You can close this window.') : esc(result.message);
+  const done = eventType === 'linkExtIdp' ? (lang === 'zh' ? '绑定成功，可以关闭此窗口。' : 'Account linked. You can close this window.') : lang === 'zh' ? '登录成功，可以关闭此窗口。' : 'Signed in. You can close this window.';
+  const text = result.code === 200 ? done : esc(result.message);
   return send(reply, result.code === 200 ? 200 : 400, layout(lang, T[lang].signIn, `<p data-code="${result.code}">${text}</p><script nonce="${nonce}">${script}</script>`), nonce);
 }
 
@@ -51,4 +52,19 @@ export function continuePage(reply: FastifyReply, lang: Lang, action: string, fi
   const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
   const label = lang === 'zh' ? '继续' : 'Continue';
   return send(reply, 200, layout(lang, T[lang].signIn, `<form id="continue" method="post" action="${esc(action)}">${inputs}<button type="submit">${label}</button></form><script nonce="${nonce}">document.getElementById('continue').submit();</script>`), nonce);
+}
+
+/**
+ * The hosted link confirmation (docs/identity-providers.md "Linking"): names the account the
+ * external one will be linked to, and posts the ticket back with an anti-forgery value that
+ * must match the SameSite cookie set with this page — so a link can only start from this page
+ * in the user's own browser, never from a form another site submits with its own ticket.
+ */
+export function linkConfirmPage(reply: FastifyReply, lang: Lang, v: { action: string; ticket: string; csrf: string; account: string; connection: string }) {
+  const zh = lang === 'zh';
+  const title = zh ? `绑定${v.connection}账号` : `Link your ${v.connection} account`;
+  const lead = zh ? `将${v.connection}账号绑定到 ${v.account}。之后可以用它登录此账号。` : `Link a ${v.connection} account to ${v.account}. You will be able to sign in to this account with it.`;
+  const button = zh ? `继续前往${v.connection}` : `Continue to ${v.connection}`;
+  const form = `<form method="post" action="${esc(v.action)}"><input type="hidden" name="ticket" value="${esc(v.ticket)}"><input type="hidden" name="csrf" value="${esc(v.csrf)}"><button type="submit">${esc(button)}</button></form>`;
+  return send(reply, 200, layout(lang, title, `<h1>${esc(title)}</h1><p>${esc(lead)}</p>${form}<p class="hint">${zh ? '如果不是你本人发起的，请关闭此页面。' : 'If you did not ask for this, close this page.'}</p>`));
 }
