@@ -4,6 +4,10 @@
  *   npm run bench -- [--db sqlite|postgres] [--redis] [--users N] [--duration S] [--quick]
  *                    [--only a,b,…] [--profile] [--log-level warn] [--runs 3]
  *
+ * Scenario keys for --only: peer-fastify, peer-oidc, signin, cc, refresh, userinfo,
+ * introspection, authcode, qr, isolation, pipeline, passcode, permissions, subtree
+ * (`--only permissions,subtree` runs the organisation scenarios alone, without the server).
+ *
  * Starts `gatehouse start` as a child process on 127.0.0.1 with a temporary data directory,
  * seeds it, measures the raw limits (argon2id, ES256 JWT) and the peers (bare Fastify, bare
  * oidc-provider) and then each scenario with autocannon, bounded in time. Writes
@@ -19,6 +23,7 @@ import { ManagementClient } from 'authing-node-sdk';
 import { argon2Rate, jwtRates, type Limits } from './lib/limits.js';
 import { cannon, envelopeOk, loop, measure, setRuns, skipped, type RequestSpec, type ScenarioResult } from './lib/load.js';
 import { machineLoad, memory } from './lib/proc.js';
+import { runOrganizationBench, type OrgBenchResult } from './lib/organizations.js';
 import { Browser, codeFlow, freePort, freshPg, PASSWORD, ROOT, seed, startGatehouse, startPeer, userIds, type Child, type Fixture, type ServerEnv } from './lib/gatehouse.js';
 import { Secret, TOTP } from 'otpauth';
 // The directory scenario uses the connectors' slapd fixture (the same directory the LDAP tests use).
@@ -67,6 +72,21 @@ const pgDb = args.db === 'postgres' ? await freshPg() : null;
 async function main() {
   const loadBefore = machineLoad();
   log(`bench: ${CORES} cores, load ${loadBefore.loadavg1}; db=${args.db}${args.redis ? '+redis' : ''}, ${USERS} users, ${DURATION}s per scenario`);
+
+  // --- organisations (issue #18): in this process, on a database of their own, before the server runs
+  let organizations: OrgBenchResult | null = null;
+  if (want('permissions') || want('subtree')) {
+    const orgPg = pgDb ? await freshPg() : null;
+    try {
+      organizations = await runOrganizationBench({ databaseUrl: orgPg?.url, want, quick: args.quick!, log });
+    } finally {
+      await orgPg?.drop().catch(() => undefined);
+    }
+    if (only && [...only].every((k) => k === 'permissions' || k === 'subtree')) {
+      writeReport({ startedAt: stamp, machine: { cores: CORES, cpu: cpus()[0]?.model, node: process.version, loadBefore, loadAfter: machineLoad() }, options: { db: args.db, quick: args.quick }, organizations });
+      return;
+    }
+  }
 
   // --- physical limits, in this process, before anything else runs
   log('limits: argon2id and ES256…');
@@ -440,6 +460,11 @@ async function main() {
       met: ui ? ui.errors === 0 && ui.rpsPerBusyCore >= 3500 : null,
     },
     {
+      goal: 'permission check ≥ 20,000/s per core (100,000 users, 1,000 groups, 5-level tree of 10,000 departments)',
+      measured: organizations?.permissions ? `${fmt(organizations.permissions.warm.perCpuS)} cached checks per CPU-s; first checks ${fmt(organizations.permissions.cold.perCpuS)} per CPU-s (in process, no HTTP)` : 'not measured',
+      met: organizations?.permissions ? organizations.permissions.warm.perCpuS >= 20000 : null,
+    },
+    {
       goal: 'p99 of userinfo/introspection ≤ 2 × idle during a password-login flood',
       measured: iso ? `userinfo ${fmt(iso.userinfo.ratio, 2)}×, introspection ${fmt(iso.introspection.ratio, 2)}×` : 'not measured',
       met: iso ? iso.userinfo.ratio <= 2 && iso.introspection.ratio <= 2 : null,
@@ -456,18 +481,57 @@ async function main() {
     peers,
     scenarios: results,
     isolation,
+    organizations,
     goals,
   };
-  const md = renderMarkdown(report, peerFastify);
-  writeFileSync(join(resultsDir, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(resultsDir, `${stamp}.md`), md);
-  process.stdout.write(md);
-  log(`\nwritten: bench/results/${stamp}.json and .md${profDir ? `; CPU profile in ${profDir}` : ''}`);
+  writeReport(report, peerFastify, profDir);
   const errors = results.reduce((n, r) => n + r.errors, 0) + peers.reduce((n, r) => n + r.errors, 0);
   if (errors > 0) {
     log(`!!! ${errors} errors in the run (see errorSamples in the JSON)`);
     process.exitCode = 1;
   }
+}
+
+function writeReport(report: any, peerFastify?: ScenarioResult, profDir?: string) {
+  const md = report.scenarios ? renderMarkdown(report, peerFastify) : renderOrganizations(report);
+  writeFileSync(join(resultsDir, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(resultsDir, `${stamp}.md`), md);
+  process.stdout.write(md);
+  log(`\nwritten: bench/results/${stamp}.json and .md${profDir ? `; CPU profile in ${profDir}` : ''}`);
+}
+
+/** The organisations section (also the whole report of `--only permissions,subtree`). */
+function renderOrganizations(r: any): string {
+  const o = r.organizations as OrgBenchResult | null;
+  if (!o) return '';
+  const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  const lines = r.scenarios ? [] : [`## Gatehouse bench ${r.startedAt} (organisations only)`, '', `${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}; load average ${r.machine.loadBefore.loadavg1} before, ${r.machine.loadAfter.loadavg1} after; storage ${r.options.db}.`, ''];
+  lines.push('### Organisations', '');
+  if (o.permissions) {
+    const p = o.permissions;
+    lines.push(
+      `Permission checks (\`isActionAllowed\`, in process, no HTTP): ${f(p.users)} users, ${f(p.groups)} groups, a 5-level tree of ${f(p.departments)} departments, ${f(p.grants)} grants; seeded in ${f(p.seedSeconds, 1)} s.`,
+      '',
+      '| path | checks | CPU s | checks per CPU-s | checks per wall-s |',
+      '|---|---|---|---|---|',
+      `| cached (per-node cache) | ${f(p.warm.checks)} | ${f(p.warm.cpuS, 2)} | ${f(p.warm.perCpuS)} | ${f(p.warm.perWallS)} |`,
+      `| first check of a user (one query) | ${f(p.cold.checks)} | ${f(p.cold.cpuS, 2)} | ${f(p.cold.perCpuS)} | ${f(p.cold.perWallS)} |`,
+      '',
+    );
+  }
+  if (o.subtree) {
+    const t = o.subtree;
+    lines.push(
+      `Subtree listing (\`getAllDepartments\`, first page of 1,000, shallowest first) in an organisation of ${f(t.departments)} departments (levels ${t.levels.map((n) => f(n)).join(', ')}); seeded in ${f(t.seedSeconds, 1)} s.`,
+      '',
+      '| below | descendants | runs | p50 ms | p99 ms |',
+      '|---|---|---|---|---|',
+      `| the root | ${f(t.root.descendants)} | ${t.root.runs} | ${f(t.root.p50ms, 1)} | ${f(t.root.p99ms, 1)} |`,
+      `| a level-1 department | ${f(t.level1.descendants)} | ${t.level1.runs} | ${f(t.level1.p50ms, 1)} | ${f(t.level1.p99ms, 1)} |`,
+      '',
+    );
+  }
+  return lines.join('\n');
 }
 
 /**
@@ -612,6 +676,7 @@ function renderMarkdown(r: any, peerFastify: ScenarioResult | undefined): string
       '',
     );
   }
+  if (r.organizations) lines.push(renderOrganizations(r));
   lines.push('### Goals', '', '| goal | measured | met |', '|---|---|---|');
   for (const g of r.goals) lines.push(`| ${g.goal} | ${g.measured} | ${g.met === null ? 'not measured' : g.met ? 'met' : 'not met'} |`);
   lines.push('');

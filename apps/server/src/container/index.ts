@@ -45,6 +45,7 @@ import { createFactorCodes } from '../flows/mfa/factor-codes.js';
 import { createWebhooks } from './webhooks.js';
 import { createCustomFields } from './custom-fields.js';
 import { withCustomFieldChecks } from '../services/custom-fields/user-data.js';
+import { withDepartmentIds } from '../services/organizations/user-departments.js';
 import { createConsole } from './console.js';
 import { publishAccountChanges, publishUserDataChange } from './account-changes.js';
 import { createProfileStep } from '../flows/profile/step.js';
@@ -100,17 +101,19 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // Writes that can change a user's claims drop the user from every node's claims cache (oidc/account-cache.ts).
     publishAccountChanges(invalidation, { users: repos.users, roles: repos.roles });
     const customFields = createCustomFields({ db: db.db, box, users: repos.users, roles: repos.roles, userDataChanged: publishUserDataChange(invalidation) });
+    // Organisations, departments, groups, permissions (container/organizations.ts).
+    const organizationServices = createOrganizationServices({ db: db.db, usersRepo: repos.users, rolesRepo: repos.roles, bus: invalidation, events });
     const services = {
       events,
       pools: createPoolsService(repos.pools),
       accessKeys: createAccessKeysService(repos.accessKeys, box, invalidation, events),
       audit,
       // customData is checked against the pool's custom fields on every path that writes it.
-      users: withCustomFieldChecks(createUsersService(repos.users, events), customFields),
+      // withDepartmentIds: user reads fill departmentIds from the memberships.
+      users: withDepartmentIds(withCustomFieldChecks(createUsersService(repos.users, events), customFields), organizationServices.departmentIdsOf),
       applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
       roles: createRolesService(repos.roles, repos.users),
-      // Organisations, departments, groups (container/organizations.ts).
-      ...createOrganizationServices({ db: db.db, usersRepo: repos.users, rolesRepo: repos.roles, bus: invalidation, events }),
+      ...organizationServices,
       webhooks: webhooks.service,
       customFields,
     };

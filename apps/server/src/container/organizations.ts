@@ -47,5 +47,9 @@ export function createOrganizationServices(deps: { db: Kysely<Database>; usersRe
     permissions,
     // The groups, departments and permissions claims of ID tokens and userinfo (oidc/claims.ts).
     organizationClaims: createOrganizationClaims({ groups: groupsRepo, members: membersRepo, permissions }),
+    /** Each user's department ids (the users service's `withDepartmentIds`). */
+    departmentIdsOf: membersRepo.departmentIdsOf,
+    /** Vendor `UserDto`s of user rows other services read (role members, getProfile), `withDepartmentIds` filled. */
+    userDtos: users.dtos,
   };
 }

@@ -154,9 +154,11 @@ export function createOrganizationsService(deps: { repo: OrganizationsRepo; memb
       return orgDto(poolId, await findOrg(poolId, code));
     },
 
+    /** The organisations named, in the order asked, each once; unknown codes are left out (a plain list, as the vendor's). */
     async getOrganizations(poolId: string, codes: string[]) {
-      const orgs = await repo.findOrganizations(poolId, codes);
-      return Promise.all(orgs.map((o) => orgDto(poolId, o)));
+      const wanted = [...new Set(codes)];
+      const byCode = new Map((await repo.findOrganizations(poolId, wanted)).map((o) => [o.code, o]));
+      return Promise.all(wanted.flatMap((c) => (byCode.has(c) ? [orgDto(poolId, byCode.get(c)!)] : [])));
     },
 
     async listOrganizations(poolId: string, q: { page: number; limit: number; keywords?: string }) {

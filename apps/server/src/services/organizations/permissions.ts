@@ -146,9 +146,78 @@ export function createPermissionsService(deps: { repo: PermissionsRepo; roles: R
       return toResourceDto(await findResource(poolId, namespace, code));
     },
 
+    /** Vendor create-resources-batch: all or none, in one namespace. */
+    async createResources(poolId: string, input: { namespace?: string | undefined; list: Array<{ code: string; type: string; name?: string | undefined; description?: string | undefined; actions?: ResourceAction[] | undefined; apiIdentifier?: string | undefined }> }) {
+      const at = nowIso();
+      const namespace = input.namespace ?? DEFAULT_NAMESPACE;
+      const seen = new Set<string>();
+      const rows: ResourceRow[] = input.list.map((r, i) => {
+        if (seen.has(r.code)) throw new AppError('resource.already_exists', { params: { code: r.code }, details: [{ path: `list/${i}/code`, message: 'listed twice' }] });
+        seen.add(r.code);
+        return { id: sortableId(), pool_id: poolId, namespace, code: r.code, name: r.name ?? null, description: r.description ?? null, type: r.type, actions: checkActions(r.actions), api_identifier: r.apiIdentifier ?? null, created_at: at, updated_at: at };
+      });
+      const taken = await repo.findResources(poolId, namespace, [...seen]);
+      if (taken.length > 0) throw new AppError('resource.already_exists', { params: { code: taken[0]!.code } });
+      try {
+        await repo.insertResources(rows);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('resource.already_exists', { params: { code: rows[0]!.code }, cause: err });
+        throw err;
+      }
+      return rows.map(toResourceDto);
+    },
+
+    /** Vendor get-resources-batch: the resources named, in the order asked; unknown codes are left out. */
+    async getResources(poolId: string, codes: string[], namespace = DEFAULT_NAMESPACE) {
+      const wanted = [...new Set(codes)];
+      const byCode = new Map((await repo.findResources(poolId, namespace, wanted)).map((r) => [r.code, r]));
+      return wanted.flatMap((c) => (byCode.has(c) ? [toResourceDto(byCode.get(c)!)] : []));
+    },
+
+    /** Vendor list-resources: one namespace (default when absent), optionally one type. */
     async listResources(poolId: string, q: { namespace?: string | undefined; type?: string | undefined; page: number; limit: number }) {
-      const { rows, totalCount } = await repo.listResources(poolId, { namespace: q.namespace ?? DEFAULT_NAMESPACE, type: q.type, page: q.page, limit: q.limit });
+      const { rows, totalCount } = await repo.listResources(poolId, { namespaces: [q.namespace || DEFAULT_NAMESPACE], type: q.type, page: q.page, limit: q.limit });
       return { totalCount, list: rows.map(toResourceDto) };
+    },
+
+    /**
+     * Vendor list-common-resource: across namespaces (the ones listed, else every one of the
+     * pool), matched by `keyword` in code, name or description; `CommonResourceDto`s.
+     */
+    async listCommonResources(poolId: string, q: { keyword?: string | undefined; namespaces?: string[] | undefined; page: number; limit: number }) {
+      const { rows, totalCount } = await repo.listResources(poolId, { namespaces: q.namespaces, keyword: q.keyword, page: q.page, limit: q.limit });
+      return {
+        totalCount,
+        list: rows.map((r) => ({
+          ...toResourceDto(r),
+          id: r.id,
+          // Namespaces are codes here, with no numeric id of their own.
+          namespaceId: 0,
+          namespaceName: r.namespace,
+          userPoolId: poolId,
+          createdAt: r.created_at,
+          updatedAt: r.updated_at,
+        })),
+      };
+    },
+
+    /**
+     * Vendor delete-resources-batch, by codes (in `namespace`) and/or ids: every one must exist or
+     * nothing is deleted. Their grants go with them (returned: how many, and the codes).
+     */
+    async deleteResources(poolId: string, input: { namespace?: string | undefined; codeList?: string[] | undefined; ids?: string[] | undefined }) {
+      const namespace = input.namespace ?? DEFAULT_NAMESPACE;
+      const codes = [...new Set(input.codeList ?? [])];
+      const ids = [...new Set(input.ids ?? [])];
+      if (codes.length === 0 && ids.length === 0) throw new AppError('request.invalid_input', { details: [{ path: 'codeList', message: 'needs codeList or ids' }] });
+      const byCode = await repo.findResources(poolId, namespace, codes);
+      const byId = await repo.findResourcesByIds(poolId, ids);
+      const missing = [...codes.filter((c) => !byCode.some((r) => r.code === c)), ...ids.filter((id) => !byId.some((r) => r.id === id))];
+      if (missing.length > 0) throw new AppError('resource.not_found', { details: missing.slice(0, 10).map((m) => ({ path: 'codeList', message: `no resource '${m}'` })) });
+      const found = new Map([...byCode, ...byId].map((r) => [r.id, r]));
+      const grants = await repo.deleteResources(poolId, [...found.keys()]);
+      await changed(poolId);
+      return { resources: [...found.values()].map(toResourceDto), grants };
     },
 
     /** Removing an action a grant uses is refused: revoke the grant first. */

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_messaging.js';
 import * as m0010 from './migrations/0010_identifiers.js';
 import * as m0055 from './migrations/0055_organizations.js';
 import * as m0056 from './migrations/0056_permissions.js';
+import * as m0057 from './migrations/0057_department_subtree_order.js';
 import * as m0020 from './migrations/0020_federation.js';
 import * as m0035 from './migrations/0035_mfa.js';
 import * as m0036 from './migrations/0036_mfa_user_settings.js';
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0010_identifiers': m0010,
   '0055_organizations': m0055,
   '0056_permissions': m0056,
+  '0057_department_subtree_order': m0057,
   '0020_federation': m0020,
   '0035_mfa': m0035,
   '0036_mfa_user_settings': m0036,

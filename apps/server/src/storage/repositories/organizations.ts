@@ -188,7 +188,11 @@ export function createOrganizationsRepo(db: Kysely<Database>) {
       return { rows: rows.map(toView), totalCount: Number(count.n) };
     },
 
-    /** Every department below `id` (not itself), shallowest first: one indexed join on the closure table. */
+    /**
+     * Every department below `id` (not itself), shallowest first, then by id (ids are
+     * time-ordered): read in the order of the closure index (ancestor, depth, descendant), so a
+     * page stops after its rows instead of sorting the whole subtree (0057).
+     */
     subtree: async (poolId: string, id: string, q: { page: number; limit: number }) => {
       const count = await db.selectFrom('department_closure').select((eb) => eb.fn.countAll().as('n')).where('ancestor_id', '=', id).where('depth', '>', 0).executeTakeFirstOrThrow();
       const rows = await viewQuery(db)
@@ -197,8 +201,7 @@ export function createOrganizationsRepo(db: Kysely<Database>) {
         .where('cl.depth', '>', 0)
         .where('d.pool_id', '=', poolId)
         .orderBy('cl.depth', 'asc')
-        .orderBy('d.created_at', 'asc')
-        .orderBy('d.id', 'asc')
+        .orderBy('cl.descendant_id', 'asc')
         .limit(q.limit)
         .offset((q.page - 1) * q.limit)
         .execute();

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, PermissionGrantTable, ResourceTable } from '../db/schema.js';
-import { pageOf } from './list-queries.js';
+import { likePattern, pageOf } from './list-queries.js';
 
 export type ResourceRow = Selectable<ResourceTable>;
 export type GrantRow = Selectable<PermissionGrantTable>;
@@ -36,10 +36,37 @@ export function createPermissionsRepo(db: Kysely<Database>) {
     findResources: (poolId: string, namespace: string, codes: string[]) =>
       codes.length === 0 ? Promise.resolve([]) : db.selectFrom('resources').selectAll().where('pool_id', '=', poolId).where('namespace', '=', namespace).where('code', 'in', codes).execute(),
 
-    listResources: (poolId: string, q: { namespace: string; type?: string | undefined; page: number; limit: number }) => {
-      const where = db.selectFrom('resources').where('pool_id', '=', poolId).where('namespace', '=', q.namespace).$if(q.type !== undefined, (w) => w.where('type', '=', q.type!));
+    /** All or none: one transaction (a duplicate code fails the whole batch). */
+    insertResources: (rows: ResourceRow[]) =>
+      db.transaction().execute(async (trx) => {
+        for (const row of rows) await trx.insertInto('resources').values(row).execute();
+      }),
+
+    findResourcesByIds: (poolId: string, ids: string[]) =>
+      ids.length === 0 ? Promise.resolve([]) : db.selectFrom('resources').selectAll().where('pool_id', '=', poolId).where('id', 'in', ids).execute(),
+
+    /**
+     * One page of resources: in the namespaces given (all of the pool's when none), of one type,
+     * and/or whose code, name or description contains `keyword` (case-insensitive).
+     */
+    listResources: (poolId: string, q: { namespaces?: string[] | undefined; type?: string | undefined; keyword?: string | undefined; page: number; limit: number }) => {
+      let where = db.selectFrom('resources').where('pool_id', '=', poolId);
+      if (q.namespaces && q.namespaces.length > 0) where = where.where('namespace', 'in', q.namespaces);
+      if (q.type !== undefined) where = where.where('type', '=', q.type);
+      if (q.keyword) {
+        const pattern = likePattern(q.keyword);
+        where = where.where(sql<boolean>`(lower(code) like ${pattern} escape '\\' or lower(coalesce(name, '')) like ${pattern} escape '\\' or lower(coalesce(description, '')) like ${pattern} escape '\\')`);
+      }
       return pageOf(where, (w) => w.selectAll().orderBy('created_at', 'asc').orderBy('id', 'asc'), q);
     },
+
+    /** Grants on the resources go with them (ON DELETE CASCADE); one transaction; returns how many grants there were. */
+    deleteResources: (poolId: string, ids: string[]) =>
+      db.transaction().execute(async (trx) => {
+        const { n } = await trx.selectFrom('permission_grants').select((eb) => eb.fn.countAll().as('n')).where('resource_id', 'in', ids).executeTakeFirstOrThrow();
+        await trx.deleteFrom('resources').where('pool_id', '=', poolId).where('id', 'in', ids).execute();
+        return Number(n);
+      }),
 
     updateResource: (poolId: string, id: string, patch: Partial<Pick<ResourceRow, 'name' | 'description' | 'type' | 'actions' | 'api_identifier' | 'updated_at'>>) =>
       db.updateTable('resources').set(patch).where('pool_id', '=', poolId).where('id', '=', id).execute(),

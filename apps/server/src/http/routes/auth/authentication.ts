@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../../errors/app-error.js';
 import { envelope } from '../../envelope.js';
-import { toUserDto } from '../../../services/users.js';
 import { SIGNUP_PROFILE_FIELDS } from '../../../flows/registration.js';
 import { AnyObject, Envelope, PasswordEncryptType } from '../common.js';
 import { appContext, authenticateClient, clientIp, currentUser, tokenService } from './auth-context.js';
@@ -231,7 +230,8 @@ export async function authenticationRoutes(app: FastifyInstance): Promise<void> 
     const me = await currentUser(app, req);
     const row = await services.users.row(me.poolId, me.userId);
     if (!row) throw new AppError('auth.not_logged_in');
-    return envelope(req, toUserDto(row, { withCustomData: req.query.withCustomData ?? false }));
+    const [dto] = await services.userDtos([row], { withCustomData: req.query.withCustomData ?? false, withIdentities: req.query.withIdentities ?? false, withDepartmentIds: req.query.withDepartmentIds ?? false });
+    return envelope(req, dto);
   });
 
   app.post<{ Body: Static<typeof UpdateProfileBody> }>('/update-profile', { schema: { tags, summary: 'Update the signed-in user', body: UpdateProfileBody } }, async (req) => {

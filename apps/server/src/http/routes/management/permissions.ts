@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
+import { foldBracketArrays } from '../../query-arrays.js';
 import { Envelope, IsSuccess, mgmtSecurity, PageQuery } from '../common.js';
 import { managementActor } from './event-context.js';
 import { BoolQ, opt, OrNull, strict, Text, UserIdType } from './org-schemas.js';
@@ -25,6 +26,19 @@ const TargetType = Type.Union([Type.Literal('USER'), Type.Literal('ROLE'), Type.
 const CreateBody = strict({ code: ResourceCode, type: ResourceType, name: opt(Type.String({ maxLength: 255 })), description: opt(Text), actions: opt(Actions), apiIdentifier: opt(Type.String({ maxLength: 512 })), namespace: Namespace });
 const UpdateBody = strict({ code: ResourceCode, type: opt(ResourceType), name: opt(Type.String({ maxLength: 255 })), description: opt(Text), actions: opt(Actions), apiIdentifier: opt(Type.String({ maxLength: 512 })), namespace: Namespace });
 const DeleteBody = strict({ code: ResourceCode, namespace: Namespace });
+const CreateBatchBody = strict({
+  namespace: Namespace,
+  list: Type.Array(strict({ code: ResourceCode, type: ResourceType, name: opt(Type.String({ maxLength: 255 })), description: opt(Text), actions: opt(Actions), apiIdentifier: opt(Type.String({ maxLength: 512 })) }), { minItems: 1, maxItems: 50 }),
+});
+const DeleteBatchBody = strict({ namespace: Namespace, codeList: opt(Type.Array(ResourceCode, { maxItems: 50 })), ids: opt(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 })) });
+/** axios sends `codeList[]=a&codeList[]=b`; the vendor also documents a comma-separated list. */
+const BatchQuery = Type.Object({ codeList: Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { minItems: 1, maxItems: 50 }), namespace: Namespace });
+const CommonListQuery = Type.Object({
+  page: PageQuery.page,
+  limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+  keyword: opt(Type.String({ maxLength: 255 })),
+  namespaceCodeList: opt(Type.String({ maxLength: 2000, description: 'Comma-separated namespaces; every namespace of the pool when absent.' })),
+});
 const AuthorizeBody = strict({
   namespace: Namespace,
   list: Type.Array(
@@ -75,6 +89,46 @@ export async function permissionRoutes(app: FastifyInstance): Promise<void> {
     async (req) => envelope(req, await perms.listResources(managementPool(req), req.query)),
   );
 
+  app.post<{ Body: Static<typeof CreateBatchBody> }>(
+    '/create-resources-batch',
+    { schema: { tags, summary: 'Create up to 50 resources in one namespace, all or none', security: mgmtSecurity, body: CreateBatchBody, response: { 200: Envelope(OrNull(IsSuccess)) } } },
+    async (req) => {
+      const created = await perms.createResources(managementPool(req), req.body);
+      for (const r of created) await services.events.emit('resource:created', { ...managementActor(req), data: { code: r.code, namespace: r.namespace, type: r.type } });
+      return success(req);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof BatchQuery> }>(
+    '/get-resources-batch',
+    { schema: { tags, summary: 'Resources by code, in the order asked; unknown codes are left out', security: mgmtSecurity, querystring: BatchQuery, response: { 200: Envelope(OrNull(Type.Array(ResourceOut))) } }, preValidation: foldBracketArrays },
+    async (req) => {
+      const codes = req.query.codeList.flatMap((c) => c.split(',')).filter(Boolean);
+      return envelope(req, await perms.getResources(managementPool(req), codes, req.query.namespace || undefined));
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof CommonListQuery> }>(
+    '/list-common-resource',
+    { schema: { tags, summary: 'List resources across namespaces, by keyword', security: mgmtSecurity, querystring: CommonListQuery, response: { 200: Envelope(OrNull(Type.Object({ totalCount: Type.Integer(), list: Type.Array(ResourceOut) }))) } } },
+    async (req) => {
+      const { page, limit, keyword, namespaceCodeList } = req.query;
+      const namespaces = namespaceCodeList?.split(',').map((n) => n.trim()).filter(Boolean);
+      return envelope(req, await perms.listCommonResources(managementPool(req), { page, limit, keyword: keyword || undefined, namespaces }));
+    },
+  );
+
+  app.post<{ Body: Static<typeof DeleteBatchBody> }>(
+    '/delete-resources-batch',
+    { schema: { tags, summary: 'Delete resources by code or id with every grant on them, all or none', security: mgmtSecurity, body: DeleteBatchBody, response: { 200: Envelope(OrNull(IsSuccess)) } } },
+    async (req) => {
+      const r = await perms.deleteResources(managementPool(req), req.body);
+      for (const res of r.resources) await services.events.emit('resource:delete', { ...managementActor(req), data: { code: res.code, namespace: res.namespace } });
+      if (r.grants > 0) await services.events.emit('permission:revoke', { ...managementActor(req), data: { reason: 'resource-deleted', resources: r.resources.map((x) => x.code), grants: r.grants } });
+      return success(req);
+    },
+  );
+
   app.post<{ Body: Static<typeof UpdateBody> }>(
     '/update-resource',
     { schema: { tags, summary: 'Update a resource', security: mgmtSecurity, body: UpdateBody, response: { 200: Envelope(OrNull(ResourceOut)) } } },
@@ -109,7 +163,7 @@ export async function permissionRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: Static<typeof AuthorizedQuery> }>(
     '/get-authorized-resources',
-    { schema: { tags, summary: 'What was granted directly to a user, role, group or department', security: mgmtSecurity, querystring: AuthorizedQuery, response: { 200: Envelope(OrNull(AuthorizedPaging)) } } },
+    { schema: { tags, summary: 'What was granted directly to a user, role, group or department', security: mgmtSecurity, querystring: AuthorizedQuery, response: { 200: Envelope(OrNull(AuthorizedPaging)) } }, preValidation: foldBracketArrays },
     async (req) => envelope(req, await perms.authorizedTo(managementPool(req), req.query)),
   );
 

@@ -5,7 +5,6 @@ import { managementPool } from '../../plugins/request-signing.js';
 import { Envelope, IsSuccess, mgmtSecurity, PageQuery } from '../common.js';
 import { managementActor } from './event-context.js';
 import { ROLE_CODE_PATTERN, VENDOR_USER_ID_TYPES } from '../../../services/roles.js';
-import { toUserDto } from '../../../services/users.js';
 
 /*
  * Roles, as authing-node-sdk `ManagementClient` calls them: create-role, list-roles,
@@ -159,7 +158,7 @@ export async function roleRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const q = req.query;
       const { rows, totalCount } = await services.roles.members(managementPool(req), { code: q.code, namespace: q.namespace || undefined, page: q.page, limit: q.limit });
-      return envelope(req, { totalCount, list: rows.map((r) => toUserDto(r, { withCustomData: q.withCustomData ?? false, withIdentities: q.withIdentities ?? false })) });
+      return envelope(req, { totalCount, list: await services.userDtos(rows, { withCustomData: q.withCustomData ?? false, withIdentities: q.withIdentities ?? false, withDepartmentIds: q.withDepartmentIds ?? false }) });
     },
   );
 }

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
+import { foldBracketArrays } from '../../query-arrays.js';
 import { managementPool } from '../../plugins/request-signing.js';
 import { mgmtSecurity, Envelope, IsSuccess, PasswordEncryptType } from '../common.js';
 import { USER_ID_TYPES, USER_STATUSES } from '../../../services/users.js';
@@ -237,23 +238,6 @@ const User = Type.Object({ userId: Type.String() }, { additionalProperties: true
 /** Errors are sent through the same 200 response schema with `data: null`. */
 const OrNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const tags = ['users'];
-
-/**
- * axios encodes GET arrays as `key[]=a&key[]=b`; Fastify's query parser keeps the brackets in
- * the key. Fold them back before validation (signature verification reads the raw URL, so it
- * is unaffected).
- */
-async function foldBracketArrays(req: FastifyRequest) {
-  const q = req.query as Record<string, unknown>;
-  for (const key of Object.keys(q)) {
-    if (!key.endsWith('[]')) continue;
-    const name = key.slice(0, -2);
-    const v = q[key];
-    const list = Array.isArray(v) ? v : [v];
-    q[name] = Array.isArray(q[name]) ? [...(q[name] as unknown[]), ...list] : q[name] === undefined ? list : [q[name], ...list];
-    delete q[key];
-  }
-}
 
 export async function userRoutes(app: FastifyInstance): Promise<void> {
   const users = app.gh.services.users;
