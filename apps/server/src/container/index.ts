@@ -148,6 +148,10 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       usersRepo: repos.users,
       updateUser: (poolId, input) => services.users.update(poolId, input),
       appExists: async (poolId, appId) => Boolean(await repos.applications.findById(poolId, appId)),
+      passwords: authn.passwords,
+      createAccount: async (poolId, p) =>
+        (await services.users.create(poolId, { ...(p.email ? { email: p.email } : {}), ...(p.username ? { username: p.username } : {}), ...(p.phone ? { phone: p.phone } : {}), ...(p.nickname ? { nickname: p.nickname } : {}), ...(p.name ? { name: p.name } : {}), ...(p.id ? { externalId: p.id } : {}) })).userId,
+      removeUser: (poolId, userId) => services.users.deleteBatch(poolId, { userIds: [userId] } as never),
       importUser: async (poolId, p, password) => {
         const created = await services.users.create(poolId, { ...(p.email ? { email: p.email } : {}), ...(p.username ? { username: p.username } : {}), ...(p.phone ? { phone: p.phone } : {}), ...(p.nickname ? { nickname: p.nickname } : {}), ...(p.name ? { name: p.name } : {}), ...(p.id ? { externalId: p.id } : {}) });
         const row = await repos.users.findById(poolId, created.userId);
@@ -235,7 +239,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     accounts.passwordReset.useCodeVerifier((poolId, v) => passcodes.verifyResetCode(poolId, v));
     // LDAP / Active Directory sign-in (container/directory.ts, docs/ldap.md).
     const directory = createDirectory({ federation, registry: createConnectorRegistry(), outbound, users: services.users, usersRepo: repos.users, rolesRepo: repos.roles, log });
-    // MFA (docs/mfa.md): policies, factors and the engine's MFA step, first of the policy steps.
+    // The engine's hooks: the extensions', then user scripts' (also around the MFA step's checks).
+    const engineHooks = [...(opts.extensions?.hooks ?? []), pipeline.hooks];
+    // MFA (docs/mfa.md): policies, factors and the engine's MFA step, after the user scripts' step.
     const mfa = createMfaGraph({
       db: db.db,
       kv,
@@ -247,6 +253,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       publicUrl: config.publicUrl,
       poolName: async (poolId) => (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
       accountRevokedAt: (poolId, userId) => oidc.registry.revocation(poolId).accountRevokedAt(userId),
+      hooks: () => engineHooks,
       issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });
     // Registration information completion (docs/custom-fields.md): a policy step after MFA.
@@ -275,8 +282,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       webauthn: () => mfa.webauthn,
       setSignInData: async (poolId, userId, customData) => void (await services.users.update(poolId, { userId, customData })),
       log,
-      // MFA first, then the extensions' steps, then profile completion; user scripts run after them (docs/pipeline.md).
-      extensions: { ...opts.extensions, steps: [mfa.step, ...(opts.extensions?.steps ?? []), profileStep, pipeline.step], hooks: [...(opts.extensions?.hooks ?? []), pipeline.hooks] },
+      // User scripts (POST_AUTHENTICATION) first: a script may ask for MFA for this sign-in; then
+      // MFA, the extensions' steps and profile completion (docs/pipeline.md "Asking for MFA").
+      extensions: { ...opts.extensions, steps: [pipeline.step, mfa.step, ...(opts.extensions?.steps ?? []), profileStep], hooks: engineHooks },
     });
     engine = signIn.engine;
     mfa.useCodes(createFactorCodes({ send: passcodes.send, codes: passcodes.codes, maxAttempts: async (poolId) => (await passcodes.settings.get(poolId)).maxAttempts }));

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AttemptGuard } from '../flows/engine/attempt-guard.js';
+import type { EngineHooks } from '../flows/engine/types.js';
 import type { SignInEngine } from '../flows/engine/engine.js';
 import { createMfaSelfService } from '../flows/mfa/self-service.js';
 import { createMfaStep, type WebauthnSecondFactor } from '../flows/mfa/step.js';
@@ -34,6 +35,8 @@ export function createMfaGraph(deps: {
   poolName: (poolId: string) => Promise<string>;
   /** When the user's sessions were last revoked (ms): remembered devices issued before do not count. */
   accountRevokedAt: (poolId: string, userId: string) => Promise<number | undefined>;
+  /** The engine's hooks around a second-factor check (user scripts). */
+  hooks?: () => readonly Pick<EngineHooks, 'beforeMfaVerify' | 'afterMfaVerify'>[];
 }) {
   const repo = createMfaRepo(deps.db);
   const policies = createMfaPolicies(repo);
@@ -57,6 +60,7 @@ export function createMfaGraph(deps: {
     guard: deps.guard,
     events: deps.events,
     webauthn: () => secondFactor,
+    ...(deps.hooks ? { hooks: deps.hooks } : {}),
     rememberedDevice: (flow, policy) => devices.remembers(flow.poolId, flow.userId, flow.options.mfa?.deviceTokens ?? [], policy.rememberDeviceDays),
   });
   const selfService = createMfaSelfService({ factors, users: deps.users, guard: deps.guard, events: deps.events, engine: deps.engine });

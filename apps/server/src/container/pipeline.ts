@@ -3,6 +3,9 @@ import { createPipelineHooks } from '../flows/pipeline/hooks.js';
 import type { EventService } from '../services/events/service.js';
 import type { OutboundGuard } from '../services/outbound/index.js';
 import { createCustomDatabase, type LegacyProfile } from '../services/pipeline/custom-database.js';
+import { createCustomDbScripts, type ScriptProfile } from '../services/pipeline/custom-database-script.js';
+import { createOwnDatabase, routeOwnPasswords, type PasswordWriters } from '../services/pipeline/own-database.js';
+import type { UserRow } from '../storage/repositories/users.js';
 import { createPipelineEnv } from '../services/pipeline/env.js';
 import { createPipelineFunctions } from '../services/pipeline/functions.js';
 import { createPipelineRunner } from '../services/pipeline/runner.js';
@@ -38,6 +41,11 @@ export function createPipelineGraph(d: {
   /** Function changes are broadcast to every node (docs/pipeline.md, "Several nodes"). */
   bus: InvalidationBus;
   usersRepo: Pick<UsersRepo, 'findById'>;
+  /** "Own database" mode: the account of a store user (no password), and its removal when the store refuses a registration. */
+  createAccount: (poolId: string, p: ScriptProfile) => Promise<string>;
+  removeUser: (poolId: string, userId: string) => Promise<unknown>;
+  /** The passwords service: new passwords of the store's accounts are routed to its script. */
+  passwords: PasswordWriters & { assertAcceptable(poolId: string, password: string, who: { username: string | null; email: string | null; phone: string | null }): Promise<void> };
   updateUser: (poolId: string, input: UserFields & { userId: string }) => Promise<unknown>;
   appExists: (poolId: string, appId: string) => Promise<boolean>;
   /** Lazy migration: creates the account with the verified password, hashed by Gatehouse. */
@@ -49,15 +57,45 @@ export function createPipelineGraph(d: {
   const env = createPipelineEnv(repo, d.box);
   const runner = createPipelineRunner({ repo, env, sandbox, outbound: d.outbound, events: d.events, log: d.log, cacheMs: FUNCTIONS_TTL_MS[d.bus.mode] });
   d.bus.subscribe(TOPICS.pipeline, (poolId) => runner.invalidate(poolId));
-  const functions = createPipelineFunctions({ repo, sandbox, appExists: d.appExists, changed: (poolId) => d.bus.publish(TOPICS.pipeline, poolId) });
+  const functions = createPipelineFunctions({ repo, sandbox, appExists: d.appExists, changed: (poolId) => d.bus.publish(TOPICS.pipeline, poolId), trial: runner.trial });
   const legacy = createLegacyDatabases();
-  const customDatabase = createCustomDatabase({ repo, env, sandbox, legacy, outbound: d.outbound, importUser: d.importUser, log: d.log });
-  const { hooks, step, scriptClaims, completeUserInfo } = createPipelineHooks({ runner, customDatabase, users: d.usersRepo, updateUser: d.updateUser, log: d.log });
+  const scripts = createCustomDbScripts({ repo, env, sandbox, legacy, outbound: d.outbound, log: d.log });
+  const customDatabase = createCustomDatabase({ repo, sandbox, scripts, importUser: d.importUser });
+  const ownDatabase = createOwnDatabase({
+    repo,
+    scripts,
+    users: {
+      findById: async (poolId, userId) => (await d.usersRepo.findById(poolId, userId)) as UserRow | undefined,
+      create: d.createAccount,
+      update: (poolId, userId, fields) => d.updateUser(poolId, { userId, ...fields }),
+      remove: d.removeUser,
+    },
+    log: d.log,
+  });
+  routeOwnPasswords(d.passwords, ownDatabase);
+  // A verified email and a deleted account are passed on to the store after the fact; failures are logged.
+  d.events.subscribe(async (e) => {
+    const userId = (e.data as { userId?: unknown } | undefined)?.userId;
+    if (typeof userId !== 'string' || !e.poolId) return;
+    if (e.name === 'user:deleted') await ownDatabase.deleted(e.poolId, userId);
+    const fields = (e.data as { fields?: unknown }).fields;
+    if (e.name === 'user:email-verified' || (e.name === 'user:updated' && Array.isArray(fields) && fields.includes('emailVerified'))) await ownDatabase.emailVerified(e.poolId, userId);
+  });
+  const { hooks, step, scriptClaims, completeUserInfo } = createPipelineHooks({
+    runner,
+    customDatabase,
+    ownDatabase,
+    assertPassword: (poolId, password, who) => d.passwords.assertAcceptable(poolId, password, who),
+    users: d.usersRepo,
+    updateUser: d.updateUser,
+    log: d.log,
+  });
   return {
     functions,
     env,
     runner,
     customDatabase,
+    ownDatabase,
     hooks,
     step,
     scriptClaims,

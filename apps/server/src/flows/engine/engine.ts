@@ -80,7 +80,16 @@ export function createSignInEngine(deps: EngineDeps) {
     }
     const { password: _password, ...proposal } = r.input;
     for (const h of deps.hooks) await h.beforeRegistration?.({ poolId: r.poolId, appId: r.appId, proposal, request: r.request, via: r.via });
-    const user = await deps.createAccount(r.poolId, r.input, { via: r.via });
+    // A pool whose users live in its own store: the password goes there, never into this account.
+    let external: ((userId: string) => Promise<void>) | null = null;
+    if (r.input.password !== undefined) {
+      for (const h of deps.hooks) {
+        external = (await h.externalRegistration?.({ poolId: r.poolId, appId: r.appId, input: r.input })) ?? null;
+        if (external) break;
+      }
+    }
+    const user = await deps.createAccount(r.poolId, external ? proposal : r.input, { via: r.via });
+    await external?.(user.userId);
     await deps.onRegistered(r.poolId, user, { appId: r.appId, method: r.registerMethod, request: r.request, via: r.via });
     for (const h of deps.hooks) {
       await h.afterRegistration?.({ poolId: r.poolId, appId: r.appId, userId: user.userId, request: r.request, via: r.via })?.catch((err: unknown) => deps.log.error({ err }, 'after-registration hook failed'));
@@ -156,7 +165,22 @@ export function createSignInEngine(deps: EngineDeps) {
       // script). Asked only after the attempt guard has reserved this attempt: a locked identifier
       // never reaches the legacy store, so it can be neither hammered nor used as an oracle (an
       // import that happened would otherwise show as a faster answer on the next try).
-      if (!identified.user && method.id === 'password') {
+      // A pool whose users' passwords live in its own store checks them there (after the guard, like any check).
+      let external: Awaited<ReturnType<LoginMethod['verify']>> | null = null;
+      if (method.id === 'password') {
+        try {
+          for (const h of deps.hooks) {
+            external = (await h.externalPassword?.({ poolId: req.poolId, appId: req.appId, input, user: identified.user, request: req.request })) ?? null;
+            if (external) break;
+          }
+        } catch (err) {
+          await attempt?.release().catch(() => undefined);
+          if (isAppError(err)) await refuse(err.code, identified.user?.id ?? null);
+          throw err;
+        }
+      }
+
+      if (!external && !identified.user && method.id === 'password') {
         try {
           for (const h of deps.hooks) {
             if (await h.unknownAccount?.({ poolId: req.poolId, appId: req.appId, method: method.id, input, request: req.request })) {
@@ -172,7 +196,7 @@ export function createSignInEngine(deps: EngineDeps) {
 
       let outcome: Awaited<ReturnType<LoginMethod['verify']>>;
       try {
-        outcome = await method.verify(ctx, input, identified);
+        outcome = external ?? (await method.verify(ctx, input, identified));
       } catch (err) {
         await attempt?.release().catch(() => undefined);
         if (isAppError(err)) await refuse(err.code, identified.user?.id ?? null);

@@ -1,5 +1,8 @@
 import type { ErrorCode, SignInProtocol } from '@gatehouse/contracts';
+import type { MethodOutcome } from '../../login-methods/types.js';
+import type { UserRow } from '../../storage/repositories/users.js';
 import type { LoginTokenResponseData } from '../../services/tokens/types.js';
+import type { RegistrationInput } from '../registration.js';
 
 /** Who asked, for counters, history and events. */
 export interface RequestInfo {
@@ -108,6 +111,11 @@ export interface FlowRecord {
   pending: string | null;
   /** Per-step scratch (e.g. the factor a user chose) and claims added by hooks. */
   data: Record<string, unknown>;
+  /**
+   * A step before MFA (a user script: `context.requireMfa()`, docs/pipeline.md) asked for a
+   * second factor for this sign-in: the MFA step applies as if the policy required it.
+   */
+  mfaRequested?: boolean;
   createdAt: number;
   expiresAt: number;
 }
@@ -138,10 +146,26 @@ export interface EngineHooks {
    * identifies again and verifies the password against the imported account as usual.
    */
   unknownAccount?(e: { poolId: string; appId: string | null; method: string; input: unknown; request: RequestInfo }): Promise<boolean>;
+  /**
+   * A pool whose users' passwords live in its own store (custom database, "own database" mode,
+   * docs/pipeline.md) checks a password sign-in there: the outcome replaces the method's
+   * verification. null: not this hook's account (the method verifies as usual).
+   */
+  externalPassword?(e: { poolId: string; appId: string | null; input: unknown; user: UserRow | null; request: RequestInfo }): Promise<MethodOutcome | null>;
+  /**
+   * A registration with a password in such a pool: the engine creates the account without the
+   * password, then calls the returned function with it (the store creates its user; a refusal
+   * throws and removes the account). null: an ordinary registration.
+   */
+  externalRegistration?(e: { poolId: string; appId: string | null; input: RegistrationInput }): Promise<((userId: string) => Promise<void>) | null>;
   /** Before an account is created (PRE_REGISTER); throw to refuse. */
   beforeRegistration?(e: { poolId: string; appId: string | null; proposal: Record<string, unknown>; request: RequestInfo; via: 'signup' | 'autoRegister' }): Promise<void>;
   /** After an account is created (POST_REGISTER). */
   afterRegistration?(e: { poolId: string; appId: string | null; userId: string; request: RequestInfo; via: 'signup' | 'autoRegister' }): Promise<void>;
+  /** Before the MFA step checks a second-factor answer (PRE_MFA_VERIFY); throw to refuse it. */
+  beforeMfaVerify?(flow: FlowRecord, e: { factorType: string; request: RequestInfo }): Promise<void>;
+  /** After a second factor passed (POST_MFA_VERIFY); throw to refuse the sign-in. */
+  afterMfaVerify?(flow: FlowRecord, e: { factorType: string; request: RequestInfo }): Promise<void>;
   /** Extra claims for the tokens about to be issued (PRE_OIDC_ID_TOKEN_ISSUED …). */
   tokenClaims?(flow: FlowRecord): Promise<{ idToken?: Record<string, unknown>; accessToken?: Record<string, unknown> } | undefined>;
 }

@@ -5,7 +5,7 @@ import type { MfaPolicy } from '../../services/mfa/policy.js';
 import { ACR_MFA, isEnrollableFactor, type PolicyFactor, type VerifyFactor } from '../../services/mfa/types.js';
 import type { UserRow, UsersRepo } from '../../storage/repositories/users.js';
 import type { AttemptGuard } from '../engine/attempt-guard.js';
-import type { FlowRecord, PolicyStep, RequestInfo, StepResult } from '../engine/types.js';
+import type { EngineHooks, FlowRecord, PolicyStep, RequestInfo, StepResult } from '../engine/types.js';
 import { guardedCheck } from './guarded.js';
 
 /** The vendor's mfaToken lives five minutes; the waiting flow is cut to that. */
@@ -65,7 +65,17 @@ export function createMfaStep(deps: {
   webauthn: () => WebauthnSecondFactor | undefined;
   /** Whether a remembered device cookie lets this sign-in skip the step. */
   rememberedDevice?: (flow: FlowRecord, policy: MfaPolicy) => Promise<boolean>;
+  /** The engine's hooks around a second-factor check (user scripts PRE_MFA_VERIFY / POST_MFA_VERIFY). */
+  hooks?: () => readonly Pick<EngineHooks, 'beforeMfaVerify' | 'afterMfaVerify'>[];
 }): PolicyStep {
+  const hooks = () => deps.hooks?.() ?? [];
+  /** PRE_MFA_VERIFY: before the answer is checked, so a refusal costs no attempt. */
+  const beforeCheck = async (flow: FlowRecord, factorType: string, request: RequestInfo) => {
+    for (const h of hooks()) await h.beforeMfaVerify?.(flow, { factorType, request });
+  };
+  const afterCheck = async (flow: FlowRecord, factorType: string, request: RequestInfo) => {
+    for (const h of hooks()) await h.afterMfaVerify?.(flow, { factorType, request });
+  };
   const alias = (flow: FlowRecord) => (flow.target.kind === 'tokens' ? { tokenAlias: 'mfaToken' } : {});
   const state = (flow: FlowRecord): MfaState => (flow.data.mfa as MfaState | undefined) ?? { applicable: [] };
 
@@ -106,17 +116,20 @@ export function createMfaStep(deps: {
     if (factorType === 'WEBAUTHN') {
       const wa = deps.webauthn();
       if (!wa || input.assertion === undefined) throw new AppError('mfa.answer_required', { params: { factorType, field: 'assertion' } });
+      await beforeCheck(flow, factorType, request);
       const r = await guardedCheck(deps, base, () => wa.verify(flow.poolId, user.id, flow.id, input.assertion));
       return done(flow, factorType, r.amr, request);
     }
     const answer = factorType === 'RECOVERY_CODE' ? str(input.recoveryCode) || str(input.passCode) : str(input.passCode);
     if (!answer) throw new AppError('mfa.answer_required', { params: { factorType, field: factorType === 'RECOVERY_CODE' ? 'recoveryCode' : 'passCode' } });
+    await beforeCheck(flow, factorType, request);
     const r = await guardedCheck(deps, base, () => deps.factors.verify(flow.poolId, user.id, factorType, answer));
     return done(flow, factorType, r.amr, request);
   }
 
   async function done(flow: FlowRecord, factor: string, amr: string[], request: RequestInfo): Promise<StepResult> {
     await deps.events.emit('mfa:verified', { poolId: flow.poolId, actor: flow.userId, subject: flow.userId, ip: request.ip, userAgent: request.userAgent, requestId: request.requestId, data: { userId: flow.userId, appId: flow.appId, factor } });
+    await afterCheck(flow, factor, request);
     return passed(amr);
   }
 
@@ -126,12 +139,15 @@ export function createMfaStep(deps: {
     async run(flow) {
       // A passkey with user verification is already two factors in one (login-methods/webauthn).
       if (flow.amr.includes('mfa')) return { status: 'done', acr: ACR_MFA };
-      const forced = flow.options.mfa?.force === true;
+      // Forced by the request (acr_values) or by a user script (`context.requireMfa()`,
+      // docs/pipeline.md): required, and a remembered device does not skip it (as Auth0's
+      // api.multifactor.enable() defaults to allowRememberBrowser: false).
+      const forced = flow.options.mfa?.force === true || flow.mfaRequested === true;
       const policy = forced ? forcedPolicy(await deps.policies.effective(flow.poolId, flow.appId, flow.userId)) : await deps.policies.effective(flow.poolId, flow.appId, flow.userId);
       if (policy.mode === 'off') return { status: 'done' };
       const applicable = await applicableFor(flow, policy);
       if (applicable.length) {
-        // A remembered device skips the step, unless this request asked for MFA itself (acr_values).
+        // A remembered device skips the step, unless this sign-in asked for MFA itself.
         if (!forced && deps.rememberedDevice && (await deps.rememberedDevice(flow, policy))) return { status: 'done' };
         // Only a browser finishing an interaction can keep the cookie (docs/mfa.md "Remember this device").
         const rememberDays = !forced && flow.target.kind === 'interaction' && policy.rememberDeviceDays > 0 ? policy.rememberDeviceDays : 0;
@@ -174,8 +190,10 @@ export function createMfaStep(deps: {
         const user = await userOf(flow);
         if (action === 'enroll') return challenge(flow, 'mfa.enrollment_required', { applicableFactors: st.enrollable, enrollment: { factorType: 'WEBAUTHN', webauthn: await wa.enrollOptions(flow.poolId, user, flow.id) } });
         if (input.attestation === undefined) throw new AppError('mfa.answer_required', { params: { factorType: 'WEBAUTHN', field: 'attestation' } });
+        await beforeCheck(flow, 'WEBAUTHN', request);
         await wa.enroll(flow.poolId, user.id, flow.id, input.attestation);
         await deps.events.emit('mfa:verified', { poolId: flow.poolId, actor: user.id, subject: user.id, ip: request.ip, userAgent: request.userAgent, requestId: request.requestId, data: { userId: user.id, appId: flow.appId, factor: 'WEBAUTHN' } });
+        await afterCheck(flow, 'WEBAUTHN', request);
         const recoveryCodes = (await deps.factors.enrolledTypes(flow.poolId, user.id)).recoveryCodes === 0 ? await deps.factors.issueRecoveryCodes(flow.poolId, user.id) : null;
         // Registration required user verification: possession and PIN/biometrics.
         const amr = ['hwk', 'user'];
@@ -195,11 +213,13 @@ export function createMfaStep(deps: {
         }
         const passCode = str(input.passCode);
         if (!passCode) throw new AppError('mfa.answer_required', { params: { factorType, field: 'passCode' } });
+        await beforeCheck(flow, factorType, request);
         const r = await guardedCheck(deps, { poolId: flow.poolId, user, extraKeys: flow.keys, request, appId: flow.appId, factor: factorType, captcha: captchaOf(input.captcha) }, async () => {
           const c = await deps.factors.completeEnrollment(flow.poolId, user.id, { factorType, enrollmentToken: str(input.enrollmentToken), passCode });
           return 'ok' in c ? c : { ok: true as const, ...c };
         });
         await deps.events.emit('mfa:verified', { poolId: flow.poolId, actor: user.id, subject: user.id, ip: request.ip, userAgent: request.userAgent, requestId: request.requestId, data: { userId: user.id, appId: flow.appId, factor: factorType } });
+        await afterCheck(flow, factorType, request);
         const amr = [factorType === 'OTP' ? 'otp' : factorType === 'SMS' ? 'sms' : 'email'];
         if (!r.recoveryCodes) return passed(amr);
         // The codes are shown once, in this answer; the flow keeps only that the factor passed.

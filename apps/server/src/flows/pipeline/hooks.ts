@@ -1,5 +1,6 @@
 import type { SignInProtocol } from '@gatehouse/contracts';
 import type { CustomDatabase } from '../../services/pipeline/custom-database.js';
+import type { OwnDatabase } from '../../services/pipeline/own-database.js';
 import type { PipelineRunner, SceneOutcome } from '../../services/pipeline/runner.js';
 import type { Scene } from '../../services/pipeline/scenes.js';
 import type { ScriptClaims } from '../../services/tokens/types.js';
@@ -29,7 +30,9 @@ const claimsOnly = (c: Record<string, unknown>) => Object.fromEntries(Object.ent
  * User scripts at the engine's points (docs/pipeline.md, "Scenes"):
  *  - PRE_AUTHENTICATION: the engine's `beforeAuthentication` hook, on every way in;
  *  - PRE_REGISTER / POST_REGISTER: `beforeRegistration` / `afterRegistration` (sign-up and auto-registration);
- *  - POST_AUTHENTICATION: a policy step, after the proof and before the finish;
+ *  - POST_AUTHENTICATION: a policy step, after the proof and before the MFA step (a function may
+ *    ask for MFA with `context.requireMfa()`) and the finish;
+ *  - PRE_MFA_VERIFY / POST_MFA_VERIFY: the engine's hooks around the MFA step's check of an answer;
  *  - PRE_OIDC_ID_TOKEN_ISSUED: the engine's `tokenClaims` for the direct API, and the OIDC
  *    provider's own ID tokens (hosted login, refresh) through `scriptClaims`;
  *  - PRE_OIDC_ACCESS_TOKEN_ISSUED: every access token the provider issues (`scriptClaims`).
@@ -38,13 +41,16 @@ const claimsOnly = (c: Record<string, unknown>) => Object.fromEntries(Object.ent
 export function createPipelineHooks(deps: {
   runner: PipelineRunner;
   customDatabase: Pick<CustomDatabase, 'tryImport'>;
+  ownDatabase: Pick<OwnDatabase, 'isOwn' | 'verifyPassword' | 'register'>;
+  /** The pool's password policy for a new password (the store receives only acceptable ones). */
+  assertPassword: (poolId: string, password: string, who: { username: string | null; email: string | null; phone: string | null }) => Promise<void>;
   users: Pick<UsersRepo, 'findById'>;
   updateUser: (poolId: string, input: UserFields & { userId: string }) => Promise<unknown>;
   log: Logger;
 }) {
   const { runner } = deps;
 
-  const contextOf = (e: { poolId: string; appId: string | null; scene: Scene; request?: RequestInfo; body: Record<string, unknown>; connection?: string; protocol?: SignInProtocol; context?: Record<string, unknown> | undefined }) => ({
+  const contextOf = (e: { poolId: string; appId: string | null; scene: Scene; request?: RequestInfo; body: Record<string, unknown>; connection?: string; protocol?: SignInProtocol; context?: Record<string, unknown> | undefined; mfa?: { factorType: string } }) => ({
     scene: e.scene,
     request: { body: e.body, ip: e.request?.ip ?? null, userAgent: e.request?.userAgent ?? null },
     app: e.appId ? { id: e.appId } : null,
@@ -52,6 +58,7 @@ export function createPipelineHooks(deps: {
     connection: e.connection ?? null,
     protocol: e.protocol ?? null,
     context: e.context ?? {},
+    ...(e.mfa ? { mfa: e.mfa } : {}),
   });
 
   const profileOf = (row: UserRow) => toUserDto(row, { withCustomData: true }) as unknown as Record<string, unknown>;
@@ -82,11 +89,31 @@ export function createPipelineHooks(deps: {
     return out;
   }
 
+  const accountOf = (i: Record<string, unknown>) => [i.account, i.email, i.username, i.phone].find((v): v is string => typeof v === 'string' && v.length > 0);
+
   const hooks: EngineHooks = {
+    /** "Own database" mode: every password check of the store's accounts asks the pool's `login` script. */
+    async externalPassword(e) {
+      const i = (e.input ?? {}) as Record<string, unknown>;
+      const account = accountOf(i);
+      if (!account || typeof i.password !== 'string') return null;
+      const r = await deps.ownDatabase.verifyPassword(e.poolId, account, i.password, e.user);
+      if (r === null) return null;
+      return r ? { status: 'authenticated', user: r, amr: ['pwd'] } : { status: 'failed', error: e.user ? 'user.wrong_password' : 'user.not_found', countsAsFailure: true };
+    },
+    /** "Own database" mode: a registration's password goes to the store (`getUser`, `create`), never into the account. */
+    async externalRegistration(e) {
+      const password = e.input.password;
+      if (password === undefined || !(await deps.ownDatabase.isOwn(e.poolId))) return null;
+      await deps.assertPassword(e.poolId, password, { username: e.input.username ?? null, email: e.input.email ?? null, phone: e.input.phone ?? null });
+      const profile = (e.input.profile ?? {}) as Record<string, unknown>;
+      const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+      return (userId) => deps.ownDatabase.register(e.poolId, userId, { email: e.input.email, username: e.input.username, phone: e.input.phone, password, nickname: text(profile.nickname), name: text(profile.name) });
+    },
     /** Lazy migration from the pool's custom database (password sign-ins of accounts the pool does not have). */
     async unknownAccount(e) {
       const i = (e.input ?? {}) as Record<string, unknown>;
-      const account = [i.account, i.email, i.username, i.phone].find((v): v is string => typeof v === 'string' && v.length > 0);
+      const account = accountOf(i);
       if (!account || typeof i.password !== 'string') return false;
       return deps.customDatabase.tryImport(e.poolId, account, i.password);
     },
@@ -101,6 +128,14 @@ export function createPipelineHooks(deps: {
     async afterRegistration(e) {
       await forUser('POST_REGISTER', e.poolId, e.appId, e.userId, { request: e.request, connection: e.via });
     },
+    /** PRE_MFA_VERIFY: the second factor about to be checked is `context.mfa.factorType`; a refusal refuses the answer. */
+    async beforeMfaVerify(flow, e) {
+      await forUser('PRE_MFA_VERIFY', flow.poolId, flow.appId, flow.userId, { request: e.request, connection: flow.method, protocol: flow.protocol, context: flow.options.context, mfa: { factorType: e.factorType } });
+    },
+    /** POST_MFA_VERIFY: after the second factor passed; may change the profile or refuse the sign-in. */
+    async afterMfaVerify(flow, e) {
+      await forUser('POST_MFA_VERIFY', flow.poolId, flow.appId, flow.userId, { request: e.request, connection: flow.method, protocol: flow.protocol, context: flow.options.context, mfa: { factorType: e.factorType } });
+    },
     async tokenClaims(flow: FlowRecord) {
       const earlier = (flow.data[PIPELINE_STEP_ID] as { idToken?: Record<string, unknown> } | undefined)?.idToken ?? {};
       const out = await forUser('PRE_OIDC_ID_TOKEN_ISSUED', flow.poolId, flow.appId, flow.userId, { request: flow.request, connection: flow.method, protocol: flow.protocol, context: flow.options.context });
@@ -114,6 +149,8 @@ export function createPipelineHooks(deps: {
     async run(flow) {
       const out = await forUser('POST_AUTHENTICATION', flow.poolId, flow.appId, flow.userId, { request: flow.request, connection: flow.method, protocol: flow.protocol, context: flow.options.context });
       if (out && (Object.keys(out.idToken).length || Object.keys(out.accessToken).length)) flow.data[PIPELINE_STEP_ID] = { idToken: out.idToken };
+      // `context.requireMfa()`: this step runs before the MFA step, which then applies (docs/pipeline.md "Asking for MFA").
+      if (out?.mfa) flow.mfaRequested = true;
       return { status: 'done' };
     },
   };

@@ -2,6 +2,8 @@ import { AppError } from '../../errors/app-error.js';
 import type { PipelineFunctionRow, PipelineRepo } from '../../storage/repositories/pipeline.js';
 import { randomId } from '../../utils/ids.js';
 import { nowIso } from '../../utils/time.js';
+import { createHash } from 'node:crypto';
+import type { Runnable, TrialResult } from './runner.js';
 import type { Sandbox } from './sandbox/pool.js';
 import { isScene, LIMITS, SCENES, type Scene } from './scenes.js';
 
@@ -41,6 +43,19 @@ export interface FunctionView {
   appIds: string[] | null;
 }
 
+/** A test run's input (docs/pipeline.md, "Trying a function"): a stored function, or a draft. */
+export interface TrialInput {
+  funcId?: string | undefined;
+  sourceCode?: string | undefined;
+  scene?: string | undefined;
+  timeout?: number | undefined;
+  fetchAllowList?: string[] | undefined;
+  user?: unknown;
+  context?: unknown;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 export function toFunctionView(r: PipelineFunctionRow): FunctionView {
@@ -69,7 +84,13 @@ export function toFunctionView(r: PipelineFunctionRow): FunctionView {
  * source is compiled in the sandbox before it is stored: a function that does not compile or
  * defines no `pipe` is refused with the compiler's message, and nothing is written.
  */
-export function createPipelineFunctions(deps: { repo: PipelineRepo; sandbox: Sandbox; appExists: (poolId: string, appId: string) => Promise<boolean>; changed: (poolId: string) => Promise<void> }) {
+export function createPipelineFunctions(deps: {
+  repo: PipelineRepo;
+  sandbox: Sandbox;
+  appExists: (poolId: string, appId: string) => Promise<boolean>;
+  changed: (poolId: string) => Promise<void>;
+  trial: (poolId: string, fn: Runnable, sample: { user: Record<string, unknown> | null; context: Record<string, unknown> }) => Promise<TrialResult>;
+}) {
   const { repo } = deps;
 
   async function mustFind(poolId: string, funcId: unknown): Promise<PipelineFunctionRow> {
@@ -190,6 +211,38 @@ export function createPipelineFunctions(deps: { repo: PipelineRepo; sandbox: San
       if (scene !== undefined && !isScene(scene)) throw new AppError('pipeline.invalid_scene', { params: { allowed: SCENES.join(', ') } });
       const rows = await repo.list(poolId, scene);
       return { totalCount: rows.length, list: rows.map(toFunctionView) };
+    },
+
+    /**
+     * A test run (Gatehouse extension): a stored function (`funcId`) or a draft (`sourceCode`,
+     * `scene`, `timeout`, `fetchAllowList`, compiled first) runs once in the sandbox with a sample
+     * `user` (an object, or null as before authentication) and `context` (merged over a default
+     * one for the scene), under the function's own limits. Nothing is written.
+     */
+    async test(poolId: string, input: TrialInput): Promise<TrialResult & { scene: Scene }> {
+      const user = input.user ?? null;
+      const sample = input.context ?? {};
+      if ((user !== null && !isPlainObject(user)) || !isPlainObject(sample)) throw new AppError('pipeline.invalid_sample');
+      if (JSON.stringify({ user, sample }).length > LIMITS.sampleChars) throw new AppError('pipeline.invalid_sample');
+      let fn: Runnable;
+      let scene: Scene;
+      if (input.funcId !== undefined) {
+        const row = await mustFind(poolId, input.funcId);
+        fn = row;
+        scene = row.scene as Scene;
+      } else {
+        if (!isScene(input.scene)) throw new AppError('pipeline.invalid_scene', { params: { allowed: SCENES.join(', ') } });
+        scene = input.scene;
+        const timeout = checkTimeout(input.timeout ?? LIMITS.defaultTimeout);
+        const allow = checkAllowList(input.fetchAllowList ?? []);
+        if (typeof input.sourceCode !== 'string' || !input.sourceCode) throw new AppError('pipeline.source_invalid', { params: { detail: 'sourceCode (or funcId) is required' } });
+        await checkSource(input.sourceCode);
+        // Drafts are cached in the pool's isolate by their content, like a function's version.
+        fn = { id: `draft-${createHash('sha256').update(input.sourceCode).digest('hex').slice(0, 24)}`, version: 1, source: input.sourceCode, timeout, fetch_allow_list: JSON.stringify(allow) };
+      }
+      const request = { body: {}, ip: null, userAgent: null, ...(isPlainObject(sample.request) ? sample.request : {}) };
+      const context = { scene, app: null, connection: null, protocol: 'test', context: {}, ...sample, request, pool: { id: poolId } };
+      return { scene, ...(await deps.trial(poolId, fn, { user, context })) };
     },
 
     /** Vendor `get-pipeline-logs`: newest first. */

@@ -28,6 +28,8 @@ export interface SceneOutcome {
   idToken: Record<string, unknown>;
   accessToken: Record<string, unknown>;
   customData: Record<string, unknown>;
+  /** A function asked the MFA step to run for this sign-in (`context.requireMfa()`). */
+  mfa: boolean;
 }
 
 interface OkValue {
@@ -36,6 +38,26 @@ interface OkValue {
   idToken: Record<string, unknown>;
   accessToken: Record<string, unknown>;
   customData: Record<string, unknown>;
+  /** `context.requireMfa()` was called. */
+  mfa?: boolean;
+}
+
+/** What a run needs of a function (a stored one, or a draft in a test run). */
+export type Runnable = Pick<PipelineFunctionRow, 'id' | 'version' | 'source' | 'timeout' | 'fetch_allow_list'>;
+
+/** A test run's answer (docs/pipeline.md, "Trying a function"). */
+export interface TrialResult {
+  result: string;
+  durationMs: number;
+  /** The refusal's message, or for the administrator the fault's details. */
+  message: string | null;
+  logs: string[];
+  user: Record<string, unknown> | null;
+  context: Record<string, unknown> | null;
+  idToken: Record<string, unknown>;
+  accessToken: Record<string, unknown>;
+  customData: Record<string, unknown>;
+  mfaRequested: boolean;
 }
 
 const MAX_FETCH_BODY = 256 * 1024;
@@ -62,7 +84,7 @@ export function createPipelineRunner(deps: {
   cacheMs: number;
 }) {
   /** `fetch` of a function: only to the hosts on its allow-list, and then through the one outbound guard. */
-  function fetchFor(fn: Pick<PipelineFunctionRow, 'fetch_allow_list'>, deadline: number): HostHandler {
+  function fetchFor(fn: Pick<Runnable, 'fetch_allow_list'>, deadline: number): HostHandler {
     const allow = JSON.parse(fn.fetch_allow_list) as string[];
     return async (op, args) => {
       if (op !== 'fetch') throw new Error(`${op} is not available to pipeline functions`);
@@ -101,19 +123,28 @@ export function createPipelineRunner(deps: {
     return out;
   }
 
-  async function runOne(fn: PipelineFunctionRow, input: ScriptInput, r: SceneRun): Promise<RunOutcome> {
+  /** One run in the sandbox: the outcome and the console output without the pool's secrets. */
+  async function execute(poolId: string, fn: Runnable, input: ScriptInput): Promise<{ outcome: RunOutcome; logs: string[]; durationMs: number }> {
     const started = Date.now();
     const timeoutMs = fn.timeout * 1000;
     const { outcome, logs } = await deps.sandbox.run(
-      { poolId: r.poolId, cacheKey: `${fn.id}:${fn.version}`, source: fn.source, entry: 'pipe', mode: 'pipe', input, timeoutMs, memoryMb: LIMITS.memoryMb },
+      { poolId, cacheKey: `${fn.id}:${fn.version}`, source: fn.source, entry: 'pipe', mode: 'pipe', input, timeoutMs, memoryMb: LIMITS.memoryMb },
       fetchFor(fn, started + timeoutMs),
     );
-    const durationMs = Date.now() - started;
-    const result = outcome.kind === 'ok' ? 'success' : outcome.kind;
-    const message = outcome.kind === 'denied' || outcome.kind === 'error' ? outcome.message.slice(0, 500) : outcome.kind === 'timeout' ? `timed out after ${fn.timeout} s` : outcome.kind === 'memory' ? `exceeded ${LIMITS.memoryMb} MB` : outcome.kind === 'unavailable' ? 'the sandbox was unavailable' : null;
+    return { outcome, logs: redact(logs, input.env), durationMs: Date.now() - started };
+  }
+
+  const resultOf = (o: RunOutcome) => (o.kind === 'ok' ? 'success' : o.kind);
+  const messageOf = (o: RunOutcome, timeout: number) =>
+    o.kind === 'denied' || o.kind === 'error' ? o.message.slice(0, 500) : o.kind === 'timeout' ? `timed out after ${timeout} s` : o.kind === 'memory' ? `exceeded ${LIMITS.memoryMb} MB` : o.kind === 'unavailable' ? 'the sandbox was unavailable' : null;
+
+  async function runOne(fn: PipelineFunctionRow, input: ScriptInput, r: SceneRun): Promise<RunOutcome> {
+    const { outcome, logs, durationMs } = await execute(r.poolId, fn, input);
+    const result = resultOf(outcome);
+    const message = messageOf(outcome, fn.timeout);
     const at = nowIso();
     await deps.repo
-      .insertLog({ id: sortableId(), pool_id: r.poolId, func_id: fn.id, scene: r.scene, result, duration_ms: durationMs, message, output: JSON.stringify(redact(logs, input.env)), user_id: r.userId, created_at: at })
+      .insertLog({ id: sortableId(), pool_id: r.poolId, func_id: fn.id, scene: r.scene, result, duration_ms: durationMs, message, output: JSON.stringify(logs), user_id: r.userId, created_at: at })
       .catch((err: unknown) => deps.log.error({ err }, 'pipeline log write failed'));
     await deps.repo.setLastStatus(r.poolId, fn.id, JSON.stringify({ result, at, durationMs })).catch(() => undefined);
     await deps.events.emit('pipeline:executed', { poolId: r.poolId, actor: null, subject: r.userId, result: result === 'success' ? 'success' : 'failure', data: { funcId: fn.id, scene: r.scene, result, durationMs, userId: r.userId } });
@@ -139,6 +170,28 @@ export function createPipelineRunner(deps: {
   const applies = (fn: PipelineFunctionRow, appId: string | null) => fn.enabled === 1 && (!fn.app_ids || (appId !== null && (JSON.parse(fn.app_ids) as string[]).includes(appId)));
 
   return {
+    /**
+     * A test run from the management API: one function with a sample user and context, nothing
+     * written (no profile change, no log row); the outcome as data, faults with their details.
+     */
+    async trial(poolId: string, fn: Runnable, sample: { user: Record<string, unknown> | null; context: Record<string, unknown> }): Promise<TrialResult> {
+      const env = await deps.env.values(poolId);
+      const { outcome, logs, durationMs } = await execute(poolId, fn, { user: sample.user, context: sample.context, env });
+      const v = outcome.kind === 'ok' ? (outcome.value as OkValue) : null;
+      return {
+        result: resultOf(outcome),
+        durationMs,
+        message: messageOf(outcome, fn.timeout),
+        logs,
+        user: v ? v.user : null,
+        context: v ? v.context : null,
+        idToken: v?.idToken ?? {},
+        accessToken: v?.accessToken ?? {},
+        customData: v?.customData ?? {},
+        mfaRequested: v?.mfa === true,
+      };
+    },
+
     /** Drops a pool's cached functions (every pool's when `poolId` is absent: a reconnected bus). */
     invalidate: (poolId?: string) => (poolId ? void cache.delete(poolId) : cache.clear()),
 
@@ -149,7 +202,7 @@ export function createPipelineRunner(deps: {
 
     async run(r: SceneRun, only?: PipelineFunctionRow): Promise<SceneOutcome> {
       const fns = only ? [only] : (await functionsOf(r.poolId, r.scene)).filter((fn) => applies(fn, r.appId));
-      const out: SceneOutcome = { ran: 0, user: r.user, context: r.context, idToken: {}, accessToken: {}, customData: {} };
+      const out: SceneOutcome = { ran: 0, user: r.user, context: r.context, idToken: {}, accessToken: {}, customData: {}, mfa: false };
       if (!fns.length) return out;
       const env = await deps.env.values(r.poolId);
       const later: PipelineFunctionRow[] = [];
@@ -168,6 +221,7 @@ export function createPipelineRunner(deps: {
             Object.assign(out.idToken, v.idToken);
             Object.assign(out.accessToken, v.accessToken);
             Object.assign(out.customData, v.customData);
+            if (v.mfa) out.mfa = true;
             break;
           }
           case 'denied':

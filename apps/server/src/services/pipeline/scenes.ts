@@ -32,4 +32,6 @@ export const LIMITS = {
   /** Console output kept per run. */
   outputChars: 4096,
   allowListHosts: 20,
+  /** A test run's sample user and context, as JSON. */
+  sampleChars: 16 * 1024,
 } as const;

@@ -13,6 +13,7 @@ import * as m0035 from './migrations/0035_mfa.js';
 import * as m0036 from './migrations/0036_mfa_user_settings.js';
 import * as m0040 from './migrations/0040_pipeline.js';
 import * as m0041 from './migrations/0041_custom_database.js';
+import * as m0042 from './migrations/0042_custom_database_users.js';
 import * as m0045 from './migrations/0045_webhooks.js';
 import * as m0050 from './migrations/0050_custom_fields.js';
 import * as m0060 from './migrations/0060_branding.js';
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0036_mfa_user_settings': m0036,
   '0040_pipeline': m0040,
   '0041_custom_database': m0041,
+  '0042_custom_database_users': m0042,
   '0045_webhooks': m0045,
   '0050_custom_fields': m0050,
   '0060_branding': m0060,

@@ -544,6 +544,14 @@ export interface PipelineCustomDatabaseTable {
   updated_at: string;
 }
 
+/** An account of a pool in "own database" mode and its user's id in the pool's store (migration 0042). */
+export interface PipelineCustomDatabaseUserTable {
+  pool_id: string;
+  user_id: string;
+  external_id: string;
+  created_at: string;
+}
+
 export interface PipelineLogTable {
   id: string;
   pool_id: string;
@@ -672,6 +680,7 @@ export interface Database {
   pipeline_env: PipelineEnvTable;
   pipeline_logs: PipelineLogTable;
   pipeline_custom_databases: PipelineCustomDatabaseTable;
+  pipeline_custom_database_users: PipelineCustomDatabaseUserTable;
   custom_fields: CustomFieldTable;
   custom_data: CustomDataTable;
   custom_field_unique_values: CustomFieldUniqueValueTable;

@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Database, PipelineCustomDatabaseTable, PipelineEnvTable, PipelineFunctionTable, PipelineLogTable } from '../db/schema.js';
+import type { Database, PipelineCustomDatabaseTable, PipelineCustomDatabaseUserTable, PipelineEnvTable, PipelineFunctionTable, PipelineLogTable } from '../db/schema.js';
 
 export type CustomDatabaseRow = Selectable<PipelineCustomDatabaseTable>;
+export type OwnUserRow = Selectable<PipelineCustomDatabaseUserTable>;
 
 export type PipelineFunctionRow = Selectable<PipelineFunctionTable>;
 export type PipelineLogRow = Selectable<PipelineLogTable>;
@@ -61,6 +62,17 @@ export function createPipelineRepo(db: Kysely<Database>) {
     putCustomDatabase: async (row: CustomDatabaseRow): Promise<void> => {
       const { pool_id: _p, ...rest } = row;
       await db.insertInto('pipeline_custom_databases').values(row).onConflict((oc) => oc.column('pool_id').doUpdateSet(rest)).execute();
+    },
+
+    findOwnUser: async (poolId: string, userId: string): Promise<OwnUserRow | undefined> =>
+      db.selectFrom('pipeline_custom_database_users').selectAll().where('pool_id', '=', poolId).where('user_id', '=', userId).executeTakeFirst(),
+    findOwnUserByExternal: async (poolId: string, externalId: string): Promise<OwnUserRow | undefined> =>
+      db.selectFrom('pipeline_custom_database_users').selectAll().where('pool_id', '=', poolId).where('external_id', '=', externalId).executeTakeFirst(),
+    insertOwnUser: async (row: OwnUserRow): Promise<void> => {
+      await db.insertInto('pipeline_custom_database_users').values(row).execute();
+    },
+    deleteOwnUser: async (poolId: string, userId: string): Promise<void> => {
+      await db.deleteFrom('pipeline_custom_database_users').where('pool_id', '=', poolId).where('user_id', '=', userId).execute();
     },
 
     insertLog: async (row: PipelineLogRow): Promise<void> => {

@@ -32,6 +32,19 @@ const ListQuery = Type.Object({ scene: Type.Optional(Type.String({ maxLength: 64
 const LogsQuery = Type.Object({ funcId: Type.Optional(FuncId), ...PageQuery });
 const EnvBody = Type.Object({ key: Type.String({ minLength: 1, maxLength: 64 }), value: Type.String({ maxLength: 4096 }) }, { additionalProperties: false });
 const CustomDbBody = Type.Object({ enabled: Type.Boolean(), mode: Type.Optional(Type.String({ maxLength: 16 })), loginScript: Type.String({ minLength: 1, maxLength: 65536 }), dbUrlEnv: Type.String({ minLength: 1, maxLength: 64 }), timeout: Type.Optional(Type.Number()) }, { additionalProperties: false });
+const TestBody = Type.Object(
+  {
+    funcId: Type.Optional(FuncId),
+    sourceCode: Type.Optional(Type.String({ maxLength: 65536 })),
+    scene: Type.Optional(Type.String({ maxLength: 64 })),
+    timeout: Type.Optional(Type.Number()),
+    fetchAllowList: Fields.fetchAllowList,
+    // Checked by the service (a catalogued 7000014 names what is wrong with the sample).
+    user: Type.Optional(Type.Unknown()),
+    context: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
 const EnvKeyBody = Type.Object({ key: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
 export async function pipelineRoutes(app: FastifyInstance): Promise<void> {
@@ -77,6 +90,10 @@ export async function pipelineRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: Static<typeof LogsQuery> }>('/get-pipeline-logs', { schema: { tags, security: mgmtSecurity, summary: 'Runs of pipeline functions, newest first', querystring: LogsQuery } }, async (req) =>
     envelope(req, await pipeline.functions.logs(managementPool(req), { funcId: req.query.funcId, page: req.query.page, limit: req.query.limit })),
+  );
+
+  app.post<{ Body: Static<typeof TestBody> }>('/test-pipeline-function', { schema: { tags, security: mgmtSecurity, summary: 'Run a function (stored or draft) once with a sample user and context; nothing is written', body: TestBody } }, async (req) =>
+    envelope(req, await pipeline.functions.test(managementPool(req), req.body)),
   );
 
   app.post<{ Body: Static<typeof EnvBody> }>('/set-pipeline-env', { schema: { tags, security: mgmtSecurity, summary: 'Set a script environment variable (sealed at rest, never returned)', body: EnvBody } }, async (req) => {

@@ -87,6 +87,9 @@ export const PRELUDE = String.raw`
   const customData = {};
   const user = input.user ? { ...input.user } : null;
   const context = { ...input.context };
+  // Asks the engine's MFA step to run for this sign-in (POST_AUTHENTICATION; docs/pipeline.md "Asking for MFA").
+  let mfa = false;
+  Object.defineProperty(context, 'requireMfa', { value: () => { mfa = true; }, enumerable: false });
   const claim = (into) => (k, v) => { into[String(k)] = v; };
   if (user) {
     const methods = {
@@ -115,7 +118,7 @@ export const PRELUDE = String.raw`
         else if (fn.length < 3) callback(null, user, context);
       });
       const plain = (v) => (v && typeof v === 'object' ? JSON.parse(JSON.stringify(v)) : null);
-      return finish({ kind: 'ok', value: { user: plain(done.user), context: plain(done.context), idToken, accessToken, customData } });
+      return finish({ kind: 'ok', value: { user: plain(done.user), context: plain(done.context), idToken, accessToken, customData, mfa } });
     } catch (e) {
       return finish(outcomeOf(e));
     }
