@@ -21,6 +21,7 @@ export interface Connection {
   label?: Record<string, string>;
   logo?: string;
   startUrl: string;
+  qrUrl?: string;
 }
 export interface Config {
   app: { id: string; name: string };

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { Api, ApiError, type Agreement, type Config, type Outcome, type Tab } from './api.js';
+import { Api, ApiError, type Agreement, type Config, type Connection, type Outcome, type Tab } from './api.js';
 import { ERROR_TEXT } from './errors.js';
 import { fmt, LANG_NAMES, LANGS, STRINGS, type Lang, type Strings } from './i18n.js';
 import { STEP_COMPONENTS, type StepProps } from './steps.js';
@@ -524,21 +524,99 @@ function QrPanel({ ctx }: { ctx: Ctx }) {
 
 /** Social and enterprise buttons: whatever the app's connection list holds (filled by the federation work). */
 function Connections({ ctx }: { ctx: Ctx }) {
+  const [scan, setScan] = useState<Connection | null>(null);
   if (!ctx.cfg.connections.length) return null;
   return (
     <section class="gh-connections" aria-label={ctx.t.socialTitle}>
       <p class="gh-or">{ctx.t.or}</p>
-      {ctx.cfg.connections.map((c) => (
-        <form method="post" action={c.startUrl} key={c.id}>
-          <input type="hidden" name="flow" value={ctx.api.flow} />
-          <input type="hidden" name="csrf" value={ctx.api.csrf} />
-          <button type="submit" class="gh-secondary gh-conn">
+      {scan ? <ScanPanel ctx={ctx} conn={scan} /> : null}
+      {ctx.cfg.connections.map((c) =>
+        c.qrUrl ? (
+          <button type="button" class="gh-secondary gh-conn" key={c.id} aria-expanded={scan?.id === c.id} onClick={() => setScan(c)}>
             {c.logo ? <img src={c.logo} alt="" width={20} height={20} /> : null}
             {c.label?.[ctx.lang] ?? c.name}
           </button>
-        </form>
-      ))}
+        ) : (
+          <form method="post" action={c.startUrl} key={c.id}>
+            <input type="hidden" name="flow" value={ctx.api.flow} />
+            <input type="hidden" name="csrf" value={ctx.api.csrf} />
+            <button type="submit" class="gh-secondary gh-conn">
+              {c.logo ? <img src={c.logo} alt="" width={20} height={20} /> : null}
+              {c.label?.[ctx.lang] ?? c.name}
+            </button>
+          </form>
+        ),
+      )}
     </section>
+  );
+}
+
+/**
+ * A WeChat official-account or mini-program code drawn in the page (server: flows/social/scan.ts):
+ * asked for with this page's flow, polled until the scan is acted on, then the page continues
+ * where the server says (the same form post as after a redirect sign-in).
+ */
+function ScanPanel({ ctx, conn }: { ctx: Ctx; conn: Connection }) {
+  const { t } = ctx;
+  const [qr, setQr] = useState<{ scene: string; imageUrl: string } | null>(null);
+  const [expired, setExpired] = useState(false);
+  const [failed, setFailed] = useState('');
+  async function start() {
+    setFailed('');
+    setExpired(false);
+    setQr(null);
+    const res = await fetch(conn.qrUrl!, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow: ctx.api.flow, csrf: ctx.api.csrf }) });
+    const body = (await res.json().catch(() => ({}))) as { scene?: string; imageUrl?: string; message?: string };
+    if (!res.ok || !body.scene || !body.imageUrl) return setFailed(body.message ?? t.qrExpired);
+    setQr({ scene: body.scene, imageUrl: body.imageUrl });
+  }
+  useEffect(() => {
+    void start();
+  }, [conn.id]);
+  useEffect(() => {
+    if (!qr || expired) return;
+    let stop = false;
+    const id = setInterval(async () => {
+      const res = await fetch(`${conn.qrUrl}/${encodeURIComponent(qr.scene)}`, { credentials: 'same-origin' }).catch(() => null);
+      if (stop || !res) return;
+      const s = (await res.json().catch(() => ({}))) as { status?: string; continue?: { action: string; fields: Record<string, string> }; error?: { message: string }; message?: string };
+      if (s.status === 'pending') return;
+      clearInterval(id);
+      if (s.status === 'expired') return setExpired(true);
+      if (s.status === 'signed_in' && s.continue) {
+        const f = document.createElement('form');
+        f.method = 'post';
+        f.action = s.continue.action;
+        for (const [k, v] of Object.entries(s.continue.fields)) {
+          const i = document.createElement('input');
+          i.type = 'hidden';
+          i.name = k;
+          i.value = v;
+          f.appendChild(i);
+        }
+        document.body.appendChild(f);
+        f.submit();
+        return;
+      }
+      setFailed(s.error?.message ?? s.message ?? t.qrExpired);
+    }, 1500);
+    return () => {
+      stop = true;
+      clearInterval(id);
+    };
+  }, [qr, expired]);
+  return (
+    <div class="gh-qr" data-connection={conn.id}>
+      {qr ? <img src={qr.imageUrl} alt={fmt(t.scanAlt, { name: conn.label?.[ctx.lang] ?? conn.name })} width={200} height={200} /> : null}
+      <p role="status" aria-live="polite">
+        {failed || (expired ? t.qrExpired : fmt(t.scanHint, { name: conn.label?.[ctx.lang] ?? conn.name }))}
+      </p>
+      {expired || failed ? (
+        <button type="button" class="gh-secondary" onClick={start}>
+          {t.qrRefresh}
+        </button>
+      ) : null}
+    </div>
   );
 }
 

@@ -76,6 +76,8 @@ export const ERROR_TEXT: Record<string, T> = {
   'federation.not_allowed': { en: 'This account is not allowed to sign in here.', 'zh-CN': '该账号不允许在此登录。', 'zh-TW': '該帳號不允許在此登入。', ja: 'このアカウントはここでサインインできません。' },
   'federation.login_only': { en: 'No account here is linked to this sign-in yet, and new accounts cannot be created this way.', 'zh-CN': '尚无账号关联此登录方式，且不能通过此方式创建新账号。', 'zh-TW': '尚無帳號連結此登入方式，且不能透過此方式建立新帳號。', ja: 'このサインインに連携されたアカウントはまだなく、この方法では新しいアカウントを作成できません。' },
   'federation.mobile_not_supported': { en: 'This sign-in option does not support mobile sign-in.', 'zh-CN': '此登录方式不支持移动端登录。', 'zh-TW': '此登入方式不支援行動裝置登入。', ja: 'このサインイン方法はモバイルからのサインインに対応していません。' },
+  'china.qrcode_not_supported': { en: 'This sign-in option does not use a QR code.', 'zh-CN': '此登录方式不支持扫码登录。', 'zh-TW': '此登入方式不支援掃碼登入。', ja: 'このサインイン方法は QR コードに対応していません。' },
+  'china.qrcode_invalid': { en: 'This QR code has expired or was already used. Refresh it and scan again.', 'zh-CN': '二维码已过期或已被使用，请刷新后重新扫码。', 'zh-TW': 'QR 碼已過期或已被使用，請重新整理後再掃描。', ja: 'この QR コードは期限切れか、すでに使用されています。更新してもう一度スキャンしてください。' },
   'federation.link_required': { en: 'An account already uses these details. Sign in to it first, then link this account to it.', 'zh-CN': '已有账号使用这些信息。请先登录该账号，再绑定此账号。', 'zh-TW': '已有帳號使用這些資訊。請先登入該帳號，再連結此帳號。', ja: 'この情報はすでに別のアカウントで使われています。先にそのアカウントにサインインしてから、このアカウントを連携してください。' },
   'internal.unavailable': { en: 'The service is temporarily unavailable. Try again in a moment.', 'zh-CN': '服务暂时不可用，请稍后重试。', 'zh-TW': '服務暫時無法使用，請稍後再試。', ja: 'サービスは一時的に利用できません。しばらくしてから再試行してください。' },
   'internal.error': { en: 'Something went wrong on our side. Try again.', 'zh-CN': '服务出现问题，请重试。', 'zh-TW': '服務發生問題，請再試一次。', ja: 'サーバーで問題が発生しました。もう一度お試しください。' },

@@ -14,6 +14,7 @@ import type { SignInEngine } from '../flows/engine/engine.js';
 import type { LoginUi } from '../flows/login-ui/service.js';
 import { createSocialRoundTrip } from '../flows/social/round-trip.js';
 import { createSocialStateStore } from '../flows/social/state.js';
+import { createScanSignIn } from '../flows/social/scan.js';
 import { createLinkTickets } from '../flows/social/link-tickets.js';
 import { createSocialLinking } from '../flows/social/link.js';
 import type { ApplicationsService } from '../services/applications.js';
@@ -123,11 +124,26 @@ export function createSocialSignIn(d: {
         name: c.displayName,
         ...(c.logo ? { logo: c.logo } : {}),
         startUrl: `/connections/social/${encodeURIComponent(c.identifier)}/start`,
+        ...(QR_IN_PAGE.has(c.type) ? { qrUrl: `/connections/social/${encodeURIComponent(c.identifier)}/qrcode` } : {}),
       })),
   );
-  return roundTrip;
+  // QR-code sign-ins (official account, mini-program code) finish through the same round trip.
+  const scan = createScanSignIn({
+    kv: d.kv,
+    roundTrip,
+    loginUi: d.loginUi,
+    connector: (conn) => runtime.connector(conn),
+    connectionWithSecrets: (poolId, id) => sources.getConnectionWithSecrets(id, poolId),
+    connectionsByIdentifier: (identifier) => sources.connectionsWithSecretsByIdentifier(identifier),
+    rewrite: d.rewrite,
+    log: d.log,
+  });
+  return { ...roundTrip, scan };
 }
 export type SocialSignIn = ReturnType<typeof createSocialSignIn>;
+
+/** Connection types whose QR code the login UI draws in the page and polls (no browser redirect exists for them). */
+const QR_IN_PAGE = new Set(['wechatmp-qrcode', 'wechat:miniprogram:qrconnect']);
 
 /** Connection types the login UI lists as enterprise sign-in (the rest are social buttons). */
 const ENTERPRISE = new Set(['oidc', 'oauth', 'saml', 'azure-ad', 'cas']);

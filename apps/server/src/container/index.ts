@@ -39,6 +39,7 @@ import { createSsoProtocols } from './sso-protocols.js';
 import { fetchSpMetadata } from '../services/sso-protocols/metadata-fetch.js';
 import { createPipelineGraph } from './pipeline.js';
 import { createOrganizationServices } from './organizations.js';
+import { createChina } from './china.js';
 import { createFederation, createSocialSignIn } from './federation.js';
 import { createMfaGraph } from './mfa.js';
 import { createFactorCodes } from '../flows/mfa/factor-codes.js';
@@ -193,7 +194,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
         theEngine().register({
           poolId: r.poolId,
           appId: r.appId,
-          input: { ...(r.email ? { email: r.email, verified: { email: r.verifiedEmail } } : {}), ...(r.username ? { username: r.username } : {}), profile: r.profile },
+          input: { ...(r.email ? { email: r.email } : {}), ...(r.phone ? { phone: r.phone, ...(r.phoneCountryCode ? { phoneCountryCode: r.phoneCountryCode } : {}) } : {}), verified: { ...(r.email ? { email: r.verifiedEmail } : {}), ...(r.phone ? { phone: true } : {}) }, ...(r.username ? { username: r.username } : {}), profile: r.profile },
           registerMethod: 'FEDERATED',
           via: 'autoRegister',
           request: r.request,
@@ -293,6 +294,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     const { branding, loginUi } = createLoginUiGraph({ db: db.db, kv, engine: signIn.engine, methods: signIn.methods, applicationsRepo: repos.applications, applications: services.applications, authn, passcodes, accounts, qrcode, events, publicUrl: config.publicUrl });
     // Identity-provider sign-in: the browser round trip, signin-by-mobile, the login UI's connection buttons.
     const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users, publicUrl: config.publicUrl, log });
+    // DingTalk / WeCom organisation sync (container/china.ts, docs/identity-providers-china.md).
+    const china = createChina({ kv, log, http: outbound.http, federation, organizations: services.organizations, departmentMembers: services.departmentMembers, users: services.users });
     // Logout through the JSON API (authing-js-sdk v4 `logout()`): every session and token of the user ends.
     const apiLogout = createApiLogout({ tokens: () => oidc.tokens, events });
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
@@ -325,6 +328,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       pipeline,
       federation,
       socialSignIn,
+      china,
       mfa,
       config,
       log,
@@ -340,6 +344,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       services,
       webhooks,
       async close() {
+        await china.orgSync.idle();
         await directory.close();
         await pipeline.close();
         await webhooks.close();

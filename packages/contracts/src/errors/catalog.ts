@@ -31,6 +31,7 @@ import { mfaErrors } from './areas/mfa.js';
 import { webhookErrors } from './areas/webhooks.js';
 import { customFieldErrors } from './areas/custom-fields.js';
 import { consoleErrors } from './areas/console.js';
+import { chinaErrors } from './areas/china.js';
 
 export type { ErrorDefinition } from './define.js';
 
@@ -57,6 +58,7 @@ export const errorCatalog = {
   ...webhookErrors,
   ...customFieldErrors,
   ...consoleErrors,
+  ...chinaErrors,
 } satisfies Record<string, ErrorDefinition>;
 
 

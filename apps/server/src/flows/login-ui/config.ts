@@ -35,6 +35,8 @@ export interface LoginConnection {
   label?: Partial<Record<'en' | 'zh-CN' | 'zh-TW' | 'ja', string>>;
   logo?: string;
   startUrl: string;
+  /** A connection that signs in by a QR code drawn in the page (WeChat official account, mini-program code): where to ask for it (flows/social/scan.ts). */
+  qrUrl?: string;
 }
 
 export interface LoginUiConfig {

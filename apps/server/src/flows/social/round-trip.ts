@@ -98,6 +98,44 @@ export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
     return { code: err.status, apiCode: err.apiCode, message: err.code, data: null };
   }
 
+  /** Where a round trip started and which connection it runs (a callback's state, a scanned QR code). */
+  async function signInAs(st: { poolId: string; appId: string; connectionId: string; identifier: string; mode: Exclude<SocialMode, { kind: 'link' }> }, input: Record<string, unknown>, request: RequestInfo): Promise<CallbackOutcome> {
+    const flow = st.mode.kind === 'login-ui' ? await deps.loginUi.load(st.mode.handle).catch(() => null) : null;
+    if (st.mode.kind === 'login-ui' && !flow) return { kind: 'login-ui', outcome: null, error: new AppError('login.flow_invalid'), handle: st.mode.handle, flow: null };
+    const target: FinishTarget = flow ? (flow.mode === 'interaction' ? { kind: 'interaction' } : { kind: 'tokens', ...(flow.scope ? { scope: flow.scope } : {}) }) : { kind: 'tokens' };
+    const protocol = flow ? (flow.mode === 'interaction' ? (flow.interaction?.protocol ?? 'oidc') : 'element') : 'social-popup';
+    let r: SignInResult;
+    try {
+      r = await deps.engine.signIn({
+        poolId: st.poolId,
+        appId: st.appId,
+        method: 'social',
+        input,
+        request,
+        protocol,
+        options: { historyLabel: `social:${st.identifier}`, ...(st.mode.kind === 'popup' && st.mode.context ? { context: st.mode.context } : {}) },
+        target,
+      });
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      if (st.mode.kind === 'login-ui') return { kind: 'login-ui', outcome: null, error: err, handle: st.mode.handle, flow };
+      return { kind: 'popup', result: popupError(err), appId: st.appId, poolId: st.poolId, redirectUrl: st.mode.redirectUrl };
+    }
+    if (st.mode.kind === 'login-ui') return { kind: 'login-ui', outcome: await deps.loginUi.finishExternal(st.mode.handle, r), handle: st.mode.handle, flow };
+    if (r.status === 'challenge') {
+      return { kind: 'popup', result: { code: 403, apiCode: new AppError(r.error).apiCode, message: r.error, data: null }, appId: st.appId, poolId: st.poolId, redirectUrl: st.mode.redirectUrl };
+    }
+    if (r.kind !== 'tokens') throw new Error('a popup sign-in finishes with tokens');
+    const user = await deps.user(st.poolId, r.userId);
+    return {
+      kind: 'popup',
+      result: { code: 200, message: '', data: { ...user, token: r.tokens.id_token ?? r.tokens.access_token, tokens: { ...r.tokens } } },
+      appId: st.appId,
+      poolId: st.poolId,
+      redirectUrl: st.mode.redirectUrl,
+    };
+  }
+
   return {
     /** A popup or redirect round trip for an application (the app's own page opened it). */
     async startPopup(e: { poolId: string; appId: string; identifier: string; redirectUrl?: string | undefined; context?: Record<string, unknown> | undefined; browser: string }): Promise<string> {
@@ -153,41 +191,17 @@ export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
           return { kind: 'link', result: { code: err.status, apiCode: err.apiCode, message: err.code, data: null }, appId: st.appId, poolId: st.poolId };
         }
       }
-      const flow = st.mode.kind === 'login-ui' ? await deps.loginUi.load(st.mode.handle).catch(() => null) : null;
-      if (st.mode.kind === 'login-ui' && !flow) return { kind: 'login-ui', outcome: null, error: new AppError('login.flow_invalid'), handle: st.mode.handle, flow: null };
-      const target: FinishTarget = flow ? (flow.mode === 'interaction' ? { kind: 'interaction' } : { kind: 'tokens', ...(flow.scope ? { scope: flow.scope } : {}) }) : { kind: 'tokens' };
-      const protocol = flow ? (flow.mode === 'interaction' ? (flow.interaction?.protocol ?? 'oidc') : 'element') : 'social-popup';
-      let r: SignInResult;
-      try {
-        r = await deps.engine.signIn({
-          poolId: st.poolId,
-          appId: st.appId,
-          method: 'social',
-          input: { connectionId: st.connectionId, callback: { params: e.params, redirectUri: st.redirectUri, codeVerifier: st.codeVerifier, nonce: st.nonce } },
-          request: e.request,
-          protocol,
-          options: { historyLabel: `social:${st.identifier}`, ...(st.mode.kind === 'popup' && st.mode.context ? { context: st.mode.context } : {}) },
-          target,
-        });
-      } catch (err) {
-        if (!isAppError(err)) throw err;
-        if (st.mode.kind === 'login-ui') return { kind: 'login-ui', outcome: null, error: err, handle: st.mode.handle, flow };
-        return { kind: 'popup', result: popupError(err), appId: st.appId, poolId: st.poolId, redirectUrl: st.mode.redirectUrl };
-      }
-      if (st.mode.kind === 'login-ui') return { kind: 'login-ui', outcome: await deps.loginUi.finishExternal(st.mode.handle, r), handle: st.mode.handle, flow };
-      if (r.status === 'challenge') {
-        return { kind: 'popup', result: { code: 403, apiCode: new AppError(r.error).apiCode, message: r.error, data: null }, appId: st.appId, poolId: st.poolId, redirectUrl: st.mode.redirectUrl };
-      }
-      if (r.kind !== 'tokens') throw new Error('a popup sign-in finishes with tokens');
-      const user = await deps.user(st.poolId, r.userId);
-      return {
-        kind: 'popup',
-        result: { code: 200, message: '', data: { ...user, token: r.tokens.id_token ?? r.tokens.access_token, tokens: { ...r.tokens } } },
-        appId: st.appId,
-        poolId: st.poolId,
-        redirectUrl: st.mode.redirectUrl,
-      };
+      return signInAs({ ...st, mode: st.mode }, { connectionId: st.connectionId, callback: { params: e.params, redirectUri: st.redirectUri, codeVerifier: st.codeVerifier, nonce: st.nonce } }, e.request);
     },
+
+    /**
+     * Signs in through the engine for a round trip whose proof the caller already took once
+     * (a callback's state; a scanned QR code's scene, flows/social/scan.ts), and maps the
+     * result onto where the sign-in started (the login UI's flow, or the popup / app page).
+     */
+    signInAs,
+    /** The connection named by `identifier`, enabled for the application, with its fields. */
+    enabledConnection,
 
     /** A form_post callback's parameters, kept for the GET that follows (state.ts `park`). */
     parkFormPost: (params: Record<string, string>) => deps.states.park(params),

@@ -14,6 +14,7 @@ export const socialMethodErrors = [
   'federation.login_only',
   'federation.link_required',
   'federation.mobile_not_supported',
+  'china.qrcode_not_supported',
 ] as const satisfies readonly ErrorCode[];
 
 /**

@@ -1,4 +1,4 @@
-import type { IdentityProfile, SocialConnector } from '@gatehouse/connector-kit';
+import { hasOfficialAccount, type IdentityProfile, type SocialConnector } from '@gatehouse/connector-kit';
 import { AppError, isAppError } from '../../errors/app-error.js';
 import type { ConnectionWithSecrets } from '../../services/identity-sources/types.js';
 import type { UserRow } from '../../storage/repositories/users.js';
@@ -39,7 +39,7 @@ export function createSocialMethod(deps: SocialMethodDeps) {
     guarded: false,
     describe: () => ({ id: 'social', factor: 'federated' as const, amr: ['fed'], label: { en: 'Sign in with another account', zh: '第三方账号登录' }, fields: [] }),
     check(input: SocialInput) {
-      if (!input.callback === !input.mobile) throw new AppError('request.invalid_input', { details: [{ path: '/input', message: 'callback or mobile' }] });
+      if ([input.callback, input.mobile, input.scan].filter(Boolean).length !== 1) throw new AppError('request.invalid_input', { details: [{ path: '/input', message: 'callback, mobile or scan' }] });
     },
     async identify() {
       return { user: null, keys: [] };
@@ -52,7 +52,11 @@ export function createSocialMethod(deps: SocialMethodDeps) {
       try {
         const connector = deps.connector(conn);
         if (input.callback) profile = await connector.handleCallback(input.callback);
-        else if (connector.handleMobile) profile = await connector.handleMobile(input.mobile ?? {});
+        else if (input.scan?.profile) profile = input.scan.profile as unknown as IdentityProfile;
+        else if (input.scan?.openId) {
+          if (!hasOfficialAccount(connector)) return fail('china.qrcode_not_supported');
+          profile = await connector.officialAccount.profileForOpenId(input.scan.openId);
+        } else if (connector.handleMobile) profile = await connector.handleMobile(input.mobile ?? {});
         else return fail('federation.mobile_not_supported');
       } catch (err) {
         const mapped = socialErrorOf(err);

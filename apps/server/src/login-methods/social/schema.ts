@@ -20,6 +20,21 @@ export const SocialInputSchema = Type.Object(
       ),
     ),
     mobile: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    /**
+     * A scanned QR code (flows/social/scan.ts), taken once before the engine runs: the openid an
+     * official account's signed push named (`wechatmp-qrcode`; the profile is fetched here), or
+     * the profile the mini program's confirmation produced (`wechat:miniprogram:qrconnect`, its
+     * `wx.login()` code already exchanged at WeChat).
+     */
+    scan: Type.Optional(
+      Type.Object(
+        {
+          openId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+          profile: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

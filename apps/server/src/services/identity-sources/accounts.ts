@@ -14,6 +14,9 @@ export interface FederatedRegistration {
   /** Set when no verified email is: an account needs one identifier (a generated one here, never the provider's login name). */
   username?: string;
   verifiedEmail: boolean;
+  /** A phone number the provider verified (WeChat mini-program phone authorisation, the carrier through Yidun), stored as verified. */
+  phone?: string;
+  phoneCountryCode?: string;
   profile: Record<string, unknown>;
   request: { ip: string | null; userAgent: string | null; requestId: string | null };
 }
@@ -100,12 +103,16 @@ export function createFederatedAccounts(deps: {
         return holder;
       }
       if (conn.loginOnly) throw new AppError('federation.login_only');
+      // A provider-verified phone goes onto the new account unless another account holds it
+      // (never a link by phone: that account's owner links it after signing in).
+      const phone = profile.phone && profile.phoneVerified === true && !(await deps.users.findBy(conn.poolId, 'phone', profile.phone)) ? profile.phone : undefined;
       const created = await deps
         .register({
           poolId: conn.poolId,
           appId: ctx.appId,
           ...(verified && email ? { email } : { username: `${conn.identifier.slice(0, 40)}_${randomBytes(8).toString('hex')}` }),
           verifiedEmail: verified,
+          ...(phone ? { phone, ...(profile.phoneCountryCode ? { phoneCountryCode: profile.phoneCountryCode } : {}) } : {}),
           profile: profileFields(profile),
           request: ctx.request,
         })

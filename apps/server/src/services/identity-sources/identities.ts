@@ -91,6 +91,11 @@ export function createIdentitiesService(deps: {
       }
     },
 
+    /** Every user with an identity of this connection, and that identity's subject. */
+    async subjectsOfConnection(poolId: string, connId: string): Promise<Array<{ userId: string; subject: string }>> {
+      return (await repo.subjectsOfScope(poolId, connId)).map((r) => ({ userId: r.user_id, subject: r.subject }));
+    },
+
     /**
      * `link-identity` (management): links `userIdInIdp` of a source to a user. `type` `unionid`
      * links the source-wide id; otherwise the subject of one connection of the source — the

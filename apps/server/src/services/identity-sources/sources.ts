@@ -193,6 +193,13 @@ export function createSourcesService(deps: {
       const fields = openFields(row);
       return { ...connView(row, fields), fields, kind: entry?.kind ?? 'social' };
     },
+    /** Every connection with this identifier, in any pool, with its fields (a vendor push carries only the identifier). */
+    async connectionsWithSecretsByIdentifier(identifier: string): Promise<ConnectionWithSecrets[]> {
+      return (await repo.findConnsByIdentifierAnyPool(identifier)).map((row) => {
+        const fields = openFields(row);
+        return { ...connView(row, fields), fields, kind: catalog.forType(row.type)?.kind ?? 'social' };
+      });
+    },
     /** The connector catalog (connection type → manifest and factory). */
     catalog,
   };

@@ -201,7 +201,10 @@ export function createOutboundGuard(opts: OutboundGuardOptions = {}): OutboundGu
           clearTimeout(timer);
           const headers: Record<string, string> = {};
           for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-          resolvePromise({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
+          // A binary body (a WeChat mini-program code) comes back base64-encoded when the caller asks
+          // (connector-kit `HttpInitWithEncoding`), as the kit's fetch client does.
+          const binary = (init as { responseEncoding?: string }).responseEncoding === 'base64';
+          resolvePromise({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString(binary ? 'base64' : 'utf8') });
         });
       });
       if (init.body !== undefined) req.write(init.body);

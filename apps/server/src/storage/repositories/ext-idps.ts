@@ -29,6 +29,8 @@ export function createExtIdpsRepo(db: Kysely<Database>) {
     findConnByIdentifier: (poolId: string, identifier: string) => db.selectFrom('ext_idp_conns').selectAll().where('pool_id', '=', poolId).where('identifier', '=', identifier).executeTakeFirst(),
     /** A connection by id without knowing its pool (browser callbacks carry only the connection). */
     findConnAnyPool: (id: string) => db.selectFrom('ext_idp_conns').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** Connections by identifier in every pool (an official account's push names only the identifier). */
+    findConnsByIdentifierAnyPool: (identifier: string) => db.selectFrom('ext_idp_conns').selectAll().where('identifier', '=', identifier).orderBy('created_at').limit(20).execute(),
     listConns: (poolId: string, idpIds: string[]) =>
       idpIds.length ? db.selectFrom('ext_idp_conns').selectAll().where('pool_id', '=', poolId).where('ext_idp_id', 'in', idpIds).orderBy('created_at').orderBy('id').execute() : Promise.resolve([] as ExtIdpConnRow[]),
     updateConn: (poolId: string, id: string, set: Partial<Pick<ExtIdpConnRow, 'display_name' | 'logo' | 'login_only' | 'fields_enc' | 'updated_at'>>) =>
@@ -67,6 +69,8 @@ export function createExtIdpsRepo(db: Kysely<Database>) {
       db.selectFrom('user_identities').selectAll().where('pool_id', '=', poolId).where('scope', '=', scope).where('id_type', '=', idType).where('subject', '=', subject).executeTakeFirst(),
     identitiesOfUser: (poolId: string, userId: string) => db.selectFrom('user_identities').selectAll().where('pool_id', '=', poolId).where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute(),
     touchIdentity: (id: string, set: Pick<UserIdentityRow, 'userinfo' | 'origin_conn_ids' | 'updated_at'>) => db.updateTable('user_identities').set(set).where('id', '=', id).execute(),
+    /** The (user, subject) pairs of one connection's own identities (organisation sync: who is no longer a member). */
+    subjectsOfScope: (poolId: string, scope: string) => db.selectFrom('user_identities').select(['user_id', 'subject']).where('pool_id', '=', poolId).where('scope', '=', scope).where('id_type', '=', 'generic').execute(),
     deleteIdentities: async (poolId: string, userId: string, extIdpId: string, idType?: string) => {
       let q = db.deleteFrom('user_identities').where('pool_id', '=', poolId).where('user_id', '=', userId).where('ext_idp_id', '=', extIdpId);
       if (idType !== undefined) q = q.where('id_type', '=', idType);

@@ -20,6 +20,7 @@ import { mfaAdminRoutes } from './mfa-admin.js';
 import { webhookRoutes } from './webhooks.js';
 import { customFieldRoutes } from './custom-fields.js';
 import { consoleRoutes } from './console.js';
+import { chinaRoutes } from './china.js';
 
 /**
  * The signed management API under /api/v3. The signing hook is registered in this
@@ -48,4 +49,5 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(webhookRoutes);
   await app.register(customFieldRoutes);
   await app.register(consoleRoutes);
+  await app.register(chinaRoutes);
 }

@@ -6,6 +6,7 @@ import { requestInfo } from '../../request-info.js';
 import { pageMessage } from '../interaction/messages.js';
 import { webOrigins } from '../login-flow/origins.js';
 import { continuePage, errorPage, linkConfirmPage, popupPage } from './pages.js';
+import { scanRoutes } from './scan.js';
 
 /**
  * The browser side of identity-provider sign-in (docs/identity-providers.md "Signing in"):
@@ -52,6 +53,8 @@ export async function socialRoutes(app: FastifyInstance): Promise<void> {
     reply.header('set-cookie', `${COOKIE}=${value}; Path=${PATH}; Max-Age=600; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`);
     return value;
   }
+
+  await scanRoutes(app, { bindBrowser, cookieOf });
 
   const refuse = (req: FastifyRequest, reply: FastifyReply, err: unknown, back?: string) => {
     if (!isAppError(err)) throw err;
