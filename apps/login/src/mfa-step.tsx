@@ -6,9 +6,10 @@ import { createCredential, getAssertion } from './webauthn-browser.js';
 /**
  * The MFA step of a sign-in (engine step `mfa`, docs/mfa.md), by `data.phase`:
  *  - `verify`: a choice among the user's factors — an authenticator code, an SMS / email code
- *    (send, resend after a minute), a passkey, or "use a recovery code";
+ *    (send, resend after a minute), a passkey, or "use a recovery code"; and, when the policy
+ *    allows it, an opt-in "remember this device for N days";
  *  - `enroll`: the app requires MFA and the user has none — set up an authenticator app (QR code
- *    and the key for manual entry) or an SMS phone, then confirm with its code;
+ *    and the key for manual entry), an SMS phone or an email address, then confirm with its code;
  *  - `recovery-codes`: the ten recovery codes, shown once, acknowledged before finishing.
  */
 type S = Record<Lang, string>;
@@ -37,6 +38,8 @@ const L = {
   qrAlt: { en: 'QR code for the authenticator app', 'zh-CN': '身份验证器二维码', 'zh-TW': '驗證器 QR 碼', ja: '認証アプリ用 QR コード' },
   manualKey: { en: 'Or enter this key by hand', 'zh-CN': '或手动输入此密钥', 'zh-TW': '或手動輸入此金鑰', ja: 'または次のキーを手入力' },
   phone: { en: 'Phone number', 'zh-CN': '手机号', 'zh-TW': '手機號碼', ja: '電話番号' },
+  email: { en: 'Email address', 'zh-CN': '邮箱地址', 'zh-TW': '電子郵件地址', ja: 'メールアドレス' },
+  remember: { en: 'Remember this device for {n} days', 'zh-CN': '在此设备上 {n} 天内免于两步验证', 'zh-TW': '在此裝置上 {n} 天內免於兩步驟驗證', ja: 'このデバイスでは {n} 日間 2 段階認証を省略する' },
   codesTitle: { en: 'Save your recovery codes', 'zh-CN': '保存您的恢复码', 'zh-TW': '儲存您的復原碼', ja: 'リカバリーコードを保存' },
   codesLead: { en: 'Each code signs you in once if you lose your second factor. They are shown only now.', 'zh-CN': '若丢失第二种验证方式，每个恢复码可使用一次。恢复码仅显示这一次。', 'zh-TW': '若遺失第二種驗證方式，每個復原碼可使用一次。復原碼僅顯示這一次。', ja: '2 つ目の要素を失った場合、各コードで 1 回ログインできます。表示されるのは今回だけです。' },
   codesSaved: { en: 'I have stored these codes somewhere safe', 'zh-CN': '我已将这些恢复码保存在安全的地方', 'zh-TW': '我已將這些復原碼儲存在安全的地方', ja: 'これらのコードを安全な場所に保存しました' },
@@ -87,6 +90,10 @@ function Verify({ p, t }: { p: StepProps; t: T }) {
   const [passkeyError, setPasskeyError] = useState(false);
   const sent = str(p.data.sent) === factor;
   const options = p.data.webauthn as Record<string, unknown> | undefined;
+  // "Remember this device": offered when the policy allows it (data.rememberDeviceDays), opt-in.
+  const rememberDays = typeof p.data.rememberDeviceDays === 'number' ? p.data.rememberDeviceDays : 0;
+  const [remember, setRemember] = useState(false);
+  const withRemember = (a: Record<string, unknown>) => (remember && rememberDays > 0 ? { ...a, rememberDevice: true } : a);
 
   useEffect(() => setCode(''), [factor]);
   // Passkey: the options come from the server bound to this sign-in; the browser signs them.
@@ -95,7 +102,7 @@ function Verify({ p, t }: { p: StepProps; t: T }) {
     void (async () => {
       const assertion = await getAssertion(options).catch(() => null);
       if (!assertion) return setPasskeyError(true);
-      await p.answer({ factorType: 'WEBAUTHN', assertion });
+      await p.answer(withRemember({ factorType: 'WEBAUTHN', assertion }));
     })();
   }, [options, factor]);
 
@@ -132,7 +139,7 @@ function Verify({ p, t }: { p: StepProps; t: T }) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void p.answer(factor === 'RECOVERY_CODE' ? { factorType: factor, recoveryCode: code } : { factorType: factor, passCode: code });
+            void p.answer(withRemember(factor === 'RECOVERY_CODE' ? { factorType: factor, recoveryCode: code } : { factorType: factor, passCode: code }));
           }}
           noValidate
         >
@@ -162,6 +169,11 @@ function Verify({ p, t }: { p: StepProps; t: T }) {
           </button>
         </form>
       )}
+      {rememberDays > 0 ? (
+        <label class="gh-choice">
+          <input type="checkbox" checked={remember} onChange={(e) => setRemember((e.currentTarget as HTMLInputElement).checked)} /> {t('remember', { n: rememberDays })}
+        </label>
+      ) : null}
       {factors.includes('RECOVERY_CODE') && factor !== 'RECOVERY_CODE' ? (
         <p>
           <button type="button" class="gh-link" onClick={() => setFactor('RECOVERY_CODE')}>
@@ -183,6 +195,7 @@ function Enroll({ p, t }: { p: StepProps; t: T }) {
   const factors = list(p.data.applicableFactors).filter((f) => f === 'OTP' || f === 'SMS' || f === 'EMAIL' || f === 'WEBAUTHN');
   const enrollment = (p.data.enrollment ?? null) as { factorType: string; enrollmentToken: string; otpData?: { qrCodeUri: string; qrCodeDataUrl: string }; webauthn?: Record<string, unknown> } | null;
   const [phone, setPhone] = useState('');
+  const [email, setEmail] = useState('');
   const [code, setCode] = useState('');
   const [choice, setChoice] = useState(factors[0] ?? 'OTP');
   const [passkeyError, setPasskeyError] = useState(false);
@@ -248,7 +261,7 @@ function Enroll({ p, t }: { p: StepProps; t: T }) {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void p.answer({ action: 'enroll', factorType: choice, ...(choice === 'SMS' ? { profile: { phoneNumber: phone } } : {}) });
+          void p.answer({ action: 'enroll', factorType: choice, ...(choice === 'SMS' ? { profile: { phoneNumber: phone } } : choice === 'EMAIL' ? { profile: { email } } : {}) });
         }}
         noValidate
       >
@@ -261,6 +274,7 @@ function Enroll({ p, t }: { p: StepProps; t: T }) {
           ))}
         </fieldset>
         {choice === 'SMS' ? <p.Field label={t('phone')} name="phone" type="tel" value={phone} onInput={setPhone} autocomplete="tel" /> : null}
+        {choice === 'EMAIL' ? <p.Field label={t('email')} name="email" type="email" value={email} onInput={setEmail} autocomplete="email" /> : null}
         <button type="submit" class="gh-primary" disabled={p.busy}>
           {t('continue')}
         </button>

@@ -253,6 +253,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       engine: theEngine,
       publicUrl: config.publicUrl,
       poolName: async (poolId) => (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
+      accountRevokedAt: (poolId, userId) => oidc.registry.revocation(poolId).accountRevokedAt(userId),
       hooks: () => engineHooks,
       issuer: async (poolId, appId) => (appId ? (await repos.applications.findById(poolId, appId))?.name : undefined) ?? (await repos.pools.findById(poolId))?.name ?? 'Gatehouse',
     });

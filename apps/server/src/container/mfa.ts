@@ -7,6 +7,7 @@ import { createMfaStep, type WebauthnSecondFactor } from '../flows/mfa/step.js';
 import type { EventService } from '../services/events/service.js';
 import { createMfaFactors, type FactorCodes } from '../services/mfa/factors.js';
 import { createMfaPolicies } from '../services/mfa/policy.js';
+import { createRememberedDevices } from '../services/mfa/remembered-devices.js';
 import { createMfaUserStatus } from '../services/mfa/user-status.js';
 import { createWebauthn } from '../services/mfa/webauthn.js';
 import type { Database } from '../storage/db/schema.js';
@@ -32,6 +33,8 @@ export function createMfaGraph(deps: {
   /** The public URL: its host is the WebAuthn relying party, its origin the expected origin. */
   publicUrl: string;
   poolName: (poolId: string) => Promise<string>;
+  /** When the user's sessions were last revoked (ms): remembered devices issued before do not count. */
+  accountRevokedAt: (poolId: string, userId: string) => Promise<number | undefined>;
   /** The engine's hooks around a second-factor check (user scripts). */
   hooks?: () => readonly Pick<EngineHooks, 'beforeMfaVerify' | 'afterMfaVerify'>[];
 }) {
@@ -49,7 +52,17 @@ export function createMfaGraph(deps: {
   };
   const factors = createMfaFactors({ repo, kv: deps.kv, box: deps.box, events: deps.events, issuer: deps.issuer, codes: () => codes });
   const userStatus = createMfaUserStatus({ repo, policies, factors });
-  const step = createMfaStep({ policies: userStatus, factors, users: deps.users, guard: deps.guard, events: deps.events, webauthn: () => secondFactor, ...(deps.hooks ? { hooks: deps.hooks } : {}) });
+  const devices = createRememberedDevices({ box: deps.box, repo, accountRevokedAt: deps.accountRevokedAt });
+  const step = createMfaStep({
+    policies: userStatus,
+    factors,
+    users: deps.users,
+    guard: deps.guard,
+    events: deps.events,
+    webauthn: () => secondFactor,
+    ...(deps.hooks ? { hooks: deps.hooks } : {}),
+    rememberedDevice: (flow, policy) => devices.remembers(flow.poolId, flow.userId, flow.options.mfa?.deviceTokens ?? [], policy.rememberDeviceDays),
+  });
   const selfService = createMfaSelfService({ factors, users: deps.users, guard: deps.guard, events: deps.events, engine: deps.engine });
   return {
     repo,
@@ -58,6 +71,12 @@ export function createMfaGraph(deps: {
     policies,
     userStatus,
     factors,
+    devices,
+    /** The "remember this device" cookie after a passed second factor, when the policy of this sign-in allows it (null otherwise). */
+    async deviceCookie(poolId: string, appId: string | null, userId: string) {
+      const days = (await userStatus.effective(poolId, appId, userId)).rememberDeviceDays;
+      return days > 0 ? devices.issue(poolId, userId, days) : null;
+    },
     step,
     useCodes(c: FactorCodes) {
       codes = c;

@@ -259,7 +259,11 @@ export function createLoginUi(deps: LoginUiDeps) {
     /** The answer to the step the engine waits for (MFA, profile completion, agreements …). */
     async continueStep(handle: string, flow: UiFlow, b: { step?: string; input: unknown }, request: RequestInfo): Promise<FlowOutcome> {
       if (!flow.engine) throw new AppError('flow.step_mismatch');
+      const answering = flow.engine.step;
       const r = await deps.engine.continue(flow.poolId, flow.engine.token, { step: b.step, input: b.input, appId: flow.appId, request, finishes: [target(flow).kind] });
+      // The MFA step passed with "remember this device" ticked (opt-in): the interaction's completion sets the cookie.
+      const remember = (b.input as { rememberDevice?: unknown } | null)?.rememberDevice === true;
+      if (remember && answering === 'mfa' && flow.mode === 'interaction' && !(r.status === 'challenge' && r.step === 'mfa')) flow.rememberDevice = true;
       return outcome(handle, flow, r);
     },
 
@@ -359,7 +363,7 @@ export function createLoginUi(deps: LoginUiDeps) {
       if (!flow.finished) throw new AppError('login.not_finished');
       const taken = await deps.flows.take(handle);
       if (!taken?.finished) throw new AppError('login.flow_invalid');
-      return taken.finished;
+      return { ...taken.finished, rememberDevice: taken.rememberDevice === true };
     },
 
     /** For ways in that finish elsewhere (a social or enterprise callback): map their engine result onto the page's flow. */

@@ -40,6 +40,8 @@ export interface UiFlow {
   qrId?: string;
   /** Interaction mode: the OIDC request asked for MFA (acr_values), and the browser's "remember this device" cookies (docs/mfa.md). */
   mfa?: { force?: boolean; deviceTokens?: string[] };
+  /** Interaction mode: the user passed the MFA step and ticked "remember this device"; the completion sets the cookie. */
+  rememberDevice?: boolean;
   createdAt: number;
   expiresAt: number;
 }

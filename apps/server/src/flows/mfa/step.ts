@@ -31,6 +31,8 @@ interface MfaState {
   enrollable?: string[];
   /** A factor was enrolled inside this flow and passed; waiting for the recovery codes to be acknowledged. */
   passed?: string[];
+  /** "Remember this device" may be offered for this many days (hosted login, policy allows it, not forced). */
+  rememberDays?: number;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -100,6 +102,9 @@ export function createMfaStep(deps: {
     return { status: 'challenge', error, data: { phase: PHASE[error], ...data }, ...alias(flow) };
   }
 
+  /** What every verify-phase screen needs: the factors, and whether "remember this device" is offered. */
+  const verifyData = (st: MfaState, extra: Record<string, unknown> = {}) => ({ applicableFactors: st.applicable, ...(st.rememberDays ? { rememberDeviceDays: st.rememberDays } : {}), ...extra });
+
   const passed = (amr: string[]): StepResult => ({ status: 'done', amr: [...amr, 'mfa'], acr: ACR_MFA });
 
   async function verify(flow: FlowRecord, input: Record<string, unknown>, request: RequestInfo): Promise<StepResult> {
@@ -144,8 +149,10 @@ export function createMfaStep(deps: {
       if (applicable.length) {
         // A remembered device skips the step, unless this sign-in asked for MFA itself.
         if (!forced && deps.rememberedDevice && (await deps.rememberedDevice(flow, policy))) return { status: 'done' };
-        flow.data.mfa = { applicable } satisfies MfaState;
-        return challenge(flow, 'mfa.required', { applicableFactors: applicable });
+        // Only a browser finishing an interaction can keep the cookie (docs/mfa.md "Remember this device").
+        const rememberDays = !forced && flow.target.kind === 'interaction' && policy.rememberDeviceDays > 0 ? policy.rememberDeviceDays : 0;
+        flow.data.mfa = { applicable, ...(rememberDays ? { rememberDays } : {}) } satisfies MfaState;
+        return challenge(flow, 'mfa.required', verifyData(flow.data.mfa as MfaState));
       }
       if (policy.mode !== 'required') return { status: 'done' };
       const enrollable = policy.factors.filter((f: PolicyFactor) => isEnrollableFactor(f) || f === 'WEBAUTHN');
@@ -167,14 +174,14 @@ export function createMfaStep(deps: {
         const kind = str(input.factorType);
         if ((kind !== 'SMS' && kind !== 'EMAIL') || !st.applicable.includes(kind)) throw new AppError('mfa.factor_not_enabled', { params: { factorType: kind || '-' } });
         await deps.factors.sendVerifyCode(flow.poolId, flow.userId, kind, { appId: flow.appId, ip: request.ip });
-        return challenge(flow, 'mfa.required', { applicableFactors: st.applicable, sent: kind });
+        return challenge(flow, 'mfa.required', verifyData(st, { sent: kind }));
       }
 
       if (action === 'webauthn-options') {
         // The assertion options are bound to this flow (its id exists once the flow waits).
         const wa = deps.webauthn();
         if (!wa || !st.applicable.includes('WEBAUTHN')) throw new AppError('mfa.factor_not_enabled', { params: { factorType: 'WEBAUTHN' } });
-        return challenge(flow, 'mfa.required', { applicableFactors: st.applicable, webauthn: await wa.options(flow.poolId, flow.userId, flow.id) });
+        return challenge(flow, 'mfa.required', verifyData(st, { webauthn: await wa.options(flow.poolId, flow.userId, flow.id) }));
       }
 
       if ((action === 'enroll' || action === 'enroll-verify') && str(input.factorType) === 'WEBAUTHN') {

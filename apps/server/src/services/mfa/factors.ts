@@ -157,12 +157,15 @@ export function createMfaFactors(deps: {
       const row = await deps.repo.findFactor(poolId, userId, factorId);
       if (!row || !(await deps.repo.deleteFactor(poolId, userId, factorId))) throw new AppError('mfa.factor_not_found');
       if (!(await deps.repo.listFactors(poolId, userId)).length && !(await deps.repo.listCredentials(poolId, userId)).length) await deps.repo.replaceRecoveryCodes(poolId, userId, [], nowIso());
+      // A reset factor may have been the reason: no remembered device skips the next sign-in (docs/mfa.md).
+      await deps.repo.revokeDevices(poolId, userId, nowIso());
       await deps.events.emit('mfa:reset', { poolId, actor, subject: userId, data: { userId, factors: [row.factor_type] } });
     },
 
     /** Removes every factor and recovery code (an administrator's reset; the caller revokes sessions). */
     async resetAll(poolId: string, userId: string, actor: string): Promise<string[]> {
       const types = await deps.repo.deleteAllFactors(poolId, userId);
+      await deps.repo.revokeDevices(poolId, userId, nowIso());
       await deps.events.emit('mfa:reset', { poolId, actor, subject: userId, data: { userId, factors: types } });
       return types;
     },

@@ -102,6 +102,7 @@ export function createWebauthn(deps: { repo: MfaRepo; kv: KvStore; events: Pick<
 
     async remove(poolId: string, userId: string, credentialId: string): Promise<void> {
       if (!(await deps.repo.deleteCredential(poolId, userId, credentialId))) throw new AppError('webauthn.credential_not_found');
+      await deps.repo.revokeDevices(poolId, userId, nowIso());
       await deps.events.emit('mfa:reset', { poolId, actor: userId, subject: userId, data: { userId, factors: ['WEBAUTHN'] } });
     },
 

@@ -11,6 +11,7 @@ import { fallbackLang, uiLang } from '../login-ui/lang.js';
 import { pageMessage } from './messages.js';
 import { ssoProtocolOf } from '../../../services/sso-protocols/continuation.js';
 import { mfaRequested, parseClaimsParam } from '../../../services/mfa/acr.js';
+import { deviceTokensOf } from '../../../services/mfa/remembered-devices.js';
 
 export interface InteractionRoutesOptions {
   oidc: Oidc;
@@ -74,9 +75,20 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
   const appNameOf = (l: Loaded) => String((l.client as { clientName?: string }).clientName ?? l.client.clientId);
 
   /** What the MFA step needs from this request: acr_values asking for MFA (docs/mfa.md). */
-  function mfaHintOf(_req: FastifyRequest<{ Params: Params }>, l: Loaded): { force?: boolean; deviceTokens?: string[] } | undefined {
+  function mfaHintOf(req: FastifyRequest<{ Params: Params }>, l: Loaded): { force?: boolean; deviceTokens?: string[] } | undefined {
     const force = mfaRequested(l.details.params, parseClaimsParam(l.details.params.claims));
-    return force ? { force } : undefined;
+    // "Remember this device" cookies (HttpOnly, path-scoped to this pool's interactions); the MFA step checks them.
+    const deviceTokens = deviceTokensOf(req.headers.cookie);
+    return force || deviceTokens.length ? { ...(force ? { force } : {}), ...(deviceTokens.length ? { deviceTokens } : {}) } : undefined;
+  }
+
+  /** Sets the "remember this device" cookie of a finished sign-in when the user opted in and the policy allows it. */
+  async function rememberDevice(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, l: Loaded, userId: string) {
+    const c = await app.gh.mfa.deviceCookie(l.poolId, l.client.clientId, userId);
+    if (!c) return;
+    const path = `${req.params.poolId ? `/pools/${encodeURIComponent(req.params.poolId)}` : ''}/interaction`;
+    const secure = new URL(app.gh.config.publicUrl).protocol === 'https:' ? '; Secure' : '';
+    reply.header('set-cookie', `${c.name}=${c.value}; Path=${path}; Max-Age=${c.maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`);
   }
 
   /** What the login app needs to start: the app's config and branding, a login-UI flow bound to this interaction, the language. */
@@ -277,6 +289,7 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
     const b = req.body ?? {};
     try {
       const finished = await app.gh.loginUi.takeFinished(b.flow, b.csrf, l.details.uid);
+      if (finished.rememberDevice) await rememberDevice(req, reply, l, finished.userId);
       return await finish(l, req, reply, { login: finished.login });
     } catch (err) {
       if (!isAppError(err)) throw err;
