@@ -17,6 +17,7 @@ import { createSocialStateStore } from '../flows/social/state.js';
 import { createScanSignIn } from '../flows/social/scan.js';
 import { createLinkTickets } from '../flows/social/link-tickets.js';
 import { createSocialLinking } from '../flows/social/link.js';
+import { createSamlSpMetadata } from '../flows/social/sp-metadata.js';
 import type { ApplicationsService } from '../services/applications.js';
 import type { UsersService } from '../services/users.js';
 import type { Logger } from '../utils/logger.js';
@@ -138,7 +139,13 @@ export function createSocialSignIn(d: {
     rewrite: d.rewrite,
     log: d.log,
   });
-  return { ...roundTrip, scan };
+  const samlMetadata = createSamlSpMetadata({
+    connectionByIdentifier: (poolId, identifier) => sources.getConnection(poolId, { identifier }),
+    connectionWithSecrets: (poolId, id) => sources.getConnectionWithSecrets(id, poolId),
+    connectionsByIdentifier: (identifier) => sources.connectionsWithSecretsByIdentifier(identifier),
+    render: (conn) => runtime.spMetadata(conn),
+  });
+  return { ...roundTrip, scan, samlMetadata };
 }
 export type SocialSignIn = ReturnType<typeof createSocialSignIn>;
 

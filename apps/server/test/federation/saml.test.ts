@@ -81,3 +81,34 @@ describe('saml source through GATEHOUSE_UPSTREAM_OVERRIDES', () => {
     expect(again).toMatchObject({ code: 401, message: 'federation.invalid_token', data: null });
   });
 });
+
+describe('SP metadata of the saml connection', () => {
+  const metadataUrl = (identifier: string, q = '') => `${gh.url}/connections/social/${identifier}/saml-metadata${q}`;
+
+  it('publishes the entity ID, the HTTP-POST ACS URL and signed assertions wanted, with or without app_id, and no key', async () => {
+    for (const q of ['', `?app_id=${appId}`]) {
+      const res = await fetch(metadataUrl('corp-saml', q));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('application/samlmetadata+xml');
+      const xml = await res.text();
+      expect(xml).toContain(`entityID="${acs}"`);
+      expect(xml).toMatch(/<(\w+:)?SPSSODescriptor[^>]*WantAssertionsSigned="true"/);
+      expect(xml).toMatch(new RegExp(`<(\\w+:)?AssertionConsumerService[^>]*Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"[^>]*Location="${acs.replace(/[.?*+^$()|[\]\\]/g, '\\$&')}"`));
+      expect(xml).not.toMatch(/PRIVATE KEY/);
+    }
+  });
+
+  it('answers catalogued errors for an unknown identifier, a connection of another type and an unknown app', async () => {
+    const unknown = await fetch(metadataUrl('no-such-connection'));
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ apiCode: 5000002, error: 'federation.connection_not_found' });
+    const idp = ok(await mc.createExtIdp({ name: 'Not SAML', type: 'oidc' as never }));
+    ok(await mc.createExtIdpConn({ extIdpId: idp.id, type: 'oidc' as never, identifier: 'not-saml', displayName: 'Not SAML', fields: { issuerUrl: 'https://op.example', clientId: 'c', clientSecret: 's' } }));
+    const other = await fetch(metadataUrl('not-saml'));
+    expect(other.status).toBe(404);
+    expect(await other.json()).toMatchObject({ apiCode: 5000002 });
+    const app = await fetch(metadataUrl('corp-saml', '?app_id=000000000000000000000000'));
+    expect(app.status).toBe(404);
+    expect(await app.json()).toMatchObject({ error: 'application.not_found' });
+  });
+});

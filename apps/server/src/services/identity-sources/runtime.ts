@@ -1,4 +1,6 @@
 import type { ConnectorCache, HttpClient, SocialConnector } from '@gatehouse/connector-kit';
+import { renderSamlSpMetadata } from '@gatehouse/connectors';
+import { AppError } from '../../errors/app-error.js';
 import type { KvStore } from '../../storage/kv/types.js';
 import type { Logger } from '../../utils/logger.js';
 import type { ConnectionWithSecrets } from './types.js';
@@ -24,6 +26,8 @@ export function createSocialRuntime(deps: { catalog: ConnectorCatalog; http: Htt
     };
   }
 
+  const callbackUrl = (identifier: string) => `${deps.publicUrl.replace(/\/$/, '')}/connections/social/${encodeURIComponent(identifier)}/callback`;
+
   return {
     /** The connector of a social connection; throws ConnectorError `connector.invalid_config` when its fields no longer validate. */
     connector(conn: ConnectionWithSecrets): SocialConnector {
@@ -37,7 +41,22 @@ export function createSocialRuntime(deps: { catalog: ConnectorCatalog; http: Htt
       return connector;
     },
     /** The callback URL to register at the provider (docs/identity-providers.md). */
-    callbackUrl: (identifier: string) => `${deps.publicUrl.replace(/\/$/, '')}/connections/social/${encodeURIComponent(identifier)}/callback`,
+    callbackUrl,
+    /**
+     * The SP metadata of a `saml` connection, what the IdP administrator imports (SAML 2.0
+     * Metadata §2.4.4: entity ID, the ACS URL with the HTTP-POST binding, WantAssertionsSigned,
+     * the SP certificate when one is configured). Public by design: it holds no secret (the
+     * private key is never part of it), like every SAML metadata document.
+     */
+    spMetadata(conn: ConnectionWithSecrets): string {
+      if (conn.type !== 'saml') throw new AppError('federation.connection_not_found');
+      try {
+        return renderSamlSpMetadata(conn.fields as Parameters<typeof renderSamlSpMetadata>[0], { acsUrl: callbackUrl(conn.identifier) });
+      } catch (err) {
+        // Stored fields are validated on write; a connection that no longer validates says so.
+        throw new AppError('federation.invalid_field', { params: { field: 'fields', reason: 'the stored SAML settings no longer validate' }, cause: err });
+      }
+    },
   };
 }
 export type SocialRuntime = ReturnType<typeof createSocialRuntime>;

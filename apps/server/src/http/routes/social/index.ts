@@ -92,6 +92,16 @@ export async function socialRoutes(app: FastifyInstance): Promise<void> {
     }
   });
 
+  // The SP metadata of a `saml` connection (docs/identity-providers.md "SAML 2.0"): `app_id`
+  // names the pool when several pools use the identifier. Errors answer in JSON: a program reads this.
+  app.get<{ Params: Params; Querystring: Record<string, string | undefined> }>(`${PATH}/:identifier/saml-metadata`, async (req, reply) => {
+    const appId = req.query.app_id ?? req.query.appId;
+    const located = appId ? await services.applications.locate(appId) : undefined;
+    if (appId && !located) throw new AppError('application.not_found');
+    const xml = await socialSignIn.samlMetadata(req.params.identifier, located?.poolId);
+    return reply.header('content-type', 'application/samlmetadata+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(xml);
+  });
+
   app.post<{ Params: Params; Body?: Form }>(`${PATH}/:identifier/start`, async (req, reply) => {
     const b = req.body ?? {};
     try {
