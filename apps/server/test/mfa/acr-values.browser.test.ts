@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import * as oc from 'openid-client';
 import type { BrowserContext } from 'playwright-core';
 import type { Browser } from 'playwright-core';
@@ -7,6 +6,7 @@ import { launchChromium, VIEWPORTS } from '../support/browser.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { ok } from '../support/sign-in.js';
 import { totpOf } from './support.js';
+import { freePort } from '../cli/run-cli.js';
 
 /**
  * `acr_values=mfa` in an OIDC authorization request (OIDC Core §3.1.2.1) forces the MFA step on
@@ -22,14 +22,6 @@ const SECRET = 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U';
 let s: TestServer;
 let browser: Browser;
 let config: oc.Configuration;
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   const port = await freePort();

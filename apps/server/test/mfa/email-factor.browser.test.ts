@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import * as oc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import { launchChromium, screenshot, VIEWPORTS } from '../support/browser.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { captureLog } from '../passcode/support.js';
 import { ok } from '../support/sign-in.js';
+import { freePort } from '../cli/run-cli.js';
 
 /**
  * The email factor on the hosted login, in English and Chinese: an app that requires MFA with
@@ -24,14 +24,6 @@ let s: TestServer;
 let browser: Browser;
 let config: oc.Configuration;
 const log = captureLog();
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   const port = await freePort();

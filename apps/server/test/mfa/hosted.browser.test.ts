@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import * as oc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { startServer, type TestServer } from '../support/server.js';
 import { captureLog } from '../passcode/support.js';
 import { ok } from '../support/sign-in.js';
 import { totpOf } from './support.js';
+import { freePort } from '../cli/run-cli.js';
 
 /**
  * Issue #15 on the hosted login, inside an OIDC request from openid-client: a required-MFA app
@@ -28,14 +28,6 @@ let browser: Browser;
 let config: oc.Configuration;
 let appId: string;
 const log = captureLog();
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   const port = await freePort();

@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
 import * as oc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot } from '../support/browser.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { ok } from '../support/sign-in.js';
+import { freePort } from '../cli/run-cli.js';
 
 /**
  * Issue #15, passkeys in headless Chromium with a CDP virtual authenticator (ctap2, internal,
@@ -22,14 +22,6 @@ let context: BrowserContext;
 let page: Page;
 let userId: string;
 const email = 'passkey-user@example.com';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   const port = await freePort();

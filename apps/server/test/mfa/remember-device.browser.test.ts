@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import * as oc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import { launchChromium, screenshot, VIEWPORTS } from '../support/browser.js';
 import { authClient, startServer, type TestServer } from '../support/server.js';
 import { ok } from '../support/sign-in.js';
 import { totpOf } from './support.js';
+import { freePort } from '../cli/run-cli.js';
 
 /**
  * "Remember this device" on the hosted login, in Chromium inside OIDC requests from
@@ -27,14 +27,6 @@ let browser: Browser;
 let config: oc.Configuration;
 let appId: string;
 let appSecret: string;
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   const port = await freePort();
