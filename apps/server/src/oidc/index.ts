@@ -75,6 +75,7 @@ export function createOidc(deps: OidcDeps) {
     keys,
     clients,
     usersRepo: { findById: accounts.user },
+    usersStore: deps.usersRepo,
     userRoles: async (poolId, userId) => accounts.roles(poolId, userId).catch(() => []),
     ...(deps.services.organizationClaims ? { organizationClaims: deps.services.organizationClaims.claimsFor } : {}),
     audit: deps.services.audit,

@@ -32,6 +32,13 @@ export interface ProviderDeps {
   keys: SigningKeysService;
   clients: ClientRegistry;
   usersRepo: Pick<UsersRepo, 'findById'>;
+  /**
+   * The users store itself, uncached: the session check at the authorization endpoint reads it,
+   * so a user removed behind Gatehouse's back (straight from the database, where no
+   * invalidation is published) ends their browser session at once, not after the claims
+   * cache's TTL. Defaults to `usersRepo`.
+   */
+  usersStore?: Pick<UsersRepo, 'findById'>;
   userRoles: (poolId: string, userId: string) => Promise<string[]>;
   /** The `groups`, `departments` and `permissions` claims, computed only for the scopes a token carries. */
   organizationClaims?: OrganizationClaims;
@@ -214,8 +221,10 @@ export function createProviderRegistry(deps: ProviderDeps) {
           return ttl;
         },
       },
-      findAccount: async (_ctx, sub) => {
-        const user = await deps.usersRepo.findById(poolId, sub);
+      // `token` is undefined when the account is looked up for the session at the authorization
+      // endpoint (oidc-provider docs, findAccount): that read goes to the store, not the cache.
+      findAccount: async (_ctx, sub, token) => {
+        const user = await (token ? deps.usersRepo : (deps.usersStore ?? deps.usersRepo)).findById(poolId, sub);
         if (!user || user.blocked === 1 || (user.status && user.status !== 'Activated')) return undefined;
         return {
           accountId: sub,
