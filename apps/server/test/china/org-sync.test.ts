@@ -91,6 +91,7 @@ describe.each([
     expect(firstTree.reduce((n, d) => n + d.members, 0)).toBe(1100);
 
     const second = await syncOnce(provider);
+    expect(second.status, JSON.stringify(second)).toBe('succeeded');
     expect(second).toMatchObject({ departments: { total: 13, created: 0 }, members: { total: 1000, created: 0, updated: 0, unchanged: 1000, blocked: 0, unblocked: 0 } });
     expect(await tree(code)).toEqual(firstTree);
   });
@@ -101,6 +102,7 @@ describe.each([
     expect(email).toBeTruthy();
     fakeOf().removeMember(member.userid);
     const r = await syncOnce(provider);
+    expect(r.status, JSON.stringify(r)).toBe('succeeded');
     expect(r.members).toMatchObject({ total: 999, blocked: 1, created: 0 });
     const users = await gh.container.db.db.selectFrom('users').select(['id', 'status']).where('pool_id', '=', gh.poolId).where('email', '=', email!).execute();
     expect(users).toEqual([expect.objectContaining({ status: 'Suspended' })]);

@@ -14,9 +14,11 @@ import { Worker } from 'node:worker_threads';
  * (https://www.sqlite.org/pragma.html#pragma_wal_checkpoint, https://www.sqlite.org/wal.html
  * "Checkpointing"). PASSIVE never waits for a lock and never blocks readers or the writer: it
  * copies as many frames as it can without disturbing them, and SQLite restarts the WAL from its
- * beginning at the next write once everything was copied. When the WAL is larger than
- * `truncateAbovePages`, the worker asks for a TRUNCATE checkpoint instead, which may wait up to
- * its busy timeout for the writer — still on the worker's thread, never on the event loop.
+ * beginning at the next write once everything was copied. The worker never runs a TRUNCATE
+ * (or RESTART) checkpoint while the server runs: those take the write lock, and a server
+ * transaction that had read before wanting to write then got SQLITE_BUSY ("database is locked")
+ * on a large import (seen in the organisation-sync test). The WAL file keeps its high-water
+ * size between resets; `stop()` truncates it.
  *
  * Crash safety is SQLite's own: the WAL is the journal, a checkpoint only moves committed pages;
  * a crash at any point leaves a database that SQLite recovers from the WAL at the next open.
@@ -51,11 +53,7 @@ const run = (mode) => {
     parentPort.postMessage({ kind: 'error', message: String(err && err.message || err) });
   }
 };
-const tick = () => {
-  const mode = db.pragma('wal_checkpoint(PASSIVE)')[0];
-  parentPort.postMessage({ kind: 'ran', log: mode.log, checkpointed: mode.checkpointed });
-  if (mode.log > workerData.truncateAbovePages) run('TRUNCATE');
-};
+const tick = () => run('PASSIVE');
 const timer = setInterval(() => { try { tick(); } catch (err) { parentPort.postMessage({ kind: 'error', message: String(err && err.message || err) }); } }, workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (m !== 'stop') return;
@@ -66,9 +64,9 @@ parentPort.on('message', (m) => {
 });
 `;
 
-export function startSqliteCheckpointer(file: string, opts: { intervalMs?: number; truncateAbovePages?: number; onError?: (message: string) => void } = {}): SqliteCheckpointer {
+export function startSqliteCheckpointer(file: string, opts: { intervalMs?: number; onError?: (message: string) => void } = {}): SqliteCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER, { eval: true, workerData: { file, driver, intervalMs: opts.intervalMs ?? 1000, truncateAbovePages: opts.truncateAbovePages ?? 20_000 } });
+  const worker = new Worker(WORKER, { eval: true, workerData: { file, driver, intervalMs: opts.intervalMs ?? 1000 } });
   // Never keeps the process alive on its own; the database's close() stops it.
   worker.unref();
   const stats: CheckpointStats = { runs: 0, complete: 0, lastLogFrames: 0, lastCheckpointed: 0 };
