@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { loadConfig } from '../../src/config/load.js';
-import { createContainer } from '../../src/container/index.js';
-import { bootstrap } from '../../src/services/bootstrap.js';
 import { boundManagementClient } from '../support/server.js';
 import { raw } from '../support/management.js';
-import { createPgDatabase, postgresAvailable, redisAvailable, REDIS_URL } from '../support/services.js';
-import { exited, freePort } from '../cli/run-cli.js';
-import { startNode, type GatehouseNode } from '../support/nodes.js';
+import { postgresAvailable, redisAvailable, REDIS_URL } from '../support/services.js';
+import type { GatehouseNode } from '../support/nodes.js';
+import { startSeededNodes } from '../support/seeded-nodes.js';
 
 /**
  * Issue #22: the user and roles behind every token's claims are cached per node
@@ -24,51 +18,19 @@ const hasServices = (await postgresAvailable()) && (await redisAvailable());
 const PASSWORD = 'claims cache two nodes';
 
 describe.skipIf(!hasServices)('claims cache on two nodes (PostgreSQL + Redis)', () => {
-  let pg: Awaited<ReturnType<typeof createPgDatabase>>;
-  let dir: string;
+  let seeded: Awaited<ReturnType<typeof startSeededNodes>> | undefined;
   let nodes: GatehouseNode[] = [];
   let app: { appId: string; appSecret: string };
   const rootKey = { accessKeyId: 'ak_claims_root', accessKeySecret: 'claims-cache-root-secret-0123456789abcd' };
   const emails = ['profile', 'roles', 'block', 'refresh'].map((u) => `${u}@claims.example`);
 
   beforeAll(async () => {
-    pg = await createPgDatabase();
-    dir = mkdtempSync(join(tmpdir(), 'gatehouse-claims-'));
-    const secret = 'claims-cache-master-secret-0123456789abcd';
-    const config = loadConfig({}, { dataDir: dir, databaseUrl: pg.url, redisUrl: REDIS_URL, secret, accessKeyId: rootKey.accessKeyId, accessKeySecret: rootKey.accessKeySecret, logLevel: 'silent' });
-    const c = await createContainer(config);
-    try {
-      const boot = (await bootstrap(c))!;
-      app = { appId: boot.app.appId, appSecret: await c.services.applications.getSecret(boot.pool.id, boot.app.appId) };
-      for (const email of emails) {
-        const u = await c.services.users.create(boot.pool.id, { email, nickname: 'before' } as never);
-        const row = (await c.repos.users.findById(boot.pool.id, (u as { userId: string }).userId))!;
-        await c.authn.passwords.set(boot.pool.id, row, PASSWORD, { skipPolicy: true });
-      }
-    } finally {
-      await c.close();
-    }
-    const env = {
-      GATEHOUSE_DATABASE_URL: pg.url,
-      GATEHOUSE_REDIS_URL: REDIS_URL,
-      GATEHOUSE_SECRET: secret,
-      GATEHOUSE_DATA_DIR: dir,
-      GATEHOUSE_ACCESS_KEY_ID: rootKey.accessKeyId,
-      GATEHOUSE_ACCESS_KEY_SECRET: rootKey.accessKeySecret,
-      GATEHOUSE_LOG_LEVEL: 'warn',
-      GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${await freePort()}`,
-    };
-    nodes = await Promise.all([startNode(env, 150_000), startNode(env, 150_000)]);
+    seeded = await startSeededNodes({ tag: 'claims', secret: 'claims-cache-master-secret-0123456789abcd', rootKey, users: emails.map((email) => ({ email, nickname: 'before' })), password: PASSWORD });
+    ({ nodes, app } = seeded);
   }, 240_000);
 
   afterAll(async () => {
-    for (const n of nodes) {
-      const gone = exited(n.child);
-      n.child.kill('SIGTERM');
-      await gone;
-    }
-    await pg?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await seeded?.close();
   }, 30_000);
 
   const signIn = async (node: GatehouseNode, email: string) => {
