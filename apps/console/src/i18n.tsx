@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import * as administratorsI18n from './pages/administrators.i18n';
 
 /** The console's words in English and Simplified Chinese; `t(key)` falls back to English. */
 const en = {
@@ -184,6 +185,8 @@ const en = {
   'pipeline.scene': 'Scene',
   'pipeline.source': 'Source code',
   'pipeline.runs': 'Runs',
+  // Pages with many words keep them beside the page (pages/<page>.i18n.ts).
+  ...administratorsI18n.en,
 };
 
 export type MessageKey = keyof typeof en;
@@ -371,6 +374,7 @@ const zh: Partial<Record<MessageKey, string>> = {
   'pipeline.scene': '触发场景',
   'pipeline.source': '源代码',
   'pipeline.runs': '执行记录',
+  ...administratorsI18n.zh,
 };
 
 export type Lang = 'en' | 'zh-CN';
