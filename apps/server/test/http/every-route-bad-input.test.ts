@@ -88,6 +88,7 @@ describe.each(dbs)('every API route, given bad input (%s)', (db) => {
   let s: TestServer;
   let token: string;
   let ops: Array<{ path: string; method: 'GET' | 'POST'; op: Op }>;
+  let others: Array<{ path: string; methods: string[] }>;
   const failures: string[] = [];
   /** Answers per route and kind: the check is worth something only if requests get past authentication. */
   const reached = new Set<string>();
@@ -103,6 +104,9 @@ describe.each(dbs)('every API route, given bad input (%s)', (db) => {
       .filter(([p]) => p.startsWith('/api/v3/') && !p.includes('{'))
       .flatMap(([path, o]) => (['get', 'post'] as const).filter((m) => o[m]).map((m) => ({ path, method: m.toUpperCase() as 'GET' | 'POST', op: o[m]! })));
     expect(ops.length).toBeGreaterThan(150);
+    others = Object.entries(doc.paths)
+      .filter(([p]) => !p.startsWith('/api/v3/'))
+      .map(([path, o]) => ({ path, methods: Object.keys(o).filter((m) => m === 'get' || m === 'post') }));
   });
   afterAll(() => s?.close());
 
@@ -167,5 +171,34 @@ describe.each(dbs)('every API route, given bad input (%s)', (db) => {
     expect(failures).toEqual([]);
     // Nearly every route got past authentication with at least one of its inputs.
     expect(reached.size, [...ops.map((o) => `${o.method} ${o.path}`)].filter((k) => !reached.has(k)).join(', ')).toBeGreaterThan(ops.length * 0.95);
+  });
+  it('the protocol and page routes (OIDC, SAML, CAS, social, interaction, QR, v2) never answer 5xx either', async () => {
+    // Path parameters: the real pool and app, then ids of nothing and traversal attempts.
+    const fill = (path: string, v: { app: string; pool: string; other: string }) =>
+      path.replace('{poolId}', v.pool).replace('{appId}', v.app).replace(/\{\*\}|\{[A-Za-z]+\}/g, v.other);
+    const values = [
+      { app: s.defaultAppId, pool: s.poolId, other: 'no-such-thing' },
+      { app: 'no-such-app', pool: 'no-such-pool', other: '..%2F..%2F..%2Fetc%2Fpasswd' },
+      { app: '%00%3Cscript%3E', pool: s.poolId, other: encodeURIComponent(HOSTILE[1]!) },
+    ];
+    const query = new URLSearchParams({ SAMLRequest: 'not base64 !!', RelayState: HOSTILE[2]!, service: 'javascript:alert(1)', ticket: 'ST-forged', state: 'forged', code: 'forged', redirect_uri: 'https://evil.example/', client_id: 'no-such', uid: HOSTILE[0]! }).toString();
+    let n = 0;
+    for (const o of others) {
+      for (const v of values) {
+        const url = `${s.url}${fill(o.path, v)}?${query}`;
+        for (const m of o.methods) {
+          const bodies = m === 'post' ? ['{"a":', JSON.stringify({ SAMLRequest: '%%%', account: { $gt: '' }, password: ['x'], code: HOSTILE[7], phone: 12 }), 'SAMLRequest=%ZZ&RelayState=x'] : [undefined];
+          for (const body of bodies) {
+            const ct = body?.startsWith('SAML') ? 'application/x-www-form-urlencoded' : 'application/json';
+            const res = await fetch(url, { method: m.toUpperCase(), redirect: 'manual', headers: { 'content-type': ct, 'x-authing-app-id': v.app }, ...(body !== undefined ? { body } : {}) });
+            const text = await res.text();
+            n++;
+            if (res.status >= 500) failures.push(`${m.toUpperCase()} ${fill(o.path, v)}: HTTP ${res.status} ${text.slice(0, 200)}`);
+          }
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(200);
+    expect(failures).toEqual([]);
   });
 });
