@@ -1,5 +1,7 @@
 import { createContext, useContext } from 'react';
 import * as administratorsI18n from './pages/administrators.i18n';
+import * as usersI18n from './pages/users.i18n';
+import * as applicationsI18n from './pages/applications.i18n';
 
 /** The console's words in English and Simplified Chinese; `t(key)` falls back to English. */
 const en = {
@@ -214,6 +216,8 @@ const en = {
   'pipeline.resultUser': 'User handed back',
   // Pages with many words keep them beside the page (pages/<page>.i18n.ts).
   ...administratorsI18n.en,
+  ...usersI18n.en,
+  ...applicationsI18n.en,
 };
 
 export type MessageKey = keyof typeof en;
@@ -429,6 +433,8 @@ const zh: Partial<Record<MessageKey, string>> = {
   'pipeline.logs': '控制台输出',
   'pipeline.resultUser': '返回的用户',
   ...administratorsI18n.zh,
+  ...usersI18n.zh,
+  ...applicationsI18n.zh,
 };
 
 export type Lang = 'en' | 'zh-CN';

@@ -5,6 +5,7 @@ import { api, type Page } from '../api';
 import { ConfirmDelete, ErrorAlert, PageHeader, SecretOnce, WriteButton } from '../components';
 import { useT } from '../i18n';
 import { useSession } from '../session';
+import { AppMfaForm } from './application-mfa';
 
 interface App {
   appId: string;
@@ -30,6 +31,7 @@ export function ApplicationsPage() {
   const [editing, setEditing] = useState<App | 'new' | null>(null);
   const [deleting, setDeleting] = useState<App | null>(null);
   const [secret, setSecret] = useState<{ appId: string; appSecret: string } | null>(null);
+  const [mfa, setMfa] = useState<App | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'apps'] });
   const del = useMutation({
     mutationFn: (appId: string) => api.post('delete-application', { appId }),
@@ -38,7 +40,7 @@ export function ApplicationsPage() {
       void refresh();
     },
   });
-  const showSecret = useMutation({ mutationFn: (appId: string) => api.get<{ appSecret: string }>('get-application-secret', { appId }), onSuccess: (r, appId) => setSecret({ appId, appSecret: r.appSecret }) });
+  const showSecret = useMutation({ mutationFn: (appId: string) => api.get<{ secret: string }>('get-application-secret', { appId }), onSuccess: (r, appId) => setSecret({ appId, appSecret: r.secret }) });
 
   return (
     <>
@@ -76,6 +78,9 @@ export function ApplicationsPage() {
                       <Button size="xs" variant="subtle" aria-label={`${t('common.edit')} ${a.appName}`} onClick={() => setEditing(a)}>
                         {t('common.edit')}
                       </Button>
+                      <Button size="xs" variant="subtle" aria-label={`${t('apps.mfaPolicy')} ${a.appName}`} onClick={() => setMfa(a)}>
+                        {t('apps.mfaPolicy')}
+                      </Button>
                       <Button size="xs" variant="subtle" aria-label={`${t('apps.showSecret')} ${a.appName}`} onClick={() => showSecret.mutate(a.appId)}>
                         {t('apps.showSecret')}
                       </Button>
@@ -93,6 +98,7 @@ export function ApplicationsPage() {
         </Table.Tbody>
       </Table>
       {editing && <AppForm app={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => void refresh()} />}
+      {mfa && <AppMfaForm app={mfa} onClose={() => setMfa(null)} />}
       <ConfirmDelete name={deleting?.appName ?? ''} opened={!!deleting} onClose={() => setDeleting(null)} onConfirm={() => deleting && del.mutate(deleting.appId)} loading={del.isPending} />
       <Modal opened={!!secret} onClose={() => setSecret(null)} title={t('apps.secret')}>
         {secret && <SecretOnce label={secret.appId} value={secret.appSecret} />}
