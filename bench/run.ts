@@ -290,15 +290,6 @@ async function main() {
     log(`  ${JSON.stringify(isolation)}`);
   }
 
-<<<<<<< HEAD
-  // --- user scripts (last: they slow every sign-in)
-  const mgmt = async (path: string, method: 'GET' | 'POST', payload: Record<string, unknown>) => {
-    const mc = new ManagementClient({ accessKeyId: 'ak_bench_root', accessKeySecret: 'bench-root-secret-0123456789abcdef', host: url });
-    return (await mc.makeRequest(method === 'GET' ? { method, url: path, params: payload } : { method, url: path, data: payload })) as { statusCode: number; data: { funcId?: string; list?: Array<{ durationMs: number; result: string }> } };
-  };
-  /** Sign-ins that start the sandbox processes (seconds on a loaded machine): not part of a measurement. */
-  const warmPipeline = async () => {
-=======
   // --- MFA: password + TOTP, two requests per sign-in (the second factor's own cost on top of argon2id)
   if (want('mfa')) {
     log('scenario: MFA sign-in (password + TOTP)…');
@@ -407,22 +398,15 @@ async function main() {
     }
   }
 
-  // --- user scripts: one pipeline function in each scene a password sign-in passes (last: they slow every sign-in)
-  if (want('pipeline')) {
-    log('scenario: pipeline functions in every scene…');
-    const mgmt = async (path: string, method: 'GET' | 'POST', payload: Record<string, unknown>) => {
-      const mc = new ManagementClient({ accessKeyId: 'ak_bench_root', accessKeySecret: 'bench-root-secret-0123456789abcdef', host: url });
-      return (await mc.makeRequest(method === 'GET' ? { method, url: path, params: payload } : { method, url: path, data: payload })) as { statusCode: number; data: { list?: Array<{ durationMs: number; result: string }> } };
-    };
-    const scenes = ['PRE_AUTHENTICATION', 'POST_AUTHENTICATION', 'PRE_OIDC_ID_TOKEN_ISSUED', 'PRE_OIDC_ACCESS_TOKEN_ISSUED', 'PRE_REGISTER', 'POST_REGISTER'];
-    for (const scene of scenes) {
-      const r = await mgmt('/api/v3/create-pipeline-function', 'POST', { funcName: `bench ${scene}`, scene, timeout: 10, sourceCode: "async function pipe(user, context, callback) { if (user) { user.addIdToken('bench', context.scene); user.addAccessToken('bench', 1); } callback(null, user, context); }" });
-      if (r.statusCode !== 200) throw new Error(`create-pipeline-function: ${JSON.stringify(r)}`);
-    }
-    // The first run starts the sandbox processes (seconds on a loaded machine): not part of the measurement.
->>>>>>> main
+  // --- user scripts (last: they slow every sign-in)
+  const mgmt = async (path: string, method: 'GET' | 'POST', payload: Record<string, unknown>) => {
+    const mc = new ManagementClient({ accessKeyId: 'ak_bench_root', accessKeySecret: 'bench-root-secret-0123456789abcdef', host: url });
+    return (await mc.makeRequest(method === 'GET' ? { method, url: path, params: payload } : { method, url: path, data: payload })) as { statusCode: number; data: { funcId?: string; list?: Array<{ durationMs: number; result: string }> } };
+  };
+  /** Sign-ins that start the sandbox processes (seconds on a loaded machine): not part of a measurement. */
+  const warmPipeline = async () => {
     for (let i = 0; i < 4; i++) {
-      const res = await fetch(`${url}/api/v3/signin`, { method: 'POST', headers: json, body: signinSpec[0]!.setup!({}).body as string });
+      const res = await fetch(`${url}/api/v3/signin`, { method: 'POST', headers: json, body: signinSpec[0]!.setup!({})!.body as string });
       const b = await res.text();
       if (envelopeOk(b)) throw new Error(`pipeline warm-up sign-in: ${b.slice(0, 300)}`);
     }

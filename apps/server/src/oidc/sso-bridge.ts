@@ -62,7 +62,7 @@ export function createSsoBridge(registry: ProviderRegistry): SsoSessionBridge {
 
     async session(poolId, req, res) {
       const { session } = await sessionOf(poolId, req, res);
-      return session.accountId ? { uid: session.uid, accountId: session.accountId } : null;
+      return session.accountId ? { uid: session.uid, accountId: session.accountId, authTime: session.authTime() ?? 0 } : null;
     },
 
     async endSession(poolId, req, res) {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../errors/app-error.js';
 import type { KvStore } from '../../storage/kv/types.js';
 import { scopedKv } from '../../storage/kv/scoped.js';
@@ -8,6 +9,7 @@ import type { BrowserCookie, RequestInfo } from '../saml-idp/service.js';
 import { casContinuation } from '../sso-protocols/continuation.js';
 import type { SsoStore } from '../sso-protocols/store.js';
 import type { SsoSessionBridge } from '../sso-protocols/types.js';
+import { priorSession, signedInForRequest, type PriorSession } from '../sso-protocols/freshness.js';
 import { serviceAllowed, type StoredCasConfig } from './config.js';
 
 /**
@@ -31,6 +33,8 @@ interface PendingCas {
   service: string | null;
   renew: boolean;
   gateway: boolean;
+  /** The browser's session when the request came in (sso-protocols/freshness.ts). */
+  prior: PriorSession;
 }
 
 interface TicketRecord {
@@ -66,10 +70,10 @@ export function createCasService(deps: CasServiceDeps) {
     appOf,
 
     /** `/login` (CAS Protocol 3.0 §2.1): the service must be registered, else an error page — never a redirect. */
-    async beginLogin(poolId: string, appId: string, q: { service?: string | undefined; renew: boolean; gateway: boolean }): Promise<{ redirect: string; cookie: BrowserCookie }> {
+    async beginLogin(poolId: string, appId: string, q: { service?: string | undefined; renew: boolean; gateway: boolean }, http: { req: IncomingMessage; res: ServerResponse }): Promise<{ redirect: string; cookie: BrowserCookie }> {
       const { cfg } = await appOf(poolId, appId);
       if (q.service !== undefined && !serviceAllowed(cfg, q.service)) throw new AppError('cas.service_not_allowed');
-      const p: PendingCas = { appId, service: q.service ?? null, renew: q.renew, gateway: q.gateway && !q.renew };
+      const p: PendingCas = { appId, service: q.service ?? null, renew: q.renew, gateway: q.gateway && !q.renew, prior: await priorSession(deps.bridge, poolId, http) };
       const { handle, nonce, codeVerifier } = await deps.store.putPending(poolId, 'cas', p);
       const redirect = await deps.bridge.authorizationUrl(poolId, appId, {
         redirectUri: casContinuation(deps.publicUrl, appId),
@@ -94,7 +98,7 @@ export function createCasService(deps: CasServiceDeps) {
       }
       if (typeof q.code !== 'string') throw new AppError('cas.session_expired');
       const login = await deps.bridge.redeem(poolId, appId, { code: q.code, redirectUri: casContinuation(deps.publicUrl, appId), codeVerifier: p.codeVerifier });
-      const fresh = login.authTime >= Math.floor(p.createdAt / 1000);
+      const fresh = signedInForRequest(login, p, p.renew);
       if (p.renew && !fresh) throw new AppError('cas.session_expired');
       const claims = await deps.bridge.claims(poolId, login.userId);
       if (!claims) throw new AppError('cas.session_expired');

@@ -6,6 +6,7 @@ import type { EventService } from '../events/service.js';
 import { samlContinuation } from '../sso-protocols/continuation.js';
 import type { Participant, SsoStore } from '../sso-protocols/store.js';
 import type { SsoSessionBridge } from '../sso-protocols/types.js';
+import { priorSession, signedInForRequest, type PriorSession } from '../sso-protocols/freshness.js';
 import { BINDING, NAMEID_FORMATS, pickAcs, SIGNATURE_ALGORITHMS, type StoredSamlConfig } from './config.js';
 import type { SamlKeysService, SigningKey } from './keys.js';
 import { idpMetadata, logoutRequest, logoutResponse } from './messages.js';
@@ -53,6 +54,8 @@ interface PendingSaml {
   forceAuthn: boolean;
   isPassive: boolean;
   requireMfa: boolean;
+  /** The browser's session when the request came in (sso-protocols/freshness.ts). */
+  prior: PriorSession;
 }
 
 interface LogoutChain {
@@ -149,7 +152,7 @@ export function createSamlService(deps: SamlServiceDeps) {
      * An AuthnRequest (SP-initiated SSO). Errors before the ACS address is known are thrown (the
      * route shows an error page); after, a SAML error Response goes to the registered address.
      */
-    async beginSso(poolId: string, appId: string, incoming: Incoming): Promise<{ redirect: string; cookie: BrowserCookie } | { post: PostForm }> {
+    async beginSso(poolId: string, appId: string, incoming: Incoming, http: { req: IncomingMessage; res: ServerResponse }): Promise<{ redirect: string; cookie: BrowserCookie } | { post: PostForm }> {
       const { cfg } = await appOf(poolId, appId);
       const m = readMessage('AuthnRequest', incoming, cfg, await destinations(poolId, appId, 'sso'));
       const f = authnRequestFields(m);
@@ -162,16 +165,16 @@ export function createSamlService(deps: SamlServiceDeps) {
       }
       const rac = f.requestedAuthnContext;
       const requireMfa = rac !== null && rac.classRefs.length > 0 && rac.classRefs.every((c) => MFA_CLASSES.has(c)) && rac.comparison !== 'maximum';
-      return startAuthorization(poolId, appId, { appId, requestId: m.id, acsUrl: acs.url, ...(incoming.relayState ? { relayState: incoming.relayState } : {}), forceAuthn: f.forceAuthn, isPassive: f.isPassive, requireMfa });
+      return startAuthorization(poolId, appId, { appId, requestId: m.id, acsUrl: acs.url, ...(incoming.relayState ? { relayState: incoming.relayState } : {}), forceAuthn: f.forceAuthn, isPassive: f.isPassive, requireMfa, prior: await priorSession(deps.bridge, poolId, http) });
     },
 
     /** IdP-initiated SSO (SAML Profiles §4.1.5): only when the app allows it; unsolicited, to the default ACS. */
-    async beginIdpInitiated(poolId: string, appId: string, relayState: string | undefined): Promise<{ redirect: string; cookie: BrowserCookie }> {
+    async beginIdpInitiated(poolId: string, appId: string, relayState: string | undefined, http: { req: IncomingMessage; res: ServerResponse }): Promise<{ redirect: string; cookie: BrowserCookie }> {
       const { cfg } = await appOf(poolId, appId);
       if (!cfg.allowIdpInitiated) throw new AppError('saml.idp_initiated_disabled');
       if (relayState !== undefined && Buffer.byteLength(relayState) > 80) throw new AppError('saml.request_malformed', { params: { reason: 'RelayState is longer than 80 bytes' } });
       const acs = pickAcs(cfg, {})!;
-      return startAuthorization(poolId, appId, { appId, requestId: null, acsUrl: acs.url, ...(relayState ? { relayState } : {}), forceAuthn: false, isPassive: false, requireMfa: false });
+      return startAuthorization(poolId, appId, { appId, requestId: null, acsUrl: acs.url, ...(relayState ? { relayState } : {}), forceAuthn: false, isPassive: false, requireMfa: false, prior: await priorSession(deps.bridge, poolId, http) });
     },
 
     /** The authorization came back: the assertion (or a SAML error status) for the registered ACS address. */
@@ -189,7 +192,7 @@ export function createSamlService(deps: SamlServiceDeps) {
       }
       if (typeof q.code !== 'string') throw new AppError('saml.session_expired');
       const login = await deps.bridge.redeem(poolId, appId, { code: q.code, redirectUri: samlContinuation(deps.publicUrl, appId), codeVerifier: p.codeVerifier });
-      const fresh = login.authTime >= Math.floor(p.createdAt / 1000);
+      const fresh = signedInForRequest(login, p, p.forceAuthn);
       // ForceAuthn: the user must have authenticated for this request (prompt=login made them; checked, not assumed).
       if (p.forceAuthn && !fresh) return errorResponse(poolId, appId, cfg, to, STATUS.responder, STATUS.authnFailed);
       if (p.requireMfa && !login.amr.includes('mfa')) return errorResponse(poolId, appId, cfg, to, STATUS.responder, STATUS.noAuthnContext);

@@ -25,8 +25,8 @@ export interface SsoSessionBridge {
    * expiry, single use; RFC 7636 PKCE) and says who signed in and how. Throws when it does not hold.
    */
   redeem(poolId: string, appId: string, p: { code: string; redirectUri: string; codeVerifier: string }): Promise<SsoLogin>;
-  /** The browser's SSO session (read only), or null. */
-  session(poolId: string, req: IncomingMessage, res: ServerResponse): Promise<{ uid: string; accountId: string } | null>;
+  /** The browser's SSO session (read only), or null; `authTime` is the epoch seconds of the authentication it holds. */
+  session(poolId: string, req: IncomingMessage, res: ServerResponse): Promise<{ uid: string; accountId: string; authTime: number } | null>;
   /** Ends the browser's SSO session as OIDC logout does: grants revoked, session destroyed, cookie expired. */
   endSession(poolId: string, req: IncomingMessage, res: ServerResponse): Promise<{ uid: string; accountId: string } | null>;
   /** The user's claims (OIDC names) when the account is active, else undefined. */

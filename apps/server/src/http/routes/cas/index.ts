@@ -37,7 +37,7 @@ export async function casRoutes(app: FastifyInstance): Promise<void> {
       const q = req.query;
       // Repeated parameters are ambiguous (which service?): refused.
       for (const k of ['service', 'renew', 'gateway']) if (Array.isArray((q as Record<string, unknown>)[k])) throw new AppError('cas.invalid_request', { params: { reason: `${k} is repeated` } });
-      const r = await cas.beginLogin(await poolOf(req), req.params.appId, { service: one(q.service), renew: q.renew === 'true' || q.renew === '', gateway: q.gateway === 'true' || q.gateway === '' });
+      const r = await cas.beginLogin(await poolOf(req), req.params.appId, { service: one(q.service), renew: q.renew === 'true' || q.renew === '', gateway: q.gateway === 'true' || q.gateway === '' }, { req: req.raw, res: reply.raw });
       setCookie(reply, r.cookie, secure);
       return redirect(reply, r.redirect);
     });

@@ -55,12 +55,12 @@ export async function samlRoutes(app: FastifyInstance): Promise<void> {
       const src = binding === 'redirect' ? req.query : (req.body ?? {});
       // Without SAMLRequest, a GET is the IdP-initiated entry (the vendor's buildAuthorizeUrl for protocol saml).
       if (binding === 'redirect' && src.SAMLRequest === undefined) {
-        const r = await saml.beginIdpInitiated(poolId, req.params.appId, str(src.RelayState));
+        const r = await saml.beginIdpInitiated(poolId, req.params.appId, str(src.RelayState), { req: req.raw, res: reply.raw });
         setCookie(reply, r.cookie, secure);
         return redirect(reply, r.redirect);
       }
       const incoming: Incoming = { binding, message: str(src.SAMLRequest), relayState: str(src.RelayState), rawQuery: rawQuery(req) };
-      const r = await saml.beginSso(poolId, req.params.appId, incoming);
+      const r = await saml.beginSso(poolId, req.params.appId, incoming, { req: req.raw, res: reply.raw });
       if ('post' in r) return postPage(req, reply, r.post);
       setCookie(reply, r.cookie, secure);
       return redirect(reply, r.redirect);
