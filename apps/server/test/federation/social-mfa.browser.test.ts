@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'authing-node-sdk';
 import { launchChromium, screenshot, VIEWPORTS } from '../support/browser.js';
 import { ok } from '../support/management.js';
-import { startOidcServer, type OidcTestServer } from '../oidc/support.js';
+import { Browser as HttpBrowser, startOidcServer, type OidcTestServer } from '../oidc/support.js';
+import { startWechatFake, type WechatFake } from '../../../../packages/connectors/test/fakes/wechat.js';
 import { idClaims, totpOf } from '../mfa/support.js';
 import { popupSignIn } from './support.js';
 import { startUpstreamOp, type UpstreamAccount, type UpstreamOp } from './upstream-op.js';
@@ -23,7 +24,9 @@ import { startUpstreamOp, type UpstreamAccount, type UpstreamOp } from './upstre
  * 390×844 (screenshot, axe-core). The step cannot be resumed from another browser (no interaction
  * cookie), its handle is no use on the login API before the resume, and neither the resume nor
  * the flow can be replayed. The popup (authing-js-sdk `social.authorize()`) gets the vendor's
- * 1635 with an `mfaToken`, answered at /api/v3/mfa/verify.
+ * 1635 with an `mfaToken`, answered at /api/v3/mfa/verify. A QR code drawn in the page (WeChat
+ * official account, against the WeChat fake) shows the step in the page; an app's own page's
+ * poll gets the 1635.
  */
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -31,6 +34,8 @@ const API_WORDING = /\/api\/v3|payload|mfaToken|flowToken|apiCode/;
 
 let gh: OidcTestServer;
 let op: UpstreamOp;
+let wechat: WechatFake;
+const OA = { appId: 'wxmpsocialmfa01', appSecret: 'mp-mfa-secret', kind: 'official-account' as const, token: 'MfaToken1', openPlatform: 'op-m', originalId: 'gh_socialmfa1' };
 let browser: Browser;
 let rpServer: Server;
 let CB = '';
@@ -52,7 +57,8 @@ beforeAll(async () => {
   rpServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('callback'));
   await new Promise<void>((r) => rpServer.listen(0, '127.0.0.1', r));
   CB = `http://127.0.0.1:${(rpServer.address() as AddressInfo).port}/cb`;
-  gh = await startOidcServer({ config: { outboundAllow: '127.0.0.1' } as never });
+  wechat = await startWechatFake({ apps: [OA], users: [{ key: 'li', nickname: '李' }] });
+  gh = await startOidcServer({ config: { outboundAllow: '127.0.0.1', upstreamOverrides: JSON.stringify(wechat.overrides) } as never });
   op = await startUpstreamOp({
     clients: () => [{ client_id: 'gatehouse', client_secret: 'upstream-secret-0123456789', redirect_uris: [`${gh.url}/connections/social/corp/callback`], grant_types: ['authorization_code'], response_types: ['code'] }],
     accounts: ACCOUNTS,
@@ -62,6 +68,9 @@ beforeAll(async () => {
   const idp = ok(await mc.createExtIdp({ name: 'Corporate', type: 'oidc' as never }));
   const conn = ok(await mc.createExtIdpConn({ extIdpId: idp.id, type: 'oidc' as never, identifier: 'corp', displayName: 'Corporate SSO', fields: { issuerUrl: op.issuer, clientId: 'gatehouse', clientSecret: 'upstream-secret-0123456789' } }));
   ok(await mc.changeExtIdpConnState({ id: conn.id, enabled: true, appId: app.appId }));
+  const wx = ok(await mc.createExtIdp({ name: 'WeChat', type: 'wechat' as never }));
+  const wxConn = ok(await mc.createExtIdpConn({ extIdpId: wx.id, type: 'wechatmp-qrcode' as never, identifier: 'wxmp', displayName: 'WeChat OA', fields: { appId: OA.appId, appSecret: OA.appSecret, token: OA.token } }));
+  ok(await mc.changeExtIdpConnState({ id: wxConn.id, enabled: true, appId: app.appId }));
   // Optional MFA with TOTP: a user with an authenticator is asked for it at every sign-in.
   ok(await mc.updateApplicationMfaSettings({ appId: app.appId, enabledFactors: ['OTP'] } as never));
   await gh.container.authn.settings.update(gh.poolId, { bruteForce: { captchaAfter: 0 } } as never);
@@ -74,6 +83,13 @@ beforeAll(async () => {
     ok((await mc.importOtp({ list: [{ userId: first.data!.userId, otp: { secret } }] })) as never);
     users.set(p, { userId: first.data!.userId, secret });
   }
+  // The WeChat user's first scan (an app's own page) creates the account; then an authenticator.
+  const first = await appPageScan();
+  expect(first).toMatchObject({ status: 'signed_in', result: { code: 200 } });
+  const secret = new Secret({ size: 20 }).base32;
+  const wxUserId = (first.result as { data: { userId: string } }).data.userId;
+  ok((await mc.importOtp({ list: [{ userId: wxUserId, otp: { secret } }] })) as never);
+  users.set('li', { userId: wxUserId, secret });
   rp = await oc.discovery(new URL(`${gh.url}/oidc`), app.appId, undefined, oc.ClientSecretPost(app.appSecret), { execute: [oc.allowInsecureRequests] });
   browser = await launchChromium();
 }, 120_000);
@@ -81,9 +97,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await op?.close();
+  await wechat?.close();
   await gh?.close();
   await new Promise((r) => rpServer?.close(r));
 });
+
+/** An application's own page: asks for an official-account code (`app_id`), the user scans it, the page's poll answers. */
+async function appPageScan(): Promise<{ status: string; result?: Record<string, unknown> }> {
+  const b = new HttpBrowser();
+  const base = `${gh.url}/connections/social/wxmp`;
+  const qr = (await (await b.fetch(`${base}/qrcode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: app.appId }) })).json()) as { scene: string; wechatImageUrl: string };
+  expect(await wechat.scan(new URL(qr.wechatImageUrl).searchParams.get('ticket')!, 'li', `${base}/events`)).toMatchObject({ status: 200 });
+  return (await (await b.fetch(`${base}/qrcode/${encodeURIComponent(qr.scene)}`)).json()) as never;
+}
 
 /** axe-core in the page (evaluated over the DevTools protocol, so the page's CSP stays strict). */
 async function axe(page: Page): Promise<string[]> {
@@ -224,4 +250,30 @@ describe('MFA inside a social sign-in on the hosted login (Chromium, openid-clie
     // The mfaToken is spent.
     expect((await verify(totpOf(secret, 1))).statusCode).not.toBe(200);
   }, 60_000);
+
+  it('a QR code in the page: after the scan the page shows the step and finishes with mfa; an app page\'s poll gets the 1635', async () => {
+    const { userId, secret } = users.get('li')!;
+    const polled = await appPageScan();
+    expect(polled).toMatchObject({ status: 'step', result: { code: 401, apiCode: 1635, message: 'mfa.required', data: { mfaToken: expect.any(String) } } });
+
+    const context = await browser.newContext({ locale: 'en', extraHTTPHeaders: { 'accept-language': 'en' } });
+    try {
+      const page = await context.newPage();
+      const verifier = oc.randomPKCECodeVerifier();
+      const url = oc.buildAuthorizationUrl(rp, { redirect_uri: CB, scope: 'openid', state: 'st', code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+      await page.goto(url.toString());
+      const qrResponse = page.waitForResponse((r) => r.url().endsWith('/connections/social/wxmp/qrcode') && r.request().method() === 'POST');
+      await page.getByRole('button', { name: 'WeChat OA' }).click();
+      const qr = (await (await qrResponse).json()) as { wechatImageUrl: string };
+      expect(await wechat.scan(new URL(qr.wechatImageUrl).searchParams.get('ticket')!, 'li', `${gh.url}/connections/social/wxmp/events`)).toMatchObject({ status: 200 });
+      await page.getByRole('heading', { name: T.en.title }).waitFor({ timeout: 30_000 });
+      await expect(page.getByTestId('step-via').textContent()).resolves.toBe('You signed in with WeChat OA. One more step to finish.');
+      await page.getByLabel(T.en.otpCode).fill(totpOf(secret));
+      const claims = await finish(page, verifier, () => page.getByRole('button', { name: T.en.verify }).click());
+      expect(claims.sub).toBe(userId);
+      expect(claims.amr).toEqual(expect.arrayContaining(['otp', 'mfa']));
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
