@@ -2352,6 +2352,16 @@ export interface PostOperations {
     };
     data: unknown;
   };
+  /** Send a template with sample values (code 123456) to a phone or address, through the provider in effect (Gatehouse extension) */
+  "send-test-message": {
+    body: {
+      kind: "sms" | "email";
+      channel: "CHANNEL_LOGIN" | "CHANNEL_REGISTER" | "CHANNEL_RESET_PASSWORD" | "CHANNEL_BIND_PHONE" | "CHANNEL_UNBIND_PHONE" | "CHANNEL_BIND_MFA" | "CHANNEL_VERIFY_MFA" | "CHANNEL_UNBIND_MFA" | "CHANNEL_COMPLETE_PHONE" | "CHANNEL_IDENTITY_VERIFICATION" | "CHANNEL_DELETE_ACCOUNT" | "CHANNEL_VERIFY_EMAIL_LINK" | "CHANNEL_UPDATE_EMAIL" | "CHANNEL_BIND_EMAIL" | "CHANNEL_UNBIND_EMAIL" | "CHANNEL_UNLOCK_ACCOUNT" | "CHANNEL_COMPLETE_EMAIL" | "WELCOME" | "VERIFY_EMAIL";
+      lang: "en" | "zh-CN";
+      to: string;
+    };
+    data: unknown;
+  };
   /** Set a user's, role's … custom data (checked against the fields) */
   "set-custom-data": {
     body: {
