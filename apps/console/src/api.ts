@@ -1,4 +1,5 @@
 import { currentSession } from './auth';
+import type { GetOperations, PostOperations } from './generated/management-api';
 
 /**
  * The management API with the administrator's access token (the server's second scheme next to
@@ -59,9 +60,27 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, par
   return env.data;
 }
 
+type GetName = keyof GetOperations & string;
+type PostName = keyof PostOperations & string;
+
+/**
+ * Typed by the operation's name (generated/management-api.ts, generated from the server's OpenAPI
+ * document): `api.get('list-access-key')` knows its query and its data. The second form, with an
+ * explicit result type and any path, is for data the document leaves untyped (`unknown`) and for
+ * routes newer than the generated file.
+ */
+interface Get {
+  <P extends GetName>(path: P, params?: GetOperations[P]['query']): Promise<GetOperations[P]['data']>;
+  <T>(path: string, params?: Record<string, unknown>): Promise<T>;
+}
+interface Post {
+  <P extends PostName>(path: P, body: PostOperations[P]['body']): Promise<PostOperations[P]['data']>;
+  <T>(path: string, body?: unknown): Promise<T>;
+}
+
 export const api = {
-  get: <T>(path: string, params?: Record<string, unknown>) => call<T>('GET', path, undefined, params),
-  post: <T>(path: string, body?: unknown) => call<T>('POST', path, body),
+  get: ((path: string, params?: Record<string, unknown>) => call('GET', path, undefined, params)) as Get,
+  post: ((path: string, body?: unknown) => call('POST', path, body)) as Post,
   /** A text download (CSV) with the same credentials. */
   async download(path: string, params?: Record<string, unknown>): Promise<Blob> {
     const res = await fetch(`/api/v3/${path}${query(params)}`, { headers: headers(false) });

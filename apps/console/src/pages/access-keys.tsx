@@ -2,25 +2,21 @@ import { Badge, Button, Modal } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api';
+import type { GetOperations } from '../generated/management-api';
 import { SecretOnce, WriteButton, fmtTime } from '../components';
 import { ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
-interface Key {
-  accessKeyId: string;
-  enable?: boolean;
-  status?: string;
-  createdAt?: string;
-  lastDate?: string;
-}
+/** An access key as list-access-key returns it (typed from the OpenAPI document). */
+type Key = NonNullable<GetOperations['list-access-key']['data']>[number];
 
 /** Access keys (AK/SK for the signed management API): create (secret shown once), enable/disable, delete. */
 export function AccessKeysPage() {
   const t = useT();
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: [pool, 'keys'], queryFn: () => api.get<Key[]>('list-access-key') });
+  const list = useQuery({ queryKey: [pool, 'keys'], queryFn: async () => (await api.get('list-access-key')) ?? [] });
   const [created, setCreated] = useState<{ accessKeyId: string; accessKeySecret: string } | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'keys'] });
   const create = useMutation({ mutationFn: () => api.post<Array<{ accessKeyId: string; accessKeySecret: string }>>('create-access-key', { type: 'userpool' }), onSuccess: (r) => (setCreated(r[0] ?? null), void refresh()) });

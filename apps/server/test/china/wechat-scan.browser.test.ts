@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import * as oc from 'openid-client';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWechatFake, type WechatFake } from '../../../../packages/connectors/test/fakes/wechat.js';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { launchChromium, screenshot, VIEWPORTS } from '../support/browser.js';
 import { ok } from '../support/management.js';
 import { startOidcServer, type OidcTestServer } from '../oidc/support.js';
 
@@ -14,8 +16,11 @@ import { startOidcServer, type OidcTestServer } from '../oidc/support.js';
  * Chinese: an OIDC request from openid-client opens the hosted login, the user picks the
  * official account, the page draws the QR code and polls; a forged push is refused and changes
  * nothing; WeChat's genuine signed push (from the fake) makes the page continue and the relying
- * party gets tokens — the same user both times.
+ * party gets tokens — the same user both times. English at 1280×800, Chinese at 390×844 (a phone's
+ * width); axe-core finds no serious or critical violation on the scan page.
  */
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const OA = { appId: 'wxmpbrowser0001', appSecret: 'mp-browser-secret', kind: 'official-account' as const, token: 'BrowserToken1', openPlatform: 'op-b', originalId: 'gh_browser01' };
 let fake: WechatFake;
 let gh: OidcTestServer;
@@ -46,11 +51,17 @@ afterAll(async () => {
   await new Promise((r) => rpServer?.close(r));
 });
 
-async function scanSignIn(locale: 'en' | 'zh-CN', hint: string): Promise<string> {
+async function axe(page: Page): Promise<string[]> {
+  await page.evaluate(`${AXE}\n;0`);
+  const r = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: Array<{ id: string; impact: string }> };
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
+}
+
+async function scanSignIn(locale: 'en' | 'zh-CN', hint: string, viewport: keyof typeof VIEWPORTS): Promise<string> {
   const verifier = oc.randomPKCECodeVerifier();
   const state = oc.randomState();
   const url = oc.buildAuthorizationUrl(rp, { redirect_uri: CB, scope: 'openid profile', state, code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
-  const context = await browser.newContext({ locale, extraHTTPHeaders: { 'accept-language': locale } });
+  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale, extraHTTPHeaders: { 'accept-language': locale } });
   try {
     const page = await context.newPage();
     await page.goto(url.toString());
@@ -63,7 +74,10 @@ async function scanSignIn(locale: 'en' | 'zh-CN', hint: string): Promise<string>
     await img.waitFor();
     expect(await img.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
     await page.getByText(hint).waitFor();
-    await screenshot(page, `china/wechatmp-qrcode-${locale}`);
+    expect(await axe(page)).toEqual([]);
+    // The code fits a phone's width: nothing scrolls sideways.
+    expect(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+    await screenshot(page, `china/wechatmp-qrcode-${locale}-${VIEWPORTS[viewport].width}x${VIEWPORTS[viewport].height}`);
 
     const events = `${gh.url}/connections/social/wxmp/events`;
     // A forged push (signed with a guessed token) for this page's scene: refused.
@@ -90,9 +104,9 @@ async function scanSignIn(locale: 'en' | 'zh-CN', hint: string): Promise<string>
 }
 
 describe('wechatmp-qrcode on the hosted login (Chromium)', () => {
-  it('signs in by scanning the official-account code, in English and in Chinese, as one user', async () => {
-    const first = await scanSignIn('en', 'Scan the code with WeChat (WeChat OA) to sign in.');
-    const second = await scanSignIn('zh-CN', '请使用微信扫码（WeChat OA）登录。');
+  it('signs in by scanning the official-account code, in English (desktop) and in Chinese (390×844), as one user, with no serious axe violation', async () => {
+    const first = await scanSignIn('en', 'Scan the code with WeChat (WeChat OA) to sign in.', 'desktop');
+    const second = await scanSignIn('zh-CN', '请使用微信扫码（WeChat OA）登录。', 'phone');
     expect(second).toBe(first);
   }, 180_000);
 });

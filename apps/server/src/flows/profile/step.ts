@@ -1,8 +1,10 @@
 import { AppError } from '../../errors/app-error.js';
 import type { CustomFieldDto } from '../../services/custom-fields/types.js';
+import { PROFILE_BUILT_IN_FIELDS } from '../../services/custom-fields/profile-fields.js';
 import { PROFILE_COLUMNS, type UserFields } from '../../services/users.js';
 import type { UserRow } from '../../storage/repositories/users.js';
 import type { FlowRecord, PolicyStep, RequestInfo, StepResult } from '../engine/types.js';
+import { BUILT_IN_FIELD_LABELS } from './labels.js';
 import { profileFieldsOf, type CompleteProfileConfig, type ProfileFieldConfig } from './config.js';
 
 export const PROFILE_STEP = 'complete-profile';
@@ -15,14 +17,12 @@ export interface AskedField {
   inputType: string;
   dataType: string;
   label: string;
-  /** Display names by language (a custom field's `i18n.label`); the page falls back to `label`. */
+  /** Display names by language (a custom field's `i18n.label`, a built-in field's from labels.ts); the page falls back to `label`. */
   labels: Record<string, string>;
   options?: Array<{ value: string; label: string }>;
   validateRules?: Record<string, unknown>;
 }
 
-/** Built-in fields a user may be asked for: the profile fields, never identifiers, status or credentials. */
-const BUILT_IN = new Set<string>([...Object.keys(PROFILE_COLUMNS), 'gender']);
 const MAX_BUILT_IN = 255;
 const INPUT_OF: Record<string, string> = { STRING: 'text', NUMBER: 'number', DATETIME: 'date', BOOLEAN: 'checkbox', ENUM: 'select', OBJECT: 'text' };
 
@@ -62,7 +62,10 @@ export function createProfileStep(deps: ProfileStepDeps): PolicyStep {
 
   function describe(f: ProfileFieldConfig, defs: Map<string, CustomFieldDto>): AskedField {
     const required = f.required === true;
-    if (f.type === 'user') return { key: f.key, type: 'user', required, inputType: f.inputType ?? 'text', dataType: 'STRING', label: f.key, labels: {} };
+    if (f.type === 'user') {
+      const labels: Record<string, string> = { ...BUILT_IN_FIELD_LABELS[f.key] };
+      return { key: f.key, type: 'user', required, inputType: f.inputType ?? 'text', dataType: 'STRING', label: labels['en-US'] ?? f.key, labels };
+    }
     const d = defs.get(f.key)!;
     const labels: Record<string, string> = {};
     for (const [lang, v] of Object.entries(d.i18n?.label ?? {})) if (v && v.enabled !== false && v.value) labels[lang] = v.value;
@@ -86,7 +89,7 @@ export function createProfileStep(deps: ProfileStepDeps): PolicyStep {
     if (!cfg?.enabled || cfg.fields.length === 0) return null;
     const defs = new Map((await deps.fields(flow.poolId)).map((f) => [f.key, f]));
     // Encrypted fields are not asked here: their sealed values are not in the user's row to tell what is missing.
-    const fields = profileFieldsOf(cfg).filter((f) => (f.type === 'user' ? BUILT_IN.has(f.key) : defs.has(f.key) && !defs.get(f.key)!.encrypted));
+    const fields = profileFieldsOf(cfg).filter((f) => (f.type === 'user' ? PROFILE_BUILT_IN_FIELDS.has(f.key) : defs.has(f.key) && !defs.get(f.key)!.encrypted));
     return { cfg, fields, defs };
   }
 
