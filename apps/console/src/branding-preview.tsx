@@ -166,7 +166,7 @@ export function BrandingEditor({ level, appId, appName, onClose }: { level: Leve
   const dirty = Object.keys(draft).length > 0;
 
   return (
-    <Modal opened onClose={onClose} title={level === 'pool' ? w('titlePool') : w('titleApp', appName ?? appId)} size="90%">
+    <Modal opened onClose={onClose} title={level === 'pool' ? w('titlePool') : w('titleApp', appName ?? appId)} size="90%" closeButtonProps={{ 'aria-label': w('close') }}>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <form
           onSubmit={(e) => {
@@ -191,7 +191,7 @@ export function BrandingEditor({ level, appId, appName, onClose }: { level: Leve
             <Checkbox label={w('enterprise')} checked={values.showEnterpriseConnections} onChange={(e) => change('showEnterpriseConnections', e.currentTarget.checked)} />
             <NativeSelect label={w('language')} value={values.defaultLanguage} data={[{ value: '', label: w('inherit') }, ...LANGUAGES.map((l) => ({ value: l, label: l }))]} onChange={(e) => change('defaultLanguage', e.currentTarget.value)} />
             <Group justify="space-between">
-              <Text size="sm" c="dimmed" aria-live="polite">
+              <Text size="sm" aria-live="polite">
                 {dirty ? w('unsaved') : ''}
               </Text>
               <Group>
@@ -208,7 +208,7 @@ export function BrandingEditor({ level, appId, appName, onClose }: { level: Leve
           </Stack>
         </form>
         <Stack gap="xs">
-          <Text size="sm" c="dimmed">
+          <Text size="sm">
             {w('previewLead')}
           </Text>
           {previewError ? (
