@@ -6,6 +6,7 @@ import { ConfirmDelete, ErrorAlert, PageHeader, SecretOnce, WriteButton } from '
 import { useT } from '../i18n';
 import { useSession } from '../session';
 import { AppMfaForm } from './application-mfa';
+import { BrandingEditor, useBrandingWord } from '../branding-preview';
 
 interface App {
   appId: string;
@@ -32,6 +33,9 @@ export function ApplicationsPage() {
   const [deleting, setDeleting] = useState<App | null>(null);
   const [secret, setSecret] = useState<{ appId: string; appSecret: string } | null>(null);
   const [mfa, setMfa] = useState<App | null>(null);
+  const [branding, setBranding] = useState<{ level: 'application' | 'pool'; app: App } | null>(null);
+  const bw = useBrandingWord();
+  const previewApp = list.data?.list.find((a) => a.isDefault) ?? list.data?.list[0];
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'apps'] });
   const del = useMutation({
     mutationFn: (appId: string) => api.post('delete-application', { appId }),
@@ -46,6 +50,11 @@ export function ApplicationsPage() {
     <>
       <PageHeader title={t('apps.title')}>
         <TextInput aria-label={t('common.search')} placeholder={t('common.search')} value={keywords} onChange={(e) => setKeywords(e.currentTarget.value)} />
+        {previewApp && (
+          <WriteButton variant="default" onClick={() => setBranding({ level: 'pool', app: previewApp })}>
+            {bw('openPool')}
+          </WriteButton>
+        )}
         <WriteButton onClick={() => setEditing('new')}>{t('common.create')}</WriteButton>
       </PageHeader>
       <ErrorAlert error={list.error ?? del.error ?? showSecret.error} />
@@ -81,6 +90,9 @@ export function ApplicationsPage() {
                       <Button size="xs" variant="subtle" aria-label={`${t('apps.mfaPolicy')} ${a.appName}`} onClick={() => setMfa(a)}>
                         {t('apps.mfaPolicy')}
                       </Button>
+                      <Button size="xs" variant="subtle" aria-label={`${bw('openApp')} ${a.appName}`} onClick={() => setBranding({ level: 'application', app: a })}>
+                        {bw('openApp')}
+                      </Button>
                       <Button size="xs" variant="subtle" aria-label={`${t('apps.showSecret')} ${a.appName}`} onClick={() => showSecret.mutate(a.appId)}>
                         {t('apps.showSecret')}
                       </Button>
@@ -99,6 +111,7 @@ export function ApplicationsPage() {
       </Table>
       {editing && <AppForm app={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => void refresh()} />}
       {mfa && <AppMfaForm app={mfa} onClose={() => setMfa(null)} />}
+      {branding && <BrandingEditor level={branding.level} appId={branding.app.appId} appName={branding.app.appName} onClose={() => setBranding(null)} />}
       <ConfirmDelete name={deleting?.appName ?? ''} opened={!!deleting} onClose={() => setDeleting(null)} onConfirm={() => deleting && del.mutate(deleting.appId)} loading={del.isPending} />
       <Modal opened={!!secret} onClose={() => setSecret(null)} title={t('apps.secret')}>
         {secret && <SecretOnce label={secret.appId} value={secret.appSecret} />}
