@@ -4,7 +4,7 @@ import * as oc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'authing-node-sdk';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { axe, launchChromium, MATRIX, screenshot, VIEWPORTS, type MatrixLang, type Viewport } from '../support/browser.js';
 import { ok } from '../support/management.js';
 import { startOidcServer, type OidcTestServer } from '../oidc/support.js';
 import { startUpstreamOp, type UpstreamOp } from './upstream-op.js';
@@ -16,7 +16,8 @@ import { startUpstreamOp, type UpstreamOp } from './upstream-op.js';
  * relying party receives tokens for the federated user; the second login reuses the user; a
  * second upstream user with the same but unverified email is not linked. Also the popup path
  * (`/connections/social/<identifier>`, authing-js-sdk's `social.authorize()`), which posts the
- * user to its opener — only when the opener is one of the app's origins.
+ * user to its opener — only when the opener is one of the app's origins. The button's sign-in also
+ * runs at 1280×800 and 390×844 in English and Simplified Chinese (issue 19's matrix), axe-core clean.
  */
 let gh: OidcTestServer;
 let op: UpstreamOp;
@@ -63,18 +64,23 @@ afterAll(async () => {
   await new Promise((r) => rpServer?.close(r));
 });
 
-/** One sign-in through the hosted login's connection button, in a fresh browser; returns the RP's ID-token claims. */
-async function signInWithButton(shot?: string) {
+/** One sign-in through the hosted login's connection button, in a fresh browser context; returns the RP's ID-token claims. */
+async function signInWithButton(opts: { shot?: string; viewport?: Viewport; lang?: MatrixLang } = {}) {
+  const { shot, viewport = 'desktop', lang = 'en' } = opts;
   const verifier = oc.randomPKCECodeVerifier();
   const state = oc.randomState();
   const url = oc.buildAuthorizationUrl(rp, { redirect_uri: CB, scope: 'openid profile email', state, code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
-  const context = await browser.newContext({ locale: 'en', extraHTTPHeaders: { 'accept-language': 'en' } });
+  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: lang, extraHTTPHeaders: { 'accept-language': lang } });
   try {
     const page = await context.newPage();
     await page.goto(url.toString());
     const button = page.getByRole('button', { name: 'Corporate SSO' });
     await button.waitFor();
-    if (shot) await screenshot(page, shot);
+    if (shot) {
+      expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+      expect(await axe(page)).toEqual([]);
+      await screenshot(page, shot);
+    }
     await button.click();
     await page.waitForURL((u) => u.toString().startsWith(CB), { timeout: 30_000 }).catch(async (err: unknown) => {
       throw new Error(`did not reach the relying party: at ${page.url()}: ${(await page.content()).replace(/<style>[\s\S]*<\/style>/, '').slice(0, 1500)}`, { cause: err });
@@ -91,7 +97,7 @@ describe('oidc identity source on the hosted login (Chromium, openid-client)', (
 
   it('signs a new user in through the upstream provider and the relying party gets tokens', async () => {
     op.state.next = ALICE.sub;
-    const claims = await signInWithButton('federation/hosted-login-connection-button');
+    const claims = await signInWithButton({ shot: 'federation/hosted-login-connection-button' });
     aliceId = claims.sub;
     const user = await gh.container.repos.users.findById(gh.poolId, aliceId);
     expect(user).toMatchObject({ email: 'alice@example.com', email_verified: 1, name: 'Alice Upstream' });
@@ -104,6 +110,12 @@ describe('oidc identity source on the hosted login (Chromium, openid-client)', (
     const claims = await signInWithButton();
     expect(claims.sub).toBe(aliceId);
     expect(ok(await mc.getUserIdentities({ userId: aliceId }))).toHaveLength(1);
+  }, 90_000);
+
+  it.each(MATRIX)('the button at $viewport in $lang: accessible, signs the same user in', async ({ viewport, lang }) => {
+    op.state.next = ALICE.sub;
+    const claims = await signInWithButton({ viewport, lang, shot: `login-ui/social-${viewport}-${lang}` });
+    expect(claims.sub).toBe(aliceId);
   }, 90_000);
 
   it('a second upstream user with the same but unverified email is not linked', async () => {

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, VIEWPORTS } from '../support/browser.js';
+import { axe, launchChromium, MATRIX, screenshot, VIEWPORTS, type MatrixLang, type Viewport } from '../support/browser.js';
 import { captureLog } from '../passcode/support.js';
 import { authClient, boundManagementClient, startServer, type TestServer } from '../support/server.js';
 
@@ -14,8 +12,6 @@ import { authClient, boundManagementClient, startServer, type TestServer } from 
  * origin. Each hosted flow at 1280×800 and 390×844, in English and Simplified Chinese, with a
  * screenshot in test-artifacts/ and axe-core finding no serious or critical violation.
  */
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 /** The relying party's callback: a real local server (the page must really arrive there). */
 let CB = '';
 let callbackServer: Server;
@@ -61,7 +57,7 @@ interface Ctx {
   page: Page;
   csp: string[];
 }
-async function open(appId: string, opts: { viewport?: keyof typeof VIEWPORTS; lang?: string } = {}): Promise<Ctx> {
+async function open(appId: string, opts: { viewport?: Viewport; lang?: string } = {}): Promise<Ctx> {
   const lang = opts.lang ?? 'en';
   const context = await browser.newContext({ viewport: VIEWPORTS[opts.viewport ?? 'desktop'], locale: lang, extraHTTPHeaders: { 'accept-language': lang } });
   const page = await context.newPage();
@@ -74,45 +70,41 @@ async function open(appId: string, opts: { viewport?: keyof typeof VIEWPORTS; la
   return { context, page, csp };
 }
 
-/** axe-core in the page (evaluated over the DevTools protocol, so the page's CSP stays strict). */
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(`${AXE}\n;0`);
-  const r = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
-}
-
 const codeFromLog = (to: string) => log.lastCode(to);
 const atCallback = async (page: Page) => {
   await page.waitForURL((u) => u.toString().startsWith(CB));
   return new URL(page.url()).searchParams.get('code');
 };
 
+/** The page's words in the two languages of the matrix (apps/login/src/i18n.ts). */
 const L = {
-  en: { account: 'Email, phone or username', password: 'Password', submit: 'Sign in' },
-  'zh-CN': { account: '邮箱、手机号或用户名', password: '密码', submit: '登录' },
-} as const;
+  en: { title: 'Sign in', account: 'Email, phone or username', password: 'Password', submit: 'Sign in', email: 'Email', code: 'Verification code', send: 'Send code', resend: /Send again in/, emailTab: 'Email code', register: 'Create an account', again: 'Repeat the password', create: 'Create account', mustAgree: 'accept the agreements', forgot: 'Forgot password?', newPassword: 'New password', setPassword: 'Set new password', resetDone: 'password was changed', back: 'Back to sign in', qrTab: 'Scan QR code', qrAlt: 'QR code to scan with the app', scanned: 'Confirm in the app' },
+  'zh-CN': { title: '登录', account: '邮箱、手机号或用户名', password: '密码', submit: '登录', email: '邮箱', code: '验证码', send: '发送验证码', resend: /秒后可重新发送/, emailTab: '邮箱验证码', register: '注册账号', again: '再次输入密码', create: '注册', mustAgree: '同意相关协议', forgot: '忘记密码？', newPassword: '新密码', setPassword: '设置新密码', resetDone: '密码已修改', back: '返回登录', qrTab: '扫码登录', qrAlt: '用 App 扫描的登录二维码', scanned: '已扫码' },
+} as const satisfies Record<MatrixLang, unknown>;
+/** A distinct identifier per row of the matrix. */
+const tag = (viewport: Viewport, lang: MatrixLang) => `${viewport}-${lang.toLowerCase()}`;
 
 describe('hosted login page', () => {
-  it('password sign-in at 1280×800 and 390×844, in en and zh-CN: accessible, strict CSP, back to the app with a code', async () => {
-    const appId = await createApp({});
-    await createUser('ada@example.com');
-    for (const viewport of ['desktop', 'phone'] as const) {
-      for (const lang of ['en', 'zh-CN'] as const) {
-        const { context, page, csp } = await open(appId, { viewport, lang });
-        await expect.poll(() => page.locator('h1').textContent()).toBe(lang === 'en' ? 'Sign in' : '登录');
-        expect(await axe(page)).toEqual([]);
-        await screenshot(page, `login-ui/password-${viewport}-${lang}`);
-        // Keyboard only: the account field has focus, Tab moves to the password, Enter submits.
-        await page.keyboard.type('ada@example.com');
-        await page.keyboard.press('Tab');
-        expect(await page.getByLabel(L[lang].password, { exact: true }).evaluate((el) => el === (el.getRootNode() as unknown as { activeElement: unknown }).activeElement)).toBe(true);
-        await page.keyboard.type(PASSWORD);
-        await page.keyboard.press('Enter');
-        expect(await atCallback(page)).toBeTruthy();
-        expect(csp).toEqual([]);
-        await context.close();
-      }
-    }
+  let passwordApp: Promise<string> | undefined;
+  it.each(MATRIX)('password sign-in at $viewport in $lang: accessible, strict CSP, back to the app with a code', async ({ viewport, lang }) => {
+    passwordApp ??= (async () => {
+      const id = await createApp({});
+      await createUser('ada@example.com');
+      return id;
+    })();
+    const { context, page, csp } = await open(await passwordApp, { viewport, lang });
+    await expect.poll(() => page.locator('h1').textContent()).toBe(L[lang].title);
+    expect(await axe(page)).toEqual([]);
+    await screenshot(page, `login-ui/password-${viewport}-${lang}`);
+    // Keyboard only: the account field has focus, Tab moves to the password, Enter submits.
+    await page.keyboard.type('ada@example.com');
+    await page.keyboard.press('Tab');
+    expect(await page.getByLabel(L[lang].password, { exact: true }).evaluate((el) => el === (el.getRootNode() as unknown as { activeElement: unknown }).activeElement)).toBe(true);
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    expect(await atCallback(page)).toBeTruthy();
+    expect(csp).toEqual([]);
+    await context.close();
   });
 
   it('wrong passwords bring the captcha (bound to the page) and the right answer signs in', async () => {
@@ -166,86 +158,96 @@ describe('hosted login page', () => {
     await context.close();
   });
 
-  it('email code sign-in registers a new account (auto-registration), with the resend timer', async () => {
-    const appId = await createApp({ loginConfig: { enabledBasicLoginMethods: ['EMAIL_PASSWORD', 'EMAIL_CODE'] } });
-    for (const lang of ['en', 'zh-CN'] as const) {
-      const email = `new-${lang.toLowerCase()}@example.com`;
-      const { context, page } = await open(appId, { viewport: 'phone', lang });
-      await page.getByRole('tab', { name: lang === 'en' ? 'Email code' : '邮箱验证码' }).click();
-      await page.getByLabel(lang === 'en' ? 'Email' : '邮箱', { exact: true }).fill(email);
-      await page.getByRole('button', { name: lang === 'en' ? 'Send code' : '发送验证码' }).click();
-      await expect.poll(() => page.getByRole('button', { name: /Send again in|秒后可重新发送/ }).isDisabled()).toBe(true);
-      await page.getByLabel(lang === 'en' ? 'Verification code' : '验证码', { exact: true }).fill(codeFromLog(email));
-      expect(await axe(page)).toEqual([]);
-      await screenshot(page, `login-ui/email-code-phone-${lang}`);
-      await page.getByRole('button', { name: lang === 'en' ? 'Sign in' : '登录', exact: true }).click();
-      expect(await atCallback(page)).toBeTruthy();
-      expect(await s.container.repos.users.findBy(s.poolId, 'email', email.toLowerCase())).toBeTruthy();
-      await context.close();
-    }
-  });
-
-  it('registration with a required agreement: refused until ticked, then signed in', async () => {
-    const appId = await createApp({ brandingConfig: { showAgreement: true, agreements: [{ displayAt: ['RegisterPage'], isRequired: true, lang: 'en-US', content: 'I accept the [terms](https://example.com/terms)' }, { displayAt: ['RegisterPage'], isRequired: true, lang: 'zh-CN', content: '我同意[服务条款](https://example.com/terms)' }] } });
-    for (const lang of ['en', 'zh-CN'] as const) {
-      const email = `reg-${lang.toLowerCase()}@example.com`;
-      const { context, page } = await open(appId, { lang });
-      await page.getByRole('button', { name: lang === 'en' ? 'Create an account' : '注册账号' }).click();
-      await page.getByLabel(lang === 'en' ? 'Email' : '邮箱', { exact: true }).fill(email);
-      await page.getByLabel(lang === 'en' ? 'Password' : '密码', { exact: true }).fill(PASSWORD);
-      await page.getByLabel(lang === 'en' ? 'Repeat the password' : '再次输入密码').fill(PASSWORD);
-      await page.getByRole('button', { name: lang === 'en' ? 'Create account' : '注册', exact: true }).click();
-      await expect.poll(() => page.getByRole('alert').first().textContent()).toContain(lang === 'en' ? 'accept the agreements' : '同意相关协议');
-      expect(await s.container.repos.users.findBy(s.poolId, 'email', email.toLowerCase())).toBeFalsy();
-      await page.getByRole('checkbox').check();
-      expect(await axe(page)).toEqual([]);
-      await screenshot(page, `login-ui/register-desktop-${lang}`);
-      await page.getByRole('button', { name: lang === 'en' ? 'Create account' : '注册', exact: true }).click();
-      expect(await atCallback(page)).toBeTruthy();
-      expect(await s.container.repos.users.findBy(s.poolId, 'email', email.toLowerCase())).toBeTruthy();
-      await context.close();
-    }
-  });
-
-  it('forgot password: a code to the email, a new password, then sign-in with it', async () => {
-    const appId = await createApp({});
-    // Reset codes go only to verified contacts (docs/security.md, "Passwords and recovery").
-    await s.container.services.users.update(s.poolId, { userId: await createUser('forgot@example.com'), emailVerified: true } as never);
-    const { context, page } = await open(appId, { viewport: 'phone' });
-    await page.getByRole('button', { name: 'Forgot password?' }).click();
-    await page.getByLabel('Email', { exact: true }).fill('forgot@example.com');
-    await page.getByRole('button', { name: 'Send code' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('forgot@example.com');
-    await page.getByLabel('Verification code').fill(codeFromLog('forgot@example.com'));
-    await page.getByLabel('New password').fill('A brand new passphrase 7');
+  let codeApp: Promise<string> | undefined;
+  it.each(MATRIX)('email code sign-in at $viewport in $lang registers a new account (auto-registration), with the resend timer', async ({ viewport, lang }) => {
+    codeApp ??= createApp({ loginConfig: { enabledBasicLoginMethods: ['EMAIL_PASSWORD', 'EMAIL_CODE'] } });
+    const t = L[lang];
+    const email = `new-${tag(viewport, lang)}@example.com`;
+    expect(await s.container.repos.users.findBy(s.poolId, 'email', email)).toBeFalsy();
+    const { context, page } = await open(await codeApp, { viewport, lang });
+    await page.getByRole('tab', { name: t.emailTab }).click();
+    await page.getByLabel(t.email, { exact: true }).fill(email);
+    await page.getByRole('button', { name: t.send }).click();
+    await expect.poll(() => page.getByRole('button', { name: t.resend }).isDisabled(), { timeout: 10_000 }).toBe(true);
+    await page.getByLabel(t.code, { exact: true }).fill(codeFromLog(email));
     expect(await axe(page)).toEqual([]);
-    await screenshot(page, 'login-ui/forgot-phone-en');
-    await page.getByRole('button', { name: 'Set new password' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('password was changed');
-    await page.getByRole('button', { name: 'Back to sign in' }).click();
-    await page.getByLabel(L.en.account).fill('forgot@example.com');
-    await page.getByLabel(L.en.password, { exact: true }).fill('A brand new passphrase 7');
-    await page.getByRole('button', { name: L.en.submit }).click();
+    await screenshot(page, `login-ui/email-code-${viewport}-${lang}`);
+    await page.getByRole('button', { name: t.submit, exact: true }).click();
+    expect(await atCallback(page)).toBeTruthy();
+    expect(await s.container.repos.users.findBy(s.poolId, 'email', email)).toBeTruthy();
+    await context.close();
+  });
+
+  let agreementApp: Promise<string> | undefined;
+  it.each(MATRIX)('registration with a required agreement at $viewport in $lang: refused until ticked, then signed in', async ({ viewport, lang }) => {
+    agreementApp ??= createApp({ brandingConfig: { showAgreement: true, agreements: [{ displayAt: ['RegisterPage'], isRequired: true, lang: 'en-US', content: 'I accept the [terms](https://example.com/terms)' }, { displayAt: ['RegisterPage'], isRequired: true, lang: 'zh-CN', content: '我同意[服务条款](https://example.com/terms)' }] } });
+    const t = L[lang];
+    const email = `reg-${tag(viewport, lang)}@example.com`;
+    const { context, page } = await open(await agreementApp, { viewport, lang });
+    await page.getByRole('button', { name: t.register }).click();
+    await page.getByLabel(t.email, { exact: true }).fill(email);
+    await page.getByLabel(t.password, { exact: true }).fill(PASSWORD);
+    await page.getByLabel(t.again).fill(PASSWORD);
+    await page.getByRole('button', { name: t.create, exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain(t.mustAgree);
+    expect(await s.container.repos.users.findBy(s.poolId, 'email', email)).toBeFalsy();
+    await page.getByRole('checkbox').check();
+    expect(await axe(page)).toEqual([]);
+    await screenshot(page, `login-ui/register-${viewport}-${lang}`);
+    await page.getByRole('button', { name: t.create, exact: true }).click();
+    expect(await atCallback(page)).toBeTruthy();
+    expect(await s.container.repos.users.findBy(s.poolId, 'email', email)).toBeTruthy();
+    await context.close();
+  });
+
+  let forgotApp: Promise<string> | undefined;
+  it.each(MATRIX)('forgot password at $viewport in $lang: a code to the email, a new password, then sign-in with it', async ({ viewport, lang }) => {
+    forgotApp ??= createApp({});
+    const t = L[lang];
+    const email = `forgot-${tag(viewport, lang)}@example.com`;
+    const fresh = `A brand new passphrase ${tag(viewport, lang)}`;
+    // Reset codes go only to verified contacts (docs/security.md, "Passwords and recovery").
+    await s.container.services.users.update(s.poolId, { userId: await createUser(email), emailVerified: true } as never);
+    const { context, page } = await open(await forgotApp, { viewport, lang });
+    await page.getByRole('button', { name: t.forgot }).click();
+    await page.getByLabel(t.email, { exact: true }).fill(email);
+    await page.getByRole('button', { name: t.send }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 10_000 }).toContain(email);
+    await page.getByLabel(t.code, { exact: true }).fill(codeFromLog(email));
+    await page.getByLabel(t.newPassword).fill(fresh);
+    expect(await axe(page)).toEqual([]);
+    await screenshot(page, `login-ui/forgot-${viewport}-${lang}`);
+    await page.getByRole('button', { name: t.setPassword }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 10_000 }).toContain(t.resetDone);
+    await page.getByRole('button', { name: t.back }).click();
+    await page.getByLabel(t.account).fill(email);
+    await page.getByLabel(t.password, { exact: true }).fill(fresh);
+    await page.getByRole('button', { name: t.submit, exact: true }).click();
     expect(await atCallback(page)).toBeTruthy();
     await context.close();
   });
 
-  it('QR sign-in: the app (vendor client) scans and confirms, the page follows live and signs in', async () => {
-    const appId = await createApp({ loginConfig: { enabledBasicLoginMethods: ['EMAIL_PASSWORD', 'SELF_BUILT_APP_QRCODE'] } });
-    const userId = await createUser('qr@example.com');
+  let qrApp: Promise<string> | undefined;
+  it.each(MATRIX)('QR sign-in at $viewport in $lang: the app (vendor client) scans and confirms, the page follows live and signs in', async ({ viewport, lang }) => {
+    qrApp ??= createApp({ loginConfig: { enabledBasicLoginMethods: ['EMAIL_PASSWORD', 'SELF_BUILT_APP_QRCODE'] } });
+    const appId = await qrApp;
+    const t = L[lang];
+    const email = `qr-${tag(viewport, lang)}@example.com`;
+    const userId = await createUser(email);
     const secret = await s.container.services.applications.getSecret(s.poolId, appId);
     const phone = authClient({ appId, appSecret: secret, host: s.url });
-    const signedIn = (await phone.signInByEmailPassword({ email: 'qr@example.com', password: PASSWORD })) as { data: { access_token: string } };
+    const signedIn = (await phone.signInByEmailPassword({ email, password: PASSWORD })) as { data: { access_token: string } };
     phone.setAccessToken(signedIn.data.access_token);
-    const { context, page } = await open(appId, { lang: 'zh-CN' });
-    await page.getByRole('tab', { name: '扫码登录' }).click();
-    const img = page.getByRole('img', { name: '用 App 扫描的登录二维码' });
+    const { context, page } = await open(appId, { viewport, lang });
+    await page.getByRole('tab', { name: t.qrTab }).click();
+    const img = page.getByRole('img', { name: t.qrAlt });
     await img.waitFor();
     const qrcodeId = decodeURIComponent(/\/qrcode\/([^/]+)\.png$/.exec((await img.getAttribute('src'))!)![1]!);
     expect(await axe(page)).toEqual([]);
-    await screenshot(page, 'login-ui/qrcode-desktop-zh-CN');
+    await screenshot(page, `login-ui/qrcode-${viewport}-${lang}`);
     expect(await phone.setQrCodeStatus({ qrcodeId, action: 'SCAN' as never })).toMatchObject({ statusCode: 200 });
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('已扫码');
+    await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 15_000 }).toContain(t.scanned);
+    expect(await axe(page)).toEqual([]);
     expect(await phone.setQrCodeStatus({ qrcodeId, action: 'CONFIRM' as never })).toMatchObject({ statusCode: 200 });
     expect(await atCallback(page)).toBeTruthy();
     const events = await s.container.services.audit.list(s.poolId, 50, 'login');

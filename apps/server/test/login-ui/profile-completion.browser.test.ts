@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, VIEWPORTS } from '../support/browser.js';
+import { axe, launchChromium, screenshot, VIEWPORTS } from '../support/browser.js';
 import { boundManagementClient, startServer, type TestServer } from '../support/server.js';
 
 /**
@@ -14,8 +12,6 @@ import { boundManagementClient, startServer, type TestServer } from '../support/
  * words → the completed answer brings the browser back to the app with a code. In en, zh-CN,
  * zh-TW and ja at 1280×800 (en and zh-CN also at 390×844), axe-core finding no serious or critical violation.
  */
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'Correct horse battery 42!';
 let CB = '';
 let callbackServer: Server;
@@ -54,12 +50,6 @@ afterAll(async () => {
   await s?.close();
   await new Promise((r) => callbackServer?.close(r));
 });
-
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(`${AXE}\n;0`);
-  const r = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: Array<{ id: string; impact: string }> };
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
-}
 
 describe('profile completion on the hosted login', () => {
   const cases = [...LANGS.map((l) => ({ viewport: 'desktop' as const, l })), ...LANGS.filter((l) => l.register).map((l) => ({ viewport: 'phone' as const, l }))];

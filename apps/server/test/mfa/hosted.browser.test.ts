@@ -1,7 +1,7 @@
 import * as oc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, VIEWPORTS } from '../support/browser.js';
+import { axe, launchChromium, MATRIX, screenshot, VIEWPORTS } from '../support/browser.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { captureLog } from '../passcode/support.js';
 import { ok } from '../support/sign-in.js';
@@ -12,8 +12,8 @@ import { freePort } from '../cli/run-cli.js';
  * Issue #15 on the hosted login, inside an OIDC request from openid-client: a required-MFA app
  * makes a user without a factor enrol (authenticator app: QR code and key) before finishing and
  * shows the recovery codes once; later sign-ins ask for the second factor (TOTP, a recovery code
- * once, an SMS code), in English and Chinese, at desktop and phone widths. The ID token's `amr`
- * says what happened.
+ * once, an SMS code), in English and Chinese, each at 1280×800 and 390×844 (issue 19's matrix), with
+ * axe-core clean on every screen. The ID token's `amr` says what happened.
  */
 const CB = 'http://127.0.0.1:9/cb';
 const PASSWORD = 'amber canyon drift 42';
@@ -75,7 +75,7 @@ describe('hosted login MFA', () => {
   const secrets = new Map<string, string>();
   const codes = new Map<string, string[]>();
 
-  for (const [lang, width] of [['en', 'desktop'], ['zh-CN', 'phone']] as const) {
+  for (const { lang, viewport: width } of MATRIX) {
     const email = `hosted-${lang}-${width}@example.com`.toLowerCase();
 
     it(`${lang} at ${width} width: a required-MFA app makes a user without a factor enrol before finishing`, async () => {
@@ -88,6 +88,7 @@ describe('hosted login MFA', () => {
         const key = (await page.getByTestId('mfa-secret').textContent())!;
         expect(key).toMatch(/^[A-Z2-7]{32}$/);
         await expect.poll(() => page.locator('.gh-qr img').evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+        expect(await axe(page)).toEqual([]);
         await screenshot(page, `mfa/enroll-${lang}-${width}`);
         await page.getByLabel(t.otpCode).fill(totpOf(key));
         await page.getByRole('button', { name: t.verify }).click();
@@ -95,6 +96,7 @@ describe('hosted login MFA', () => {
         await list.first().waitFor();
         const shown = await list.allTextContents();
         expect(shown).toHaveLength(10);
+        expect(await axe(page)).toEqual([]);
         await screenshot(page, `mfa/recovery-codes-${lang}-${width}`);
         expect(await page.content()).not.toMatch(API_WORDING);
         const cont = page.getByRole('button', { name: t.cont });
@@ -115,10 +117,13 @@ describe('hosted login MFA', () => {
       const { context, page, verifier, t } = await start(lang, width, email);
       try {
         await page.getByRole('heading', { name: t.title }).waitFor();
+        expect(await axe(page)).toEqual([]);
+        await screenshot(page, `mfa/verify-${lang}-${width}`);
         const current = totpOf(secrets.get(email)!, 1);
         await page.getByLabel(t.otpCode).fill(current === '000000' ? '000001' : '000000');
         await page.getByRole('button', { name: t.verify }).click();
         await page.getByRole('alert').filter({ hasText: t.wrongOtp }).waitFor();
+        expect(await axe(page)).toEqual([]);
         await screenshot(page, `mfa/verify-wrong-${lang}-${width}`);
         expect(await page.content()).not.toMatch(API_WORDING);
         await page.getByRole('button', { name: t.useRecovery }).click();

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -17,6 +18,26 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+export type Viewport = keyof typeof VIEWPORTS;
+
+/**
+ * Issue 19's "Done when": every hosted flow at 1280×800 and 390×844, in English and Simplified
+ * Chinese. Tests take it as `it.each(MATRIX)` (one browser per file, a new context per row).
+ */
+export const MATRIX = (['desktop', 'phone'] as const).flatMap((viewport) => (['en', 'zh-CN'] as const).map((lang) => ({ viewport, lang })));
+export type MatrixLang = (typeof MATRIX)[number]['lang'];
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core in the page (evaluated over the DevTools protocol, so the page's CSP stays strict):
+ * the serious and critical violations, as `id (impact)`; a clean page gives `[]`.
+ */
+export async function axe(page: Page): Promise<string[]> {
+  await page.evaluate(`${AXE}\n;0`);
+  const r = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: Array<{ id: string; impact: string }> };
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
+}
 
 /** Screenshots are kept as test artifacts (git-ignored `test-artifacts/`), for people to look at. */
 export const ARTIFACTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../test-artifacts');
