@@ -10,3 +10,11 @@ export const DisplaySchema = Type.Union([Type.Literal('redirect'), Type.Literal(
   default: 'redirect',
   description: 'redirect: a button that opens the vendor login page; embedded: the vendor QR page framed inside the hosted login (desktop browsers; phones still get the redirect)',
 });
+
+/** The scheduled organisation sync: every N minutes, 0 = off (only start-sync runs it). */
+export const SyncIntervalSchema = Type.Integer({
+  minimum: 0,
+  maximum: 7 * 24 * 60,
+  default: 0,
+  description: 'Organisation sync every this many minutes (one node runs it); 0 = no scheduled sync',
+});
