@@ -110,7 +110,7 @@ export function FormModal({ title, onClose, onSubmit, children, size }: { title:
   const t = useT();
   const save = useMutation({ mutationFn: onSubmit, onSuccess: onClose });
   return (
-    <Modal opened onClose={onClose} title={title} size={size ?? 'lg'}>
+    <Modal opened onClose={onClose} title={title} size={size ?? 'lg'} closeButtonProps={{ 'aria-label': t('common.close') }}>
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -1,4 +1,5 @@
 import { NumberInput, PasswordInput, Stack, Switch, TextInput, Textarea } from '@mantine/core';
+import { useT } from './i18n';
 
 /**
  * A form generated from a connector manifest's `configSchema` (JSON Schema, as TypeBox emits
@@ -17,12 +18,14 @@ export interface JsonSchema {
   anyOf?: JsonSchema[];
   minimum?: number;
   maximum?: number;
+  maxLength?: number;
 }
 
 export type FormValues = Record<string, unknown>;
 
 export function SchemaForm({ schema, secretFields, hidden, values, onChange }: { schema: JsonSchema; secretFields: string[]; hidden: string[]; values: FormValues; onChange: (v: FormValues) => void }) {
   const props = Object.entries(schema.properties ?? {}).filter(([k]) => !hidden.includes(k));
+  const t = useT();
   const set = (k: string, v: unknown) => onChange({ ...values, [k]: v });
   return (
     <Stack gap="sm">
@@ -30,9 +33,11 @@ export function SchemaForm({ schema, secretFields, hidden, values, onChange }: {
         const required = (schema.required ?? []).includes(key) && s.default === undefined;
         const common = { label: key, description: s.description, required: required && !secretFields.includes(key) };
         const v = values[key];
-        if (secretFields.includes(key)) return <PasswordInput key={key} {...common} value={typeof v === 'string' ? v : ''} onChange={(e) => set(key, e.currentTarget.value)} autoComplete="new-password" />;
+        if (secretFields.includes(key)) return <PasswordInput key={key} {...common} value={typeof v === 'string' ? v : ''} onChange={(e) => set(key, e.currentTarget.value)} autoComplete="new-password" visibilityToggleButtonProps={{ 'aria-label': `${t('form.toggleSecret')} ${key}` }} />;
         if (s.type === 'boolean') return <Switch key={key} label={key} description={s.description} checked={v === undefined ? s.default === true : v === true} onChange={(e) => set(key, e.currentTarget.checked)} />;
         if (s.type === 'integer' || s.type === 'number') return <NumberInput key={key} {...common} min={s.minimum} max={s.maximum} value={typeof v === 'number' ? v : typeof s.default === 'number' ? s.default : ''} onChange={(n) => set(key, typeof n === 'number' ? n : undefined)} />;
+        // Long strings (PEM certificates, keys, metadata XML) keep their line breaks.
+        if (s.type === 'string' && (s.maxLength ?? 0) > 4096) return <Textarea key={key} {...common} autosize minRows={2} maxRows={10} value={typeof v === 'string' ? v : ''} onChange={(e) => set(key, e.currentTarget.value)} />;
         if (s.type === 'string') return <TextInput key={key} {...common} value={typeof v === 'string' ? v : ''} placeholder={typeof s.default === 'string' ? s.default : undefined} onChange={(e) => set(key, e.currentTarget.value)} />;
         if (s.type === 'array' && s.items?.type === 'string')
           return <Textarea key={key} {...common} autosize value={Array.isArray(v) ? v.join('\n') : Array.isArray(s.default) ? s.default.join('\n') : ''} onChange={(e) => set(key, e.currentTarget.value.split('\n').map((x) => x.trim()).filter(Boolean))} />;

@@ -79,11 +79,12 @@ function Chart({ days, successLabel, failureLabel }: { days: Day[]; successLabel
         })}
       </svg>
       <Group gap="md" mt="xs">
-        <Text size="sm" c="teal.7">
-          ■ {successLabel}: {days.reduce((n, d) => n + d.success, 0)}
+        {/* The colour is the key's square only: the words keep the body colour's contrast. */}
+        <Text size="sm">
+          <span style={{ color: 'var(--mantine-color-teal-6)' }}>■</span> {successLabel}: {days.reduce((n, d) => n + d.success, 0)}
         </Text>
-        <Text size="sm" c="red.7">
-          ■ {failureLabel}: {days.reduce((n, d) => n + d.failure, 0)}
+        <Text size="sm">
+          <span style={{ color: 'var(--mantine-color-red-6)' }}>■</span> {failureLabel}: {days.reduce((n, d) => n + d.failure, 0)}
         </Text>
       </Group>
     </>

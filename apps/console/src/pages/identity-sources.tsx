@@ -1,7 +1,8 @@
-import { Badge, Checkbox, Group, Select, Text, TextInput } from '@mantine/core';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Checkbox, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type Page } from '../api';
+import { ErrorAlert } from '../components';
 import { FormModal, ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { SchemaForm, configToSend, type FormValues, type JsonSchema } from '../schema-form';
@@ -156,8 +157,44 @@ function SourceForm({ source, connectors, apps, onClose, onSaved }: { source: So
           ))}
         </Group>
       </Checkbox.Group>
-      {source && conn && <CallbackHint identifier={conn.identifier} />}
+      {connector?.kind === 'directory' && type && <TestConnection type={type} connId={conn?.id} fields={() => configToSend(connector.configSchema, values)} secretFields={connector.secretFields} />}
+      {source && conn && connector?.kind !== 'directory' && <CallbackHint identifier={conn.identifier} />}
     </FormModal>
+  );
+}
+
+/**
+ * "Test connection" of a directory (test-ext-idp-conn): connect → TLS → bind → search with the
+ * form's settings; a saved connection whose secret is left blank is tested with its stored
+ * settings instead (secrets are write-only, so the form never has them). The answer names the
+ * failing step; the server never puts the bind password in it.
+ */
+function TestConnection({ type, connId, fields, secretFields }: { type: string; connId: string | undefined; fields: () => Record<string, unknown>; secretFields: string[] }) {
+  const t = useT();
+  const test = useMutation({
+    mutationFn: () => {
+      const f = fields();
+      const stored = connId !== undefined && secretFields.every((k) => f[k] === undefined || f[k] === '');
+      return api.post<{ success: boolean; step: string; message: string }>('test-ext-idp-conn', stored ? { id: connId } : { type, fields: f });
+    },
+  });
+  return (
+    <Stack gap="xs">
+      <Group>
+        <Button variant="default" onClick={() => test.mutate()} loading={test.isPending}>
+          {t('idps.testConnection')}
+        </Button>
+      </Group>
+      <ErrorAlert error={test.error} />
+      {test.data && (
+        <div role="status">
+          <Text fw={700} c={test.data.success ? 'teal.9' : 'red.9'}>
+            {test.data.success ? t('idps.testOk') : t('idps.testFailed', { step: test.data.step })}
+          </Text>
+          <Text size="sm">{test.data.message}</Text>
+        </div>
+      )}
+    </Stack>
   );
 }
 

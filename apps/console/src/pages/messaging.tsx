@@ -1,8 +1,9 @@
-import { Badge, Button, Card, Group, Modal, Select, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { ErrorAlert, PageHeader } from '../components';
+import { FormModal } from '../crud';
 import { useT } from '../i18n';
 import { SchemaForm, configToSend, type FormValues, type JsonSchema } from '../schema-form';
 import { useSession } from '../session';
@@ -55,7 +56,8 @@ function SmsProvider() {
   useEffect(() => {
     if (current.data && provider === null) {
       setProvider(current.data.provider ?? null);
-      setEnabled(current.data.enabled);
+      // A pool without its own provider yet: a provider picked now is meant to be used.
+      setEnabled(current.data.provider ? current.data.enabled : true);
       setValues(current.data.config ?? {});
     }
   }, [current.data, provider]);
@@ -111,45 +113,57 @@ function SmsProvider() {
   );
 }
 
+/** The server's sample values (send-test-message), so the preview reads as the test message will. */
+const SAMPLE: Record<string, string> = { code: '123456', appName: 'Gatehouse', ttlMinutes: '5', userName: 'Test user', link: 'https://example.com/verify' };
+const preview = (s: string) => s.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, k: string) => SAMPLE[k] ?? whole);
+const nameOf = (x: Pick<Template, 'kind' | 'channel' | 'lang'>) => `${x.kind} ${x.channel} ${x.lang}`;
+
 function Templates() {
   const t = useT();
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
   const list = useQuery({ queryKey: [pool, 'templates'], queryFn: () => api.get<Template[]>('list-message-templates') });
   const [editing, setEditing] = useState<Template | null>(null);
+  const [testing, setTesting] = useState<Template | null>(null);
+  const [kind, setKind] = useState<'sms' | 'email'>('sms');
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'templates'] });
-  const save = useMutation({ mutationFn: (tpl: Template) => api.post('update-message-template', { kind: tpl.kind, channel: tpl.channel, lang: tpl.lang, text: tpl.text, ...(tpl.kind === 'email' ? { subject: tpl.subject ?? '' } : {}) }), onSuccess: () => (setEditing(null), void refresh()) });
   const reset = useMutation({ mutationFn: (tpl: Template) => api.post('reset-message-template', { kind: tpl.kind, channel: tpl.channel, lang: tpl.lang }), onSuccess: () => void refresh() });
-  const name = (x: Template) => `${x.kind} ${x.channel} ${x.lang}`;
+  const rows = list.data?.filter((x) => x.kind === kind);
   return (
     <Card withBorder>
-      <Title order={2} size="h4" mb="sm">
-        {t('messaging.templates')}
-      </Title>
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h4">
+          {t('messaging.templates')}
+        </Title>
+        <SegmentedControl aria-label={t('messaging.kind')} value={kind} onChange={(v) => setKind(v as 'sms' | 'email')} data={[{ value: 'sms', label: 'SMS' }, { value: 'email', label: 'Email' }]} />
+      </Group>
       <ErrorAlert error={list.error ?? reset.error} />
       <Table striped>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('messaging.template')}</Table.Th>
-            <Table.Th>{t('messaging.content')}</Table.Th>
+            <Table.Th>{t('messaging.preview')}</Table.Th>
             <Table.Th>{t('common.actions')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {list.data?.map((x) => (
-            <Table.Tr key={name(x)}>
+          {rows?.map((x) => (
+            <Table.Tr key={nameOf(x)}>
               <Table.Td>
-                {name(x)} {x.custom && <Badge variant="light">custom</Badge>}
+                {x.channel} <Badge variant="outline">{x.lang}</Badge> {x.custom && <Badge variant="light">{t('messaging.custom')}</Badge>}
               </Table.Td>
-              <Table.Td style={{ maxWidth: 420, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{x.subject ? `${x.subject} — ${x.text}` : x.text}</Table.Td>
+              <Table.Td style={{ maxWidth: 520, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{preview(x.subject ? `${x.subject} — ${x.text}` : x.text)}</Table.Td>
               <Table.Td>
                 {!readOnly && (
                   <Group gap={4} wrap="nowrap">
-                    <Button size="xs" variant="subtle" aria-label={`${t('common.edit')} ${name(x)}`} onClick={() => setEditing(x)}>
+                    <Button size="xs" variant="subtle" aria-label={`${t('common.edit')} ${nameOf(x)}`} onClick={() => setEditing(x)}>
                       {t('common.edit')}
                     </Button>
+                    <Button size="xs" variant="subtle" aria-label={`${t('messaging.sendTest')} ${nameOf(x)}`} onClick={() => setTesting(x)}>
+                      {t('messaging.sendTest')}
+                    </Button>
                     {x.custom && (
-                      <Button size="xs" variant="subtle" color="red" aria-label={`${t('messaging.reset')} ${name(x)}`} onClick={() => reset.mutate(x)}>
+                      <Button size="xs" variant="subtle" color="red" aria-label={`${t('messaging.reset')} ${nameOf(x)}`} onClick={() => reset.mutate(x)}>
                         {t('messaging.reset')}
                       </Button>
                     )}
@@ -160,30 +174,76 @@ function Templates() {
           ))}
         </Table.Tbody>
       </Table>
-      {editing && (
-        <Modal opened onClose={() => setEditing(null)} title={name(editing)} size="lg">
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              save.mutate(editing);
-            }}
-          >
-            <Stack>
-              <ErrorAlert error={save.error} />
-              {editing.kind === 'email' && <TextInput label={t('messaging.subject')} value={editing.subject ?? ''} onChange={(e) => setEditing({ ...editing, subject: e.currentTarget.value })} />}
-              <Textarea label={t('messaging.content')} autosize minRows={3} value={editing.text} onChange={(e) => setEditing({ ...editing, text: e.currentTarget.value })} />
-              <Text size="sm" c="dimmed">
-                {editing.text.replace(/\{\{\s*code\s*\}\}/g, '123456')}
-              </Text>
-              <Group justify="flex-end">
-                <Button type="submit" loading={save.isPending}>
-                  {t('common.save')}
-                </Button>
-              </Group>
-            </Stack>
-          </form>
-        </Modal>
-      )}
+      {editing && <TemplateForm template={editing} other={list.data?.find((o) => o.kind === editing.kind && o.channel === editing.channel && o.lang !== editing.lang)} onClose={() => setEditing(null)} onSaved={refresh} />}
+      {testing && <SendTest template={testing} onClose={() => setTesting(null)} />}
     </Card>
+  );
+}
+
+/** Edit one language of a template, with a live preview of it and of the other language beside it. */
+function TemplateForm({ template, other, onClose, onSaved }: { template: Template; other: Template | undefined; onClose: () => void; onSaved: () => Promise<unknown> }) {
+  const t = useT();
+  const [tpl, setTpl] = useState(template);
+  const submit = async () => {
+    await api.post('update-message-template', { kind: tpl.kind, channel: tpl.channel, lang: tpl.lang, text: tpl.text, ...(tpl.kind === 'email' ? { subject: tpl.subject ?? '' } : {}) });
+    await onSaved();
+  };
+  const previews = [tpl, ...(other ? [other] : [])].sort((a, b) => a.lang.localeCompare(b.lang));
+  return (
+    <FormModal title={nameOf(template)} onClose={onClose} onSubmit={submit}>
+      {tpl.kind === 'email' && <TextInput label={t('messaging.subject')} value={tpl.subject ?? ''} onChange={(e) => setTpl({ ...tpl, subject: e.currentTarget.value })} />}
+      <Textarea label={t('messaging.content')} autosize minRows={3} value={tpl.text} onChange={(e) => setTpl({ ...tpl, text: e.currentTarget.value })} />
+      <SimpleGrid cols={2}>
+        {previews.map((p) => (
+          <Card key={p.lang} withBorder padding="sm" data-testid={`preview-${p.lang}`}>
+            <Text size="xs" fw={700} mb={4}>
+              {t('messaging.preview')} ({p.lang})
+            </Text>
+            {p.kind === 'email' && (
+              <Text size="sm" fw={600}>
+                {preview(p.subject ?? '')}
+              </Text>
+            )}
+            <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+              {preview(p.text)}
+            </Text>
+          </Card>
+        ))}
+      </SimpleGrid>
+    </FormModal>
+  );
+}
+
+/** "Send a test message": the template in effect, with the sample values, through the pool's provider. */
+function SendTest({ template, onClose }: { template: Template; onClose: () => void }) {
+  const t = useT();
+  const [to, setTo] = useState('');
+  const [sent, setSent] = useState(false);
+  const send = useMutation({ mutationFn: () => api.post('send-test-message', { kind: template.kind, channel: template.channel, lang: template.lang, to }), onSuccess: () => setSent(true) });
+  return (
+    <Modal opened onClose={onClose} title={`${t('messaging.sendTest')}: ${nameOf(template)}`} closeButtonProps={{ 'aria-label': t('common.close') }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSent(false);
+          send.mutate();
+        }}
+      >
+        <Stack>
+          <ErrorAlert error={send.error} />
+          <TextInput label={template.kind === 'sms' ? t('messaging.toPhone') : t('messaging.toEmail')} required value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+          {sent && (
+            <Text role="status" c="teal.9">
+              {t('messaging.sent')}
+            </Text>
+          )}
+          <Group justify="flex-end">
+            <Button type="submit" loading={send.isPending}>
+              {t('messaging.send')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
   );
 }

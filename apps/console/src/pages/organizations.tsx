@@ -1,10 +1,11 @@
-import { TextInput, Textarea } from '@mantine/core';
+import { Button, TextInput, Textarea } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type Page } from '../api';
 import { FormModal, ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
+import { DepartmentTree } from './departments';
 
 interface Org {
   organizationCode: string;
@@ -13,7 +14,7 @@ interface Org {
   departmentId: string;
 }
 
-/** Organisations (list-organizations / search-organizations, create, rename, delete): each has a root department. */
+/** Organisations (list-organizations / search-organizations, create, rename, delete): each has a root department, whose tree opens below the list. */
 export function OrganizationsPage() {
   const t = useT();
   const { pool } = useSession();
@@ -24,6 +25,8 @@ export function OrganizationsPage() {
     queryFn: () => (keywords ? api.get<Page<Org>>('search-organizations', { keywords, page: 1, limit: 50 }) : api.get<Page<Org>>('list-organizations', { page: 1, limit: 50 })),
   });
   const [editing, setEditing] = useState<Org | 'new' | null>(null);
+  const [tree, setTree] = useState<string | null>(null);
+  const treeOrg = list.data?.list.find((o) => o.organizationCode === tree);
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'orgs'] });
   return (
     <>
@@ -45,9 +48,16 @@ export function OrganizationsPage() {
         onEdit={setEditing}
         onDelete={async (o) => {
           await api.post('delete-organization', { organizationCode: o.organizationCode });
+          if (tree === o.organizationCode) setTree(null);
           await refresh();
         }}
+        actions={(o) => (
+          <Button size="xs" variant="subtle" aria-label={`${t('orgs.departments')} ${o.organizationName}`} aria-pressed={tree === o.organizationCode} onClick={() => setTree(tree === o.organizationCode ? null : o.organizationCode)}>
+            {t('orgs.departments')}
+          </Button>
+        )}
       />
+      {treeOrg && <DepartmentTree key={treeOrg.organizationCode} organizationCode={treeOrg.organizationCode} organizationName={treeOrg.organizationName} rootId={treeOrg.departmentId} />}
       {editing && <OrgForm org={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={refresh} />}
     </>
   );

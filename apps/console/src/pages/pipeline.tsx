@@ -1,5 +1,5 @@
-import { Badge, Button, Code, Modal, Select, Switch, Table, Text, TextInput, Textarea } from '@mantine/core';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Code, Group, Modal, Select, Stack, Switch, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type Page } from '../api';
 import { ErrorAlert, fmtTime } from '../components';
@@ -38,11 +38,12 @@ interface Run {
  */
 export function PipelinePage() {
   const t = useT();
-  const { pool } = useSession();
+  const { pool, readOnly } = useSession();
   const qc = useQueryClient();
   const list = useQuery({ queryKey: [pool, 'pipeline'], queryFn: () => api.get<Page<Fn>>('list-pipeline-functions') });
   const [editing, setEditing] = useState<Fn | 'new' | null>(null);
   const [runs, setRuns] = useState<Fn | null>(null);
+  const [trying, setTrying] = useState<Fn | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'pipeline'] });
   return (
     <>
@@ -64,13 +65,21 @@ export function PipelinePage() {
           await refresh();
         }}
         actions={(f) => (
-          <Button size="xs" variant="subtle" aria-label={`${t('pipeline.runs')} ${f.funcName}`} onClick={() => setRuns(f)}>
-            {t('pipeline.runs')}
-          </Button>
+          <>
+            {!readOnly && (
+              <Button size="xs" variant="subtle" aria-label={`${t('pipeline.try')} ${f.funcName}`} onClick={() => setTrying(f)}>
+                {t('pipeline.try')}
+              </Button>
+            )}
+            <Button size="xs" variant="subtle" aria-label={`${t('pipeline.runs')} ${f.funcName}`} onClick={() => setRuns(f)}>
+              {t('pipeline.runs')}
+            </Button>
+          </>
         )}
       />
       {editing && <FnForm fn={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={refresh} />}
       {runs && <Runs fn={runs} onClose={() => setRuns(null)} />}
+      {trying && <TryRun fn={trying} onClose={() => setTrying(null)} />}
     </>
   );
 }
@@ -102,7 +111,7 @@ function Runs({ fn, onClose }: { fn: Fn; onClose: () => void }) {
   const { pool } = useSession();
   const q = useQuery({ queryKey: [pool, 'pipeline-logs', fn.funcId], queryFn: () => api.get<Page<Run>>('get-pipeline-logs', { funcId: fn.funcId, page: 1, limit: 50 }) });
   return (
-    <Modal opened onClose={onClose} title={`${t('pipeline.runs')}: ${fn.funcName}`} size="xl">
+    <Modal opened onClose={onClose} title={`${t('pipeline.runs')}: ${fn.funcName}`} size="xl" closeButtonProps={{ 'aria-label': t('common.close') }}>
       <ErrorAlert error={q.error} />
       {q.data && q.data.list.length === 0 && <Text>{t('common.none')}</Text>}
       <Table>
@@ -124,6 +133,90 @@ function Runs({ fn, onClose }: { fn: Fn; onClose: () => void }) {
           ))}
         </Table.Tbody>
       </Table>
+    </Modal>
+  );
+}
+
+interface Trial {
+  result: string;
+  durationMs: number;
+  message?: string;
+  logs: string[];
+  user?: unknown;
+  context?: unknown;
+}
+const SAMPLE_USER = { userId: 'sample-user', username: 'sample', email: 'sample@example.com', phone: null, customData: {} };
+const SAMPLE_CONTEXT = { request: { body: { email: 'sample@example.com' }, ip: '203.0.113.7', userAgent: 'Mozilla/5.0' } };
+const pretty = (v: unknown) => JSON.stringify(v, null, 2);
+
+/**
+ * "Run with sample input": the stored function once in the sandbox (test-pipeline-function),
+ * with a sample user and context the administrator may edit; nothing is written. Shows the
+ * result, the console output and the user the function handed back.
+ */
+function TryRun({ fn, onClose }: { fn: Fn; onClose: () => void }) {
+  const t = useT();
+  const [user, setUser] = useState(pretty(SAMPLE_USER));
+  const [context, setContext] = useState(pretty(SAMPLE_CONTEXT));
+  const run = useMutation({
+    mutationFn: () => {
+      const parse = (label: string, text: string) => {
+        try {
+          return text.trim() ? (JSON.parse(text) as unknown) : null;
+        } catch (err) {
+          throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      };
+      return api.post<Trial>('test-pipeline-function', { funcId: fn.funcId, user: parse(t('pipeline.sampleUser'), user), context: parse(t('pipeline.sampleContext'), context) ?? {} });
+    },
+  });
+  const mono = { input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } };
+  return (
+    <Modal opened onClose={onClose} title={`${t('pipeline.try')}: ${fn.funcName}`} size="xl" closeButtonProps={{ 'aria-label': t('common.close') }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          run.mutate();
+        }}
+      >
+        <Stack>
+          <ErrorAlert error={run.error} />
+          <Textarea label={t('pipeline.sampleUser')} autosize minRows={4} maxRows={12} spellCheck={false} styles={mono} value={user} onChange={(e) => setUser(e.currentTarget.value)} />
+          <Textarea label={t('pipeline.sampleContext')} autosize minRows={3} maxRows={12} spellCheck={false} styles={mono} value={context} onChange={(e) => setContext(e.currentTarget.value)} />
+          <Group justify="flex-end">
+            <Button type="submit" loading={run.isPending}>
+              {t('pipeline.run')}
+            </Button>
+          </Group>
+          {run.data && (
+            <Stack gap="xs" data-testid="trial">
+              <Group gap="xs">
+                <Badge variant="filled" color={run.data.result === 'success' ? 'teal.9' : 'red.9'}>
+                  {run.data.result}
+                </Badge>
+                <Text size="sm">{run.data.durationMs} ms</Text>
+                {run.data.message && <Text size="sm">{run.data.message}</Text>}
+              </Group>
+              <Text size="sm" fw={600}>
+                {t('pipeline.logs')}
+              </Text>
+              <Code block data-testid="trial-logs">
+                {run.data.logs.join('\n') || '—'}
+              </Code>
+              {run.data.user !== undefined && (
+                <>
+                  <Text size="sm" fw={600}>
+                    {t('pipeline.resultUser')}
+                  </Text>
+                  <Code block data-testid="trial-user">
+                    {pretty(run.data.user)}
+                  </Code>
+                </>
+              )}
+            </Stack>
+          )}
+        </Stack>
+      </form>
     </Modal>
   );
 }

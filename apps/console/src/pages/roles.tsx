@@ -1,8 +1,9 @@
-import { Button, Group, Modal, Stack, Table, TextInput, Textarea } from '@mantine/core';
+import { Button, Modal, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type Page } from '../api';
-import { ErrorAlert, PageHeader, WriteButton } from '../components';
+import { ErrorAlert } from '../components';
+import { FormModal, ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
@@ -12,104 +13,124 @@ interface Role {
   description?: string;
   namespace?: string;
 }
+interface Member {
+  userId: string;
+  username?: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
 
-/** Roles: list, search, create, assign to a user (the API offers no role update or delete yet). */
+const ns = (r: Role) => (r.namespace ? { namespace: r.namespace } : {});
+
+/** Roles: list, search, create, edit (update-role), delete (delete-roles-batch), members (assign, revoke). */
 export function RolesPage() {
   const t = useT();
-  const { pool, readOnly } = useSession();
+  const { pool } = useSession();
   const qc = useQueryClient();
   const [keywords, setKeywords] = useState('');
   const list = useQuery({ queryKey: [pool, 'roles', keywords], queryFn: () => api.get<Page<Role>>('list-roles', { page: 1, limit: 100, ...(keywords ? { keywords } : {}) }) });
-  const [creating, setCreating] = useState(false);
-  const [assigning, setAssigning] = useState<Role | null>(null);
-  const [f, setF] = useState({ code: '', name: '', description: '' });
-  const [userId, setUserId] = useState('');
-  const create = useMutation({
-    mutationFn: () => api.post('create-role', { code: f.code, ...(f.name ? { name: f.name } : {}), ...(f.description ? { description: f.description } : {}) }),
-    onSuccess: () => {
-      setCreating(false);
-      setF({ code: '', name: '', description: '' });
-      void qc.invalidateQueries({ queryKey: [pool, 'roles'] });
-    },
-  });
-  const assign = useMutation({
-    mutationFn: () => api.post('assign-role', { code: assigning!.code, ...(assigning!.namespace ? { namespace: assigning!.namespace } : {}), targets: [{ targetType: 'USER', targetIdentifier: userId }] }),
-    onSuccess: () => {
-      setAssigning(null);
-      setUserId('');
-    },
-  });
+  const [editing, setEditing] = useState<Role | 'new' | null>(null);
+  const [members, setMembers] = useState<Role | null>(null);
+  const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'roles'] });
   return (
     <>
-      <PageHeader title={t('roles.title')}>
-        <TextInput aria-label={t('common.search')} placeholder={t('common.search')} value={keywords} onChange={(e) => setKeywords(e.currentTarget.value)} />
-        <WriteButton onClick={() => setCreating(true)}>{t('common.create')}</WriteButton>
-      </PageHeader>
-      <ErrorAlert error={list.error} />
-      <Table striped highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('roles.code')}</Table.Th>
-            <Table.Th>{t('common.name')}</Table.Th>
-            <Table.Th>{t('common.description')}</Table.Th>
-            <Table.Th>{t('common.actions')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {list.data?.list.map((r) => (
-            <Table.Tr key={`${r.namespace}:${r.code}`}>
-              <Table.Td>{r.code}</Table.Td>
-              <Table.Td>{r.name ?? ''}</Table.Td>
-              <Table.Td>{r.description ?? ''}</Table.Td>
-              <Table.Td>
-                {!readOnly && (
-                  <Button size="xs" variant="subtle" aria-label={`${t('roles.assign')} ${r.code}`} onClick={() => setAssigning(r)}>
-                    {t('roles.assign')}
-                  </Button>
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      <Modal opened={creating} onClose={() => setCreating(false)} title={t('common.create')}>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate();
-          }}
-        >
-          <Stack>
-            <ErrorAlert error={create.error} />
-            <TextInput label={t('roles.code')} required value={f.code} onChange={(e) => setF({ ...f, code: e.currentTarget.value })} />
-            <TextInput label={t('common.name')} value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} />
-            <Textarea label={t('common.description')} value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} />
-            <Group justify="flex-end">
-              <Button type="submit" loading={create.isPending}>
-                {t('common.save')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
-      <Modal opened={!!assigning} onClose={() => setAssigning(null)} title={`${t('roles.assign')}: ${assigning?.code ?? ''}`}>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            assign.mutate();
-          }}
-        >
-          <Stack>
-            <ErrorAlert error={assign.error} />
-            <TextInput label={t('roles.userId')} required value={userId} onChange={(e) => setUserId(e.currentTarget.value)} />
-            <Group justify="flex-end">
-              <Button type="submit" loading={assign.isPending}>
-                {t('common.save')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
+      <ResourceTable<Role>
+        title={t('roles.title')}
+        rows={list.data?.list}
+        rowKey={(r) => `${r.namespace}:${r.code}`}
+        rowName={(r) => r.code}
+        error={list.error}
+        search={keywords}
+        onSearch={setKeywords}
+        columns={[
+          { label: t('roles.code'), render: (r) => r.code },
+          { label: t('common.name'), render: (r) => r.name ?? '' },
+          { label: t('common.description'), render: (r) => r.description ?? '' },
+        ]}
+        onCreate={() => setEditing('new')}
+        onEdit={setEditing}
+        onDelete={async (r) => {
+          await api.post('delete-roles-batch', { codeList: [r.code], ...ns(r) });
+          await refresh();
+        }}
+        actions={(r) => (
+          <Button size="xs" variant="subtle" aria-label={`${t('roles.members')} ${r.code}`} onClick={() => setMembers(r)}>
+            {t('roles.members')}
+          </Button>
+        )}
+      />
+      {editing && <RoleForm role={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={refresh} />}
+      {members && <Members role={members} onClose={() => setMembers(null)} />}
     </>
+  );
+}
+
+function RoleForm({ role, onClose, onSaved }: { role: Role | null; onClose: () => void; onSaved: () => Promise<unknown> }) {
+  const t = useT();
+  const [f, setF] = useState({ code: role?.code ?? '', name: role?.name ?? '', description: role?.description ?? '' });
+  const submit = async () => {
+    if (role) await api.post('update-role', { code: role.code, ...ns(role), ...(f.code !== role.code ? { newCode: f.code } : {}), name: f.name, description: f.description });
+    else await api.post('create-role', { code: f.code, ...(f.name ? { name: f.name } : {}), ...(f.description ? { description: f.description } : {}) });
+    await onSaved();
+  };
+  return (
+    <FormModal title={role ? `${t('common.edit')} ${role.code}` : t('roles.create')} onClose={onClose} onSubmit={submit}>
+      <TextInput label={t('roles.code')} required value={f.code} onChange={(e) => setF({ ...f, code: e.currentTarget.value })} />
+      <TextInput label={t('common.name')} value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} />
+      <Textarea label={t('common.description')} value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} />
+    </FormModal>
+  );
+}
+
+/** The users holding a role: assign by user ID, revoke per row. */
+function Members({ role, onClose }: { role: Role; onClose: () => void }) {
+  const t = useT();
+  const { pool, readOnly } = useSession();
+  const qc = useQueryClient();
+  const key = [pool, 'role-members', role.namespace, role.code];
+  const q = useQuery({ queryKey: key, queryFn: () => api.get<Page<Member>>('list-role-members', { code: role.code, ...ns(role), page: 1, limit: 100 }) });
+  const [userId, setUserId] = useState('');
+  const target = (id: string) => ({ code: role.code, ...ns(role), targets: [{ targetType: 'USER', targetIdentifier: id }] });
+  const assign = useMutation({ mutationFn: () => api.post('assign-role', target(userId.trim())), onSuccess: () => (setUserId(''), void qc.invalidateQueries({ queryKey: key })) });
+  const revoke = useMutation({ mutationFn: (id: string) => api.post('revoke-role', target(id)), onSuccess: () => void qc.invalidateQueries({ queryKey: key }) });
+  return (
+    <Modal opened onClose={onClose} title={`${t('roles.members')}: ${role.code}`} size="lg" closeButtonProps={{ 'aria-label': t('common.close') }}>
+      <Stack>
+        <ErrorAlert error={q.error ?? assign.error ?? revoke.error} />
+        {!readOnly && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              assign.mutate();
+            }}
+          >
+            <Stack gap="xs">
+              <TextInput label={t('roles.userId')} required value={userId} onChange={(e) => setUserId(e.currentTarget.value)} />
+              <Button type="submit" loading={assign.isPending} style={{ alignSelf: 'flex-end' }}>
+                {t('roles.assign')}
+              </Button>
+            </Stack>
+          </form>
+        )}
+        {q.data && q.data.list.length === 0 && <Text c="dimmed">{t('common.none')}</Text>}
+        <Table>
+          <Table.Tbody>
+            {q.data?.list.map((m) => (
+              <Table.Tr key={m.userId}>
+                <Table.Td>{m.userId}</Table.Td>
+                <Table.Td>{m.username ?? m.email ?? m.phone ?? ''}</Table.Td>
+                <Table.Td>
+                  {!readOnly && (
+                    <Button size="xs" variant="subtle" color="red" aria-label={`${t('roles.revoke')} ${m.userId}`} onClick={() => revoke.mutate(m.userId)}>
+                      {t('roles.revoke')}
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Stack>
+    </Modal>
   );
 }

@@ -66,10 +66,13 @@ export async function consoleToken(page: Page): Promise<string> {
   return (JSON.parse(raw!) as { accessToken: string }).accessToken;
 }
 
-/** axe-core in the page (evaluated over the DevTools protocol, so the page's CSP stays strict): serious or critical violations. */
-export async function axe(page: Page): Promise<string[]> {
+/**
+ * axe-core in the page (evaluated over the DevTools protocol, so the page's CSP stays strict): serious or critical violations.
+ * `within`: a CSS selector to check only that part (an open modal dialog, whose background is inert and dimmed by the overlay).
+ */
+export async function axe(page: Page, within?: string): Promise<string[]> {
   await page.evaluate(`${AXE}\n;0`);
-  const r = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> };
+  const r = (await page.evaluate(`axe.run(${within ? `document.querySelector(${JSON.stringify(within)})` : 'document'}, { resultTypes: ["violations"] })`)) as { violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> };
   return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
 }
 
