@@ -46,51 +46,92 @@ const union = (parts: string[]) => {
   return unique.includes('unknown') ? 'unknown' : unique.length === 0 ? 'never' : unique.join(' | ');
 };
 const paren = (t: string) => (/[|&]/.test(t) ? `(${t})` : t);
+const pascal = (s: string) => s.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _sep: string, c: string) => c.toUpperCase());
+/** Embeds a multi-line type at `indent` (types are rendered at indent zero). */
+const at = (text: string, indent: string) => text.replace(/\n/g, `\n${indent}`);
 
-function render(s: Schema | undefined, indent: string): string {
-  if (!s || typeof s !== 'object') return 'unknown';
-  const nullable = s.nullable === true ? ' | null' : '';
-  if (s.const !== undefined) return literal(s.const) + nullable;
-  if (Array.isArray(s.enum)) return union(s.enum.map(literal)) + nullable;
-  const alts = s.anyOf ?? s.oneOf;
-  if (alts) return union(alts.map((a) => render(a, indent))) + nullable;
-  if (s.allOf) return s.allOf.map((a) => paren(render(a, indent))).join(' & ') + nullable;
-  const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : s.properties ? ['object'] : [];
-  if (types.length === 0) return 'unknown';
-  return union(types.map((t) => renderType(t, s, indent))) + nullable;
-}
+/**
+ * Object types the document repeats (a user, an application, a page of them) are printed once,
+ * as a named type, and referred to by name: the first operation that uses a shape names it.
+ */
+class Printer {
+  private readonly counts = new Map<string, number>();
+  private readonly names = new Map<string, string>();
+  private readonly taken = new Set<string>();
+  readonly declarations: string[] = [];
+  private hoisting = false;
 
-function renderType(t: string, s: Schema, indent: string): string {
-  switch (t) {
-    case 'string':
-      return 'string';
-    case 'integer':
-    case 'number':
-      return 'number';
-    case 'boolean':
-      return 'boolean';
-    case 'null':
-      return 'null';
-    case 'array':
-      return Array.isArray(s.items) ? `[${s.items.map((i) => render(i, indent)).join(', ')}]` : `Array<${render(s.items, indent)}>`;
-    case 'object':
-      return renderObject(s, indent);
-    default:
-      return 'unknown';
+  /** First pass: how often each object shape occurs (shapes of at least four lines only). */
+  count(s: Schema | undefined): void {
+    this.render(s, 'Unused');
   }
-}
 
-function renderObject(s: Schema, indent: string): string {
-  const inner = `${indent}  `;
-  const required = new Set(s.required ?? []);
-  const lines = Object.entries(s.properties ?? {}).map(([k, v]) => `${inner}${key(k)}${required.has(k) ? '' : '?'}: ${render(v, inner)};`);
-  const extra = s.additionalProperties;
-  // An index signature must admit every named property's type too, so a typed one is kept only
-  // for maps without named properties.
-  if (extra === undefined || extra === true || (typeof extra === 'object' && lines.length > 0)) lines.push(`${inner}[key: string]: unknown;`);
-  else if (typeof extra === 'object') lines.push(`${inner}[key: string]: ${render(extra, inner)};`);
-  // additionalProperties: false adds nothing: only the named properties.
-  return lines.length ? `{\n${lines.join('\n')}\n${indent}}` : 'Record<string, never>';
+  startHoisting(): void {
+    this.hoisting = true;
+  }
+
+  render(s: Schema | undefined, hint: string): string {
+    if (!s || typeof s !== 'object') return 'unknown';
+    const nullable = s.nullable === true ? ' | null' : '';
+    if (s.const !== undefined) return literal(s.const) + nullable;
+    if (Array.isArray(s.enum)) return union(s.enum.map(literal)) + nullable;
+    const alts = s.anyOf ?? s.oneOf;
+    if (alts) return union(alts.map((a, i) => this.render(a, `${hint}${i}`))) + nullable;
+    if (s.allOf) return s.allOf.map((a, i) => paren(this.render(a, `${hint}${i}`))).join(' & ') + nullable;
+    const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : s.properties ? ['object'] : [];
+    if (types.length === 0) return 'unknown';
+    return union(types.map((t) => this.renderType(t, s, hint))) + nullable;
+  }
+
+  private renderType(t: string, s: Schema, hint: string): string {
+    switch (t) {
+      case 'string':
+        return 'string';
+      case 'integer':
+      case 'number':
+        return 'number';
+      case 'boolean':
+        return 'boolean';
+      case 'null':
+        return 'null';
+      case 'array':
+        return Array.isArray(s.items) ? `[${s.items.map((i, n) => this.render(i, `${hint}${n}`)).join(', ')}]` : `Array<${this.render(s.items, `${hint}Item`)}>`;
+      case 'object':
+        return this.object(s, hint);
+      default:
+        return 'unknown';
+    }
+  }
+
+  private object(s: Schema, hint: string): string {
+    const plain = new Printer().objectText(s, hint); // the shape's identity: its text without named types
+    if (!this.hoisting) {
+      if (plain.split('\n').length >= 4) this.counts.set(plain, (this.counts.get(plain) ?? 0) + 1);
+      return this.objectText(s, hint);
+    }
+    if ((this.counts.get(plain) ?? 0) < 2) return this.objectText(s, hint);
+    let name = this.names.get(plain);
+    if (!name) {
+      name = pascal(hint);
+      for (let i = 2; this.taken.has(name); i++) name = `${pascal(hint)}${i}`;
+      this.taken.add(name);
+      this.names.set(plain, name);
+      this.declarations.push(`export type ${name} = ${this.objectText(s, hint)};`);
+    }
+    return name;
+  }
+
+  private objectText(s: Schema, hint: string): string {
+    const required = new Set(s.required ?? []);
+    const lines = Object.entries(s.properties ?? {}).map(([k, v]) => `  ${key(k)}${required.has(k) ? '' : '?'}: ${at(this.render(v, `${hint} ${k}`), '  ')};`);
+    const extra = s.additionalProperties;
+    // An index signature must admit every named property's type too, so a typed one is kept only
+    // for maps without named properties.
+    if (extra === undefined || extra === true || (typeof extra === 'object' && lines.length > 0)) lines.push('  [key: string]: unknown;');
+    else if (typeof extra === 'object') lines.push(`  [key: string]: ${at(this.render(extra, `${hint} Value`), '  ')};`);
+    // additionalProperties: false adds nothing: only the named properties.
+    return lines.length ? `{\n${lines.join('\n')}\n}` : 'Record<string, never>';
+  }
 }
 
 function queryOf(op: Operation): Schema {
@@ -107,31 +148,43 @@ function queryOf(op: Operation): Schema {
 const dataOf = (op: Operation): Schema | undefined => op.responses?.['200']?.content?.['application/json']?.schema?.properties?.data;
 
 export function renderApiTypes(doc: OpenApiDocument): string {
-  const get: string[] = [];
-  const post: string[] = [];
+  type Entry = { name: string; op: Operation; kind: 'get' | 'post' };
+  const entries: Entry[] = [];
   for (const path of Object.keys(doc.paths).sort()) {
     const m = /^\/api\/v3\/([^{}]+)$/.exec(path);
     if (!m) continue;
-    const name = m[1]!;
     const ops = doc.paths[path]!;
-    const doc1 = (op: Operation) => (op.summary ? `  /** ${op.summary.replace(/\*\//g, '* /')} */\n` : '');
-    if (ops.get) get.push(`${doc1(ops.get)}  ${JSON.stringify(name)}: {\n    query: ${render(queryOf(ops.get), '    ')};\n    data: ${render(dataOf(ops.get), '    ')};\n  };`);
-    if (ops.post) {
-      const body = ops.post.requestBody?.content?.['application/json']?.schema;
-      post.push(`${doc1(ops.post)}  ${JSON.stringify(name)}: {\n    body: ${body ? render(body, '    ') : 'Record<string, never>'};\n    data: ${render(dataOf(ops.post), '    ')};\n  };`);
-    }
+    if (ops.get) entries.push({ name: m[1]!, op: ops.get, kind: 'get' });
+    if (ops.post) entries.push({ name: m[1]!, op: ops.post, kind: 'post' });
+  }
+  const input = (e: Entry) => (e.kind === 'get' ? queryOf(e.op) : e.op.requestBody?.content?.['application/json']?.schema);
+  const printer = new Printer();
+  for (const e of entries) {
+    printer.count(input(e));
+    printer.count(dataOf(e.op));
+  }
+  printer.startHoisting();
+  const lines = { get: [] as string[], post: [] as string[] };
+  for (const e of entries) {
+    const summary = e.op.summary ? `  /** ${e.op.summary.replace(/\*\//g, '* /')} */\n` : '';
+    const inName = e.kind === 'get' ? 'query' : 'body';
+    const inSchema = input(e);
+    const inType = inSchema ? at(printer.render(inSchema, `${e.name} ${inName}`), '    ') : 'Record<string, never>';
+    const data = at(printer.render(dataOf(e.op), `${e.name} data`), '    ');
+    lines[e.kind].push(`${summary}  ${JSON.stringify(e.name)}: {\n    ${inName}: ${inType};\n    data: ${data};\n  };`);
   }
   return [
     '// Generated from the OpenAPI document (GET /openapi.json) by `npm run gen:console-api`: do not edit.',
     '// apps/server/test/console/api-types.test.ts fails when it no longer matches the server.',
     '/* eslint-disable */',
     '',
+    ...printer.declarations.flatMap((d) => [d, '']),
     'export interface GetOperations {',
-    get.join('\n'),
+    lines.get.join('\n'),
     '}',
     '',
     'export interface PostOperations {',
-    post.join('\n'),
+    lines.post.join('\n'),
     '}',
     '',
   ].join('\n');

@@ -2,6 +2,381 @@
 // apps/server/test/console/api-types.test.ts fails when it no longer matches the server.
 /* eslint-disable */
 
+export type AddDepartmentMembersBody = {
+  organizationCode: string;
+  departmentId: string;
+  departmentIdType?: "department_id" | "open_department_id" | "sync_relation" | "custom_field" | "code";
+  userIds: Array<string>;
+  tenantId?: unknown;
+};
+
+export type AddDepartmentMembersData = {
+  success: boolean;
+  [key: string]: unknown;
+};
+
+export type AddGroupMembersBody = {
+  code: string;
+  userIds: Array<string>;
+};
+
+export type AssignRoleBodyTargetsItem = {
+  targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
+  targetIdentifier: string;
+};
+
+export type BindPasswordBody = {
+  password: string;
+  passwordEncryptType?: "none" | "rsa" | "sm2";
+};
+
+export type ChangeQrcodeStatusBody = {
+  qrcodeId: string;
+  action: "SCAN" | "CONFIRM" | "CANCEL";
+};
+
+export type ConfigEmailProviderBodyAliExmailConfig = {
+  sender: string;
+  senderPass?: string;
+};
+
+export type CreateAccessKeyDataItem = {
+  accessKeyId: string;
+  accessKeySecret?: string;
+  userId: string;
+  userPoolId: string;
+  name: string | null;
+  status: string;
+  enable: boolean;
+  createdAt: string;
+  lastDate: string;
+  [key: string]: unknown;
+};
+
+export type CreateApplicationBodyOidcConfig = {
+  client_id?: string;
+  grant_types?: Array<string>;
+  response_types?: Array<string>;
+  token_endpoint_auth_method?: string;
+  introspection_endpoint_auth_method?: string;
+  revocation_endpoint_auth_method?: string;
+  id_token_signed_response_alg?: string;
+  authorization_code_expire?: number;
+  authorization_code_lifetime?: number;
+  access_token_expire?: number;
+  access_token_lifetime?: number;
+  id_token_expire?: number;
+  id_token_lifetime?: number;
+  refresh_token_expire?: number;
+  refresh_token_lifetime?: number;
+  require_proof_key?: boolean;
+  skip_consent?: boolean;
+  scope?: string | null;
+  redirect_uris?: Array<string>;
+  post_logout_redirect_uris?: Array<string>;
+  backchannel_logout_uri?: string | null;
+  backchannel_logout_session_required?: boolean;
+  jwks?: unknown;
+  jwks_uri?: unknown;
+  request_object_signing_alg?: unknown;
+  request_object_encryption_alg?: unknown;
+  request_object_encryption_enc?: unknown;
+  userinfo_signed_response_alg?: unknown;
+  userinfo_encrypted_response_alg?: unknown;
+  userinfo_encrypted_response_enc?: unknown;
+  id_token_encrypted_response_alg?: unknown;
+  id_token_encrypted_response_enc?: unknown;
+  cas_expire?: unknown;
+};
+
+export type CreateApplicationBodyLoginConfigDefaultLoginMethod = {
+  connectionType: "PASSCODE" | "PASSWORD" | "QRCODE" | "LDAP" | "AD";
+  qrcodeType?: "SELF_BUILT_APP" | "WECHAT_OFFICIAL_ACCOUNT" | "WECHAT_MINI_PROGRAM";
+  qrcodeExtIdpConnId?: string;
+  adExtIdpConnId?: string;
+  ldapExtIdpConnId?: string;
+};
+
+export type CreateApplicationBodyLoginConfig = {
+  mergeLoginAndRegisterPage?: boolean;
+  enabledBasicLoginMethods?: Array<"PHONE_CODE" | "EMAIL_CODE" | "PHONE_PASSWORD" | "EMAIL_PASSWORD" | "USERNAME_PASSWORD" | "SELF_BUILT_APP_QRCODE" | "PASSKEY">;
+  defaultLoginMethod?: CreateApplicationBodyLoginConfigDefaultLoginMethod;
+  enabledExtIdpConnIds?: Array<{
+    extIdpConnId: string;
+  }>;
+  enabledAllExtIdpConns?: boolean;
+  showAuthorizationPage?: boolean;
+  frameAncestors?: Array<string>;
+};
+
+export type CreateApplicationBodyRegisterConfigCompleteProfileFieldsItem = {
+  type: "udf" | "user";
+  key: string;
+  required?: boolean;
+  inputType?: "text" | "password" | "number" | "date" | "color" | "email" | "select" | "checkbox";
+};
+
+export type CreateApplicationBodyRegisterConfigCompleteProfile = {
+  enabled: boolean;
+  when?: Array<"register" | "login">;
+  fields: Array<CreateApplicationBodyRegisterConfigCompleteProfileFieldsItem>;
+};
+
+export type CreateApplicationBodyRegisterConfig = {
+  enabledBasicRegisterMethods?: Array<"PHONE_CODE" | "EMAIL_CODE" | "EMAIL_PASSWORD">;
+  defaultRegisterMethod?: "PASSCODE" | "PASSWORD";
+  completeProfile?: CreateApplicationBodyRegisterConfigCompleteProfile;
+};
+
+export type CreateApplicationBodyBrandingConfigAgreementsItem = {
+  displayAt: Array<"LoginPage" | "RegisterPage">;
+  isRequired: boolean;
+  lang: "zh-CN" | "en-US" | "zh-TW" | "ja-JP";
+  content: string;
+};
+
+export type CreateApplicationBodyBrandingConfig = {
+  customCSSEnabled?: boolean;
+  customCSS?: string;
+  guardVersion?: "Advanced" | "Classical";
+  customLoadingImage?: string;
+  customBackground?: string;
+  showChangeLanguageButton?: boolean;
+  defaultLanguage?: "zh-CN" | "en-US" | "zh-TW" | "ja-JP";
+  showForgetPasswordButton?: boolean;
+  showEnterpriseConnections?: boolean;
+  showSocialConnections?: boolean;
+  showAgreement?: boolean;
+  agreements?: Array<CreateApplicationBodyBrandingConfigAgreementsItem>;
+  primaryColor?: string;
+  favicon?: string;
+};
+
+export type CreateApplicationData = {
+  appId: string;
+  appIdentifier: string;
+  appName: string;
+  appType: string;
+  userPoolId: string;
+  [key: string]: unknown;
+};
+
+export type CreateDepartmentData = {
+  organizationCode: string;
+  departmentId: string;
+  name: string;
+  parentDepartmentId: string;
+  membersCount: number;
+  hasChildren: boolean;
+  leaderUserIds: Array<string>;
+  [key: string]: unknown;
+};
+
+export type CreateGroupBodyRuleConditionsItem = {
+  field: string;
+  operator: string;
+  value: string | Array<string>;
+};
+
+export type CreateGroupBodyRule = {
+  match?: "all" | "any";
+  conditions: Array<CreateGroupBodyRuleConditionsItem>;
+};
+
+export type CreateGroupBody = {
+  type?: string;
+  description?: string;
+  name: string;
+  code: string;
+  customData?: {
+    [key: string]: unknown;
+  };
+  rule?: CreateGroupBodyRule;
+};
+
+export type CreateGroupData = {
+  id: string;
+  code: string;
+  name: string;
+  type: string;
+  [key: string]: unknown;
+};
+
+export type CreateOrganizationData = {
+  organizationCode: string;
+  organizationName: string;
+  departmentId: string;
+  [key: string]: unknown;
+};
+
+export type CreateResourceBodyActionsItem = {
+  name: string;
+  description?: string;
+};
+
+export type CreateResourceData = {
+  code: string;
+  type: string;
+  namespace: string;
+  [key: string]: unknown;
+};
+
+export type CreateRoleData = {
+  id: string;
+  code: string;
+  name: string;
+  description: string;
+  namespace: string;
+  namespaceName: string;
+  status: string;
+  [key: string]: unknown;
+};
+
+export type CreateUserBodyOtp = {
+  secret: string;
+  recoveryCode?: string;
+};
+
+export type CreateUserBodyOptionsSendNotification = {
+  sendEmailNotification?: boolean;
+  sendPhoneNotification?: boolean;
+  appId?: string;
+};
+
+export type CreateUserBodyOptions = {
+  keepPassword?: boolean;
+  autoGeneratePassword?: boolean;
+  resetPasswordOnFirstLogin?: boolean;
+  departmentIdType?: "department_id" | "open_department_id" | "sync_relation" | "custom_field" | "code";
+  sendNotification?: CreateUserBodyOptionsSendNotification;
+  passwordEncryptType?: "none" | "rsa" | "sm2";
+};
+
+export type CreateUserData = {
+  userId: string;
+  [key: string]: unknown;
+};
+
+export type CreateWebhookBodyRetryConfig = {
+  enabled: boolean;
+  count?: number;
+  delay?: number;
+  delayUnit?: "Second" | "Minute" | "Hour" | "Day";
+};
+
+export type CreateWebhookData = {
+  webhookId: string;
+  createdAt: string;
+  updatedAt: string;
+  name: string;
+  url: string;
+  contentType: string;
+  enabled: boolean;
+  events: Array<string>;
+  retryConfig: {
+    [key: string]: unknown;
+  };
+  legacyTokenHeader: boolean;
+  secret?: string;
+  [key: string]: unknown;
+};
+
+export type DeleteExtIdpBody = {
+  id: string;
+  tenantId?: string;
+};
+
+export type GetAllDepartmentsData = {
+  totalCount: number;
+  list: Array<CreateDepartmentData>;
+  [key: string]: unknown;
+};
+
+export type GetAuthorizedResourcesDataListItem = {
+  resourceCode: string;
+  resourceType: string;
+  actions: Array<string>;
+  apiIdentifier: string;
+  effect: string;
+  [key: string]: unknown;
+};
+
+export type GetAuthorizedResourcesData = {
+  totalCount: number;
+  list: Array<GetAuthorizedResourcesDataListItem>;
+  [key: string]: unknown;
+};
+
+export type GetGroupAuthorizedResourcesQuery = {
+  code?: string;
+  namespace?: string;
+  resourceType?: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
+};
+
+export type GetMfaStatusQuery = {
+  userId?: string;
+  userIdType?: "user_id" | "external_id" | "phone" | "email" | "username" | "identity" | "sync_relation" | "custom_field";
+};
+
+export type GetParentDepartmentQuery = {
+  organizationCode?: string;
+  departmentId?: string;
+  departmentIdType?: "department_id" | "open_department_id" | "sync_relation" | "custom_field" | "code";
+  withCustomData?: boolean;
+  tenantId?: string;
+};
+
+export type GetResourceQuery = {
+  code?: string;
+  namespace?: string;
+};
+
+export type GetUserGroupsData = {
+  totalCount: number;
+  list: Array<CreateGroupData>;
+  [key: string]: unknown;
+};
+
+export type GetUserRolesData = {
+  totalCount: number;
+  list: Array<CreateRoleData>;
+  [key: string]: unknown;
+};
+
+export type ListCommonResourceData = {
+  totalCount: number;
+  list: Array<CreateResourceData>;
+  [key: string]: unknown;
+};
+
+export type ListDepartmentMembersData = {
+  totalCount: number;
+  list: Array<CreateUserData>;
+  [key: string]: unknown;
+};
+
+export type ListOrganizationsData = {
+  totalCount: number;
+  list: Array<CreateOrganizationData>;
+  [key: string]: unknown;
+};
+
+export type ListUsersBodyOptionsPagination = {
+  page?: number;
+  limit?: number;
+};
+
+export type MfaVerifyBodyProfile = {
+  phoneNumber?: string;
+  phoneCountryCode?: string;
+  email?: string;
+};
+
+export type SetCustomFieldsBodyListItemI18nLabelZhCN = {
+  enabled?: boolean;
+  value: string;
+};
+
 export interface GetOperations {
   /** QR code status (PENDING, SCANNED, AUTHORIZED, CANCELLED, EXPIRED) */
   "check-qrcode-status": {
@@ -70,18 +445,7 @@ export interface GetOperations {
       accessKeyId?: string;
       userId?: string;
     };
-    data: Array<{
-      accessKeyId: string;
-      accessKeySecret?: string;
-      userId: string;
-      userPoolId: string;
-      name: string | null;
-      status: string;
-      enable: boolean;
-      createdAt: string;
-      lastDate: string;
-      [key: string]: unknown;
-    }> | null;
+    data: Array<CreateAccessKeyDataItem> | null;
   };
   /** Every department below one (the whole organisation below root), shallowest first */
   "get-all-departments": {
@@ -93,20 +457,7 @@ export interface GetOperations {
       limit?: number;
       withCustomData?: boolean;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        organizationCode: string;
-        departmentId: string;
-        name: string;
-        parentDepartmentId: string;
-        membersCount: number;
-        hasChildren: boolean;
-        leaderUserIds: Array<string>;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: GetAllDepartmentsData | null;
   };
   /** Every group (at most 1000; members at most 100 each with fetchMembers) */
   "get-all-groups": {
@@ -114,27 +465,14 @@ export interface GetOperations {
       fetchMembers?: boolean;
       withCustomData?: boolean;
     };
-    data: Array<{
-      id: string;
-      code: string;
-      name: string;
-      type: string;
-      [key: string]: unknown;
-    }> | null;
+    data: Array<CreateGroupData> | null;
   };
   /** Get an application */
   "get-application": {
     query: {
       appId?: string;
     };
-    data: {
-      appId: string;
-      appIdentifier: string;
-      appName: string;
-      appType: string;
-      userPoolId: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateApplicationData | null;
   };
   /** The application's enabled identity-provider connections (getApplicationEnabledExtIdps) */
   "get-application-enabled-extidps": {
@@ -173,18 +511,7 @@ export interface GetOperations {
       resourceList?: Array<string>;
       withDenied?: boolean;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        resourceCode: string;
-        resourceType: string;
-        actions: Array<string>;
-        apiIdentifier: string;
-        effect: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: GetAuthorizedResourcesData | null;
   };
   /** Graphic captcha and its token (valid 5 minutes, single use) */
   "get-captcha-code": {
@@ -229,16 +556,7 @@ export interface GetOperations {
       flatCustomData?: boolean;
       tenantId?: string;
     };
-    data: {
-      organizationCode: string;
-      departmentId: string;
-      name: string;
-      parentDepartmentId: string;
-      membersCount: number;
-      hasChildren: boolean;
-      leaderUserIds: Array<string>;
-      [key: string]: unknown;
-    } | null;
+    data: CreateDepartmentData | null;
   };
   /** A department by its id alone */
   "get-department-by-id": {
@@ -247,16 +565,7 @@ export interface GetOperations {
       withCustomData?: boolean;
       tenantId?: string;
     };
-    data: {
-      organizationCode: string;
-      departmentId: string;
-      name: string;
-      parentDepartmentId: string;
-      membersCount: number;
-      hasChildren: boolean;
-      leaderUserIds: Array<string>;
-      [key: string]: unknown;
-    } | null;
+    data: CreateDepartmentData | null;
   };
   /** The email provider of the pool (secrets left out) */
   "get-email-provider": {
@@ -291,29 +600,12 @@ export interface GetOperations {
       code?: string;
       withCustomData?: boolean;
     };
-    data: {
-      id: string;
-      code: string;
-      name: string;
-      type: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateGroupData | null;
   };
   /** What was granted to a group */
   "get-group-authorized-resources": {
-    query: {
-      code?: string;
-      namespace?: string;
-      resourceType?: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
-    };
-    data: Array<{
-      resourceCode: string;
-      resourceType: string;
-      actions: Array<string>;
-      apiIdentifier: string;
-      effect: string;
-      [key: string]: unknown;
-    }> | null;
+    query: GetGroupAuthorizedResourcesQuery;
+    data: Array<GetAuthorizedResourcesDataListItem> | null;
   };
   /** The signed-in user's external identities (getIdentities) */
   "get-identities": {
@@ -339,10 +631,7 @@ export interface GetOperations {
   };
   /** A user's MFA trigger data as set (GetMfaInfoDataDto) */
   "get-mfa-status": {
-    query: {
-      userId?: string;
-      userIdType?: "user_id" | "external_id" | "phone" | "email" | "username" | "identity" | "sync_relation" | "custom_field";
-    };
+    query: GetMfaStatusQuery;
     data: unknown;
   };
   /** What a sign-in of this user into the application demands (GetMfaInfoDataDto) */
@@ -383,12 +672,7 @@ export interface GetOperations {
       withPost?: boolean;
       tenantId?: string;
     };
-    data: {
-      organizationCode: string;
-      organizationName: string;
-      departmentId: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateOrganizationData | null;
   };
   /** Organisations by code, in the order asked; unknown codes are left out */
   "get-organization-batch": {
@@ -398,40 +682,17 @@ export interface GetOperations {
       withPost?: boolean;
       tenantId?: string;
     };
-    data: Array<{
-      organizationCode: string;
-      organizationName: string;
-      departmentId: string;
-      [key: string]: unknown;
-    }> | null;
+    data: Array<CreateOrganizationData> | null;
   };
   /** A user's OTP secret in the clear: refused unless the pool allows it (allowOtpExport), and audited */
   "get-otp-secret-by-user": {
-    query: {
-      userId?: string;
-      userIdType?: "user_id" | "external_id" | "phone" | "email" | "username" | "identity" | "sync_relation" | "custom_field";
-    };
+    query: GetMfaStatusQuery;
     data: unknown;
   };
   /** The parent department */
   "get-parent-department": {
-    query: {
-      organizationCode?: string;
-      departmentId?: string;
-      departmentIdType?: "department_id" | "open_department_id" | "sync_relation" | "custom_field" | "code";
-      withCustomData?: boolean;
-      tenantId?: string;
-    };
-    data: {
-      organizationCode: string;
-      departmentId: string;
-      name: string;
-      parentDepartmentId: string;
-      membersCount: number;
-      hasChildren: boolean;
-      leaderUserIds: Array<string>;
-      [key: string]: unknown;
-    } | null;
+    query: GetParentDepartmentQuery;
+    data: CreateDepartmentData | null;
   };
   /** One pipeline function */
   "get-pipeline-function": {
@@ -467,16 +728,8 @@ export interface GetOperations {
   };
   /** A resource */
   "get-resource": {
-    query: {
-      code?: string;
-      namespace?: string;
-    };
-    data: {
-      code: string;
-      type: string;
-      namespace: string;
-      [key: string]: unknown;
-    } | null;
+    query: GetResourceQuery;
+    data: CreateResourceData | null;
   };
   /** Resources by code, in the order asked; unknown codes are left out */
   "get-resources-batch": {
@@ -484,49 +737,17 @@ export interface GetOperations {
       codeList?: Array<string>;
       namespace?: string;
     };
-    data: Array<{
-      code: string;
-      type: string;
-      namespace: string;
-      [key: string]: unknown;
-    }> | null;
+    data: Array<CreateResourceData> | null;
   };
   /** A role */
   "get-role": {
-    query: {
-      code?: string;
-      namespace?: string;
-    };
-    data: {
-      id: string;
-      code: string;
-      name: string;
-      description: string;
-      namespace: string;
-      namespaceName: string;
-      status: string;
-      [key: string]: unknown;
-    } | null;
+    query: GetResourceQuery;
+    data: CreateRoleData | null;
   };
   /** What was granted to a role */
   "get-role-authorized-resources": {
-    query: {
-      code?: string;
-      namespace?: string;
-      resourceType?: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
-    };
-    data: {
-      totalCount: number;
-      list: Array<{
-        resourceCode: string;
-        resourceType: string;
-        actions: Array<string>;
-        apiIdentifier: string;
-        effect: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    query: GetGroupAuthorizedResourcesQuery;
+    data: GetAuthorizedResourcesData | null;
   };
   /** The SMS provider of the pool, secrets left out (Gatehouse extension) */
   "get-sms-provider": {
@@ -544,10 +765,7 @@ export interface GetOperations {
       withDepartmentIds?: boolean;
       withPost?: boolean;
     };
-    data: {
-      userId: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateUserData | null;
   };
   /** Everything a user may do: own, roles', groups' and departments' grants */
   "get-user-authorized-resources": {
@@ -557,18 +775,7 @@ export interface GetOperations {
       namespace?: string;
       resourceType?: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        resourceCode: string;
-        resourceType: string;
-        actions: Array<string>;
-        apiIdentifier: string;
-        effect: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: GetAuthorizedResourcesData | null;
   };
   /** Get up to 50 users; unknown ids are left out */
   "get-user-batch": {
@@ -581,10 +788,7 @@ export interface GetOperations {
       withDepartmentIds?: boolean;
       withPost?: boolean;
     };
-    data: Array<{
-      userId: string;
-      [key: string]: unknown;
-    }> | null;
+    data: Array<CreateUserData> | null;
   };
   /** A user's departments */
   "get-user-departments": {
@@ -609,28 +813,12 @@ export interface GetOperations {
   };
   /** A user's groups */
   "get-user-groups": {
-    query: {
-      userId?: string;
-      userIdType?: "user_id" | "external_id" | "phone" | "email" | "username" | "identity" | "sync_relation" | "custom_field";
-    };
-    data: {
-      totalCount: number;
-      list: Array<{
-        id: string;
-        code: string;
-        name: string;
-        type: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    query: GetMfaStatusQuery;
+    data: GetUserGroupsData | null;
   };
   /** A user's external identities */
   "get-user-identities": {
-    query: {
-      userId?: string;
-      userIdType?: "user_id" | "external_id" | "phone" | "email" | "username" | "identity" | "sync_relation" | "custom_field";
-    };
+    query: GetMfaStatusQuery;
     data: unknown;
   };
   /** Login history of a user */
@@ -649,10 +837,7 @@ export interface GetOperations {
   };
   /** Which factors a user has enrolled (enabled / disabled per type) */
   "get-user-mfa-info": {
-    query: {
-      userId?: string;
-      userIdType?: "user_id" | "external_id" | "phone" | "email" | "username" | "identity" | "sync_relation" | "custom_field";
-    };
+    query: GetMfaStatusQuery;
     data: unknown;
   };
   /** A user's roles in a namespace */
@@ -662,20 +847,7 @@ export interface GetOperations {
       userIdType?: "user_id" | "external_id" | "phone" | "email" | "username" | "identity" | "sync_relation" | "custom_field";
       namespace?: string;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        id: string;
-        code: string;
-        name: string;
-        description: string;
-        namespace: string;
-        namespaceName: string;
-        status: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: GetUserRolesData | null;
   };
   /** The user pool of the calling key */
   "get-userpool": {
@@ -687,22 +859,7 @@ export interface GetOperations {
     query: {
       webhookId?: string;
     };
-    data: {
-      webhookId: string;
-      createdAt: string;
-      updatedAt: string;
-      name: string;
-      url: string;
-      contentType: string;
-      enabled: boolean;
-      events: Array<string>;
-      retryConfig: {
-        [key: string]: unknown;
-      };
-      legacyTokenHeader: boolean;
-      secret?: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateWebhookData | null;
   };
   /** The events a webhook can subscribe to, by category (names in Chinese and English) */
   "get-webhook-event-list": {
@@ -735,18 +892,7 @@ export interface GetOperations {
       status?: "activated" | "staging" | "revoked" | Array<"activated" | "staging" | "revoked">;
       "status[]"?: "activated" | "staging" | "revoked" | Array<"activated" | "staging" | "revoked">;
     };
-    data: Array<{
-      accessKeyId: string;
-      accessKeySecret?: string;
-      userId: string;
-      userPoolId: string;
-      name: string | null;
-      status: string;
-      enable: boolean;
-      createdAt: string;
-      lastDate: string;
-      [key: string]: unknown;
-    }> | null;
+    data: Array<CreateAccessKeyDataItem> | null;
   };
   /** List the applications of the pool */
   "list-applications": {
@@ -760,14 +906,7 @@ export interface GetOperations {
       all?: boolean;
     };
     data: {
-      list: Array<{
-        appId: string;
-        appIdentifier: string;
-        appName: string;
-        appType: string;
-        userPoolId: string;
-        [key: string]: unknown;
-      }>;
+      list: Array<CreateApplicationData>;
       totalCount: number;
       [key: string]: unknown;
     } | null;
@@ -786,20 +925,7 @@ export interface GetOperations {
       withCustomData?: boolean;
       tenantId?: string;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        organizationCode: string;
-        departmentId: string;
-        name: string;
-        parentDepartmentId: string;
-        membersCount: number;
-        hasChildren: boolean;
-        leaderUserIds: Array<string>;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: GetAllDepartmentsData | null;
   };
   /** List resources across namespaces, by keyword */
   "list-common-resource": {
@@ -809,16 +935,7 @@ export interface GetOperations {
       keyword?: string;
       namespaceCodeList?: string;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        code: string;
-        type: string;
-        namespace: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: ListCommonResourceData | null;
   };
   /** Custom fields, filtered and paged */
   "list-custom-fields": {
@@ -840,13 +957,7 @@ export interface GetOperations {
   };
   /** Ids of the direct members of a department */
   "list-department-member-ids": {
-    query: {
-      organizationCode?: string;
-      departmentId?: string;
-      departmentIdType?: "department_id" | "open_department_id" | "sync_relation" | "custom_field" | "code";
-      withCustomData?: boolean;
-      tenantId?: string;
-    };
+    query: GetParentDepartmentQuery;
     data: Array<string> | null;
   };
   /** Members of a department (or its subtree) */
@@ -865,14 +976,7 @@ export interface GetOperations {
       withDepartmentIds?: boolean;
       tenantId?: string;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        userId: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: ListDepartmentMembersData | null;
   };
   /** The user's enrolled factors */
   "list-enrolled-factors": {
@@ -903,14 +1007,7 @@ export interface GetOperations {
       withDepartmentIds?: boolean;
       flatCustomData?: boolean;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        userId: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: ListDepartmentMembersData | null;
   };
   /** List groups */
   "list-groups": {
@@ -922,17 +1019,7 @@ export interface GetOperations {
       withCustomData?: boolean;
       flatCustomData?: boolean;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        id: string;
-        code: string;
-        name: string;
-        type: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: GetUserGroupsData | null;
   };
   /** List JitAi login-method instances of the pool */
   "list-login-method-instances": {
@@ -955,16 +1042,7 @@ export interface GetOperations {
       status?: boolean;
       tenantId?: string;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        organizationCode: string;
-        organizationName: string;
-        departmentId: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: ListOrganizationsData | null;
   };
   /** Names of the script environment variables */
   "list-pipeline-env": {
@@ -986,16 +1064,7 @@ export interface GetOperations {
       namespace?: string;
       type?: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        code: string;
-        type: string;
-        namespace: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: ListCommonResourceData | null;
   };
   /** Users holding a role */
   "list-role-members": {
@@ -1008,14 +1077,7 @@ export interface GetOperations {
       withIdentities?: boolean;
       withDepartmentIds?: boolean;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        userId: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: ListDepartmentMembersData | null;
   };
   /** List the roles of a namespace */
   "list-roles": {
@@ -1025,20 +1087,7 @@ export interface GetOperations {
       keywords?: string;
       namespace?: string;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        id: string;
-        code: string;
-        name: string;
-        description: string;
-        namespace: string;
-        namespaceName: string;
-        status: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: GetUserRolesData | null;
   };
   /** List user pools (root keys only) */
   "list-userpools": {
@@ -1060,39 +1109,14 @@ export interface GetOperations {
       withDepartmentIds?: boolean;
       withPost?: boolean;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        userId: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: ListDepartmentMembersData | null;
   };
   /** List the webhooks */
   "list-webhooks": {
-    query: {
-      page?: number;
-      limit?: number;
-    };
+    query: ListUsersBodyOptionsPagination;
     data: {
       totalCount: number;
-      list: Array<{
-        webhookId: string;
-        createdAt: string;
-        updatedAt: string;
-        name: string;
-        url: string;
-        contentType: string;
-        enabled: boolean;
-        events: Array<string>;
-        retryConfig: {
-          [key: string]: unknown;
-        };
-        legacyTokenHeader: boolean;
-        secret?: string;
-        [key: string]: unknown;
-      }>;
+      list: Array<CreateWebhookData>;
       [key: string]: unknown;
     } | null;
   };
@@ -1105,16 +1129,7 @@ export interface GetOperations {
       withCustomData?: boolean;
       tenantId?: string;
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        organizationCode: string;
-        organizationName: string;
-        departmentId: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: ListOrganizationsData | null;
   };
   /** Public server information: RSA and SM2 public keys for password encryption */
   "system": {
@@ -1131,45 +1146,24 @@ export interface GetOperations {
 export interface PostOperations {
   /** Add users to a department (idempotent) */
   "add-department-members": {
-    body: {
-      organizationCode: string;
-      departmentId: string;
-      departmentIdType?: "department_id" | "open_department_id" | "sync_relation" | "custom_field" | "code";
-      userIds: Array<string>;
-      tenantId?: unknown;
-    };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    body: AddDepartmentMembersBody;
+    data: AddDepartmentMembersData | null;
   };
   /** Add users to a STATIC group (idempotent) */
   "add-group-members": {
-    body: {
-      code: string;
-      userIds: Array<string>;
-    };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    body: AddGroupMembersBody;
+    data: AddDepartmentMembersData | null;
   };
   /** Assign a role to users (idempotent) */
   "assign-role": {
     body: {
-      targets: Array<{
-        targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-        targetIdentifier: string;
-      }>;
+      targets: Array<AssignRoleBodyTargetsItem>;
       code: string;
       namespace?: string;
       endTime?: unknown;
       enableTime?: unknown;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Set the actions targets have on resources (replaces the target's actions on each listed resource) */
   "authorize-resources": {
@@ -1186,10 +1180,7 @@ export interface PostOperations {
         includeChildrenDepartments?: boolean;
       }>;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Bind an email (code on CHANNEL_BIND_EMAIL) */
   "bind-email": {
@@ -1201,10 +1192,7 @@ export interface PostOperations {
   };
   /** Add a password to the signed-in account (which has none yet) */
   "bind-password": {
-    body: {
-      password: string;
-      passwordEncryptType?: "none" | "rsa" | "sm2";
-    };
+    body: BindPasswordBody;
     data: unknown;
   };
   /** Bind a phone number (code on CHANNEL_BIND_PHONE) */
@@ -1229,10 +1217,7 @@ export interface PostOperations {
   };
   /** Mobile app: SCAN, then CONFIRM or CANCEL (signed-in user) */
   "change-qrcode-status": {
-    body: {
-      qrcodeId: string;
-      action: "SCAN" | "CONFIRM" | "CANCEL";
-    };
+    body: ChangeQrcodeStatusBody;
     data: unknown;
   };
   /** Whether the signed-in user may do an action on each resource */
@@ -1259,14 +1244,8 @@ export interface PostOperations {
         sender: string;
         apikey?: string;
       };
-      aliExmailConfig?: {
-        sender: string;
-        senderPass?: string;
-      };
-      tencentExmailConfig?: {
-        sender: string;
-        senderPass?: string;
-      };
+      aliExmailConfig?: ConfigEmailProviderBodyAliExmailConfig;
+      tencentExmailConfig?: ConfigEmailProviderBodyAliExmailConfig;
     };
     data: unknown;
   };
@@ -1301,18 +1280,7 @@ export interface PostOperations {
       userId?: string;
       tenantId?: string;
     };
-    data: Array<{
-      accessKeyId: string;
-      accessKeySecret?: string;
-      userId: string;
-      userPoolId: string;
-      name: string | null;
-      status: string;
-      enable: boolean;
-      createdAt: string;
-      lastDate: string;
-      [key: string]: unknown;
-    }> | null;
+    data: Array<CreateAccessKeyDataItem> | null;
   };
   /** Create an application (OAuth/OIDC client); read its secret with get-application-secret */
   "create-application": {
@@ -1329,108 +1297,18 @@ export interface PostOperations {
       logoutRedirectUris?: Array<string>;
       initLoginUri?: string;
       ssoEnabled?: boolean;
-      oidcConfig?: {
-        client_id?: string;
-        grant_types?: Array<string>;
-        response_types?: Array<string>;
-        token_endpoint_auth_method?: string;
-        introspection_endpoint_auth_method?: string;
-        revocation_endpoint_auth_method?: string;
-        id_token_signed_response_alg?: string;
-        authorization_code_expire?: number;
-        authorization_code_lifetime?: number;
-        access_token_expire?: number;
-        access_token_lifetime?: number;
-        id_token_expire?: number;
-        id_token_lifetime?: number;
-        refresh_token_expire?: number;
-        refresh_token_lifetime?: number;
-        require_proof_key?: boolean;
-        skip_consent?: boolean;
-        scope?: string | null;
-        redirect_uris?: Array<string>;
-        post_logout_redirect_uris?: Array<string>;
-        backchannel_logout_uri?: string | null;
-        backchannel_logout_session_required?: boolean;
-        jwks?: unknown;
-        jwks_uri?: unknown;
-        request_object_signing_alg?: unknown;
-        request_object_encryption_alg?: unknown;
-        request_object_encryption_enc?: unknown;
-        userinfo_signed_response_alg?: unknown;
-        userinfo_encrypted_response_alg?: unknown;
-        userinfo_encrypted_response_enc?: unknown;
-        id_token_encrypted_response_alg?: unknown;
-        id_token_encrypted_response_enc?: unknown;
-        cas_expire?: unknown;
-      };
+      oidcConfig?: CreateApplicationBodyOidcConfig;
       samlProviderEnabled?: boolean;
       samlConfig?: unknown;
       oauthProviderEnabled?: boolean;
       oauthConfig?: unknown;
       casProviderEnabled?: boolean;
       casConfig?: unknown;
-      loginConfig?: {
-        mergeLoginAndRegisterPage?: boolean;
-        enabledBasicLoginMethods?: Array<"PHONE_CODE" | "EMAIL_CODE" | "PHONE_PASSWORD" | "EMAIL_PASSWORD" | "USERNAME_PASSWORD" | "SELF_BUILT_APP_QRCODE" | "PASSKEY">;
-        defaultLoginMethod?: {
-          connectionType: "PASSCODE" | "PASSWORD" | "QRCODE" | "LDAP" | "AD";
-          qrcodeType?: "SELF_BUILT_APP" | "WECHAT_OFFICIAL_ACCOUNT" | "WECHAT_MINI_PROGRAM";
-          qrcodeExtIdpConnId?: string;
-          adExtIdpConnId?: string;
-          ldapExtIdpConnId?: string;
-        };
-        enabledExtIdpConnIds?: Array<{
-          extIdpConnId: string;
-        }>;
-        enabledAllExtIdpConns?: boolean;
-        showAuthorizationPage?: boolean;
-        frameAncestors?: Array<string>;
-      };
-      registerConfig?: {
-        enabledBasicRegisterMethods?: Array<"PHONE_CODE" | "EMAIL_CODE" | "EMAIL_PASSWORD">;
-        defaultRegisterMethod?: "PASSCODE" | "PASSWORD";
-        completeProfile?: {
-          enabled: boolean;
-          when?: Array<"register" | "login">;
-          fields: Array<{
-            type: "udf" | "user";
-            key: string;
-            required?: boolean;
-            inputType?: "text" | "password" | "number" | "date" | "color" | "email" | "select" | "checkbox";
-          }>;
-        };
-      };
-      brandingConfig?: {
-        customCSSEnabled?: boolean;
-        customCSS?: string;
-        guardVersion?: "Advanced" | "Classical";
-        customLoadingImage?: string;
-        customBackground?: string;
-        showChangeLanguageButton?: boolean;
-        defaultLanguage?: "zh-CN" | "en-US" | "zh-TW" | "ja-JP";
-        showForgetPasswordButton?: boolean;
-        showEnterpriseConnections?: boolean;
-        showSocialConnections?: boolean;
-        showAgreement?: boolean;
-        agreements?: Array<{
-          displayAt: Array<"LoginPage" | "RegisterPage">;
-          isRequired: boolean;
-          lang: "zh-CN" | "en-US" | "zh-TW" | "ja-JP";
-          content: string;
-        }>;
-        primaryColor?: string;
-        favicon?: string;
-      };
+      loginConfig?: CreateApplicationBodyLoginConfig;
+      registerConfig?: CreateApplicationBodyRegisterConfig;
+      brandingConfig?: CreateApplicationBodyBrandingConfig;
     };
-    data: {
-      appId: string;
-      appIdentifier: string;
-      appName: string;
-      appType: string;
-      userPoolId: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateApplicationData | null;
   };
   /** Create a department under a parent (root for a top-level one) */
   "create-department": {
@@ -1451,16 +1329,7 @@ export interface PostOperations {
       tenantId?: unknown;
       postIdList?: unknown;
     };
-    data: {
-      organizationCode: string;
-      departmentId: string;
-      name: string;
-      parentDepartmentId: string;
-      membersCount: number;
-      hasChildren: boolean;
-      leaderUserIds: Array<string>;
-      [key: string]: unknown;
-    } | null;
+    data: CreateDepartmentData | null;
   };
   /** Create an identity source */
   "create-ext-idp": {
@@ -1489,59 +1358,15 @@ export interface PostOperations {
   };
   /** Create a group */
   "create-group": {
-    body: {
-      type?: string;
-      description?: string;
-      name: string;
-      code: string;
-      customData?: {
-        [key: string]: unknown;
-      };
-      rule?: {
-        match?: "all" | "any";
-        conditions: Array<{
-          field: string;
-          operator: string;
-          value: string | Array<string>;
-        }>;
-      };
-    };
-    data: {
-      id: string;
-      code: string;
-      name: string;
-      type: string;
-      [key: string]: unknown;
-    } | null;
+    body: CreateGroupBody;
+    data: CreateGroupData | null;
   };
   /** Create groups (all or none) */
   "create-groups-batch": {
     body: {
-      list: Array<{
-        type?: string;
-        description?: string;
-        name: string;
-        code: string;
-        customData?: {
-          [key: string]: unknown;
-        };
-        rule?: {
-          match?: "all" | "any";
-          conditions: Array<{
-            field: string;
-            operator: string;
-            value: string | Array<string>;
-          }>;
-        };
-      }>;
+      list: Array<CreateGroupBody>;
     };
-    data: Array<{
-      id: string;
-      code: string;
-      name: string;
-      type: string;
-      [key: string]: unknown;
-    }> | null;
+    data: Array<CreateGroupData> | null;
   };
   /** Create a login-method instance (e.json + Config.json content) */
   "create-login-method-instance": {
@@ -1568,12 +1393,7 @@ export interface PostOperations {
       tenantId?: unknown;
       postIdList?: unknown;
     };
-    data: {
-      organizationCode: string;
-      organizationName: string;
-      departmentId: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateOrganizationData | null;
   };
   /** Create a pipeline function (compiled in the sandbox first) */
   "create-pipeline-function": {
@@ -1598,19 +1418,11 @@ export interface PostOperations {
       type: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
       name?: string;
       description?: string;
-      actions?: Array<{
-        name: string;
-        description?: string;
-      }>;
+      actions?: Array<CreateResourceBodyActionsItem>;
       apiIdentifier?: string;
       namespace?: string;
     };
-    data: {
-      code: string;
-      type: string;
-      namespace: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateResourceData | null;
   };
   /** Create up to 50 resources in one namespace, all or none */
   "create-resources-batch": {
@@ -1621,17 +1433,11 @@ export interface PostOperations {
         type: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
         name?: string;
         description?: string;
-        actions?: Array<{
-          name: string;
-          description?: string;
-        }>;
+        actions?: Array<CreateResourceBodyActionsItem>;
         apiIdentifier?: string;
       }>;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Create a role */
   "create-role": {
@@ -1642,16 +1448,7 @@ export interface PostOperations {
       description?: string;
       disableTime?: unknown;
     };
-    data: {
-      id: string;
-      code: string;
-      name: string;
-      description: string;
-      namespace: string;
-      namespaceName: string;
-      status: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateRoleData | null;
   };
   /** Create a user */
   "create-user": {
@@ -1695,30 +1492,13 @@ export interface PostOperations {
       };
       salt?: string;
       tenantIds?: Array<string>;
-      otp?: {
-        secret: string;
-        recoveryCode?: string;
-      };
+      otp?: CreateUserBodyOtp;
       departmentIds?: Array<string>;
       metadataSource?: unknown;
       identities?: Array<unknown>;
-      options?: {
-        keepPassword?: boolean;
-        autoGeneratePassword?: boolean;
-        resetPasswordOnFirstLogin?: boolean;
-        departmentIdType?: "department_id" | "open_department_id" | "sync_relation" | "custom_field" | "code";
-        sendNotification?: {
-          sendEmailNotification?: boolean;
-          sendPhoneNotification?: boolean;
-          appId?: string;
-        };
-        passwordEncryptType?: "none" | "rsa" | "sm2";
-      };
+      options?: CreateUserBodyOptions;
     };
-    data: {
-      userId: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateUserData | null;
   };
   /** Create a user pool with its default app and first access key */
   "create-userpool": {
@@ -1772,31 +1552,14 @@ export interface PostOperations {
         };
         salt?: string;
         tenantIds?: Array<string>;
-        otp?: {
-          secret: string;
-          recoveryCode?: string;
-        };
+        otp?: CreateUserBodyOtp;
         departmentIds?: Array<string>;
         metadataSource?: unknown;
         identities?: Array<unknown>;
       }>;
-      options?: {
-        keepPassword?: boolean;
-        autoGeneratePassword?: boolean;
-        resetPasswordOnFirstLogin?: boolean;
-        departmentIdType?: "department_id" | "open_department_id" | "sync_relation" | "custom_field" | "code";
-        sendNotification?: {
-          sendEmailNotification?: boolean;
-          sendPhoneNotification?: boolean;
-          appId?: string;
-        };
-        passwordEncryptType?: "none" | "rsa" | "sm2";
-      };
+      options?: CreateUserBodyOptions;
     };
-    data: Array<{
-      userId: string;
-      [key: string]: unknown;
-    }> | null;
+    data: Array<CreateUserData> | null;
   };
   /** Create a webhook */
   "create-webhook": {
@@ -1807,50 +1570,24 @@ export interface PostOperations {
       contentType: "application/json" | "application/x-www-form-urlencoded";
       enabled?: boolean;
       secret?: string;
-      retryConfig?: {
-        enabled: boolean;
-        count?: number;
-        delay?: number;
-        delayUnit?: "Second" | "Minute" | "Hour" | "Day";
-      };
+      retryConfig?: CreateWebhookBodyRetryConfig;
       legacyTokenHeader?: boolean;
     };
-    data: {
-      webhookId: string;
-      createdAt: string;
-      updatedAt: string;
-      name: string;
-      url: string;
-      contentType: string;
-      enabled: boolean;
-      events: Array<string>;
-      retryConfig: {
-        [key: string]: unknown;
-      };
-      legacyTokenHeader: boolean;
-      secret?: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateWebhookData | null;
   };
   /** Delete an access key */
   "delete-access-key": {
     body: {
       accessKeyId: string;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Delete an application (not the default one) */
   "delete-application": {
     body: {
       appId: string;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Delete custom fields (stored values stay until overwritten) */
   "delete-custom-fields": {
@@ -1861,10 +1598,7 @@ export interface PostOperations {
       }>;
       tenantId?: string;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Delete a department (refused while it has sub-departments or members, unless force) */
   "delete-department": {
@@ -1875,25 +1609,16 @@ export interface PostOperations {
       force?: boolean;
       tenantId?: unknown;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Delete an identity source, its connections and the identities they produced */
   "delete-ext-idp": {
-    body: {
-      id: string;
-      tenantId?: string;
-    };
+    body: DeleteExtIdpBody;
     data: unknown;
   };
   /** Delete a connection and the identities it produced */
   "delete-ext-idp-conn": {
-    body: {
-      id: string;
-      tenantId?: string;
-    };
+    body: DeleteExtIdpBody;
     data: unknown;
   };
   /** Delete groups with their memberships and permission grants (all or none) */
@@ -1901,10 +1626,7 @@ export interface PostOperations {
     body: {
       codeList: Array<string>;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Delete a login-method instance */
   "delete-login-method-instance": {
@@ -1919,10 +1641,7 @@ export interface PostOperations {
       organizationCode: string;
       tenantId?: unknown;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Delete a script environment variable */
   "delete-pipeline-env": {
@@ -1944,10 +1663,7 @@ export interface PostOperations {
       code: string;
       namespace?: string;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Delete resources by code or id with every grant on them, all or none */
   "delete-resources-batch": {
@@ -1956,10 +1672,7 @@ export interface PostOperations {
       codeList?: Array<string>;
       ids?: Array<string>;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Delete roles with their assignments and permission grants (all or none) */
   "delete-roles-batch": {
@@ -1967,10 +1680,7 @@ export interface PostOperations {
       codeList: Array<string>;
       namespace?: string;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Delete up to 50 users, all or none */
   "delete-users-batch": {
@@ -1980,20 +1690,14 @@ export interface PostOperations {
         userIdType?: "user_id" | "external_id" | "phone" | "email" | "username" | "identity" | "sync_relation" | "custom_field";
       };
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Delete webhooks (unknown ids are ignored) */
   "delete-webhook": {
     body: {
       webhookIds: Array<string>;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Disable MFA factors for the whole pool */
   "disable-global-mfa-settings": {
@@ -2070,10 +1774,7 @@ export interface PostOperations {
     body: {
       list: Array<{
         userId: string;
-        otp: {
-          secret: string;
-          recoveryCode?: string;
-        };
+        otp: CreateUserBodyOtp;
       }>;
     };
     data: unknown;
@@ -2146,10 +1847,7 @@ export interface PostOperations {
       }>;
       searchQuery?: unknown;
       options?: {
-        pagination?: {
-          page?: number;
-          limit?: number;
-        };
+        pagination?: ListUsersBodyOptionsPagination;
         sort?: Array<{
           field: "id" | "createdAt" | "updatedAt" | "email" | "username" | "externalId" | "phone" | "status" | "statusChangedAt" | "passwordLastSetAt" | "loginsCount" | "gender" | "lastLogin" | "userSourceType" | "lastMfaTime" | "passwordSecurityLevel" | "phoneCountryCode" | "lastIp";
           order: "asc" | "desc";
@@ -2162,14 +1860,7 @@ export interface PostOperations {
         withPost?: boolean;
       };
     };
-    data: {
-      totalCount: number;
-      list: Array<{
-        userId: string;
-        [key: string]: unknown;
-      }>;
-      [key: string]: unknown;
-    } | null;
+    data: ListDepartmentMembersData | null;
   };
   /** Step-up: check a TOTP code of the signed-in user (each code once; wrong codes count towards the lock) */
   "mfa-totp-verify": {
@@ -2189,11 +1880,7 @@ export interface PostOperations {
         [key: string]: unknown;
       };
       action?: "send" | "webauthn-options" | "enroll" | "enroll-verify";
-      profile?: {
-        phoneNumber?: string;
-        phoneCountryCode?: string;
-        email?: string;
-      };
+      profile?: MfaVerifyBodyProfile;
       enrollmentToken?: string;
       acknowledge?: boolean;
       captcha?: {
@@ -2222,28 +1909,13 @@ export interface PostOperations {
   };
   /** Remove users from a department */
   "remove-department-members": {
-    body: {
-      organizationCode: string;
-      departmentId: string;
-      departmentIdType?: "department_id" | "open_department_id" | "sync_relation" | "custom_field" | "code";
-      userIds: Array<string>;
-      tenantId?: unknown;
-    };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    body: AddDepartmentMembersBody;
+    data: AddDepartmentMembersData | null;
   };
   /** Remove users from a STATIC group */
   "remove-group-members": {
-    body: {
-      code: string;
-      userIds: Array<string>;
-    };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    body: AddGroupMembersBody;
+    data: AddDepartmentMembersData | null;
   };
   /** Remove one of the user's factors */
   "reset-factor": {
@@ -2288,17 +1960,11 @@ export interface PostOperations {
   /** Revoke a role from users */
   "revoke-role": {
     body: {
-      targets: Array<{
-        targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
-        targetIdentifier: string;
-      }>;
+      targets: Array<AssignRoleBodyTargetsItem>;
       code: string;
       namespace?: string;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Search departments of an organisation by name or code */
   "search-departments": {
@@ -2308,16 +1974,7 @@ export interface PostOperations {
       withCustomData?: boolean;
       tenantId?: unknown;
     };
-    data: Array<{
-      organizationCode: string;
-      departmentId: string;
-      name: string;
-      parentDepartmentId: string;
-      membersCount: number;
-      hasChildren: boolean;
-      leaderUserIds: Array<string>;
-      [key: string]: unknown;
-    }> | null;
+    data: Array<CreateDepartmentData> | null;
   };
   /** Send an email code (same answer whether or not an account holds the address; quotas per address, IP and pool) */
   "send-email": {
@@ -2333,11 +1990,7 @@ export interface PostOperations {
   "send-enroll-factor-request": {
     body: {
       factorType: string;
-      profile?: {
-        phoneNumber?: string;
-        phoneCountryCode?: string;
-        email?: string;
-      };
+      profile?: MfaVerifyBodyProfile;
     };
     data: unknown;
   };
@@ -2375,10 +2028,7 @@ export interface PostOperations {
       tenantId?: string;
       namespace?: string;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Set the pool custom database: a login(account, password) script and the env variable with the database URL */
   "set-custom-database": {
@@ -2420,22 +2070,10 @@ export interface PostOperations {
         }>;
         i18n?: {
           label?: {
-            "zh-CN"?: {
-              enabled?: boolean;
-              value: string;
-            };
-            "en-US"?: {
-              enabled?: boolean;
-              value: string;
-            };
-            "zh-TW"?: {
-              enabled?: boolean;
-              value: string;
-            };
-            "ja-JP"?: {
-              enabled?: boolean;
-              value: string;
-            };
+            "zh-CN"?: SetCustomFieldsBodyListItemI18nLabelZhCN;
+            "en-US"?: SetCustomFieldsBodyListItemI18nLabelZhCN;
+            "zh-TW"?: SetCustomFieldsBodyListItemI18nLabelZhCN;
+            "ja-JP"?: SetCustomFieldsBodyListItemI18nLabelZhCN;
           };
         };
       }>;
@@ -2481,10 +2119,7 @@ export interface PostOperations {
   };
   /** Same as change-qrcode-status, IsSuccess response */
   "set-qrcode-status": {
-    body: {
-      qrcodeId: string;
-      action: "SCAN" | "CONFIRM" | "CANCEL";
-    };
+    body: ChangeQrcodeStatusBody;
     data: unknown;
   };
   /** Replace a user's departments (leader and main department flags included) */
@@ -2501,10 +2136,7 @@ export interface PostOperations {
         userIdType?: "user_id" | "external_id" | "phone" | "email" | "username" | "identity" | "sync_relation" | "custom_field";
       };
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Sign in (signInByCredentials); the connection names the login method (PASSWORD, PASSCODE …) */
   "signin": {
@@ -2662,10 +2294,7 @@ export interface PostOperations {
   };
   /** Remove the password of the signed-in account (needs the current password and a verified email or phone) */
   "unbind-password": {
-    body: {
-      password: string;
-      passwordEncryptType?: "none" | "rsa" | "sm2";
-    };
+    body: BindPasswordBody;
     data: unknown;
   };
   /** Unbind the phone number (code on CHANNEL_UNBIND_PHONE) */
@@ -2706,10 +2335,7 @@ export interface PostOperations {
       accessKeyId: string;
       enable: boolean;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Update an application (absent fields keep their value) */
   "update-application": {
@@ -2725,106 +2351,20 @@ export interface PostOperations {
       logoutRedirectUris?: Array<string>;
       initLoginUri?: string;
       ssoEnabled?: boolean;
-      oidcConfig?: {
-        client_id?: string;
-        grant_types?: Array<string>;
-        response_types?: Array<string>;
-        token_endpoint_auth_method?: string;
-        introspection_endpoint_auth_method?: string;
-        revocation_endpoint_auth_method?: string;
-        id_token_signed_response_alg?: string;
-        authorization_code_expire?: number;
-        authorization_code_lifetime?: number;
-        access_token_expire?: number;
-        access_token_lifetime?: number;
-        id_token_expire?: number;
-        id_token_lifetime?: number;
-        refresh_token_expire?: number;
-        refresh_token_lifetime?: number;
-        require_proof_key?: boolean;
-        skip_consent?: boolean;
-        scope?: string | null;
-        redirect_uris?: Array<string>;
-        post_logout_redirect_uris?: Array<string>;
-        backchannel_logout_uri?: string | null;
-        backchannel_logout_session_required?: boolean;
-        jwks?: unknown;
-        jwks_uri?: unknown;
-        request_object_signing_alg?: unknown;
-        request_object_encryption_alg?: unknown;
-        request_object_encryption_enc?: unknown;
-        userinfo_signed_response_alg?: unknown;
-        userinfo_encrypted_response_alg?: unknown;
-        userinfo_encrypted_response_enc?: unknown;
-        id_token_encrypted_response_alg?: unknown;
-        id_token_encrypted_response_enc?: unknown;
-        cas_expire?: unknown;
-      };
+      oidcConfig?: CreateApplicationBodyOidcConfig;
       samlProviderEnabled?: boolean;
       samlConfig?: unknown;
       oauthProviderEnabled?: boolean;
       oauthConfig?: unknown;
       casProviderEnabled?: boolean;
       casConfig?: unknown;
-      loginConfig?: {
-        mergeLoginAndRegisterPage?: boolean;
-        enabledBasicLoginMethods?: Array<"PHONE_CODE" | "EMAIL_CODE" | "PHONE_PASSWORD" | "EMAIL_PASSWORD" | "USERNAME_PASSWORD" | "SELF_BUILT_APP_QRCODE" | "PASSKEY">;
-        defaultLoginMethod?: {
-          connectionType: "PASSCODE" | "PASSWORD" | "QRCODE" | "LDAP" | "AD";
-          qrcodeType?: "SELF_BUILT_APP" | "WECHAT_OFFICIAL_ACCOUNT" | "WECHAT_MINI_PROGRAM";
-          qrcodeExtIdpConnId?: string;
-          adExtIdpConnId?: string;
-          ldapExtIdpConnId?: string;
-        };
-        enabledExtIdpConnIds?: Array<{
-          extIdpConnId: string;
-        }>;
-        enabledAllExtIdpConns?: boolean;
-        showAuthorizationPage?: boolean;
-        frameAncestors?: Array<string>;
-      };
-      registerConfig?: {
-        enabledBasicRegisterMethods?: Array<"PHONE_CODE" | "EMAIL_CODE" | "EMAIL_PASSWORD">;
-        defaultRegisterMethod?: "PASSCODE" | "PASSWORD";
-        completeProfile?: {
-          enabled: boolean;
-          when?: Array<"register" | "login">;
-          fields: Array<{
-            type: "udf" | "user";
-            key: string;
-            required?: boolean;
-            inputType?: "text" | "password" | "number" | "date" | "color" | "email" | "select" | "checkbox";
-          }>;
-        };
-      };
-      brandingConfig?: {
-        customCSSEnabled?: boolean;
-        customCSS?: string;
-        guardVersion?: "Advanced" | "Classical";
-        customLoadingImage?: string;
-        customBackground?: string;
-        showChangeLanguageButton?: boolean;
-        defaultLanguage?: "zh-CN" | "en-US" | "zh-TW" | "ja-JP";
-        showForgetPasswordButton?: boolean;
-        showEnterpriseConnections?: boolean;
-        showSocialConnections?: boolean;
-        showAgreement?: boolean;
-        agreements?: Array<{
-          displayAt: Array<"LoginPage" | "RegisterPage">;
-          isRequired: boolean;
-          lang: "zh-CN" | "en-US" | "zh-TW" | "ja-JP";
-          content: string;
-        }>;
-        primaryColor?: string;
-        favicon?: string;
-      };
+      loginConfig?: CreateApplicationBodyLoginConfig;
+      registerConfig?: CreateApplicationBodyRegisterConfig;
+      brandingConfig?: CreateApplicationBodyBrandingConfig;
       ssoShowLaunchpad?: boolean;
       enablePermissionApply?: boolean;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Enable or disable MFA factors of an application (enabling makes it optional; mode required on top) */
   "update-application-mfa-settings": {
@@ -2877,16 +2417,7 @@ export interface PostOperations {
       tenantId?: unknown;
       postIdList?: unknown;
     };
-    data: {
-      organizationCode: string;
-      departmentId: string;
-      name: string;
-      parentDepartmentId: string;
-      membersCount: number;
-      hasChildren: boolean;
-      leaderUserIds: Array<string>;
-      [key: string]: unknown;
-    } | null;
+    data: CreateDepartmentData | null;
   };
   /** Change the email with an updateEmailToken (single use) */
   "update-email": {
@@ -2939,22 +2470,9 @@ export interface PostOperations {
       customData?: {
         [key: string]: unknown;
       };
-      rule?: {
-        match?: "all" | "any";
-        conditions: Array<{
-          field: string;
-          operator: string;
-          value: string | Array<string>;
-        }>;
-      };
+      rule?: CreateGroupBodyRule;
     };
-    data: {
-      id: string;
-      code: string;
-      name: string;
-      type: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateGroupData | null;
   };
   /** Replace the element and/or configuration of an instance */
   "update-login-method-instance": {
@@ -2976,27 +2494,7 @@ export interface PostOperations {
         tabMethodsSortConfig?: {
           loginMethodsSort?: Array<string>;
         };
-        brandingConfig?: {
-          customCSSEnabled?: boolean;
-          customCSS?: string;
-          guardVersion?: "Advanced" | "Classical";
-          customLoadingImage?: string;
-          customBackground?: string;
-          showChangeLanguageButton?: boolean;
-          defaultLanguage?: "zh-CN" | "en-US" | "zh-TW" | "ja-JP";
-          showForgetPasswordButton?: boolean;
-          showEnterpriseConnections?: boolean;
-          showSocialConnections?: boolean;
-          showAgreement?: boolean;
-          agreements?: Array<{
-            displayAt: Array<"LoginPage" | "RegisterPage">;
-            isRequired: boolean;
-            lang: "zh-CN" | "en-US" | "zh-TW" | "ja-JP";
-            content: string;
-          }>;
-          primaryColor?: string;
-          favicon?: string;
-        };
+        brandingConfig?: CreateApplicationBodyBrandingConfig;
         logo?: string;
         qrCodeSortConfig?: {
           [key: string]: unknown;
@@ -3056,12 +2554,7 @@ export interface PostOperations {
       tenantId?: unknown;
       postIdList?: unknown;
     };
-    data: {
-      organizationCode: string;
-      organizationName: string;
-      departmentId: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateOrganizationData | null;
   };
   /** Change the signed-in user's password */
   "update-password": {
@@ -3136,19 +2629,11 @@ export interface PostOperations {
       type?: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
       name?: string;
       description?: string;
-      actions?: Array<{
-        name: string;
-        description?: string;
-      }>;
+      actions?: Array<CreateResourceBodyActionsItem>;
       apiIdentifier?: string;
       namespace?: string;
     };
-    data: {
-      code: string;
-      type: string;
-      namespace: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateResourceData | null;
   };
   /** Update a role (code, name, description) */
   "update-role": {
@@ -3162,10 +2647,7 @@ export interface PostOperations {
       disableTime?: unknown;
       enablePermissionApply?: unknown;
     };
-    data: {
-      success: boolean;
-      [key: string]: unknown;
-    } | null;
+    data: AddDepartmentMembersData | null;
   };
   /** Update a user (partial) */
   "update-user": {
@@ -3224,10 +2706,7 @@ export interface PostOperations {
         };
       };
     };
-    data: {
-      userId: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateUserData | null;
   };
   /** Change a webhook */
   "update-webhook": {
@@ -3239,30 +2718,10 @@ export interface PostOperations {
       contentType?: "application/json" | "application/x-www-form-urlencoded";
       enabled?: boolean;
       secret?: string;
-      retryConfig?: {
-        enabled: boolean;
-        count?: number;
-        delay?: number;
-        delayUnit?: "Second" | "Minute" | "Hour" | "Day";
-      };
+      retryConfig?: CreateWebhookBodyRetryConfig;
       legacyTokenHeader?: boolean;
     };
-    data: {
-      webhookId: string;
-      createdAt: string;
-      updatedAt: string;
-      name: string;
-      url: string;
-      contentType: string;
-      enabled: boolean;
-      events: Array<string>;
-      retryConfig: {
-        [key: string]: unknown;
-      };
-      legacyTokenHeader: boolean;
-      secret?: string;
-      [key: string]: unknown;
-    } | null;
+    data: CreateWebhookData | null;
   };
   /** Prove control of the email or phone with a passcode; returns a password reset token */
   "verify-reset-password-request": {

@@ -52,6 +52,7 @@ import { publishAccountChanges, publishUserDataChange } from './account-changes.
 import { createProfileStep } from '../flows/profile/step.js';
 import { createApiLogout } from '../flows/api-logout.js';
 import { completeProfileOf } from '../flows/profile/config.js';
+import { checkProfileFieldKeys } from '../services/custom-fields/profile-fields.js';
 
 /**
  * The only place that constructs things (design.md §3). Everything else receives what it
@@ -112,7 +113,11 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       // customData is checked against the pool's custom fields on every path that writes it.
       // withDepartmentIds: user reads fill departmentIds from the memberships.
       users: withDepartmentIds(withCustomFieldChecks(createUsersService(repos.users, events), customFields), organizationServices.departmentIdsOf),
-      applications: createApplicationsService(repos.applications, box, { destinations: outbound, fetchSpMetadata: (url) => fetchSpMetadata(outbound, url) }),
+      applications: createApplicationsService(repos.applications, box, {
+        destinations: outbound,
+        fetchSpMetadata: (url) => fetchSpMetadata(outbound, url),
+        checkProfileFields: async (poolId, fields) => checkProfileFieldKeys(fields, await customFields.list(poolId, 'USER')),
+      }),
       roles: createRolesService(repos.roles, repos.users),
       ...organizationServices,
       webhooks: webhooks.service,

@@ -8,7 +8,8 @@ import { ok } from '../support/sign-in.js';
  * the sign-in after registration waits with the vendor's 1642 and a flow token; bad values are
  * refused with the field's own errors and the flow stays open; the completed answer finishes
  * with tokens and the values are stored; the next sign-in is not asked again; a
- * PRE_COMPLETE_USER_INFO user script can refuse an answer.
+ * PRE_COMPLETE_USER_INFO user script can refuse an answer; an app whose completeProfile names a
+ * field that does not exist is refused when it is saved.
  */
 let s: TestServer;
 let app: { appId: string; appSecret: string };
@@ -106,5 +107,38 @@ describe('profile completion', () => {
     expect(await continueSignIn(first.data.flowToken, { values: { school: 'Hogwarts' } })).toMatchObject({ apiCode: 7000010 });
     ok(await continueSignIn(first.data.flowToken, { values: { school: 'Beauxbatons' } }));
     ok(await m.deletePipelineFunction({ funcId: fn.funcId }));
+  });
+
+  it('refuses, when an app is saved, completeProfile keys that are neither built-in profile fields nor USER custom fields, naming the key', async () => {
+    const m = s.mgmt();
+    ok(await m.setCustomFields({ list: [{ targetType: 'USER' as never, key: 'badge', dataType: 'STRING' as never, label: 'Badge', encrypted: true }, { targetType: 'ROLE' as never, key: 'tier', dataType: 'STRING' as never, label: 'Tier' }] }));
+    const created = ok(await m.createApplication({ appName: 'Checked', appType: 'web' as never, redirectUris: ['https://checked.example/cb'] } as never)).data as { appId: string };
+    const update = (fields: unknown[]) => m.updateApplication({ appId: created.appId, registerConfig: { completeProfile: { enabled: true, fields } } as never } as never) as Promise<{ statusCode: number; apiCode?: number; message: string }>;
+
+    // An unknown custom field, a custom field of another target type, a built-in key that is no profile field (an identifier), a custom key as built-in.
+    for (const [field, type] of [
+      [{ type: 'udf', key: 'favourite_colour' }, 'udf'],
+      [{ type: 'udf', key: 'tier' }, 'udf'],
+      [{ type: 'user', key: 'email' }, 'user'],
+      [{ type: 'user', key: 'school' }, 'user'],
+    ] as const) {
+      const r = await update([{ type: 'udf', key: 'school', required: true }, field]);
+      expect(r, JSON.stringify(r)).toMatchObject({ statusCode: 400, apiCode: 7200012 });
+      expect(r.message).toContain(field.key);
+      expect(r.message).toContain(type);
+    }
+    // An encrypted field cannot be asked (its sealed value is not in the user's row).
+    expect(await update([{ type: 'udf', key: 'badge' }])).toMatchObject({ statusCode: 400, apiCode: 7200013 });
+    // Nothing of a refused write was stored.
+    const stored = ok(await m.getApplication({ appId: created.appId } as never)).data as { registerConfig: { completeProfile?: unknown } };
+    expect(stored.registerConfig.completeProfile).toBeUndefined();
+
+    // createApplication checks the same.
+    const refused = (await m.createApplication({ appName: 'Checked 2', appType: 'web' as never, redirectUris: ['https://checked.example/cb'], registerConfig: { completeProfile: { enabled: true, fields: [{ type: 'udf', key: 'shoe_size' }] } } } as never)) as { statusCode: number; apiCode?: number; message: string };
+    expect(refused).toMatchObject({ statusCode: 400, apiCode: 7200012 });
+    expect(refused.message).toContain('shoe_size');
+
+    // Known keys are accepted: a USER custom field and built-in profile fields.
+    ok(await update([{ type: 'udf', key: 'school', required: true }, { type: 'user', key: 'nickname' }, { type: 'user', key: 'gender' }]));
   });
 });

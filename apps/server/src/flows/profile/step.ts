@@ -1,5 +1,6 @@
 import { AppError } from '../../errors/app-error.js';
 import type { CustomFieldDto } from '../../services/custom-fields/types.js';
+import { PROFILE_BUILT_IN_FIELDS } from '../../services/custom-fields/profile-fields.js';
 import { PROFILE_COLUMNS, type UserFields } from '../../services/users.js';
 import type { UserRow } from '../../storage/repositories/users.js';
 import type { FlowRecord, PolicyStep, RequestInfo, StepResult } from '../engine/types.js';
@@ -21,8 +22,6 @@ export interface AskedField {
   validateRules?: Record<string, unknown>;
 }
 
-/** Built-in fields a user may be asked for: the profile fields, never identifiers, status or credentials. */
-const BUILT_IN = new Set<string>([...Object.keys(PROFILE_COLUMNS), 'gender']);
 const MAX_BUILT_IN = 255;
 const INPUT_OF: Record<string, string> = { STRING: 'text', NUMBER: 'number', DATETIME: 'date', BOOLEAN: 'checkbox', ENUM: 'select', OBJECT: 'text' };
 
@@ -86,7 +85,7 @@ export function createProfileStep(deps: ProfileStepDeps): PolicyStep {
     if (!cfg?.enabled || cfg.fields.length === 0) return null;
     const defs = new Map((await deps.fields(flow.poolId)).map((f) => [f.key, f]));
     // Encrypted fields are not asked here: their sealed values are not in the user's row to tell what is missing.
-    const fields = profileFieldsOf(cfg).filter((f) => (f.type === 'user' ? BUILT_IN.has(f.key) : defs.has(f.key) && !defs.get(f.key)!.encrypted));
+    const fields = profileFieldsOf(cfg).filter((f) => (f.type === 'user' ? PROFILE_BUILT_IN_FIELDS.has(f.key) : defs.has(f.key) && !defs.get(f.key)!.encrypted));
     return { cfg, fields, defs };
   }
 

@@ -27,6 +27,12 @@ export interface ApplicationsServiceOptions {
    * HTTP client (no private addresses, bounded size and time). Without it, URLs are refused.
    */
   fetchSpMetadata?: (url: string) => Promise<string>;
+  /**
+   * Checks the fields of `registerConfig.completeProfile` against the pool (built-in profile
+   * fields, USER custom fields: services/custom-fields/profile-fields.ts); throws a catalogued
+   * error naming the first unknown key. The container passes it (the custom fields are another service).
+   */
+  checkProfileFields?: (poolId: string, fields: ReadonlyArray<{ type: string; key: string }>) => Promise<void>;
 }
 
 export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox, opts: ApplicationsServiceOptions = {}) {
@@ -59,6 +65,11 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
     const uri = (input.oidcConfig as Record<string, unknown> | undefined)?.backchannel_logout_uri;
     if (typeof uri === 'string' && uri) await opts.destinations?.checkUrl(uri);
   };
+  /** A completeProfile written by this input names only fields the sign-in can ask for. */
+  const checkProfile = async (poolId: string, input: ApplicationInput) => {
+    const fields = ((input.registerConfig as { completeProfile?: { fields?: unknown } } | undefined)?.completeProfile?.fields ?? []) as Array<{ type: string; key: string }>;
+    if (Array.isArray(fields) && fields.length) await opts.checkProfileFields?.(poolId, fields);
+  };
   /** The secret is bound to its app by the AES-GCM associated data: a ciphertext moved to another row will not open. */
   const context = (appId: string) => `app:${appId}`;
   /** Verifying against a digest of a random value for unknown apps keeps the timing of both paths alike. */
@@ -89,6 +100,7 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
       const appId = randomBytes(12).toString('hex'); // 24 hex characters, the vendor's id shape
       const columns = buildColumns(appId, appType, input, null, await spMetadataOf(input));
       await checkDestinations(input);
+      await checkProfile(poolId, input);
       const secret = urlSafeSecret(32);
       const now = nowIso();
       const row: ApplicationRow = {
@@ -161,6 +173,7 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
       const row = await load(poolId, appId);
       const patch = buildColumns(appId, row.type, input, { row, settings: settingsOf(row), oidc: oidcOf(row) }, await spMetadataOf(input));
       await checkDestinations(input);
+      await checkProfile(poolId, input);
       if (input.appIdentifier !== undefined && input.appIdentifier !== row.identifier) {
         checkIdentifier(input.appIdentifier);
         patch.identifier = input.appIdentifier;

@@ -19,4 +19,6 @@ export const customFieldErrors = defineErrors({
   'profile.field_required': { apiCode: 7200010, status: 400, en: 'The field {key} is required.', zh: '字段 {key} 为必填项。' },
   'profile.field_not_asked': { apiCode: 7200011, status: 400, en: 'The field {key} is not part of this profile completion.', zh: '字段 {key} 不在本次信息补全范围内。' },
   'custom_field.too_many': { apiCode: 7200009, status: 409, en: 'At most {max} custom fields per target type.', zh: '每种主体类型最多 {max} 个自定义字段。' },
+  'profile.unknown_field': { apiCode: 7200012, status: 400, en: 'completeProfile lists the {type} field {key}, which is neither a built-in profile field nor a USER custom field of this user pool.', zh: 'completeProfile 中的 {type} 字段 {key} 既不是内置用户资料字段，也不是本用户池的 USER 自定义字段。' },
+  'profile.encrypted_field': { apiCode: 7200013, status: 400, en: 'completeProfile cannot ask for the encrypted custom field {key}.', zh: 'completeProfile 不能要求补全加密的自定义字段 {key}。' },
 });
