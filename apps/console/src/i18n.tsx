@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import * as administratorsI18n from './pages/administrators.i18n';
 
 /** The console's words in English and Simplified Chinese; `t(key)` falls back to English. */
 const en = {
@@ -230,6 +231,8 @@ const en = {
   'pipeline.run': 'Run',
   'pipeline.logs': 'Console output',
   'pipeline.resultUser': 'User handed back',
+  // Pages with many words keep them beside the page (pages/<page>.i18n.ts).
+  ...administratorsI18n.en,
 };
 
 export type MessageKey = keyof typeof en;
@@ -463,6 +466,7 @@ const zh: Partial<Record<MessageKey, string>> = {
   'pipeline.run': '运行',
   'pipeline.logs': '控制台输出',
   'pipeline.resultUser': '返回的用户',
+  ...administratorsI18n.zh,
 };
 
 export type Lang = 'en' | 'zh-CN';

@@ -20,8 +20,9 @@ import { CustomFieldsPage } from './pages/custom-fields';
 import { OrganizationsPage } from './pages/organizations';
 import { MfaPage } from './pages/mfa';
 import { PipelinePage } from './pages/pipeline';
+import { AdministratorsPage } from './pages/administrators';
 
-const NAV: Array<{ id: PageId; key: MessageKey; page: () => ReactNode }> = [
+const NAV: Array<{ id: PageId; key: MessageKey; page: () => ReactNode; ownerOnly?: true }> = [
   { id: 'dashboard', key: 'nav.dashboard', page: DashboardPage },
   { id: 'pools', key: 'nav.pools', page: PoolsPage },
   { id: 'applications', key: 'nav.applications', page: ApplicationsPage },
@@ -37,6 +38,7 @@ const NAV: Array<{ id: PageId; key: MessageKey; page: () => ReactNode }> = [
   { id: 'mfa', key: 'nav.mfa', page: MfaPage },
   { id: 'pipeline', key: 'nav.pipeline', page: PipelinePage },
   { id: 'webhooks', key: 'nav.webhooks', page: WebhooksPage },
+  { id: 'administrators', key: 'nav.administrators', page: AdministratorsPage, ownerOnly: true },
 ];
 
 /** Header (pool, language, theme, sign-out), navigation, and the current page. Every control is a real button or link. */
@@ -47,7 +49,9 @@ export function Shell({ onPoolChange, onSignOut }: { onPoolChange: (pool: string
   const { lang, setLang } = useContext(I18nContext);
   const { colorScheme, toggleColorScheme } = useMantineColorScheme();
   const [opened, { toggle, close }] = useDisclosure();
-  const Page = NAV.find((n) => n.id === page)?.page ?? DashboardPage;
+  // Owner-only pages are left out of everyone else's navigation (the server refuses them anyway).
+  const nav = NAV.filter((n) => !n.ownerOnly || me.role === 'owner');
+  const Page = nav.find((n) => n.id === page)?.page ?? DashboardPage;
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'md', collapsed: { mobile: !opened } }} padding="md">
       <a href="#main" className="skip-link">
@@ -77,7 +81,7 @@ export function Shell({ onPoolChange, onSignOut }: { onPoolChange: (pool: string
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main">
         <ScrollArea>
-          {NAV.map((n) => (
+          {nav.map((n) => (
             <NavLink
               key={n.id}
               href={`/console/${n.id}`}

@@ -17,7 +17,9 @@ import { PasskeyPanel, passkeyTabLabel } from './passkey.js';
  */
 export interface Boot {
   mode: 'interaction' | 'standalone';
-  screen: 'login' | 'consent' | 'error';
+  screen: 'login' | 'consent' | 'error' | 'step';
+  /** screen 'step': a step a provider's callback reached (the page opens on it); `via` is the connection's id. */
+  step?: { name: string; data: Record<string, unknown>; via?: string };
   lang: Lang;
   apiBase?: string;
   flow?: string;
@@ -40,7 +42,7 @@ export interface AppProps {
   root?: ParentNode;
 }
 
-type Screen = { name: 'login' } | { name: 'register' } | { name: 'forgot' } | { name: 'step'; step: string; data: Record<string, unknown> } | { name: 'done' } | { name: 'consent' } | { name: 'error'; code: string };
+type Screen = { name: 'login' } | { name: 'register' } | { name: 'forgot' } | { name: 'step'; step: string; data: Record<string, unknown>; via?: string } | { name: 'done' } | { name: 'consent' } | { name: 'error'; code: string };
 
 /** A hidden form posted to an interaction action: the browser follows the 303 like any form (no JS redirect, works with the interaction cookie). */
 function postForm(action: string, fields: Record<string, string>) {
@@ -58,13 +60,20 @@ function postForm(action: string, fields: Record<string, string>) {
   f.submit();
 }
 
+function initialScreen(boot: Boot): Screen {
+  if (boot.screen === 'consent') return { name: 'consent' };
+  if (boot.screen === 'error') return { name: 'error', code: boot.error?.code ?? 'internal.error' };
+  if (boot.screen === 'step' && boot.step) return { name: 'step', step: boot.step.name, data: boot.step.data, ...(boot.step.via ? { via: boot.step.via } : {}) };
+  return { name: 'login' };
+}
+
 export function App(props: AppProps) {
   const { boot } = props;
   const cfg = boot.config;
   const [lang, setLang] = useState<Lang>(boot.lang);
   const t = STRINGS[lang];
   const api = useRef(new Api(boot.apiBase ?? '', boot.flow ?? '', boot.csrf ?? '')).current;
-  const [screen, setScreen] = useState<Screen>(boot.screen === 'consent' ? { name: 'consent' } : boot.screen === 'error' ? { name: 'error', code: boot.error?.code ?? 'internal.error' } : { name: 'login' });
+  const [screen, setScreen] = useState<Screen>(initialScreen(boot));
   const [busy, setBusy] = useState(false);
 
   /** Runs an API call with the busy state; returns the error instead of throwing. */
@@ -115,7 +124,7 @@ export function App(props: AppProps) {
       body = <Forgot ctx={ctx} />;
       break;
     case 'step':
-      body = <StepHost ctx={ctx} step={screen.step} data={screen.data} />;
+      body = <StepHost ctx={ctx} step={screen.step} data={screen.data} via={screen.via} />;
       break;
     default:
       body = <Login ctx={ctx} />;
@@ -579,10 +588,12 @@ function ScanPanel({ ctx, conn }: { ctx: Ctx; conn: Connection }) {
     const id = setInterval(async () => {
       const res = await fetch(`${conn.qrUrl}/${encodeURIComponent(qr.scene)}`, { credentials: 'same-origin' }).catch(() => null);
       if (stop || !res) return;
-      const s = (await res.json().catch(() => ({}))) as { status?: string; continue?: { action: string; fields: Record<string, string> }; error?: { message: string }; message?: string };
+      const s = (await res.json().catch(() => ({}))) as { status?: string; continue?: { action: string; fields: Record<string, string> }; step?: string; data?: Record<string, unknown>; error?: { message: string }; message?: string };
       if (s.status === 'pending') return;
       clearInterval(id);
       if (s.status === 'expired') return setExpired(true);
+      // A step (MFA …) of this page's flow: shown here, answered through the login API like after a password.
+      if (s.status === 'step' && s.step) return ctx.setScreen({ name: 'step', step: s.step, data: s.data ?? {}, via: conn.id });
       if (s.status === 'signed_in' && s.continue) {
         const f = document.createElement('form');
         f.method = 'post';
@@ -783,7 +794,7 @@ function Forgot({ ctx }: { ctx: Ctx }) {
  * `STEP_COMPONENTS` (steps.tsx) — MFA, profile completion, agreements … — or, for any other
  * step whose data lists `fields`, a generic form. Either answers through `continue`.
  */
-function StepHost({ ctx, step, data }: { ctx: Ctx; step: string; data: Record<string, unknown> }) {
+function StepHost({ ctx, step, data, via }: { ctx: Ctx; step: string; data: Record<string, unknown>; via?: string | undefined }) {
   const [error, setError] = useState<ApiError | null>(null);
   async function answer(input: Record<string, unknown>) {
     setError(null);
@@ -791,11 +802,18 @@ function StepHost({ ctx, step, data }: { ctx: Ctx; step: string; data: Record<st
     if ('err' in r) return setError(r.err);
     ctx.handleOutcome(r.ok);
   }
+  // A step reached through a provider's callback names the connection the user came with.
+  const conn = via ? ctx.cfg.connections.find((c) => c.id === via) : undefined;
   const Own = STEP_COMPONENTS[step];
   const props: StepProps = { step, data, t: ctx.t, lang: ctx.lang, busy: ctx.busy, answer, Field };
   return (
     <>
       <h1>{ctx.t.stepTitle}</h1>
+      {conn ? (
+        <p class="gh-info" data-testid="step-via">
+          {fmt(ctx.t.viaProvider, { name: conn.label?.[ctx.lang] ?? conn.name })}
+        </p>
+      ) : null}
       <Alert error={error} lang={ctx.lang} />
       {Own ? <Own {...props} /> : <GenericStep {...props} />}
     </>

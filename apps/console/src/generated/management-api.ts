@@ -414,6 +414,11 @@ export interface GetOperations {
     };
     data: unknown;
   };
+  /** Console administrators with their roles (owners only) */
+  "console/list-administrators": {
+    query: Record<string, never>;
+    data: unknown;
+  };
   /** The signed-in administrator and the user pools they may see */
   "console/me": {
     query: Record<string, never>;
@@ -1257,6 +1262,32 @@ export interface PostOperations {
       config: {
         [key: string]: unknown;
       };
+    };
+    data: unknown;
+  };
+  /** Create a console administrator (owners only); a generated password is returned once */
+  "console/create-administrator": {
+    body: {
+      email: string;
+      password?: string;
+      role: "owner" | "pool-admin" | "auditor";
+      poolIds?: Array<string>;
+    };
+    data: unknown;
+  };
+  /** Remove an administrator's role (owners only; not the last owner); their console sessions stop at once */
+  "console/delete-administrator": {
+    body: {
+      userId: string;
+    };
+    data: unknown;
+  };
+  /** Change an administrator's role and pools (owners only; the last owner stays an owner) */
+  "console/update-administrator": {
+    body: {
+      userId: string;
+      role: "owner" | "pool-admin" | "auditor";
+      poolIds?: Array<string>;
     };
     data: unknown;
   };

@@ -6,7 +6,7 @@ vi.setConfig({ testTimeout: 300_000 });
 
 /** `gatehouse admin create | list | delete` through the real launcher on a fresh install (docs/console.md). */
 describe('gatehouse admin', () => {
-  it('creates the first owner from stdin, lists administrators, refuses bad roles and duplicates, deletes', async () => {
+  it('creates the first owner from stdin, lists administrators, refuses bad roles and duplicates, deletes (never the last owner)', async () => {
     const { env } = freshEnv({ GATEHOUSE_PUBLIC_URL: 'http://127.0.0.1:3999' });
     const created = await runCli(['admin', 'create', '--email', 'Root@Example.com', '--password-stdin', '--json'], env, 'A long console passphrase 7\n');
     expect(created.code, created.stderr).toBe(0);
@@ -34,7 +34,12 @@ describe('gatehouse admin', () => {
       ['root@example.com', 'owner'],
       ['audit@example.com', 'auditor'],
     ]);
-    const del = await runCli(['admin', 'delete', owner.userId], env);
+    // The last owner stays: someone must be able to manage administrators.
+    const lastOwner = await runCli(['admin', 'delete', owner.userId], env);
+    expect(lastOwner.code).toBe(1);
+    expect(lastOwner.stderr).toContain('(console.last_owner, apiCode 7500011)');
+    const auditorId = (JSON.parse((await runCli(['admin', 'list', '--json'], env)).stdout) as Array<{ userId: string; role: string }>).find((a) => a.role === 'auditor')!.userId;
+    const del = await runCli(['admin', 'delete', auditorId], env);
     expect(del.code, del.stderr).toBe(0);
   });
 });

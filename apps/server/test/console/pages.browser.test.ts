@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import { boundManagementClient, type TestServer } from '../support/server.js';
 import { createAdmin, rootMgmt, screenshotsAndAxe, signedInConsole, startConsoleServer } from './support.js';
+import { data, field, go, remove, row, save } from './ui.js';
 
 /**
  * The console's pages in Chromium, one test each: create, edit and delete through the UI, each
@@ -49,29 +50,6 @@ afterAll(async () => {
 });
 
 const mc = () => rootMgmt(s);
-const data = <T,>(r: unknown): T => {
-  const env = r as { statusCode: number; message: string; data: T };
-  expect(env.statusCode, env.message).toBe(200);
-  return env.data;
-};
-/** A form field by its label, with or without the required mark. */
-const field = (label: string) => new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\*?$`);
-
-async function go(page: Page, nav: string) {
-  await page.getByRole('navigation').getByRole('link', { name: nav, exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: nav }).waitFor();
-}
-async function save(page: Page) {
-  const dialog = page.getByRole('dialog');
-  await dialog.getByRole('button', { name: 'Save' }).click();
-  await dialog.waitFor({ state: 'detached' });
-}
-async function remove(page: Page, name: string) {
-  await page.getByRole('button', { name: `Delete ${name}`, exact: true }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
-  await page.getByRole('dialog').waitFor({ state: 'detached' });
-}
-const row = (page: Page, text: string) => page.getByRole('row', { name: new RegExp(text) });
 
 describe('console pages (owner)', () => {
   it('user pools: an owner creates one and its first access key is shown once (and works for that pool)', async () => {

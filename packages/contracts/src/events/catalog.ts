@@ -127,6 +127,7 @@ export const eventCatalog = defineEvents({
   'access-key:deleted': { category: 'pool', en: 'A management access key was deleted', zh: '删除了管理密钥' },
   // Console administrators (Gatehouse; recorded in the system pool)
   'administrator:created': { category: 'pool', en: 'A console administrator was created', zh: '创建了控制台管理员', webhook: false },
+  'administrator:updated': { category: 'pool', en: "A console administrator's role or pools were changed", zh: '修改了控制台管理员的角色或用户池', webhook: false },
   'administrator:deleted': { category: 'pool', en: 'A console administrator was removed', zh: '移除了控制台管理员', webhook: false },
   // Tokens and sessions (Gatehouse; security records)
   'token:issued': { category: 'token', en: 'Tokens were issued', zh: '签发了令牌', webhook: false },

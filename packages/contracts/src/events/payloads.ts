@@ -49,6 +49,7 @@ export interface EventPayloads {
   'access-key:updated': { accessKeyId: string; enabled: boolean };
   'access-key:deleted': { accessKeyId: string };
   'administrator:created': { userId: string; role: string; poolIds: string[] };
+  'administrator:updated': { userId: string; role: string; poolIds: string[] };
   'administrator:deleted': { userId: string };
   'token:issued': { clientId: string | null; grantType: string; amr?: string[]; scope?: string };
   'client-auth:failed': { clientId: string | null; endpoint: string };

@@ -63,7 +63,7 @@ Examples:
   admin
     .command('delete')
     .argument('<userId>', 'the administrator to remove (their user in the system pool is kept, without a role)')
-    .description('Remove a console administrator\'s role; their console sessions stop working at once.')
+    .description('Remove a console administrator\'s role; their console sessions stop working at once. The last owner cannot be removed.')
     .addHelpText('after', '\nExample:\n  $ gatehouse admin delete 64f0c2d1a9e8b7f6a5d4c3b2')
     .action(async (userId: string) => {
       const { withContainer } = await import('../context.js');

@@ -126,9 +126,9 @@ export function createLoginUi(deps: LoginUiDeps) {
   const target = (flow: UiFlow): FinishTarget => (flow.mode === 'interaction' ? { kind: 'interaction' } : { kind: 'tokens', ...(flow.scope ? { scope: flow.scope } : {}) });
 
   /** Maps the engine's result for the page and remembers what the next call needs. */
-  async function outcome(handle: string, flow: UiFlow, r: SignInResult): Promise<FlowOutcome> {
+  async function outcome(handle: string, flow: UiFlow, r: SignInResult, parked?: { via: string }): Promise<FlowOutcome> {
     if (r.status === 'challenge') {
-      flow.engine = { token: r.flowToken, step: r.step };
+      flow.engine = { token: r.flowToken, step: r.step, ...(parked ? { data: r.data, via: parked.via } : {}) };
       await deps.flows.save(handle, flow);
       return { status: 'step', step: r.step, data: r.data };
     }
@@ -201,7 +201,12 @@ export function createLoginUi(deps: LoginUiDeps) {
     },
 
     load: (handle: unknown) => deps.flows.load(handle),
-    loadChecked: (handle: unknown, csrf: unknown) => deps.flows.loadChecked(handle, csrf),
+    /** The flow of a login-API call (or a connection button): refused while a step waits for `resumeExternal`. */
+    async loadChecked(handle: unknown, csrf: unknown) {
+      const flow = await deps.flows.loadChecked(handle, csrf);
+      if (flow.engine?.data) throw new AppError('flow.step_mismatch');
+      return flow;
+    },
 
     async captcha(handle: string, flow: UiFlow) {
       const c = await deps.captcha.generate(flow.poolId, { bindTo: captchaBinding(handle) });
@@ -366,8 +371,34 @@ export function createLoginUi(deps: LoginUiDeps) {
       return { ...taken.finished, rememberDevice: taken.rememberDevice === true };
     },
 
-    /** For ways in that finish elsewhere (a social or enterprise callback): map their engine result onto the page's flow. */
-    finishExternal: async (handle: string, r: SignInResult) => outcome(handle, await deps.flows.load(handle), r),
+    /**
+     * For ways in that finish elsewhere (a social or enterprise callback, `via` the connection):
+     * map their engine result onto the page's flow. With `park`, a step waits for
+     * `resumeExternal` (the page that holds the flow was left for the provider); until then
+     * the login API refuses the flow, so its handle is no use without the interaction's cookie.
+     */
+    finishExternal: async (handle: string, r: SignInResult, e: { via: string; park: boolean }) => outcome(handle, await deps.flows.load(handle), r, e.park ? { via: e.via } : undefined),
+
+    /**
+     * Interaction mode: the login page opens again on the step a provider callback reached
+     * (docs/login-ui.md "A step after a provider"). Once: the flow moves to a new handle and
+     * anti-forgery token (the pair the callback's page carried is dead afterwards) and forgets
+     * the step's data, so a replayed resume is refused. The caller checked the interaction cookie.
+     */
+    async resumeExternal(handle: unknown, csrf: unknown, uid: string): Promise<{ handle: string; csrf: string; step: string; data: Record<string, unknown>; via: string | null }> {
+      const flow = await deps.flows.loadChecked(handle, csrf);
+      if (flow.interaction?.uid !== uid) throw new AppError('login.interaction_mismatch');
+      if (!flow.engine?.data) throw new AppError('flow.step_mismatch');
+      const got: { engine?: NonNullable<UiFlow['engine']> } = {};
+      const moved = await deps.flows.rekey(handle, (f) => {
+        if (!f.engine?.data) return;
+        got.engine = f.engine;
+        f.engine = { token: f.engine.token, step: f.engine.step };
+      });
+      const kept = got.engine;
+      if (!moved || !kept?.data) throw new AppError('flow.step_mismatch'); // a parallel resume took it
+      return { handle: moved.handle, csrf: moved.flow.csrf, step: kept.step, data: kept.data, via: kept.via ?? null };
+    },
   };
 }
 export type LoginUi = ReturnType<typeof createLoginUi>;

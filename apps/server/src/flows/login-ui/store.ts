@@ -30,8 +30,13 @@ export interface UiFlow {
   csrf: string;
   /** Scope of the token set (standalone mode). */
   scope?: string;
-  /** The engine flow waiting for a step (MFA, profile completion …). */
-  engine?: { token: string; step: string };
+  /**
+   * The engine flow waiting for a step (MFA, profile completion …). A step reached by a sign-in
+   * that finished on another page (a social or enterprise callback) also keeps the step's
+   * client-safe `data` and the connection it came `via`, for the page that resumes it once
+   * (`LoginUi.resumeExternal`).
+   */
+  engine?: { token: string; step: string; data?: Record<string, unknown>; via?: string };
   /** Interaction mode: the finished sign-in, handed to oidc-provider by the completion POST. */
   finished?: { login: InteractionLogin; userId: string };
   /** The captcha shown on this page: only this token is accepted (the captcha is bound to the flow). */
@@ -79,6 +84,21 @@ export function createUiFlowStore(kv: KvStore) {
       const ttl = flow.expiresAt - Date.now();
       if (ttl <= 0) throw new AppError('login.flow_invalid');
       await kv.set(key(handle), JSON.stringify(flow), ttl);
+    },
+
+    /**
+     * Moves the flow to a new handle and anti-forgery token, after `change`: the old pair stops
+     * working at once (taken atomically, so of two parallel calls one wins). For a handle that
+     * left the page's memory — a provider callback's page hands it on with a form post.
+     */
+    async rekey(handle: unknown, change: (flow: UiFlow) => void): Promise<{ handle: string; flow: UiFlow } | null> {
+      const taken = await this.take(handle);
+      if (!taken || taken.expiresAt <= Date.now()) return null;
+      const next = urlSafeSecret(32);
+      const flow: UiFlow = { ...taken, csrf: urlSafeSecret(24) };
+      change(flow);
+      await kv.set(key(next), JSON.stringify(flow), flow.expiresAt - Date.now());
+      return { handle: next, flow };
     },
 
     /** Takes the flow (single use at completion: two completion posts cannot both finish it). */

@@ -4,6 +4,7 @@ import type { SocialConnector } from '@gatehouse/connector-kit';
 import type { ConnectionView, ConnectionWithSecrets } from '../../services/identity-sources/types.js';
 import type { UserDto } from '../../services/users.js';
 import { urlSafeSecret } from '../../utils/ids.js';
+import { challengeError } from '../engine/challenge-error.js';
 import type { SignInEngine } from '../engine/engine.js';
 import type { FinishTarget, RequestInfo, SignInResult } from '../engine/types.js';
 import type { FlowOutcome, LoginUi } from '../login-ui/service.js';
@@ -13,12 +14,16 @@ import type { LinkTickets } from './link-tickets.js';
 import type { CompleteLink } from './link.js';
 import { SOCIAL_STATE_TTL_MS, type SocialMode, type SocialStateStore } from './state.js';
 
-/** What the browser gets at the end of a popup round trip (authing-js-sdk's `social.authorize()` message). */
+/**
+ * What the browser gets at the end of a popup round trip (authing-js-sdk's `social.authorize()`
+ * message): the user with tokens (code 200); a sign-in that waits for a step, with the step's
+ * data as /api/v3 answers it (apiCode 1635/1636, `mfaToken`); or a refusal (`data` null).
+ */
 export interface PopupResult {
   code: number;
   message: string;
   apiCode?: number;
-  data: (UserDto & { token: string; tokens: Record<string, unknown> }) | null;
+  data: (UserDto & { token: string; tokens: Record<string, unknown> }) | Record<string, unknown> | null;
 }
 
 export type CallbackOutcome =
@@ -99,7 +104,7 @@ export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
   }
 
   /** Where a round trip started and which connection it runs (a callback's state, a scanned QR code). */
-  async function signInAs(st: { poolId: string; appId: string; connectionId: string; identifier: string; mode: Exclude<SocialMode, { kind: 'link' }> }, input: Record<string, unknown>, request: RequestInfo): Promise<CallbackOutcome> {
+  async function signInAs(st: { poolId: string; appId: string; connectionId: string; identifier: string; mode: Exclude<SocialMode, { kind: 'link' }> }, input: Record<string, unknown>, request: RequestInfo, o: { leftPage: boolean } = { leftPage: false }): Promise<CallbackOutcome> {
     const flow = st.mode.kind === 'login-ui' ? await deps.loginUi.load(st.mode.handle).catch(() => null) : null;
     if (st.mode.kind === 'login-ui' && !flow) return { kind: 'login-ui', outcome: null, error: new AppError('login.flow_invalid'), handle: st.mode.handle, flow: null };
     const target: FinishTarget = flow ? (flow.mode === 'interaction' ? { kind: 'interaction' } : { kind: 'tokens', ...(flow.scope ? { scope: flow.scope } : {}) }) : { kind: 'tokens' };
@@ -113,7 +118,8 @@ export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
         input,
         request,
         protocol,
-        options: { historyLabel: `social:${st.identifier}`, ...(st.mode.kind === 'popup' && st.mode.context ? { context: st.mode.context } : {}) },
+        // The page's MFA hints (acr_values=mfa, remembered devices) apply as to its password sign-in.
+        options: { historyLabel: `social:${st.identifier}`, ...(st.mode.kind === 'popup' && st.mode.context ? { context: st.mode.context } : {}), ...(flow?.mfa ? { mfa: flow.mfa } : {}) },
         target,
       });
     } catch (err) {
@@ -121,9 +127,12 @@ export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
       if (st.mode.kind === 'login-ui') return { kind: 'login-ui', outcome: null, error: err, handle: st.mode.handle, flow };
       return { kind: 'popup', result: popupError(err), appId: st.appId, poolId: st.poolId, redirectUrl: st.mode.redirectUrl };
     }
-    if (st.mode.kind === 'login-ui') return { kind: 'login-ui', outcome: await deps.loginUi.finishExternal(st.mode.handle, r), handle: st.mode.handle, flow };
+    if (st.mode.kind === 'login-ui') return { kind: 'login-ui', outcome: await deps.loginUi.finishExternal(st.mode.handle, r, { via: st.connectionId, park: o.leftPage && flow?.mode === 'interaction' }), handle: st.mode.handle, flow };
     if (r.status === 'challenge') {
-      return { kind: 'popup', result: { code: 403, apiCode: new AppError(r.error).apiCode, message: r.error, data: null }, appId: st.appId, poolId: st.poolId, redirectUrl: st.mode.redirectUrl };
+      // The vendor's answer to a sign-in that waits for a step (e.g. 1635 with `mfaToken`), as
+      // /api/v3 gives it: the opener continues at /api/v3/mfa/verify (docs/mfa.md "The direct API").
+      const err = challengeError(r);
+      return { kind: 'popup', result: { code: err.status, apiCode: err.apiCode, message: err.code, data: err.data ?? {} }, appId: st.appId, poolId: st.poolId, redirectUrl: st.mode.redirectUrl };
     }
     if (r.kind !== 'tokens') throw new Error('a popup sign-in finishes with tokens');
     const user = await deps.user(st.poolId, r.userId);
@@ -191,7 +200,8 @@ export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
           return { kind: 'link', result: { code: err.status, apiCode: err.apiCode, message: err.code, data: null }, appId: st.appId, poolId: st.poolId };
         }
       }
-      return signInAs({ ...st, mode: st.mode }, { connectionId: st.connectionId, callback: { params: e.params, redirectUri: st.redirectUri, codeVerifier: st.codeVerifier, nonce: st.nonce } }, e.request);
+      // The browser left the login page for the provider: a step waits for the page to resume it.
+      return signInAs({ ...st, mode: st.mode }, { connectionId: st.connectionId, callback: { params: e.params, redirectUri: st.redirectUri, codeVerifier: st.codeVerifier, nonce: st.nonce } }, e.request, { leftPage: true });
     },
 
     /**

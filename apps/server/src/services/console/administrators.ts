@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { AppError } from '../../errors/app-error.js';
 import type { AdministratorRow, ConsoleRepo } from '../../storage/repositories/console.js';
 import type { UserRow } from '../../storage/repositories/users.js';
@@ -93,36 +94,60 @@ export function createAdministratorsService(d: AdministratorsDeps) {
     return role;
   }
 
+  async function checkPoolsExist(poolIds: string[]): Promise<void> {
+    const existing = new Set((await d.pools.list()).map((p) => p.id));
+    const unknown = poolIds.find((p) => !existing.has(p));
+    if (unknown) throw new AppError('console.invalid_admin_input', { params: { reason: `no user pool ${unknown}` } });
+  }
+
+  /** Someone must be able to manage administrators: the last owner is neither removed nor demoted. */
+  async function keepAnOwner(leaving: string): Promise<void> {
+    if (!(await d.repo.list()).some((r) => r.role === 'owner' && r.user_id !== leaving)) throw new AppError('console.last_owner');
+  }
+
   return {
     ensureSystem,
 
     /** `gatehouse admin create`: a user of the system pool with a role; the password is hashed by the users service. */
-    async create(input: { email: string; password: string; role: unknown; poolIds?: string[] }, actor: string | null = null): Promise<Administrator> {
+    async create(input: { email: string; password?: string; role: unknown; poolIds?: string[] }, actor: string | null = null): Promise<Administrator & { password?: string }> {
       const poolIds = [...new Set(input.poolIds ?? [])];
       const role = checkRole(input.role, poolIds);
       if (!EMAIL_RE.test(input.email)) throw new AppError('console.invalid_admin_input', { params: { reason: 'email is not an email address' } });
-      if (role !== 'owner') {
-        const existing = new Set((await d.pools.list()).map((p) => p.id));
-        const unknown = poolIds.find((p) => !existing.has(p));
-        if (unknown) throw new AppError('console.invalid_admin_input', { params: { reason: `no user pool ${unknown}` } });
-      }
+      if (role !== 'owner') await checkPoolsExist(poolIds);
       const system = await ensureSystem();
       if (await d.findUserByEmail(system.poolId, input.email)) throw new AppError('console.admin_exists');
-      const user = await d.users.create(system.poolId, { email: input.email, password: input.password, emailVerified: true });
+      // Without a password one is generated and returned once (the console shows it once, like `admin create`).
+      const generated = input.password ? undefined : randomBytes(15).toString('base64url');
+      const user = await d.users.create(system.poolId, { email: input.email, password: input.password ?? generated!, emailVerified: true });
       const now = nowIso();
       const row: AdministratorRow = { user_id: user.userId, pool_id: system.poolId, role, pool_ids: JSON.stringify(role === 'owner' ? [] : poolIds), created_at: now, updated_at: now };
       await d.repo.insert(row);
       await d.events.emit('administrator:created', { poolId: system.poolId, actor, subject: user.userId, data: { userId: user.userId, role, poolIds: role === 'owner' ? [] : poolIds } });
-      return view(row);
+      return { ...(await view(row)), ...(generated ? { password: generated } : {}) };
     },
 
     async list(): Promise<Administrator[]> {
       return Promise.all((await d.repo.list()).map(view));
     },
 
+    /** A new role (and pools) for an administrator; the last owner keeps theirs. */
+    async update(userId: string, input: { role: unknown; poolIds?: string[] }, actor: string | null = null): Promise<Administrator> {
+      const row = await d.repo.find(userId);
+      if (!row) throw new AppError('user.not_found');
+      const poolIds = [...new Set(input.poolIds ?? [])];
+      const role = checkRole(input.role, poolIds);
+      if (role !== 'owner') await checkPoolsExist(poolIds);
+      if (row.role === 'owner' && role !== 'owner') await keepAnOwner(userId);
+      const kept = JSON.stringify(role === 'owner' ? [] : poolIds);
+      await d.repo.update(userId, { role, pool_ids: kept, updated_at: nowIso() });
+      await d.events.emit('administrator:updated', { poolId: row.pool_id, actor, subject: userId, data: { userId, role, poolIds: role === 'owner' ? [] : poolIds } });
+      return view({ ...row, role, pool_ids: kept });
+    },
+
     async remove(userId: string, actor: string | null = null): Promise<void> {
       const row = await d.repo.find(userId);
       if (!row) throw new AppError('user.not_found');
+      if (row.role === 'owner') await keepAnOwner(userId);
       await d.repo.delete(userId);
       await d.events.emit('administrator:deleted', { poolId: row.pool_id, actor, subject: userId, data: { userId } });
     },

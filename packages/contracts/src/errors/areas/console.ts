@@ -11,4 +11,6 @@ export const consoleErrors = defineErrors({
   'console.pools_required': { apiCode: 7500007, status: 400, en: 'A pool administrator needs at least one user pool (--pool).', zh: '用户池管理员至少需要一个用户池（--pool）。' },
   'console.pool_required': { apiCode: 7500008, status: 400, en: 'Name the user pool to act on (x-authing-userpool-id).', zh: '请指定要操作的用户池（x-authing-userpool-id）。' },
   'console.invalid_admin_input': { apiCode: 7500009, status: 400, en: 'Invalid administrator: {reason}.', zh: '管理员信息无效：{reason}。' },
+  'console.owner_only': { apiCode: 7500010, status: 403, en: 'Only an owner may manage administrators.', zh: '只有所有者可以管理管理员。' },
+  'console.last_owner': { apiCode: 7500011, status: 409, en: 'The last owner cannot be removed or given another role.', zh: '不能移除最后一位所有者或更改其角色。' },
 });

@@ -297,6 +297,51 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
     }
   };
 
+  /**
+   * A social or enterprise sign-in of this interaction reached a step (MFA …) at the provider's
+   * callback, whose page posts the flow here (docs/login-ui.md "A step after a provider"): the
+   * interaction cookie binds it to this browser, `resumeExternal` moves the flow to a new handle
+   * once, and the login app opens on the step with the new pair.
+   */
+  const resume = async (req: FastifyRequest<{ Params: Params; Body?: Form }>, reply: FastifyReply) => {
+    const l = await load(req, reply);
+    if ('error' in l) return l.error;
+    if (l.details.prompt.name !== 'login') return errorPage(req, reply, 400, 'invalid_request');
+    const b = req.body ?? {};
+    let r: Awaited<ReturnType<typeof app.gh.loginUi.resumeExternal>>;
+    try {
+      r = await app.gh.loginUi.resumeExternal(b.flow, b.csrf, l.details.uid);
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      req.log.info({ code: err.code }, 'resume of a step refused');
+      return loginPage(req, reply, l, { status: err.status, error: pageMessage(err, langOf(req)) });
+    }
+    const bt = await bootFor(req, l);
+    const lang = fallbackLang(bt.lang);
+    const to = action(req);
+    return sendShell(reply, 200, {
+      lang: bt.lang,
+      title: T[lang].signIn,
+      css: bt.branding.css,
+      favicon: bt.branding.favicon,
+      frameAncestors: bt.frameAncestors,
+      // Without JavaScript the step cannot be answered here: say so, and offer to start again.
+      fallback: `<h1>${esc(T[lang].signIn)}</h1><p role="alert" class="error">${lang === 'zh' ? '还需完成一个步骤才能登录，此页面需要启用 JavaScript。' : 'One more step is needed to finish signing in; this page needs JavaScript for it.'}</p><p><a href="${esc(to(''))}">${lang === 'zh' ? '返回登录' : 'Back to sign in'}</a></p>`,
+      boot: {
+        mode: 'interaction',
+        screen: 'step',
+        step: { name: r.step, data: r.data, ...(r.via ? { via: r.via } : {}) },
+        lang: bt.lang,
+        apiBase: `/login/api/apps/${encodeURIComponent(l.client.clientId)}`,
+        flow: r.handle,
+        csrf: r.csrf,
+        config: bt.config,
+        actions: { abort: to('abort'), complete: to('complete') },
+        session: null,
+      },
+    });
+  };
+
   const abort = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const l = await load(req, reply);
     if ('error' in l) return l.error;
@@ -310,5 +355,6 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
     app.post(`${base}/confirm`, confirm);
     app.post(`${base}/abort`, abort);
     app.post(`${base}/complete`, complete);
+    app.post(`${base}/resume`, resume);
   }
 }

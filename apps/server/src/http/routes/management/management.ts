@@ -20,6 +20,7 @@ import { mfaAdminRoutes } from './mfa-admin.js';
 import { webhookRoutes } from './webhooks.js';
 import { customFieldRoutes } from './custom-fields.js';
 import { consoleRoutes } from './console.js';
+import { administratorRoutes } from './administrators.js';
 import { chinaRoutes } from './china.js';
 
 /**
@@ -49,5 +50,6 @@ export async function managementRoutes(app: FastifyInstance): Promise<void> {
   await app.register(webhookRoutes);
   await app.register(customFieldRoutes);
   await app.register(consoleRoutes);
+  await app.register(administratorRoutes);
   await app.register(chinaRoutes);
 }

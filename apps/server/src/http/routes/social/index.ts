@@ -140,6 +140,10 @@ export async function socialRoutes(app: FastifyInstance): Promise<void> {
     if (out.error) return refuse(req, reply, out.error, back);
     const o = out.outcome!;
     if (o.status === 'complete' && o.finish.kind === 'interaction') return continuePage(reply, lang, o.finish.action, { flow: out.handle, csrf: out.flow!.csrf });
+    // A step (MFA …) on the hosted login: the login page opens again on it. The form post carries
+    // the flow to the interaction, which checks its cookie and moves the flow to a new handle (single use).
+    if (o.status === 'step' && out.flow?.interaction) return continuePage(reply, lang, `${out.flow.interaction.base}/resume`, { flow: out.handle, csrf: out.flow.csrf });
+    // An embedding page's flow cannot be resumed here: its handle lives in that page's memory.
     if (o.status === 'step') return refuse(req, reply, new AppError('flow.step_required', { params: { step: o.step } }), back);
     // An embedding page's flow (standalone): the tokens go to its origin, as with the popup.
     if (o.status === 'complete' && o.finish.kind === 'tokens') {

@@ -91,7 +91,8 @@ export async function scanRoutes(app: FastifyInstance, h: ScanRouteHelpers): Pro
 
   /** The poll's answer once the scan was acted on: where the page goes next. */
   async function outcomeBody(out: CallbackOutcome, lang: ReturnType<typeof pickLang>) {
-    if (out.kind === 'popup' || out.kind === 'link') return { status: out.result.code === 200 ? 'signed_in' : 'failed', result: out.result };
+    // An application's own page: a step (MFA) comes in the vendor's shape (apiCode 1635/1636 with `mfaToken`).
+    if (out.kind === 'popup' || out.kind === 'link') return { status: out.result.code === 200 ? 'signed_in' : out.result.data ? 'step' : 'failed', result: out.result };
     if (out.error) return { status: 'failed', error: errorBody(out.error, lang) };
     const o = out.outcome!;
     if (o.status === 'complete' && o.finish.kind === 'interaction') return { status: 'signed_in', continue: { action: o.finish.action, fields: { flow: out.handle, csrf: out.flow!.csrf } } };
@@ -99,6 +100,8 @@ export async function scanRoutes(app: FastifyInstance, h: ScanRouteHelpers): Pro
       const user = await services.users.get(out.flow!.poolId, { userId: o.finish.userId });
       return { status: 'signed_in', result: { code: 200, message: '', data: { ...user, token: o.finish.tokens.id_token ?? o.finish.tokens.access_token, tokens: { ...o.finish.tokens } } } };
     }
-    return { status: 'failed', error: errorBody(new AppError('flow.step_required', { params: { step: o.status === 'step' ? o.step : 'unknown' } }), lang) };
+    // The login page that polls holds the flow: it shows the step (MFA …) and continues it through the login API.
+    if (o.status === 'step') return { status: 'step', step: o.step, data: o.data };
+    return { status: 'failed', error: errorBody(new AppError('login.flow_invalid'), lang) };
   }
 }
