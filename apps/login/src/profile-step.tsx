@@ -4,8 +4,8 @@ import { STEP_COMPONENTS, type StepProps } from './steps.js';
 
 /**
  * Registration information completion (engine step `complete-profile`, docs/custom-fields.md):
- * the app's fields the user still lacks — custom fields with their display names in the page's
- * language, built-in profile fields with ours — as one form. The server checks every value
+ * the app's fields the user still lacks — custom and built-in fields with the display names the
+ * server sends in the page's language — as one form. The server checks every value
  * (type, rules, options, uniqueness) and answers a refusal in the alert above the form; the
  * sign-in keeps waiting until an answer is accepted.
  */
@@ -18,22 +18,6 @@ const L = {
   submit: { en: 'Continue', 'zh-CN': '继续', 'zh-TW': '繼續', ja: '続行' },
 } satisfies Record<string, S>;
 
-/** Built-in profile fields by key (the server sends their key as the label). */
-const BUILT_IN: Record<string, S> = {
-  nickname: { en: 'Nickname', 'zh-CN': '昵称', 'zh-TW': '暱稱', ja: 'ニックネーム' },
-  name: { en: 'Full name', 'zh-CN': '姓名', 'zh-TW': '姓名', ja: '氏名' },
-  givenName: { en: 'Given name', 'zh-CN': '名', 'zh-TW': '名', ja: '名' },
-  familyName: { en: 'Family name', 'zh-CN': '姓', 'zh-TW': '姓', ja: '姓' },
-  company: { en: 'Company', 'zh-CN': '公司', 'zh-TW': '公司', ja: '会社' },
-  city: { en: 'City', 'zh-CN': '城市', 'zh-TW': '城市', ja: '市区町村' },
-  province: { en: 'Province', 'zh-CN': '省份', 'zh-TW': '省份', ja: '都道府県' },
-  country: { en: 'Country', 'zh-CN': '国家', 'zh-TW': '國家', ja: '国' },
-  address: { en: 'Address', 'zh-CN': '地址', 'zh-TW': '地址', ja: '住所' },
-  postalCode: { en: 'Postal code', 'zh-CN': '邮政编码', 'zh-TW': '郵遞區號', ja: '郵便番号' },
-  birthdate: { en: 'Date of birth', 'zh-CN': '出生日期', 'zh-TW': '出生日期', ja: '生年月日' },
-  website: { en: 'Website', 'zh-CN': '个人网站', 'zh-TW': '個人網站', ja: 'ウェブサイト' },
-  gender: { en: 'Gender', 'zh-CN': '性别', 'zh-TW': '性別', ja: '性別' },
-};
 const FIELD_LANG: Record<Lang, string> = { en: 'en-US', 'zh-CN': 'zh-CN', 'zh-TW': 'zh-TW', ja: 'ja-JP' };
 
 interface Asked {
@@ -54,7 +38,8 @@ export function ProfileStep(p: StepProps) {
   const fields = (Array.isArray(p.data.fields) ? p.data.fields : []) as Asked[];
   const [values, setValues] = useState<Record<string, string | boolean>>({});
   const base = useRef(`gh-profile-${++uid}`).current;
-  const labelOf = (f: Asked) => (f.type === 'user' ? (BUILT_IN[f.key]?.[p.lang] ?? f.key) : (f.labels?.[FIELD_LANG[p.lang]] ?? f.label));
+  // The server labels every field in the four languages (a built-in field's from flows/profile/labels.ts).
+  const labelOf = (f: Asked) => f.labels?.[FIELD_LANG[p.lang]] ?? f.label;
   const set = (k: string, v: string | boolean) => setValues({ ...values, [k]: v });
 
   return (

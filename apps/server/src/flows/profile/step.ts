@@ -4,6 +4,7 @@ import { PROFILE_BUILT_IN_FIELDS } from '../../services/custom-fields/profile-fi
 import { PROFILE_COLUMNS, type UserFields } from '../../services/users.js';
 import type { UserRow } from '../../storage/repositories/users.js';
 import type { FlowRecord, PolicyStep, RequestInfo, StepResult } from '../engine/types.js';
+import { BUILT_IN_FIELD_LABELS } from './labels.js';
 import { profileFieldsOf, type CompleteProfileConfig, type ProfileFieldConfig } from './config.js';
 
 export const PROFILE_STEP = 'complete-profile';
@@ -16,7 +17,7 @@ export interface AskedField {
   inputType: string;
   dataType: string;
   label: string;
-  /** Display names by language (a custom field's `i18n.label`); the page falls back to `label`. */
+  /** Display names by language (a custom field's `i18n.label`, a built-in field's from labels.ts); the page falls back to `label`. */
   labels: Record<string, string>;
   options?: Array<{ value: string; label: string }>;
   validateRules?: Record<string, unknown>;
@@ -61,7 +62,10 @@ export function createProfileStep(deps: ProfileStepDeps): PolicyStep {
 
   function describe(f: ProfileFieldConfig, defs: Map<string, CustomFieldDto>): AskedField {
     const required = f.required === true;
-    if (f.type === 'user') return { key: f.key, type: 'user', required, inputType: f.inputType ?? 'text', dataType: 'STRING', label: f.key, labels: {} };
+    if (f.type === 'user') {
+      const labels: Record<string, string> = { ...BUILT_IN_FIELD_LABELS[f.key] };
+      return { key: f.key, type: 'user', required, inputType: f.inputType ?? 'text', dataType: 'STRING', label: labels['en-US'] ?? f.key, labels };
+    }
     const d = defs.get(f.key)!;
     const labels: Record<string, string> = {};
     for (const [lang, v] of Object.entries(d.i18n?.label ?? {})) if (v && v.enabled !== false && v.value) labels[lang] = v.value;

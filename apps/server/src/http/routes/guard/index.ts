@@ -11,13 +11,18 @@ import { guardPublicConfig } from './public-config.js';
 import { toGuardUser } from './user-v2.js';
 import { guardGraphqlRoutes } from './graphql.js';
 import { bearerToken } from '../../plugins/credentials.js';
+import { renderMessage } from '@gatehouse/contracts';
+import type { SignInResult } from '../../../flows/engine/types.js';
+import { PROFILE_STEP } from '../../../flows/profile/step.js';
+import { GUARD_ACTIONS, guardChallenge, guardFlowEnd, valuesOf } from './complete-info.js';
 
 /**
  * The Authing Guard surface (`@authing/guard` 5, which bundles authing-js-sdk v4): the public
  * configuration it loads first and the sign-in paths it takes first — password, SMS code and
  * email code — so a Guard front end can point its `host` at Gatehouse and keep working.
  * Everything goes through the same engine as `/api/v3/signin` (lockout, captcha, MFA, user
- * scripts, events, tokens). What Guard reaches beyond these paths (its GraphQL operations,
+ * scripts, events, tokens). A sign-in that waits for profile completion answers in Guard's shape
+ * and is continued by Guard's `POST /interaction/authFlow` (complete-info.ts). What Guard reaches beyond these paths (its GraphQL operations,
  * tenants, face MFA) answers "not found"; docs/login-ui.md lists what works.
  *
  * Answers use the v2 envelope Guard reads: `{ code: 200, message, data }`; errors keep HTTP 200
@@ -60,6 +65,15 @@ const SendSmsBody = Type.Object(
   { phone: Type.String({ minLength: 1, maxLength: 32 }), phoneCountryCode: Type.Optional(Type.String({ maxLength: 8 })), scene: Type.Optional(Type.String({ maxLength: 64 })), captchaCode: Type.Optional(Type.String({ maxLength: 32 })) },
   { additionalProperties: true },
 );
+/** Guard's `authFlow` call (its HTTP client: `{ action, data, flowHandle }`). */
+const AuthFlowBody = Type.Object(
+  {
+    action: Type.String({ minLength: 1, maxLength: 64 }),
+    data: Type.Optional(Type.Union([AnyObject, Type.Null()])),
+    flowHandle: Type.Optional(Type.Union([Type.String({ maxLength: 128 }), Type.Null()])),
+  },
+  { additionalProperties: true },
+);
 const SendEmailBody = Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }), scene: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: true });
 
 /** Guard's message scenes → Gatehouse channels; a scene Gatehouse does not serve is refused, not guessed. */
@@ -92,7 +106,7 @@ export async function guardCompatRoutes(app: FastifyInstance): Promise<void> {
     if (ctx.authMethod !== 'none') throw new AppError('auth.invalid_client', { params: { method: ctx.authMethod } });
   };
 
-  for (const path of ['/api/v2/logout', '/api/v2/applications/:appId/public-config', '/api/v2/applications/:appId/components-public-config/guard', '/api/v2/login/account', '/api/v2/login/phone-code', '/api/v2/login/email-code', '/api/v2/sms/send', '/api/v2/email/send', '/graphql/v2']) {
+  for (const path of ['/api/v2/logout', '/api/v2/applications/:appId/public-config', '/api/v2/applications/:appId/components-public-config/guard', '/api/v2/login/account', '/api/v2/login/phone-code', '/api/v2/login/email-code', '/api/v2/sms/send', '/api/v2/email/send', '/graphql/v2', '/interaction/authFlow']) {
     app.options(path, { config: v2, schema: { hide: true } }, answerPreflight);
   }
 
@@ -145,11 +159,39 @@ export async function guardCompatRoutes(app: FastifyInstance): Promise<void> {
       },
       target: { kind: 'tokens' },
     });
-    if (r.status === 'challenge') throw challengeError(r);
-    if (r.kind !== 'tokens') throw new Error('API sign-in must finish with tokens');
-    const user = await services.users.get(ctx.poolId, { userId: r.userId, withCustomData: true });
-    return ok(toGuardUser(user, r.tokens, ctx.poolId));
+    return answer(req, ctx, r, 'login');
   }
+
+  /**
+   * The engine's result for Guard: tokens as the v2 user (`ok` after a sign-in, Guard's flow end
+   * after an `authFlow` answer); profile completion in Guard's shape; any other step as its error.
+   */
+  async function answer(req: FastifyRequest, ctx: AppContext, r: SignInResult, after: 'login' | 'authFlow') {
+    if (r.status === 'challenge') {
+      const lang = req.headers['x-authing-lang'];
+      const g = guardChallenge(r, typeof lang === 'string' ? lang : req.headers['accept-language'], renderMessage('profile.completion_required', req.lang));
+      if (g) return g;
+      throw challengeError(r);
+    }
+    if (r.kind !== 'tokens') throw new Error('API sign-in must finish with tokens');
+    const user = toGuardUser(await services.users.get(ctx.poolId, { userId: r.userId, withCustomData: true }), r.tokens, ctx.poolId);
+    return after === 'login' ? ok(user) : guardFlowEnd(user);
+  }
+
+  // Guard's answer to a step of a waiting sign-in (the flow handle is the engine's flow token,
+  // bound to this app and to a token finish). Only profile completion is served: `skip-completion`
+  // is an answer without values, so it passes only when no asked field is required.
+  app.post<{ Body: Static<typeof AuthFlowBody> }>('/interaction/authFlow', { config: v2, schema: { tags: ['guard'], summary: 'Authing Guard: answer the profile completion of a waiting sign-in', body: AuthFlowBody } }, async (req, reply) => {
+    const ctx = await guardApp(req, reply);
+    publicClient(ctx);
+    const b = req.body;
+    let values: Record<string, unknown>;
+    if (b.action === GUARD_ACTIONS.complete) values = valuesOf(b.data);
+    else if (b.action === GUARD_ACTIONS.skip) values = {};
+    else throw new AppError('login.guard_action_unsupported', { params: { action: b.action } });
+    const r = await app.gh.engine.continue(ctx.poolId, b.flowHandle ?? '', { step: PROFILE_STEP, input: { values }, appId: ctx.appId, request: requestInfo(req), finishes: ['tokens'] });
+    return answer(req, ctx, r, 'authFlow');
+  });
 
   // authing-js-sdk v4 `logout()` (Guard's too): the user's access token ends every session and token of the user.
   for (const method of ['GET', 'POST'] as const) {
