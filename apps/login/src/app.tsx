@@ -16,7 +16,8 @@ import { PasskeyPanel, passkeyTabLabel } from './passkey.js';
  * a waiting step (by step name, see steps.tsx), or the finish.
  */
 export interface Boot {
-  mode: 'interaction' | 'standalone';
+  /** `preview`: the console's branding preview (preview.ts), no sign-in flow behind it. */
+  mode: 'interaction' | 'standalone' | 'preview';
   screen: 'login' | 'consent' | 'error' | 'step';
   /** screen 'step': a step a provider's callback reached (the page opens on it); `via` is the connection's id. */
   step?: { name: string; data: Record<string, unknown>; via?: string };
@@ -185,12 +186,17 @@ function Alert({ error, lang }: { error: ApiError | null; lang: Lang }) {
 }
 
 let uid = 0;
+/** Off in the console's branding preview: the framed page must not take the focus from the editor (preview.ts). */
+let autofocusAllowed = true;
+export const disableAutofocus = () => {
+  autofocusAllowed = false;
+};
 /** A labelled input (label `for` the input, autocomplete hints, errors announced by the alert above the form). */
 export function Field(p: { label: string; name: string; type?: string; value: string; onInput: (v: string) => void; autocomplete?: string; inputMode?: string; autofocus?: boolean; required?: boolean }) {
   const id = useRef(`gh-${p.name}-${++uid}`).current;
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    if (p.autofocus) ref.current?.focus();
+    if (p.autofocus && autofocusAllowed) ref.current?.focus();
   }, []);
   return (
     <div class="gh-field">

@@ -1,7 +1,8 @@
 import { render } from 'preact';
-import { App, type Boot } from './app.js';
+import { App, disableAutofocus, type Boot } from './app.js';
 import { applyBranding } from './brand.js';
 import { matchLang } from './i18n.js';
+import { startPreview } from './preview.js';
 import './styles.css';
 
 /** The hosted page: boot data from the server's JSON block, the app replaces the no-JS fallback. */
@@ -12,5 +13,10 @@ if (bootEl && root) {
   boot.lang = matchLang(boot.lang) ?? 'en';
   applyBranding(root, boot.config);
   root.textContent = '';
-  render(<App boot={boot} />, root);
+  if (boot.mode === 'preview') {
+    // A new tree per preview message (key): the draft may change the language and the tabs.
+    let n = 0;
+    disableAutofocus();
+    startPreview(root, boot, (b) => render(<App key={n++} boot={b} />, root));
+  } else render(<App boot={boot} />, root);
 }

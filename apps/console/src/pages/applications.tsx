@@ -5,6 +5,7 @@ import { api, type Page } from '../api';
 import { ConfirmDelete, ErrorAlert, PageHeader, SecretOnce, WriteButton } from '../components';
 import { useT } from '../i18n';
 import { useSession } from '../session';
+import { BrandingEditor, useBrandingWord } from '../branding-preview';
 
 interface App {
   appId: string;
@@ -30,6 +31,9 @@ export function ApplicationsPage() {
   const [editing, setEditing] = useState<App | 'new' | null>(null);
   const [deleting, setDeleting] = useState<App | null>(null);
   const [secret, setSecret] = useState<{ appId: string; appSecret: string } | null>(null);
+  const [branding, setBranding] = useState<{ level: 'application' | 'pool'; app: App } | null>(null);
+  const bw = useBrandingWord();
+  const previewApp = list.data?.list.find((a) => a.isDefault) ?? list.data?.list[0];
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'apps'] });
   const del = useMutation({
     mutationFn: (appId: string) => api.post('delete-application', { appId }),
@@ -44,6 +48,11 @@ export function ApplicationsPage() {
     <>
       <PageHeader title={t('apps.title')}>
         <TextInput aria-label={t('common.search')} placeholder={t('common.search')} value={keywords} onChange={(e) => setKeywords(e.currentTarget.value)} />
+        {previewApp && (
+          <WriteButton variant="default" onClick={() => setBranding({ level: 'pool', app: previewApp })}>
+            {bw('openPool')}
+          </WriteButton>
+        )}
         <WriteButton onClick={() => setEditing('new')}>{t('common.create')}</WriteButton>
       </PageHeader>
       <ErrorAlert error={list.error ?? del.error ?? showSecret.error} />
@@ -76,6 +85,9 @@ export function ApplicationsPage() {
                       <Button size="xs" variant="subtle" aria-label={`${t('common.edit')} ${a.appName}`} onClick={() => setEditing(a)}>
                         {t('common.edit')}
                       </Button>
+                      <Button size="xs" variant="subtle" aria-label={`${bw('openApp')} ${a.appName}`} onClick={() => setBranding({ level: 'application', app: a })}>
+                        {bw('openApp')}
+                      </Button>
                       <Button size="xs" variant="subtle" aria-label={`${t('apps.showSecret')} ${a.appName}`} onClick={() => showSecret.mutate(a.appId)}>
                         {t('apps.showSecret')}
                       </Button>
@@ -93,6 +105,7 @@ export function ApplicationsPage() {
         </Table.Tbody>
       </Table>
       {editing && <AppForm app={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => void refresh()} />}
+      {branding && <BrandingEditor level={branding.level} appId={branding.app.appId} appName={branding.app.appName} onClose={() => setBranding(null)} />}
       <ConfirmDelete name={deleting?.appName ?? ''} opened={!!deleting} onClose={() => setDeleting(null)} onConfirm={() => deleting && del.mutate(deleting.appId)} loading={del.isPending} />
       <Modal opened={!!secret} onClose={() => setSecret(null)} title={t('apps.secret')}>
         {secret && <SecretOnce label={secret.appId} value={secret.appSecret} />}

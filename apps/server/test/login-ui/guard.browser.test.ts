@@ -228,6 +228,10 @@ describe('Authing Guard 5: profile completion', () => {
     expect(got.data.customData).toMatchObject({ school: 'Yale' });
     // Single use: the finished flow cannot be answered again.
     expect((await authFlow('complete-completion', { fieldValues: [{ name: 'school', value: 'Yale' }] })).statusCode).toBeGreaterThanOrEqual(400);
+    // The country names Guard's form loads for a field named `country` (it submits the ISO code).
+    const countries = (await (await fetch(`${s.url}/api/v2/country-list`, { headers: { origin: siteUrl, 'x-authing-app-id': appId } })).json()) as { code: number; data: { en: Record<string, string>; zh: Record<string, string> } };
+    expect(countries).toMatchObject({ code: 200, data: { en: { CN: 'China', JP: 'Japan' }, zh: { CN: '中国' } } });
+    expect(countries.data.en.EU).toBeUndefined();
     // Nothing missing any more: the next Guard sign-in finishes at once.
     expect(await guardPost('/api/v2/login/account', { account: 'complete@example.com', password: encrypted })).toMatchObject({ code: 200, data: { id: userId } });
   });

@@ -54,6 +54,27 @@ export function createBrandingService(deps: { repo: BrandingRepo; applications: 
     return out;
   };
 
+  /** Pool first, then the application's own fields over it, field by field. */
+  const compose = (pool: PoolLoginPageConfig, own: BrandingFields, appLogo: string): ResolvedBranding => {
+    const b: BrandingFields = { ...DEFAULTS, ...pool.brandingConfig, ...own };
+    const showAgreement = b.showAgreement === true;
+    return {
+      logo: appLogo || pool.logo || '',
+      primaryColor: b.primaryColor ?? '',
+      background: b.customBackground ?? '',
+      loadingImage: b.customLoadingImage ?? '',
+      favicon: b.favicon ?? '',
+      css: b.customCSSEnabled && b.customCSS ? safeCss(b.customCSS) : '',
+      showChangeLanguageButton: b.showChangeLanguageButton !== false,
+      defaultLanguage: b.defaultLanguage ?? null,
+      showForgetPasswordButton: b.showForgetPasswordButton !== false,
+      showEnterpriseConnections: b.showEnterpriseConnections !== false,
+      showSocialConnections: b.showSocialConnections !== false,
+      agreements: showAgreement ? (b.agreements ?? []).map((a, i) => ({ ...a, id: `a${i}` })) : [],
+      tabOrder: pool.tabMethodsSortConfig?.loginMethodsSort ?? [],
+    };
+  };
+
   return {
     async getPoolConfig(poolId: string): Promise<PoolLoginPageConfig> {
       return parse(await deps.repo.getPoolConfig(poolId));
@@ -92,23 +113,26 @@ export function createBrandingService(deps: { repo: BrandingRepo; applications: 
       const pool = await this.getPoolConfig(poolId);
       const row = appId ? await deps.applications.findById(poolId, appId) : undefined;
       const own = row ? (settingsOf(row).brandingConfig as BrandingFields) : {};
-      const b: BrandingFields = { ...DEFAULTS, ...pool.brandingConfig, ...own };
-      const showAgreement = b.showAgreement === true;
-      return {
-        logo: row?.logo || pool.logo || '',
-        primaryColor: b.primaryColor ?? '',
-        background: b.customBackground ?? '',
-        loadingImage: b.customLoadingImage ?? '',
-        favicon: b.favicon ?? '',
-        css: b.customCSSEnabled && b.customCSS ? safeCss(b.customCSS) : '',
-        showChangeLanguageButton: b.showChangeLanguageButton !== false,
-        defaultLanguage: b.defaultLanguage ?? null,
-        showForgetPasswordButton: b.showForgetPasswordButton !== false,
-        showEnterpriseConnections: b.showEnterpriseConnections !== false,
-        showSocialConnections: b.showSocialConnections !== false,
-        agreements: showAgreement ? (b.agreements ?? []).map((a, i) => ({ ...a, id: `a${i}` })) : [],
-        tabOrder: pool.tabMethodsSortConfig?.loginMethodsSort ?? [],
-      };
+      return compose(pool, own, row?.logo ?? '');
+    },
+
+    /**
+     * The branding the login page would show with unsaved changes (the console's live preview):
+     * the same checks as saving (`update-application`, `update-login-page-config`), the same
+     * merge and the same CSS sanitiser, and nothing is stored. `application`: the app's own
+     * fields with the draft on top, over the pool's; `pool`: the pool's fields with the draft on
+     * top, as an app that overrides nothing inherits them.
+     */
+    async preview(poolId: string, appId: string, draft: { level: 'application' | 'pool'; brandingConfig?: BrandingFields; logo?: string }): Promise<ResolvedBranding> {
+      checkBrandingFields(draft.brandingConfig);
+      const logo = draft.logo === undefined ? undefined : checkImageUrl(draft.logo, draft.level === 'pool' ? 'logo' : 'appLogo');
+      const pool = await this.getPoolConfig(poolId);
+      if (draft.level === 'pool') {
+        return compose({ ...pool, brandingConfig: { ...pool.brandingConfig, ...draft.brandingConfig }, ...(logo === undefined ? {} : { logo }) }, {}, '');
+      }
+      const row = await deps.applications.findById(poolId, appId);
+      const own = row ? (settingsOf(row).brandingConfig as BrandingFields) : {};
+      return compose(pool, { ...own, ...draft.brandingConfig }, logo ?? row?.logo ?? '');
     },
   };
 }

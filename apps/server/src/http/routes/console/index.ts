@@ -31,7 +31,8 @@ export async function consoleUiRoutes(app: FastifyInstance): Promise<void> {
     const build = consoleBuild();
     reply.headers({
       // Scripts and styles from this origin only; Mantine sets style attributes and one <style> of CSS variables.
-      'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      // Frames: only this origin's login page preview (/login/preview, docs/branding.md "Live preview").
+      'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; font-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-store',
       'content-type': 'text/html; charset=utf-8',

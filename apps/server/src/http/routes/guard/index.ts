@@ -14,6 +14,7 @@ import { bearerToken } from '../../plugins/credentials.js';
 import { renderMessage } from '@gatehouse/contracts';
 import type { SignInResult } from '../../../flows/engine/types.js';
 import { PROFILE_STEP } from '../../../flows/profile/step.js';
+import { countryList } from './countries.js';
 import { GUARD_ACTIONS, guardChallenge, guardFlowEnd, valuesOf } from './complete-info.js';
 
 /**
@@ -106,7 +107,7 @@ export async function guardCompatRoutes(app: FastifyInstance): Promise<void> {
     if (ctx.authMethod !== 'none') throw new AppError('auth.invalid_client', { params: { method: ctx.authMethod } });
   };
 
-  for (const path of ['/api/v2/logout', '/api/v2/applications/:appId/public-config', '/api/v2/applications/:appId/components-public-config/guard', '/api/v2/login/account', '/api/v2/login/phone-code', '/api/v2/login/email-code', '/api/v2/sms/send', '/api/v2/email/send', '/graphql/v2', '/interaction/authFlow']) {
+  for (const path of ['/api/v2/logout', '/api/v2/applications/:appId/public-config', '/api/v2/applications/:appId/components-public-config/guard', '/api/v2/login/account', '/api/v2/login/phone-code', '/api/v2/login/email-code', '/api/v2/sms/send', '/api/v2/email/send', '/graphql/v2', '/interaction/authFlow', '/api/v2/country-list']) {
     app.options(path, { config: v2, schema: { hide: true } }, answerPreflight);
   }
 
@@ -177,6 +178,12 @@ export async function guardCompatRoutes(app: FastifyInstance): Promise<void> {
     const user = toGuardUser(await services.users.get(ctx.poolId, { userId: r.userId, withCustomData: true }), r.tokens, ctx.poolId);
     return after === 'login' ? ok(user) : guardFlowEnd(user);
   }
+
+  // The countries Guard's completion form offers for a field named `country` (ISO codes, en and zh names).
+  app.get('/api/v2/country-list', { config: v2, schema: { tags: ['guard'], summary: 'Authing Guard: country names for its completion form' } }, async (req, reply) => {
+    await guardApp(req, reply);
+    return ok(countryList());
+  });
 
   // Guard's answer to a step of a waiting sign-in (the flow handle is the engine's flow token,
   // bound to this app and to a token finish). Only profile completion is served: `skip-completion`

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { esc } from '../../../oidc/pages.js';
 import { encodingFor, loginBuild, type Asset } from './assets.js';
+import { fallbackLang, uiLang } from './lang.js';
 import { sendShell } from './shell.js';
 
 /**
@@ -70,6 +71,32 @@ export async function loginUiRoutes(app: FastifyInstance): Promise<void> {
   };
   app.get('/login', entry);
   app.get('/pools/:poolId/login', entry);
+
+  /**
+   * The login page of an application as a preview (`/login/preview?app_id=…`), for the console's
+   * live branding preview (docs/branding.md "Live preview"): the page as the app's visitors see
+   * it, with its saved branding, but no sign-in flow behind it. Only Gatehouse's own pages may
+   * frame it (`frame-ancestors 'self'`); the console then sends unsaved branding, which the
+   * server has checked and sanitised, by postMessage from the same origin (apps/login/src/preview.ts).
+   * It shows nothing that the app's public login page does not.
+   */
+  app.get<{ Querystring: { app_id?: string; ui_locales?: string } }>('/login/preview', async (req, reply) => {
+    const appId = typeof req.query.app_id === 'string' ? req.query.app_id : '';
+    const found = appId ? await services.applications.findClient(appId) : null;
+    if (!found) return reply.code(404).type('text/html; charset=utf-8').send(simplePage('Application not found', 'No application has this id.'));
+    const branding = await app.gh.branding.resolve(found.poolId, appId);
+    const lang = uiLang({ uiLocales: req.query.ui_locales, acceptLanguage: req.headers['accept-language'], defaultLanguage: branding.defaultLanguage });
+    const config = await app.gh.loginUi.config(found.poolId, appId, branding);
+    return sendShell(reply, 200, {
+      lang,
+      title: fallbackLang(lang) === 'zh' ? '登录页预览' : 'Login page preview',
+      css: branding.css,
+      favicon: branding.favicon,
+      frameAncestors: ["'self'"],
+      fallback: `<p>${esc(fallbackLang(lang) === 'zh' ? '登录页预览需要 JavaScript。' : 'The login page preview needs JavaScript.')}</p>`,
+      boot: { mode: 'preview', screen: 'login', lang, apiBase: `/login/api/apps/${encodeURIComponent(appId)}`, config },
+    });
+  });
 
   /** The element on a page of Gatehouse's own origin (`?app_id=`); the script prints the `login` event. */
   app.get<{ Querystring: { app_id?: string; mode?: string } }>('/demo/login-element', async (req, reply) => {

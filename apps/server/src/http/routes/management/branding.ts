@@ -3,7 +3,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
 import { mgmtSecurity } from '../common.js';
-import { TAB_IDS } from '../../../services/branding/types.js';
+import { TAB_IDS, type BrandingFields } from '../../../services/branding/types.js';
 import { BrandingConfig } from './applications.js';
 
 /*
@@ -35,9 +35,31 @@ const UpdateLoginConfig = strict({
   verifyDomainScenes: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20 })),
 });
 const UpdateBody = strict({ update: UpdateLoginConfig });
+const PreviewBody = strict({
+  appId: Type.String({ minLength: 1, maxLength: 64, description: 'The application whose login page is previewed (its tabs and connections).' }),
+  level: Type.Union([Type.Literal('application'), Type.Literal('pool')], { description: "`application`: the draft is the app's own branding; `pool`: the pool-wide one, as an app that overrides nothing inherits it." }),
+  brandingConfig: Type.Optional(BrandingConfig),
+  logo: Type.Optional(Type.String({ maxLength: 200_000, description: '`appLogo` (application) or `logo` (pool).' })),
+});
 
 export async function brandingRoutes(app: FastifyInstance): Promise<void> {
-  const { branding } = app.gh;
+  const { branding, loginUi } = app.gh;
+
+  /*
+   * The console's live preview (docs/branding.md "Live preview"): the login page's configuration
+   * as it would be with unsaved branding — checked and sanitised exactly like a save, never
+   * stored. A POST (the draft can be 100 KB of CSS), so the console's read-only role is refused.
+   */
+  app.post<{ Body: Static<typeof PreviewBody> }>(
+    '/preview-login-page',
+    { schema: { tags, summary: 'The login page configuration with unsaved branding, for a live preview (Gatehouse; nothing is stored)', security: mgmtSecurity, body: PreviewBody } },
+    async (req) => {
+      const poolId = managementPool(req);
+      const { appId, level, brandingConfig, logo } = req.body;
+      const resolved = await branding.preview(poolId, appId, { level, ...(brandingConfig ? { brandingConfig: brandingConfig as BrandingFields } : {}), ...(logo === undefined ? {} : { logo }) });
+      return envelope(req, await loginUi.config(poolId, appId, resolved));
+    },
+  );
 
   app.post<{ Body: Static<typeof UpdateBody> }>(
     '/update-login-page-config',
