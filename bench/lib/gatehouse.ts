@@ -133,12 +133,16 @@ export async function seed(server: ServerEnv, users: number, log: (s: string) =>
   }
 }
 
-/** Ids and emails of seeded users (read from the server's database while it runs; WAL allows the concurrent reader). */
-export async function userIds(databaseUrl: string, poolId: string, n: number): Promise<Array<{ id: string; email: string }>> {
+/** Ids of the seeded users with these emails, in that order (read from the server's database while it runs; WAL allows the concurrent reader). */
+export async function userIds(databaseUrl: string, poolId: string, emails: string[]): Promise<Array<{ id: string; email: string }>> {
   const h = await connectDb(databaseUrl);
   try {
-    const rows = await h.db.selectFrom('users').select(['id', 'email']).where('pool_id', '=', poolId).where('email', 'like', 'u%@bench.example').orderBy('id').limit(n).execute();
-    return rows.map((r) => ({ id: r.id, email: r.email! }));
+    const found = new Map<string, string>();
+    for (let i = 0; i < emails.length; i += 500) {
+      const rows = await h.db.selectFrom('users').select(['id', 'email']).where('pool_id', '=', poolId).where('email', 'in', emails.slice(i, i + 500)).execute();
+      for (const r of rows) found.set(r.email!, r.id);
+    }
+    return emails.flatMap((email) => (found.has(email) ? [{ id: found.get(email)!, email }] : []));
   } finally {
     await h.close();
   }
@@ -148,6 +152,8 @@ export interface Child {
   child: ChildProcess;
   pid: number;
   url: string;
+  /** Date.now() when the process was spawned (a CPU profile's clock starts about then). */
+  startedAt: number;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -163,6 +169,7 @@ async function waitReady(child: ChildProcess, probe: string, out: () => string, 
 }
 
 function track(child: ChildProcess, url: string, probe: string, onLine?: (line: string) => void): Promise<Child> {
+  const startedAt = Date.now();
   let out = '';
   let partial = '';
   child.stdout!.on('data', (d: Buffer) => {
@@ -179,6 +186,7 @@ function track(child: ChildProcess, url: string, probe: string, onLine?: (line: 
     child,
     pid: child.pid!,
     url,
+    startedAt,
     output,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

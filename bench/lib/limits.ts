@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import * as argon2 from '@node-rs/argon2';
 import { SignJWT, jwtVerify, generateKeyPair } from 'jose';
 import { ARGON2_PARAMS } from '../../apps/server/src/services/passwords/hasher.js';
@@ -9,6 +10,8 @@ import { ARGON2_PARAMS } from '../../apps/server/src/services/passwords/hasher.j
 export interface Limits {
   argon2: { params: typeof ARGON2_PARAMS; threads: number; hashesPerS: number; perThread: number };
   jwt: { alg: 'ES256'; signsPerS: number; signsPerCpuS: number; verifiesPerS: number; verifiesPerCpuS: number };
+  /** RSA-2048 SHA-256 signatures (node:crypto, what xml-crypto calls for the SAML key); absent in runs without the SAML scenario. */
+  rsa?: { bits: 2048; signsPerCpuS: number };
 }
 
 /** Raw argon2id with the server's own parameters, on `threads` concurrent jobs (the server's hashing pool size). */
@@ -56,4 +59,23 @@ export async function jwtRates(seconds: number): Promise<Limits['jwt']> {
   const s = await timed(seconds / 2, 8, sign);
   const v = await timed(seconds / 2, 8, () => jwtVerify(token, publicKey, { issuer: 'http://127.0.0.1/oidc' }));
   return { alg: 'ES256', signsPerS: s.perS, signsPerCpuS: s.perCpuS, verifiesPerS: v.perS, verifiesPerCpuS: v.perCpuS };
+}
+
+/**
+ * Raw RSA-2048 PKCS#1 v1.5 SHA-256 signatures per CPU-second (node:crypto, synchronous, as
+ * xml-crypto signs a SAML Response and its Assertion with the pool's key): the floor of the SAML
+ * scenario, which needs two per assertion.
+ */
+export function rsaRate(seconds: number): NonNullable<Limits['rsa']> {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const data = Buffer.alloc(64, 1);
+  const c0 = process.cpuUsage();
+  const deadline = Date.now() + seconds * 1000;
+  let n = 0;
+  while (Date.now() < deadline) {
+    sign('sha256', data, privateKey);
+    n++;
+  }
+  const cpu = process.cpuUsage(c0);
+  return { bits: 2048, signsPerCpuS: n / ((cpu.user + cpu.system) / 1e6) };
 }

@@ -13,6 +13,9 @@ export interface ScenarioResult {
   /** Server CPU seconds / wall seconds over the measured window (from /proc/<pid>/stat). */
   busyCores: number;
   rpsPerBusyCore: number;
+  /** Server CPU milliseconds per unit: the whole process, and its main thread (the event loop) alone. */
+  cpuMsPerReq: number;
+  eventLoopMsPerReq: number;
   p50ms: number;
   p99ms: number;
   p999ms: number;
@@ -24,7 +27,7 @@ export interface ScenarioResult {
   skipped?: string;
   note?: string;
   /** Every measured run (the figures above are the median run's, by req/s per busy core). */
-  runs?: Array<{ rps: number; busyCores: number; rpsPerBusyCore: number; p99ms: number; errors: number }>;
+  runs?: Array<{ rps: number; busyCores: number; rpsPerBusyCore: number; cpuMsPerReq: number; eventLoopMsPerReq: number; p99ms: number; errors: number }>;
 }
 
 export interface RequestSpec {
@@ -162,19 +165,39 @@ export async function loop(workers: number, durationS: number, iteration: (worke
 
 /** Runs a load against a server process and attaches its CPU and memory figures. */
 let RUNS = 1;
+
+/** A measured window in seconds since a profiled process started (for `bench/profile-summary.ts --from/--to`). */
+export interface ProfileWindow { name: string; run: number; fromS: number; toS: number }
+const profiled = new Map<number, number>();
+export const profileWindows: ProfileWindow[] = [];
+/** Records the windows of every later measurement of process `pid`, started (spawned) at `startedAtMs`. */
+export function trackProfile(pid: number, startedAtMs: number): void {
+  profiled.set(pid, startedAtMs);
+}
 /** How many times `measure` runs each scenario (issue #22: 3, reported as the median and the spread). */
 export function setRuns(n: number): void {
   if (!(Number.isInteger(n) && n >= 1 && n <= 9)) throw new Error('--runs must be an integer in [1, 9]');
   RUNS = n;
 }
 
+export function runs(): number {
+  return RUNS;
+}
+
 /**
  * Runs the scenario RUNS times back to back and reports the median run (by req/s per busy core)
  * with every run listed, so the spread is visible; errors add up over all runs.
  */
-export async function measure(name: string, unit: string, pid: number, connections: number, durationS: number, run: () => Promise<LoadResult>, note?: string): Promise<ScenarioResult> {
+export async function measure(name: string, unit: string, pid: number, connections: number, durationS: number, run: () => Promise<LoadResult>, note?: string, opts: { beforeEach?: (run: number) => Promise<void> } = {}): Promise<ScenarioResult> {
   const all: ScenarioResult[] = [];
-  for (let i = 0; i < RUNS; i++) all.push(await measureOnce(name, unit, pid, connections, durationS, run, note));
+  for (let i = 0; i < RUNS; i++) {
+    // A reference measured right before each run (raw argon2id, the peer) sees the same machine as that run.
+    await opts.beforeEach?.(i);
+    const from = Date.now();
+    all.push(await measureOnce(name, unit, pid, connections, durationS, run, note));
+    const t0 = profiled.get(pid);
+    if (t0 !== undefined) profileWindows.push({ name, run: i + 1, fromS: (from - t0) / 1000, toS: (Date.now() - t0) / 1000 });
+  }
   const sorted = [...all].sort((a, b) => a.rpsPerBusyCore - b.rpsPerBusyCore);
   const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
   return {
@@ -182,7 +205,7 @@ export async function measure(name: string, unit: string, pid: number, connectio
     errors: all.reduce((n, r) => n + r.errors, 0),
     errorSamples: all.flatMap((r) => r.errorSamples).slice(0, 10),
     hwmMiB: Math.max(...all.map((r) => r.hwmMiB)),
-    runs: all.map((r) => ({ rps: r.rps, busyCores: r.busyCores, rpsPerBusyCore: r.rpsPerBusyCore, p99ms: r.p99ms, errors: r.errors })),
+    runs: all.map((r) => ({ rps: r.rps, busyCores: r.busyCores, rpsPerBusyCore: r.rpsPerBusyCore, cpuMsPerReq: r.cpuMsPerReq, eventLoopMsPerReq: r.eventLoopMsPerReq, p99ms: r.p99ms, errors: r.errors })),
   };
 }
 
@@ -196,10 +219,13 @@ async function measureOnce(
   note?: string,
 ): Promise<ScenarioResult> {
   const c0 = cpuSeconds(pid);
+  const m0 = cpuSeconds(pid, pid);
   const t0 = process.hrtime.bigint();
   const r = await run();
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  const busyCores = (cpuSeconds(pid) - c0) / wall;
+  const cpu = cpuSeconds(pid) - c0;
+  const mainCpu = cpuSeconds(pid, pid) - m0;
+  const busyCores = cpu / wall;
   const mem = memory(pid);
   return {
     name,
@@ -210,6 +236,8 @@ async function measureOnce(
     rps: r.rps,
     busyCores,
     rpsPerBusyCore: busyCores > 0 ? r.rps / busyCores : 0,
+    cpuMsPerReq: r.requests > 0 ? (1000 * cpu) / r.requests : 0,
+    eventLoopMsPerReq: r.requests > 0 ? (1000 * mainCpu) / r.requests : 0,
     p50ms: r.p50ms,
     p99ms: r.p99ms,
     p999ms: r.p999ms,
@@ -222,5 +250,5 @@ async function measureOnce(
 }
 
 export function skipped(name: string, reason: string): ScenarioResult {
-  return { name, unit: '-', connections: 0, durationS: 0, requests: 0, rps: 0, busyCores: 0, rpsPerBusyCore: 0, p50ms: 0, p99ms: 0, p999ms: 0, errors: 0, errorSamples: [], rssMiB: 0, hwmMiB: 0, skipped: reason };
+  return { name, unit: '-', connections: 0, durationS: 0, requests: 0, rps: 0, busyCores: 0, rpsPerBusyCore: 0, cpuMsPerReq: 0, eventLoopMsPerReq: 0, p50ms: 0, p99ms: 0, p999ms: 0, errors: 0, errorSamples: [], rssMiB: 0, hwmMiB: 0, skipped: reason };
 }

@@ -12,9 +12,13 @@ try {
   /* 100 on every Linux we run on */
 }
 
-/** CPU seconds (user + system) the process has used so far. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * CPU seconds (user + system) the process has used so far, or with `tid` one of its threads
+ * (the main thread's tid is the pid: that is the event loop's own CPU, without the hashing
+ * workers, libuv's pool and V8's helper threads).
+ */
+export function cpuSeconds(pid: number, tid?: number): number {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   // The command name (field 2) may contain spaces; fields after the closing paren are fixed.
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // rest[0] is field 3 (state), so utime (field 14) is rest[11] and stime (field 15) rest[12].

@@ -7,7 +7,8 @@ import type { PoolsRepo } from '../storage/repositories/pools.js';
 import { createCredentialsRepo, type CredentialsRepo } from '../storage/repositories/credentials.js';
 import { createLoginWrites, readingOwnLogins } from '../services/credentials/login-writes.js';
 import { createPasswordHasher } from '../services/passwords/hasher.js';
-import { createAuthSettingsService } from '../services/credentials/settings.js';
+import { createAuthSettingsService, withSettingsCache } from '../services/credentials/settings.js';
+import { TOPICS, type InvalidationBus } from '../storage/kv/invalidation-bus.js';
 import { createLoginHistoryService } from '../services/credentials/login-history.js';
 import { createPasswordsService } from '../services/credentials/passwords.js';
 import { createEncryptionService } from '../services/credentials/encryption.js';
@@ -30,6 +31,7 @@ export function createAuthentication(deps: {
   users: UsersRepo;
   usersService: UsersService;
   pools: PoolsRepo;
+  bus: InvalidationBus;
   appInfo: (poolId: string, appIds: string[]) => Promise<Map<string, { name: string; logo: string | null }>>;
 }) {
   const repo = createCredentialsRepo(deps.db);
@@ -39,7 +41,9 @@ export function createAuthentication(deps: {
   const credentials: CredentialsRepo = { ...repo, recordLogin: loginWrites.recordLogin, insertLoginEvent: loginWrites.insertLoginEvent };
   readingOwnLogins(deps.users, loginWrites);
   const hasher = createPasswordHasher();
-  const settings = createAuthSettingsService(credentials);
+  // Read by every sign-in: kept per node, dropped on the `auth-settings` topic (update publishes it, container/index.ts).
+  const settings = withSettingsCache(createAuthSettingsService(credentials), { ttlMs: 10_000 });
+  deps.bus.subscribe(TOPICS.authSettings, settings.drop);
   const captcha = createCaptchaService(deps.kv);
   const guard = createAttemptGuard({ kv: deps.kv, captcha, settings: async (poolId) => (await settings.get(poolId)).bruteForce });
   const history = createLoginHistoryService(credentials, deps.appInfo, loginWrites.flush);

@@ -134,6 +134,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       users: repos.users,
       usersService: services.users,
       pools: repos.pools,
+      bus: invalidation,
       appInfo: async (poolId, appIds) => {
         const out = new Map<string, { name: string; logo: string | null }>();
         for (const id of appIds) {
@@ -304,8 +305,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // Logout through the JSON API (authing-js-sdk v4 `logout()`): every session and token of the user ends.
     const apiLogout = createApiLogout({ tokens: () => oidc.tokens, events });
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
-    // Settings and messaging providers are read from the database on each use (no cache today);
-    // their writes still publish so a cache added later only has to subscribe.
+    // Authentication settings are cached per node and dropped on this topic (container/authentication.ts);
+    // messaging settings and providers are read from the database on each use, their writes still
+    // publish so a cache added later only has to subscribe.
     // Role assignments change permissions (services/organizations/permissions.ts).
     for (const m of ['assign', 'revoke', 'deleteBatch'] as const) publishAfter(services.roles, m, (poolId) => invalidation.publish(TOPICS.permissions, poolId));
     publishAfter(authn.settings, 'update', (poolId) => invalidation.publish(TOPICS.authSettings, poolId));

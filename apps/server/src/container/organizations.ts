@@ -12,6 +12,7 @@ import { createDepartmentMembersService } from '../services/organizations/member
 import { createGroupsService } from '../services/organizations/groups.js';
 import { createUserRefs } from '../services/organizations/users.js';
 import { createPermissionCache } from '../services/organizations/permission-cache.js';
+import { cachedDynamicGroups } from '../services/organizations/dynamic-groups.js';
 import { createPermissionsService } from '../services/organizations/permissions.js';
 import { createOrganizationClaims } from '../services/organizations/claims.js';
 import type { EventService } from '../services/events/service.js';
@@ -24,7 +25,17 @@ import type { EventService } from '../services/events/service.js';
 export function createOrganizationServices(deps: { db: Kysely<Database>; usersRepo: UsersRepo; rolesRepo: RolesRepo; bus: InvalidationBus; events: EventService }) {
   const tree = createOrganizationsRepo(deps.db);
   const membersRepo = createDepartmentMembersRepo(deps.db);
-  const groupsRepo = createGroupsRepo(deps.db);
+  // The pool's dynamic groups, asked at every sign-in: per node, dropped with the permission cache.
+  const storedGroups = createGroupsRepo(deps.db);
+  const dynamicGroups = cachedDynamicGroups(storedGroups, { ttlMs: 30_000 });
+  deps.bus.subscribe(TOPICS.permissions, (poolId) => dynamicGroups.drop(poolId));
+  const groupsRepo = { ...storedGroups, dynamic: dynamicGroups.dynamic };
+  // The user's row as stored, read without flushing the batched login counts first (the users
+  // repository is given read-your-writes later, container/authentication.ts): a dynamic rule
+  // reads profile fields only (group-rules.ts RULE_FIELDS), never the login count, last login or
+  // last IP, so the flush — one write transaction per sign-in — would buy nothing here. Bound
+  // now, before createAuthentication wraps the repository's methods in place.
+  const findUser = deps.usersRepo.findById.bind(deps.usersRepo);
   const users = createUserRefs(deps.usersRepo, membersRepo);
   // Entries live 30 s at most: the bound on what a lost pub/sub message can leave (docs/permissions.md).
   const cache = createPermissionCache({ ttlMs: 30_000, maxEntries: 200_000 });
@@ -37,7 +48,9 @@ export function createOrganizationServices(deps: { db: Kysely<Database>; usersRe
   deps.events.subscribe(async (event) => {
     if (event.name !== 'login') return;
     const userId = (event.data as { userId?: string }).userId;
-    const user = userId ? await deps.usersRepo.findById(event.poolId, userId) : undefined;
+    // Most pools have no dynamic group: then the sign-in costs no read at all here.
+    if (!userId || (await dynamicGroups.dynamic(event.poolId)).length === 0) return;
+    const user = await findUser(event.poolId, userId);
     if (user) await groups.evaluateDynamic(event.poolId, user);
   });
   return {

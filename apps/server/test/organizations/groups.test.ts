@@ -112,6 +112,20 @@ function groupsSuite(db: TestDb) {
       expect((await client.signInByEmailPassword({ email, password: 'dynamic group passphrase' })).statusCode).toBe(200);
       await expect.poll(async () => ok(await mc.getUserGroups({ userId })).list).toEqual([]);
     });
+
+    it('applies a dynamic group created after sign-ins at the very next sign-in (the per-node list of dynamic groups is dropped)', async () => {
+      const appSecret = await prepareDefaultApp(srv);
+      const client = authClient({ appId: srv.defaultAppId, appSecret, host: srv.url });
+      const domain = `${uniq('late')}.example`;
+      const email = `${uniq('cy')}@${domain}`;
+      const userId = ok(await mc.createUser({ email, password: 'dynamic group passphrase' })).userId as string;
+      // A sign-in first: the node now holds the pool's list of dynamic groups, without the new one.
+      expect((await client.signInByEmailPassword({ email, password: 'dynamic group passphrase' })).statusCode).toBe(200);
+      const code = uniq('late');
+      ok(await raw(mc, 'POST', '/api/v3/create-group', { code, name: 'Late', type: 'DYNAMIC', rule: { conditions: [{ field: 'email', operator: 'endsWith', value: `@${domain}` }] } }));
+      expect((await client.signInByEmailPassword({ email, password: 'dynamic group passphrase' })).statusCode).toBe(200);
+      await expect.poll(async () => ok(await mc.getUserGroups({ userId })).list.map((g) => g.code), { timeout: 15_000 }).toEqual([code]);
+    });
   });
 }
 

@@ -123,6 +123,41 @@ export function createAuthSettingsService(repo: CredentialsRepo) {
 }
 export type AuthSettingsService = ReturnType<typeof createAuthSettingsService>;
 
+/**
+ * The settings kept per node (every sign-in reads them: the brute-force guard, the password
+ * policy). `drop(poolId)` is called for the `auth-settings` topic of the invalidation bus, which
+ * `update` publishes (container/index.ts) — on this node at once, on the others over Redis;
+ * `ttlMs` bounds what a lost message, or a write by another process without the bus, can leave.
+ * Each caller gets its own copy (callers may change what they get). Bounded to `maxPools` pools.
+ */
+export function withSettingsCache(service: AuthSettingsService, opts: { ttlMs: number; maxPools?: number }) {
+  const max = opts.maxPools ?? 10_000;
+  const entries = new Map<string, { at: number; settings: Promise<AuthSettings> }>();
+  const drop = (poolId: string | undefined) => (poolId === undefined ? entries.clear() : void entries.delete(poolId));
+  return {
+    async get(poolId: string): Promise<AuthSettings> {
+      let e = entries.get(poolId);
+      if (!e || Date.now() - e.at >= opts.ttlMs) {
+        const settings = service.get(poolId);
+        e = { at: Date.now(), settings };
+        entries.delete(poolId);
+        if (entries.size >= max) entries.delete(entries.keys().next().value!);
+        entries.set(poolId, e);
+        settings.catch(() => entries.get(poolId) === e && entries.delete(poolId));
+      }
+      return structuredClone(await e.settings);
+    },
+    async update(poolId: string, patch: AuthSettingsPatch): Promise<AuthSettings> {
+      try {
+        return await service.update(poolId, patch);
+      } finally {
+        drop(poolId);
+      }
+    },
+    drop,
+  };
+}
+
 /** Settings stored by earlier versions that no longer exist (read as absent). */
 function withoutRetired(r: RegistrationSettings & { autoRegister?: unknown }): RegistrationSettings {
   const { autoRegister: _retired, ...rest } = r;

@@ -79,6 +79,8 @@ export function createGroupsService(deps: { repo: GroupsRepo; users: UserRefs; o
     async create(poolId: string, input: GroupInput) {
       const row = rowOf(poolId, input, nowIso());
       await insert([row]);
+      // A new dynamic group changes what every sign-in evaluates (the per-node list of dynamic groups listens).
+      if (row.type === 'DYNAMIC') await changed(poolId);
       return toGroupDto(row);
     },
 
@@ -89,6 +91,7 @@ export function createGroupsService(deps: { repo: GroupsRepo; users: UserRefs; o
       const ids = list.map(() => sortableId()).sort();
       const rows = list.map((g, i) => rowOf(poolId, g, at, ids[i]));
       await insert(rows);
+      if (rows.some((r) => r.type === 'DYNAMIC')) await changed(poolId);
       return rows.map((r) => toGroupDto(r));
     },
 

@@ -1,0 +1,120 @@
+/**
+ * `npx tsx bench/signin-cpu.ts [--requests N] [--rounds R]` — the event loop's CPU per password
+ * sign-in and per client-credentials token, in one process on one SQLite database (Fastify's
+ * `inject`: no sockets, so no HTTP parsing and no kernel time; the argon2id hashes run on the
+ * hashing pool's worker threads and are not counted). The figure is `process.threadCpuUsage()`
+ * of the main thread per request: what the issue calls "the event loop's share per sign-in".
+ * CPU time of one thread moves far less with foreign load than requests per second, so two
+ * trees can be compared on a busy machine by running this script in each, alternately.
+ * `--only signin|cc` measures one of the two (e.g. under `node --import tsx --cpu-prof`);
+ * `--statements` (SQLite) lists the SQL statements one request runs, on average, and exits.
+ * See docs/performance.md ("Event-loop CPU per request").
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../apps/server/src/config/load.js';
+import { createContainer } from '../apps/server/src/container/index.js';
+import { buildApp } from '../apps/server/src/app.js';
+import { bootstrap } from '../apps/server/src/services/bootstrap.js';
+import { createPasswordHasher } from '../apps/server/src/services/passwords/hasher.js';
+
+const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '400' }, rounds: { type: 'string', default: '3' }, users: { type: 'string', default: '2000' }, only: { type: 'string' }, statements: { type: 'boolean', default: false } } });
+const N = Number(args.requests);
+const ROUNDS = Number(args.rounds);
+const USERS = Number(args.users);
+const PASSWORD = 'bench passphrase 0123456789';
+const dir = mkdtempSync(join(tmpdir(), 'gatehouse-signin-cpu-'));
+const c = await createContainer(loadConfig({}, { dataDir: dir, databaseUrl: `sqlite:${join(dir, 'gh.db')}`, secret: 'signin-cpu-master-secret-0123456789abcdefg', publicUrl: 'http://127.0.0.1:9', logLevel: 'silent' }));
+const boot = (await bootstrap(c))!;
+const poolId = boot.pool.id;
+const web = await c.services.applications.create(poolId, { appName: 'CPU web', appType: 'web', redirectUris: ['http://127.0.0.1:9/cb'] } as never);
+const m2m = await c.services.applications.create(poolId, { appName: 'CPU worker', appType: 'api', oidcConfig: { scope: 'read:things' } } as never);
+// As bench/lib/gatehouse.ts seeds: one real hash, shared by every user.
+const hash = await createPasswordHasher({ concurrency: 1 }).hash(PASSWORD);
+const first = (await c.services.users.create(poolId, { email: 'u0@bench.example', username: 'u0' } as never)) as { userId: string };
+const template = (await c.repos.users.findById(poolId, first.userId))!;
+await c.repos.users.update(poolId, template.id, { password_hash: hash });
+const now = new Date().toISOString();
+const { sortableId } = await import('../apps/server/src/utils/ids.js');
+await c.repos.users.insertMany(Array.from({ length: USERS - 1 }, (_, k) => ({ ...template, id: sortableId(), email: `u${k + 1}@bench.example`, username: `u${k + 1}`, phone: null, password_hash: hash, created_at: now, updated_at: now }) as never));
+await c.authn.settings.update(poolId, { bruteForce: { captchaAfter: 0 } });
+const app = await buildApp(c);
+
+type Kind = 'signin' | 'cc';
+let next = 0;
+const basic = `Basic ${Buffer.from(`${m2m.appId}:${m2m.appSecret}`).toString('base64')}`;
+const one = (kind: Kind) =>
+  kind === 'signin'
+    ? app.inject({ method: 'POST', url: '/api/v3/signin', headers: { 'content-type': 'application/json', 'x-authing-app-id': web.appId }, payload: JSON.stringify({ connection: 'PASSWORD', passwordPayload: { email: `u${next++ % USERS}@bench.example`, password: PASSWORD }, client_id: web.appId, client_secret: web.appSecret }) })
+    : app.inject({ method: 'POST', url: '/oidc/token', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, payload: 'grant_type=client_credentials' });
+const ok = (kind: Kind, body: string) => (kind === 'signin' ? body.includes('"statusCode":200') && body.includes('access_token') : body.includes('"access_token"'));
+
+async function round(kind: Kind, n: number): Promise<number> {
+  const conc = kind === 'signin' ? 16 : 32;
+  const t0 = process.threadCpuUsage();
+  for (let i = 0; i < n; i += conc) {
+    const batch = await Promise.all(Array.from({ length: Math.min(conc, n - i) }, () => one(kind)));
+    for (const r of batch) if (r.statusCode !== 200 || !ok(kind, r.body)) throw new Error(`${kind}: ${r.statusCode} ${r.body.slice(0, 300)}`);
+  }
+  const t = process.threadCpuUsage(t0);
+  return (t.user + t.system) / n;
+}
+
+if (args.statements) {
+  // Counts better-sqlite3 statement executions (Kysely and the KV both end there) per request.
+  const Database = (await import('better-sqlite3')).default;
+  const proto = Object.getPrototypeOf(new Database(':memory:').prepare('select 1')) as Record<string, (...a: unknown[]) => unknown>;
+  const counts = new Map<string, number>();
+  let on = false;
+  for (const m of ['run', 'get', 'all', 'iterate']) {
+    const orig = proto[m]!;
+    proto[m] = function (this: { source: string }, ...a: unknown[]) {
+      if (on) {
+        const k = `${m} ${this.source.replace(/\s+/g, ' ').slice(0, 140)}`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      return orig.apply(this, a);
+    };
+  }
+  for (const kind of (args.only ? [args.only] : ['signin', 'cc']) as Kind[]) {
+    await round(kind, 32);
+    await new Promise((res) => setTimeout(res, 300)); // batched writes of the warm-up
+    counts.clear();
+    on = true;
+    await round(kind, 160);
+    await new Promise((res) => setTimeout(res, 300)); // and those of the counted requests
+    on = false;
+    process.stdout.write(`\n${kind}: SQL statements per request (160 requests)\n`);
+    for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) process.stdout.write(`${(v / 160).toFixed(2).padStart(6)}  ${k}\n`);
+  }
+  await app.close();
+  await c.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+await round('signin', 64);
+await round('cc', 200);
+const r: Record<Kind, number[]> = { signin: [], cc: [] };
+for (let i = 0; i < ROUNDS; i++) {
+  if (args.only !== 'cc') r.signin.push(await round('signin', N));
+  if (args.only !== 'signin') r.cc.push(await round('cc', N * 5));
+}
+const f = (xs: number[]) => xs.length === 0 ? '–' : `${median(xs).toFixed(0)} (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
+process.stdout.write(
+  [
+    `event-loop CPU µs per request (main thread, process.threadCpuUsage), median (min–max) of ${ROUNDS} rounds; ${N} sign-ins and ${N * 5} tokens per round; ${USERS} users`,
+    '',
+    '| request | µs |',
+    '|---|---|',
+    `| password sign-in (POST /api/v3/signin) | ${f(r.signin)} |`,
+    `| client credentials (POST /oidc/token) | ${f(r.cc)} |`,
+    '',
+  ].join('\n'),
+);
+await app.close();
+await c.close();
+rmSync(dir, { recursive: true, force: true });
