@@ -223,6 +223,8 @@ export interface AuthorizationRequest {
   redirectUri: string;
   /** Hints such as `login_hint`, `prompt`, `lang`. */
   hints?: Record<string, string>;
+  /** The page will be framed by the hosted login (`ChinaSocialConnectorManifest.embed`): the URL of the vendor's framed variant. */
+  embedded?: boolean;
 }
 
 export interface CallbackInput {
