@@ -63,6 +63,10 @@ export function createFederation(d: {
       const e = catalog.forType(type);
       return e?.kind === 'social' && e.manifest.trustsVerifiedEmail === true;
     },
+    signsInByVerifiedPhone: (type) => {
+      const e = catalog.forType(type);
+      return e?.kind === 'social' && e.manifest.signsInByVerifiedPhone === true;
+    },
     register: d.register,
     events: d.events,
   });
