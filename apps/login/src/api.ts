@@ -22,6 +22,8 @@ export interface Connection {
   logo?: string;
   startUrl: string;
   qrUrl?: string;
+  /** The vendor's QR page framed in the page (DingTalk, WeCom): where to ask for the frame, and its origin. */
+  embed?: { url: string; origin: string; delivery: 'post-message' | 'top-navigation' };
 }
 export interface Config {
   app: { id: string; name: string };

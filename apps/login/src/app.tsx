@@ -8,6 +8,7 @@ import { STEP_COMPONENTS, type StepProps } from './steps.js';
 import './mfa-step.js';
 import './profile-step.js';
 import { PasskeyPanel, passkeyTabLabel } from './passkey.js';
+import { canEmbed, EmbedPanel } from './embed-panel.js';
 
 /**
  * The login UI: one component tree for the hosted page and the <gatehouse-login> element. It
@@ -544,9 +545,9 @@ function Connections({ ctx }: { ctx: Ctx }) {
   return (
     <section class="gh-connections" aria-label={ctx.t.socialTitle}>
       <p class="gh-or">{ctx.t.or}</p>
-      {scan ? <ScanPanel ctx={ctx} conn={scan} /> : null}
+      {scan?.embed ? <EmbedPanel key={scan.id} conn={scan} name={scan.label?.[ctx.lang] ?? scan.name} t={ctx.t} flow={ctx.api.flow} csrf={ctx.api.csrf} /> : scan ? <ScanPanel ctx={ctx} conn={scan} /> : null}
       {ctx.cfg.connections.map((c) =>
-        c.qrUrl ? (
+        c.qrUrl || (c.embed && ctx.boot.mode === 'interaction' && canEmbed()) ? (
           <button type="button" class="gh-secondary gh-conn" key={c.id} aria-expanded={scan?.id === c.id} onClick={() => setScan(c)}>
             {c.logo ? <img src={c.logo} alt="" width={20} height={20} /> : null}
             {c.label?.[ctx.lang] ?? c.name}

@@ -22,14 +22,39 @@ import type { HttpClient, IdentityProfile, SocialConnector, SocialConnectorManif
  * How a connection signs people in. `redirect`: `authorizationUrl` + `handleCallback`.
  * `mobile`: `handleMobile` (the vendor's `signin-by-mobile` payloads). `official-account-qr`:
  * the `officialAccount` extension. `miniprogram-qr`: the `miniProgramQr` extension.
+ * `embedded`: the vendor's login page framed inside the hosted login (`manifest.embed`,
+ * `authorizationUrl({ embedded: true })`), finishing through the same callback as `redirect`.
  */
-export type SocialFlow = 'redirect' | 'mobile' | 'official-account-qr' | 'miniprogram-qr';
+export type SocialFlow = 'redirect' | 'mobile' | 'official-account-qr' | 'miniprogram-qr' | 'embedded';
+
+/**
+ * A vendor login page that may be framed by the hosted login (DingTalk's DTFrameLogin page,
+ * WeCom's web login panel) instead of the browser being redirected to it. The server never loads
+ * the vendor's script: the login page draws the iframe itself, and CSP `frame-src` names
+ * `origin` only on pages that show it.
+ *
+ * - `post-message` (DingTalk): the framed page posts `{ success, redirectUrl }` to its parent;
+ *   the parent checks the sender's origin and the `state`, then opens the callback itself.
+ * - `top-navigation` (WeCom `redirect_type=top`): the framed page navigates the top window to
+ *   the redirect URI with `code` and `state` (the iframe needs `sandbox` `allow-top-navigation`:
+ *   browsers refuse a cross-origin frame's top navigation without a user gesture otherwise).
+ */
+export interface EmbeddedLoginManifest {
+  /** The origin of the framed page (before the operator's upstream overrides). */
+  origin: string;
+  delivery: 'post-message' | 'top-navigation';
+  /** The frame's size in CSS pixels, as the vendor documents it. */
+  width: number;
+  height: number;
+}
 
 export interface ChinaSocialConnectorManifest extends SocialConnectorManifest {
   /** The flows this connector implements; a method outside them throws `connector.invalid_config`. */
   flows: SocialFlow[];
   /** The `connection` values of `signin-by-mobile` (`SigninByMobileDto.connection`) this connector accepts in `handleMobile`. */
   mobileConnections: string[];
+  /** The vendor page can be framed by the hosted login (`flows` includes `embedded`). */
+  embed?: EmbeddedLoginManifest;
 }
 
 // ---------------------------------------------------------------- WeChat official account

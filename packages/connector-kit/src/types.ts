@@ -199,6 +199,13 @@ export interface SocialConnectorManifest extends ConnectorManifest {
   /** Whether a verified-email assertion of this provider may be trusted for automatic linking (never for Entra, WeChat, DingTalk). */
   trustsVerifiedEmail: boolean;
   /**
+   * Whether the profile's verified phone is the sign-in proof itself (carrier one-click login
+   * through NetEase Yidun: the carrier vouches that the device holds the SIM, as an SMS code
+   * would): an account already holding that number is this person's and is signed in. Absent or
+   * false for every other provider: their phone numbers never select an account.
+   */
+  signsInByVerifiedPhone?: boolean;
+  /**
    * How the provider returns to the callback URL: `query` (a GET with the parameters in the
    * query string, the default) or `form_post` (a cross-site POST with a form body: Apple's
    * `response_mode=form_post`, the SAML HTTP-POST binding). A `form_post` callback arrives
@@ -223,6 +230,8 @@ export interface AuthorizationRequest {
   redirectUri: string;
   /** Hints such as `login_hint`, `prompt`, `lang`. */
   hints?: Record<string, string>;
+  /** The page will be framed by the hosted login (`ChinaSocialConnectorManifest.embed`): the URL of the vendor's framed variant. */
+  embedded?: boolean;
 }
 
 export interface CallbackInput {

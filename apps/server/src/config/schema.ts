@@ -90,6 +90,7 @@ export const configSchema = Type.Object(
     messageMaxAttempts: Type.Integer({ minimum: 1, maximum: 20, default: 5, description: 'Delivery attempts per message before it is given up.' }),
     outboxPollMs: Type.Integer({ minimum: 50, maximum: 60000, default: 1000, description: 'How often each node looks for messages due for a retry, in milliseconds.' }),
     webhookPollMs: Type.Integer({ minimum: 0, maximum: 60000, default: 1000, description: 'How often each node looks for webhook deliveries that are due (first attempts after a restart, retries), in milliseconds. Events committed on a node are picked up by that node at once. 0: this node delivers no webhooks (it still queues them; other nodes deliver).' }),
+    orgSyncTickMs: Type.Integer({ minimum: 0, maximum: 3600000, default: 60000, description: 'How often each node looks for scheduled DingTalk / WeCom organisation syncs that are due (a source\'s syncIntervalMinutes), in milliseconds; one node runs each due sync. 0: this node runs no scheduled sync (the others do).' }),
     // Hardening (docs/security.md): outbound guard, Redis failure behaviour, browser sessions.
     outboundAllow: Type.String({
       default: '',

@@ -1,6 +1,7 @@
 import type { ConnectorCache, HttpClient } from '@gatehouse/connector-kit';
 import { createDingtalkOrgSync, createWecomOrgSync } from '@gatehouse/connectors';
 import { createOrgSync } from '../services/org-sync/sync.js';
+import { createOrgSyncScheduler } from '../services/org-sync/schedule.js';
 import type { DepartmentMembersService } from '../services/organizations/members.js';
 import type { OrganizationsService } from '../services/organizations/organizations.js';
 import type { UsersService } from '../services/users.js';
@@ -22,6 +23,8 @@ export function createChina(d: {
   organizations: OrganizationsService;
   departmentMembers: DepartmentMembersService;
   users: UsersService;
+  /** How often this node looks for scheduled syncs that are due (config `orgSyncTickMs`; 0 = never). */
+  orgSyncTickMs: number;
 }) {
   // The vendor access tokens of a sync client are cached per connection, shared by all nodes.
   const cacheFor = (connId: string): ConnectorCache => {
@@ -46,6 +49,17 @@ export function createChina(d: {
     },
     log: d.log,
   });
-  return { orgSync };
+  // Scheduled runs (a source's syncIntervalMinutes): every node looks, one runs each due sync.
+  const schedule = createOrgSyncScheduler({ kv: d.kv, orgSync, sources: (types) => d.federation.sources.connectionsWithSecretsByTypes(types), log: d.log, tickMs: d.orgSyncTickMs });
+  schedule.start();
+  return {
+    orgSync,
+    schedule,
+    /** Stops the schedule, then waits for the runs in progress. */
+    async close() {
+      await schedule.stop();
+      await orgSync.idle();
+    },
+  };
 }
 export type China = ReturnType<typeof createChina>;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { HttpClient } from '@gatehouse/connector-kit';
+import type { ChinaSocialConnectorManifest, EmbeddedLoginManifest, HttpClient } from '@gatehouse/connector-kit';
 import type { Database } from '../storage/db/schema.js';
 import type { KvStore } from '../storage/kv/types.js';
 import { createExtIdpsRepo } from '../storage/repositories/ext-idps.js';
@@ -63,6 +63,10 @@ export function createFederation(d: {
       const e = catalog.forType(type);
       return e?.kind === 'social' && e.manifest.trustsVerifiedEmail === true;
     },
+    signsInByVerifiedPhone: (type) => {
+      const e = catalog.forType(type);
+      return e?.kind === 'social' && e.manifest.signsInByVerifiedPhone === true;
+    },
     register: d.register,
     events: d.events,
   });
@@ -115,7 +119,13 @@ export function createSocialSignIn(d: {
       log: d.log,
     }),
     linkUrl: (identifier, ticket) => `${d.publicUrl.replace(/\/$/, '')}/connections/social/${encodeURIComponent(identifier)}/link?ticket=${encodeURIComponent(ticket)}`,
+    embedOf,
   });
+  /** The vendor page the login UI frames for a connection (DingTalk, WeCom with `display: 'embedded'`), if any. */
+  function embedOf(c: { type: string; fields: Record<string, unknown> }): EmbeddedLoginManifest | undefined {
+    const m = sources.catalog.forType(c.type)?.manifest as Partial<ChinaSocialConnectorManifest> | undefined;
+    return m?.embed && m.flows?.includes('embedded') && c.fields['display'] === 'embedded' ? m.embed : undefined;
+  }
   d.loginUi.useConnections(async (poolId, appId) =>
     (await sources.enabledConnectionsForApp(poolId, appId))
       .filter((c) => sources.catalog.forType(c.type)?.kind === 'social')
@@ -126,8 +136,15 @@ export function createSocialSignIn(d: {
         ...(c.logo ? { logo: c.logo } : {}),
         startUrl: `/connections/social/${encodeURIComponent(c.identifier)}/start`,
         ...(QR_IN_PAGE.has(c.type) ? { qrUrl: `/connections/social/${encodeURIComponent(c.identifier)}/qrcode` } : {}),
+        ...embedButton(c),
       })),
   );
+  /** A connection whose vendor page is framed: where the page asks for the frame, and the frame's origin (the page's CSP `frame-src`). */
+  function embedButton(c: { type: string; identifier: string; fields: Record<string, unknown> }) {
+    const e = embedOf(c);
+    if (!e) return {};
+    return { embed: { url: `/connections/social/${encodeURIComponent(c.identifier)}/embed`, origin: new URL(d.rewrite(e.origin)).origin, delivery: e.delivery } };
+  }
   // QR-code sign-ins (official account, mini-program code) finish through the same round trip.
   const scan = createScanSignIn({
     kv: d.kv,

@@ -301,7 +301,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // Identity-provider sign-in: the browser round trip, signin-by-mobile, the login UI's connection buttons.
     const socialSignIn = createSocialSignIn({ federation, kv, engine: signIn.engine, loginUi, rewrite: (url) => outbound.rewrite(url), applications: services.applications, users: services.users, publicUrl: config.publicUrl, log });
     // DingTalk / WeCom organisation sync (container/china.ts, docs/identity-providers-china.md).
-    const china = createChina({ kv, log, http: outbound.http, federation, organizations: services.organizations, departmentMembers: services.departmentMembers, users: services.users });
+    const china = createChina({ kv, log, http: outbound.http, federation, organizations: services.organizations, departmentMembers: services.departmentMembers, users: services.users, orgSyncTickMs: config.orgSyncTickMs });
     // Logout through the JSON API (authing-js-sdk v4 `logout()`): every session and token of the user ends.
     const apiLogout = createApiLogout({ tokens: () => oidc.tokens, events });
     const changePassword = createPasswordChange({ users: repos.users, passwords: authn.passwords, checkCurrent: accounts.checkCurrent, sessions: () => oidc.tokens, events });
@@ -351,7 +351,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       services,
       webhooks,
       async close() {
-        await china.orgSync.idle();
+        await china.close();
         await directory.close();
         await pipeline.close();
         await webhooks.close();

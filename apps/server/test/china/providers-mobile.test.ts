@@ -12,6 +12,7 @@ import { startDingtalkFake, type DingtalkFake } from '../../../../packages/conne
 import { startWecomFake, type WecomFake } from '../../../../packages/connectors/test/fakes/wecom.js';
 import { generateOrg } from '../../../../packages/connectors/test/fakes/org.js';
 import { userCount } from '../federation/support.js';
+import { ok } from '../support/management.js';
 import { startOidcServer, type OidcTestServer } from '../oidc/support.js';
 import { connect, expectMobileRefused, identitiesOf, mobileSignIn, mobileUser, overridesOf, userOf, type ChinaConnection } from '../support/china.js';
 
@@ -84,7 +85,7 @@ beforeAll(async () => {
   qq = await startQqFake({ apps: [QQ, { appId: '101000666', appKey: 'someone-elses-app', redirectDomain: 'evil.example' }], users: [{ key: 'quinn', nickname: '小企鹅' }] });
   weibo = await startWeiboFake({ apps: [WEIBO, { appKey: '3000000666', appSecret: 'x', redirectDomain: 'evil.example' }], users: [{ key: 'wendy', uid: '5000000009', screenName: '微博温迪' }] });
   baidu = await startBaiduFake({ apps: [BAIDU], users: [{ key: 'bai', username: '百度小白' }] });
-  douyin = await startDouyinFake({ apps: [DOUYIN], miniPrograms: [DOUYIN_MINI], users: [{ key: 'dora', nickname: '抖音朵拉' }, { key: 'tina' }, { key: 'tom', phone: '13600000007' }] });
+  douyin = await startDouyinFake({ apps: [DOUYIN], miniPrograms: [DOUYIN_MINI], users: [{ key: 'dora', nickname: '抖音朵拉' }, { key: 'tina' }, { key: 'tom', phone: '13600000007' }, { key: 'tim', phone: '13600000008' }] });
   yidun = await startYidunFake(YIDUN);
   const dingOrg = generateOrg({ members: 5 });
   dingOrg.members[0]!.userKey = 'ding';
@@ -189,6 +190,20 @@ describe('what each vendor checks on the mobile path', () => {
     yidun.failNext('/v1/oneclick/check', '411');
     expectMobileRefused(await signIn(t, yidun.issueTokens('13812340000')), 5000014); // high frequency: try later
     expect(await userCount(gh)).toBe(before);
+  });
+
+  it('Yidun: the number of an existing account signs in to that account; another vendor\'s verified phone never selects an account', async () => {
+    const local = ok(await mc.createUser({ phone: '13812349999', phoneCountryCode: '+86', phoneVerified: true } as never)) as { userId: string };
+    const before = await userCount(gh);
+    expect(mobileUser(await signIn(typeOf('yidun'), yidun.issueTokens('13812349999')))).toBe(local.userId);
+    expect(await userCount(gh)).toBe(before);
+    expect((await identitiesOf(mc, local.userId)).map((i) => i.userIdInIdp)).toContain('+8613812349999');
+    // The Douyin mini program's phone is verified too, but it is not the proof of the sign-in: a new account, without the number.
+    const holder = ok(await mc.createUser({ phone: '13600000008', phoneCountryCode: '+86', phoneVerified: true } as never)) as { userId: string };
+    const tim = douyin.ttLogin(DOUYIN_MINI.appId, 'tim');
+    const other = mobileUser(await mobileSignIn(gh, conns['douyin-mini']!, 'douyin_mini_program_code_and_phone', 'douyinMiniProgramCodeAndPhonePayload', { loginParams: { code: tim.code }, phoneParams: tim.phoneData() }));
+    expect(other).not.toBe(holder.userId);
+    expect((await userOf(mc, other)).phone ?? null).toBeNull();
   });
 
   it('DingTalk: a legacy SNS code (signed request) signs in the same user; a non-member is refused', async () => {

@@ -3,7 +3,9 @@
  *
  *  - browser: login.dingtalk.com/oauth2/auth (scope `openid corpid`, prompt=consent) shows the
  *    QR code (or the DingTalk client's own consent); DingTalk redirects back with `authCode`
- *    (older integrations read `code`: both are accepted);
+ *    (older integrations read `code`: both are accepted); with `display: 'embedded'` the hosted
+ *    login frames `oauth2/auth?iframe=true` (manifest `embed`), which posts the redirect URL to
+ *    the page instead;
  *  - mobile (`signin-by-mobile`, `connection: 'dingtalk'`, `dingTalkPayload {code, isSnsCode?}`):
  *    the same code exchange, or the legacy signed SNS code when `isSnsCode` is true;
  *  - the code goes to v1.0/oauth2/userAccessToken, the profile comes from v1.0/contact/users/me;
@@ -34,8 +36,12 @@ export const dingtalk: ChinaSocialConnectorFactory<DingtalkConfigInput> = {
     configSchema: DingtalkConfigSchema,
     secretFields: ['appSecret'],
     types: ['dingtalk', 'dingtalk:mobile'],
-    flows: ['redirect', 'mobile'],
+    flows: ['redirect', 'mobile', 'embedded'],
     mobileConnections: ['dingtalk'],
+    // DTFrameLogin (h5-dingtalk-login ddlogin.js): oauth2/auth?iframe=true in a 300×300 frame, which
+    // posts { success, redirectUrl } to its parent after the scan.
+    // https://open.dingtalk.com/document/orgapp/tutorial-obtaining-user-personal-information
+    embed: { origin: DINGTALK_LOGIN, delivery: 'post-message', width: 300, height: 300 },
     docs: [
       'https://open.dingtalk.com/document/orgapp/tutorial-obtaining-user-personal-information',
       'https://open.dingtalk.com/document/orgapp/obtain-user-token',
@@ -50,6 +56,8 @@ export const dingtalk: ChinaSocialConnectorFactory<DingtalkConfigInput> = {
       manifest: dingtalk.manifest,
       async authorizationUrl(req) {
         const url = new URL(`${DINGTALK_LOGIN}/oauth2/auth`);
+        // The framed variant of the same page (what DTFrameLogin loads): it answers by postMessage.
+        if (req.embedded) url.searchParams.set('iframe', 'true');
         url.searchParams.set('redirect_uri', req.redirectUri);
         url.searchParams.set('response_type', 'code');
         url.searchParams.set('client_id', config.appKey);

@@ -1,5 +1,6 @@
 import type { WithDefaults } from '@gatehouse/connector-kit';
 import { Type, type Static } from '@sinclair/typebox';
+import { DisplaySchema, SyncIntervalSchema } from '../china-shared/org-source-fields.js';
 
 /** `dingtalk` and `dingtalk:mobile`: a DingTalk self-built (企业内部) application. */
 export const DingtalkConfigSchema = Type.Object(
@@ -9,12 +10,14 @@ export const DingtalkConfigSchema = Type.Object(
     appKey: Type.String({ minLength: 1, maxLength: 64, description: 'AppKey (Client ID)' }),
     appSecret: Type.String({ minLength: 1, maxLength: 128, description: 'AppSecret (Client Secret; secret)' }),
     membersOnly: Type.Boolean({ default: true, description: 'Admit only members of this organisation (checked with topapi/user/getbyunionid)' }),
+    display: DisplaySchema,
+    syncIntervalMinutes: SyncIntervalSchema,
     timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
   },
   { additionalProperties: false },
 );
 export type DingtalkConfig = Static<typeof DingtalkConfigSchema>;
-export type DingtalkConfigInput = WithDefaults<DingtalkConfig, 'membersOnly' | 'timeoutMs'>;
+export type DingtalkConfigInput = WithDefaults<DingtalkConfig, 'membersOnly' | 'timeoutMs' | 'display' | 'syncIntervalMinutes'>;
 
 /** Organisation sync: the same application, with the contacts read permissions (通讯录只读权限). */
 export const DingtalkOrgSyncConfigSchema = Type.Object(

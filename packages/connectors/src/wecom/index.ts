@@ -36,8 +36,12 @@ export const wecom: ChinaSocialConnectorFactory<WecomConfigInput> = {
     configSchema: WecomConfigSchema,
     secretFields: ['secret'],
     types: ['wechatwork:corp:qrconnect', 'wechatwork:mobile'],
-    flows: ['redirect', 'mobile'],
+    flows: ['redirect', 'mobile', 'embedded'],
     mobileConnections: ['wechatwork'],
+    // The web login panel (@wecom/jssdk createWWLoginPanel, redirect_type=top, panel_size=small:
+    // 320×380): the framed page navigates the top window to the redirect URI.
+    // https://developer.work.weixin.qq.com/document/path/98152
+    embed: { origin: WECOM_LOGIN, delivery: 'top-navigation', width: 320, height: 380 },
     docs: ['https://developer.work.weixin.qq.com/document/path/98151', 'https://developer.work.weixin.qq.com/document/path/91023', 'https://developer.work.weixin.qq.com/document/path/95833'],
     trustsVerifiedEmail: false,
   },
@@ -56,6 +60,10 @@ export const wecom: ChinaSocialConnectorFactory<WecomConfigInput> = {
         url.searchParams.set('agentid', config.agentId);
         url.searchParams.set('redirect_uri', req.redirectUri);
         url.searchParams.set('state', req.state);
+        if (req.embedded) {
+          url.searchParams.set('redirect_type', 'top');
+          url.searchParams.set('panel_size', 'small');
+        }
         if (req.hints?.['lang'] === 'en') url.searchParams.set('lang', 'en');
         return url.toString();
       },

@@ -1,5 +1,6 @@
 import type { WithDefaults } from '@gatehouse/connector-kit';
 import { Type, type Static } from '@sinclair/typebox';
+import { DisplaySchema, SyncIntervalSchema } from '../china-shared/org-source-fields.js';
 
 /** `wechatwork:corp:qrconnect` and `wechatwork:mobile`: a WeCom self-built application (自建应用). */
 export const WecomConfigSchema = Type.Object(
@@ -8,12 +9,14 @@ export const WecomConfigSchema = Type.Object(
     agentId: Type.String({ minLength: 1, maxLength: 32, pattern: '^\\d+$', description: 'AgentId of the self-built application' }),
     secret: Type.String({ minLength: 1, maxLength: 128, description: 'Secret of the application (secret)' }),
     fetchPrivateInfo: Type.Boolean({ default: true, description: 'Read mobile and email with the user_ticket (auth/getuserdetail)' }),
+    display: DisplaySchema,
+    syncIntervalMinutes: SyncIntervalSchema,
     timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
   },
   { additionalProperties: false },
 );
 export type WecomConfig = Static<typeof WecomConfigSchema>;
-export type WecomConfigInput = WithDefaults<WecomConfig, 'fetchPrivateInfo' | 'timeoutMs'>;
+export type WecomConfigInput = WithDefaults<WecomConfig, 'fetchPrivateInfo' | 'timeoutMs' | 'display' | 'syncIntervalMinutes'>;
 
 /** Organisation sync: the contacts-sync secret (通讯录同步) or an application secret whose visible range covers the organisation. */
 export const WecomOrgSyncConfigSchema = Type.Object(

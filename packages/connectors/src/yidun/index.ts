@@ -9,7 +9,8 @@
  * https://support.dun.163.com/documents/287305921855672320?docId=288803729972580352 (check)
  * https://support.dun.163.com/documents/287305921855672320?docId=289953034527756288 (规范说明, signing, codes)
  *
- * The identity id is the verified E.164 number: the server signs in or registers by phone.
+ * The identity id is the verified E.164 number: the server signs in the account holding that
+ * number (manifest `signsInByVerifiedPhone`), or registers one with it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { ConnectorError, validateConfig } from '@gatehouse/connector-kit';
@@ -45,6 +46,8 @@ export const yidun: ChinaSocialConnectorFactory<YidunConfigInput> = {
     mobileConnections: ['yidun'],
     docs: ['https://support.dun.163.com/documents/287305921855672320?docId=288803729972580352'],
     trustsVerifiedEmail: false,
+    // The carrier-verified number is the proof: its existing account signs in (docs/identity-providers-china.md).
+    signsInByVerifiedPhone: true,
   },
   create(rawConfig, deps) {
     const config = validateConfig<YidunConfig>(yidun.manifest, rawConfig);

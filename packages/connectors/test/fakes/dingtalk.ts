@@ -2,7 +2,9 @@
  * A local stand-in for DingTalk (login.dingtalk.com, api.dingtalk.com, oapi.dingtalk.com):
  *
  *  - the consent page checks the AppKey and that the redirect URI is on the app's registered
- *    domain, and redirects with `authCode` (not `code`) and `state`, as DingTalk does;
+ *    domain, and redirects with `authCode` (not `code`) and `state`, as DingTalk does; its framed
+ *    variant (`iframe=true`, DTFrameLogin's) waits for `scanEmbedded` and posts the redirect URL
+ *    to its parent instead;
  *  - v1.0/oauth2/userAccessToken checks clientId/clientSecret, single-use five-minute codes
  *    issued to that app, and answers errors as HTTP 400 `{code, message, requestid}`;
  *  - v1.0/contact/users/me checks the user token (401 InvalidAuthentication when unknown or expired);
@@ -15,6 +17,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { errorInjector, fakeClock, randomId, startFakeServer, type FakeRequest, type FakeResponse } from './server.js';
 import { generateOrg, type FakeOrg } from './org.js';
+import { embeddedPages } from './embedded-page.js';
 
 export interface DingtalkFakeApp {
   appKey: string;
@@ -89,6 +92,8 @@ export async function startDingtalkFake(opts: DingtalkFakeOptions) {
   const stats = { oapiCalls: 0, appTokensIssued: 0, rateLimited: 0 };
   let browserUser: string | undefined;
   let refuseNext = false;
+  // DTFrameLogin's page (oauth2/auth?iframe=true): posts the redirect URL to its parent after the scan.
+  const framed = embeddedPages('post-message');
 
   const unionId = (userKey: string) => `union-${hash(`union:${userKey}`).slice(0, 20)}`;
   const openId = (appKey: string, userKey: string) => `open-${hash(`${appKey}:${userKey}`).slice(0, 20)}`;
@@ -186,6 +191,8 @@ export async function startDingtalkFake(opts: DingtalkFakeOptions) {
 
   function handle(req: FakeRequest): FakeResponse {
     if (req.path.startsWith('/topapi/') || req.path.startsWith('/sns/')) return oapiHandler(req);
+    const polled = framed.poll(req);
+    if (polled) return polled;
     const injected = apiInjector.take(req.path);
     if (injected) return apiErr(injected);
     const body = (req.json() ?? {}) as Record<string, unknown>;
@@ -202,6 +209,14 @@ export async function startDingtalkFake(opts: DingtalkFakeOptions) {
         }
         if (redirect.host !== app.redirectDomain) return page(400, 'redirect_uri 与应用回调域名不一致');
         if (q['response_type'] !== 'code' || !(q['scope'] ?? '').split(' ').includes('openid')) return page(400, '参数错误');
+        if (q['iframe'] === 'true') {
+          return framed.page((userKey, state) => {
+            const to = new URL(redirect);
+            to.searchParams.set('authCode', issueCode(app.appKey, userKey));
+            to.searchParams.set('state', state ?? q['state'] ?? '');
+            return to.toString();
+          });
+        }
         if (refuseNext) {
           refuseNext = false;
           redirect.searchParams.set('error', 'access_denied');
@@ -271,6 +286,8 @@ export async function startDingtalkFake(opts: DingtalkFakeOptions) {
     refuseNext() {
       refuseNext = true;
     },
+    /** The person scans the framed QR page last shown (`state`: answer with a forged state instead). */
+    scanEmbedded: (userKey: string, opts?: { state?: string }) => framed.scan(userKey, opts),
     failNextApi: apiInjector.failNext,
     failNextOapi: oapiInjector.failNext,
     unionIdOf: unionId,

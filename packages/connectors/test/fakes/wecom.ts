@@ -3,7 +3,9 @@
  * OAuth page, qyapi.weixin.qq.com), answering errors as HTTP 200 `{errcode, errmsg}`:
  *
  *  - login pages: CorpID and AgentId known, redirect URI on the agent's trusted domain, then a
- *    code for the signed-in person (`signInAs`), bound to that agent, single use, 5 minutes;
+ *    code for the signed-in person (`signInAs`), bound to that agent, single use, 5 minutes; the
+ *    framed login panel (`redirect_type=top`) waits for `scanEmbedded` and navigates the top
+ *    window to the redirect URI;
  *  - gettoken per secret (40013 CorpID, 40001 secret), tokens expire (`advance()`);
  *  - auth/getuserinfo: `userid` + `user_ticket` for members, only `openid` for outsiders;
  *    auth/getuserdetail with the ticket; user/get (status 2 for inactive members);
@@ -13,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { errorInjector, fakeClock, randomId, startFakeServer, type FakeRequest, type FakeResponse } from './server.js';
 import { generateOrg, type FakeOrg } from './org.js';
+import { embeddedPages } from './embedded-page.js';
 
 export interface WecomFakeAgent {
   agentId: string;
@@ -65,6 +68,8 @@ export async function startWecomFake(opts: WecomFakeOptions) {
   const injector = errorInjector<WecomFakeErrcode>();
   const stats = { calls: 0, tokensIssued: 0, rateLimited: 0 };
   let browserUser: string | undefined;
+  // The login panel (createWWLoginPanel, redirect_type=top): navigates the top window after the scan.
+  const framed = embeddedPages('top-navigation');
 
   const member = (userKey: string) => org.members.find((m) => m.userKey === userKey);
   const openid = (userKey: string) => `wo${createHash('sha256').update(userKey).digest('hex').slice(0, 26)}`;
@@ -86,6 +91,14 @@ export async function startWecomFake(opts: WecomFakeOptions) {
       return page(400, 'redirect_uri 参数错误');
     }
     if (redirect.host !== agent.redirectDomain) return page(400, 'redirect_uri 需与应用可信域名一致');
+    if (req.query['redirect_type'] === 'top') {
+      return framed.page((userKey, state) => {
+        const to = new URL(redirect);
+        to.searchParams.set('code', issueCode(agent.agentId, userKey));
+        to.searchParams.set('state', state ?? req.query['state'] ?? '');
+        return to.toString();
+      });
+    }
     if (!browserUser) return page(400, 'no user is signed in to the fake (call signInAs)');
     redirect.searchParams.set('code', issueCode(agent.agentId, browserUser));
     redirect.searchParams.set('state', req.query['state'] ?? '');
@@ -94,6 +107,8 @@ export async function startWecomFake(opts: WecomFakeOptions) {
 
   function handle(req: FakeRequest): FakeResponse {
     const q = req.query;
+    const polled = framed.poll(req);
+    if (polled) return polled;
     if (req.path === '/wwlogin/sso/login') {
       if (q['login_type'] !== 'CorpApp') return page(400, 'login_type 参数错误');
       return loginPage(req, q['agentid'], q['appid']);
@@ -189,6 +204,8 @@ export async function startWecomFake(opts: WecomFakeOptions) {
       browserUser = userKey;
     },
     failNext: injector.failNext,
+    /** The person scans the framed login panel last shown (`state`: answer with a forged state instead). */
+    scanEmbedded: (userKey: string, opts?: { state?: string }) => framed.scan(userKey, opts),
     /** The code the WeCom SDK's SSO hands a native app. */
     mobileCode: (agentId: string, userKey: string) => issueCode(agentId, userKey),
     removeMember(userid: string) {

@@ -37,6 +37,12 @@ export interface LoginConnection {
   startUrl: string;
   /** A connection that signs in by a QR code drawn in the page (WeChat official account, mini-program code): where to ask for it (flows/social/scan.ts). */
   qrUrl?: string;
+  /**
+   * The vendor's QR page framed inside the login page (DingTalk, WeCom with `display: 'embedded'`):
+   * `url` answers the frame's address and state for the page's flow (flows/social/round-trip.ts
+   * `startEmbeddedFromLoginUi`); `origin` is the frame's origin — the hosted page's CSP `frame-src`.
+   */
+  embed?: { url: string; origin: string; delivery: 'post-message' | 'top-navigation' };
 }
 
 export interface LoginUiConfig {

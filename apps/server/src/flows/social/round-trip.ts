@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError, isAppError } from '../../errors/app-error.js';
-import type { SocialConnector } from '@gatehouse/connector-kit';
+import type { EmbeddedLoginManifest, SocialConnector } from '@gatehouse/connector-kit';
 import type { ConnectionView, ConnectionWithSecrets } from '../../services/identity-sources/types.js';
 import type { UserDto } from '../../services/users.js';
 import { urlSafeSecret } from '../../utils/ids.js';
@@ -57,6 +57,23 @@ export interface SocialRoundTripDeps {
   completeLink: CompleteLink;
   /** The hosted confirmation page of a link ticket. */
   linkUrl(identifier: string, ticket: string): string;
+  /** How the login UI frames the connection's vendor page, when it does (manifest `embed` and `display: 'embedded'`). */
+  embedOf(conn: ConnectionView): EmbeddedLoginManifest | undefined;
+}
+
+/** What the login page needs to frame a vendor login page (`POST /connections/social/<identifier>/embed`). */
+export interface EmbeddedStart {
+  /** The framed page (upstream overrides applied). */
+  url: string;
+  /** Its origin: the only sender the page accepts a message from, and the page's CSP `frame-src`. */
+  origin: string;
+  /** The round trip's state: a message carrying another state is ignored. */
+  state: string;
+  /** Gatehouse's callback URL for this connection: the only place the page sends the browser. */
+  callbackUrl: string;
+  delivery: EmbeddedLoginManifest['delivery'];
+  width: number;
+  height: number;
 }
 
 /**
@@ -80,7 +97,11 @@ export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
     return conn;
   }
 
-  async function begin(poolId: string, appId: string, identifier: string, mode: SocialMode, browser: string): Promise<string> {
+  async function begin(poolId: string, appId: string, identifier: string, mode: SocialMode, browser: string, embedded = false): Promise<string> {
+    return (await beginWithState(poolId, appId, identifier, mode, browser, embedded)).url;
+  }
+
+  async function beginWithState(poolId: string, appId: string, identifier: string, mode: SocialMode, browser: string, embedded: boolean): Promise<{ url: string; state: string; redirectUri: string; conn: ConnectionWithSecrets }> {
     const conn = await enabledConnection(poolId, appId, identifier);
     const state = urlSafeSecret(32);
     const nonce = urlSafeSecret(24);
@@ -89,14 +110,14 @@ export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
     const redirectUri = deps.callbackUrl(conn.identifier);
     let url: string;
     try {
-      url = await deps.connector(conn).authorizationUrl({ state, nonce, codeChallenge, redirectUri });
+      url = await deps.connector(conn).authorizationUrl({ state, nonce, codeChallenge, redirectUri, ...(embedded ? { embedded } : {}) });
     } catch (err) {
       if (isAppError(err)) throw err;
       // Discovery failed (provider down) or the stored fields no longer validate.
       throw new AppError('federation.upstream_unavailable', { cause: err });
     }
     await deps.states.save(state, { poolId, appId, connectionId: conn.id, identifier: conn.identifier, redirectUri, codeVerifier, nonce, browser: deps.states.browserDigest(browser), mode, expiresAt: Date.now() + SOCIAL_STATE_TTL_MS });
-    return deps.rewrite(url);
+    return { url: deps.rewrite(url), state, redirectUri, conn };
   }
 
   function popupError(err: AppError): PopupResult {
@@ -156,6 +177,21 @@ export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
     async startFromLoginUi(e: { handle: unknown; csrf: unknown; identifier: string; browser: string }): Promise<string> {
       const flow = await deps.loginUi.loadChecked(e.handle, e.csrf);
       return begin(flow.poolId, flow.appId, e.identifier, { kind: 'login-ui', handle: e.handle as string }, e.browser);
+    },
+
+    /**
+     * The vendor login page framed inside the login UI (a connection whose manifest has `embed`
+     * and whose fields say `display: 'embedded'`): the same single-use, browser-bound state as a
+     * button's round trip, and what the page needs to draw the frame and to check what comes back
+     * (the frame's origin, the state, the callback it may open).
+     */
+    async startEmbeddedFromLoginUi(e: { handle: unknown; csrf: unknown; identifier: string; browser: string }): Promise<EmbeddedStart> {
+      const flow = await deps.loginUi.loadChecked(e.handle, e.csrf);
+      const view = await deps.connectionByIdentifier(flow.poolId, e.identifier);
+      const embed = view ? deps.embedOf(view) : undefined;
+      if (!view || !embed) throw new AppError('federation.connection_not_found');
+      const r = await beginWithState(flow.poolId, flow.appId, e.identifier, { kind: 'login-ui', handle: e.handle as string }, e.browser, true);
+      return { url: r.url, origin: new URL(r.url).origin, state: r.state, callbackUrl: r.redirectUri, delivery: embed.delivery, width: embed.width, height: embed.height };
     },
 
     /** `generate-link-extidp-url`: a link ticket for a signed-in user, as the URL of its hosted confirmation. */

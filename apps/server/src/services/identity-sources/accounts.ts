@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IdentityProfile } from '@gatehouse/connector-kit';
 import { AppError, isAppError } from '../../errors/app-error.js';
 import type { UserRow, UsersRepo } from '../../storage/repositories/users.js';
+import { samePhone } from '../passcodes/recipients.js';
 import type { EventService } from '../events/service.js';
 import type { IdentitiesService } from './identities.js';
 import type { ConnectionWithSecrets } from './types.js';
@@ -27,27 +28,49 @@ export interface FederatedRegistration {
  *
  * 1. the account the identity (connection + provider subject, or the source's unionid) is
  *    linked to;
- * 2. else, automatic linking to the account with the same email — only when the provider
+ * 2. else, for a connector whose verified phone is the proof itself (manifest
+ *    `signsInByVerifiedPhone`: Yidun's carrier one-click login), the account holding that
+ *    number — never for any other provider's phone;
+ * 3. else, automatic linking to the account with the same email — only when the provider
  *    asserts the email as verified, the connector trusts that assertion (manifest
  *    `trustsVerifiedEmail`: never Entra, SAML, WeChat …), the connection does not switch it off
  *    (`autoLinkByVerifiedEmail: false`) and the local email is verified too (pre-account
  *    takeover: an attacker's unverified address must not capture, or be captured by, an account);
- * 3. else, unless the connection is `loginOnly`, a new account (the engine's registration: pool
+ * 4. else, unless the connection is `loginOnly`, a new account (the engine's registration: pool
  *    and allow-list rules, hooks, events). A verified email is stored as verified; an unverified
  *    one is not stored at all, so it can neither block nor claim the address. A verified email
- *    that another account already holds (without the conditions of 2) is refused with
+ *    that another account already holds (without the conditions of 3) is refused with
  *    `federation.link_required`: that person signs in to the account first and links there.
+ *    A provider-verified phone another account holds is left off the new account.
  */
 export function createFederatedAccounts(deps: {
   identities: IdentitiesService;
   users: Pick<UsersRepo, 'findById' | 'findBy'>;
   trustsVerifiedEmail: (type: string) => boolean;
+  /** Whether the connector's verified phone is the sign-in proof (manifest `signsInByVerifiedPhone`: Yidun). */
+  signsInByVerifiedPhone: (type: string) => boolean;
   register: (r: FederatedRegistration) => Promise<{ userId: string }>;
   events: Pick<EventService, 'emit'>;
 }) {
   async function linked(conn: ConnectionWithSecrets, profile: IdentityProfile): Promise<UserRow | undefined> {
     const userId = await deps.identities.findUserId(conn, profile);
     return userId ? deps.users.findById(conn.poolId, userId) : undefined;
+  }
+
+  /**
+   * The account holding the profile's phone (E.164 with `phoneCountryCode`): accounts keep the
+   * national number and its country code (services/passcodes/recipients.ts), older rows may
+   * hold the E.164 form.
+   */
+  async function phoneHolder(poolId: string, profile: IdentityProfile): Promise<UserRow | undefined> {
+    if (!profile.phone) return undefined;
+    const asIs = await deps.users.findBy(poolId, 'phone', profile.phone);
+    if (asIs) return asIs;
+    const cc = profile.phoneCountryCode;
+    if (!cc || !profile.phone.startsWith(cc)) return undefined;
+    const number = profile.phone.slice(cc.length);
+    const row = await deps.users.findBy(poolId, 'phone', number);
+    return row && samePhone(row, { number, countryCode: cc, e164: profile.phone }) ? row : undefined;
   }
 
   async function linkAndAnnounce(conn: ConnectionWithSecrets, user: UserRow, profile: IdentityProfile, request: FederatedRegistration['request']) {
@@ -93,6 +116,14 @@ export function createFederatedAccounts(deps: {
         await deps.identities.record(conn, known.id, profile); // refreshes the kept profile
         return known;
       }
+      // Carrier one-click login (Yidun): the verified number is the proof, as an SMS code would be.
+      if (profile.phoneVerified === true && deps.signsInByVerifiedPhone(conn.type)) {
+        const holder = await phoneHolder(conn.poolId, profile);
+        if (holder) {
+          await linkAndAnnounce(conn, holder, profile, ctx.request);
+          return holder;
+        }
+      }
       const email = profile.email?.trim().toLowerCase() || undefined;
       const verified = Boolean(email && profile.emailVerified === true);
       const holder = verified && email ? await deps.users.findBy(conn.poolId, 'email', email) : undefined;
@@ -105,7 +136,7 @@ export function createFederatedAccounts(deps: {
       if (conn.loginOnly) throw new AppError('federation.login_only');
       // A provider-verified phone goes onto the new account unless another account holds it
       // (never a link by phone: that account's owner links it after signing in).
-      const phone = profile.phone && profile.phoneVerified === true && !(await deps.users.findBy(conn.poolId, 'phone', profile.phone)) ? profile.phone : undefined;
+      const phone = profile.phone && profile.phoneVerified === true && !(await phoneHolder(conn.poolId, profile)) ? profile.phone : undefined;
       const created = await deps
         .register({
           poolId: conn.poolId,

@@ -8,7 +8,7 @@ import type { ConnectorRegistry } from '../connectors/index.js';
  * connection has a connector and a schema.
  */
 export type ConnectorEntry =
-  | { kind: 'social'; manifest: ConnectorManifest & { trustsVerifiedEmail: boolean }; factory: SocialConnectorFactory }
+  | { kind: 'social'; manifest: ConnectorManifest & { trustsVerifiedEmail: boolean; signsInByVerifiedPhone?: boolean }; factory: SocialConnectorFactory }
   | { kind: 'directory'; manifest: ConnectorManifest; factory: DirectoryConnectorFactory };
 
 export interface ConnectorCatalog {

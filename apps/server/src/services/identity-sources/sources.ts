@@ -200,6 +200,13 @@ export function createSourcesService(deps: {
         return { ...connView(row, fields), fields, kind: catalog.forType(row.type)?.kind ?? 'social' };
       });
     },
+    /** Every connection of these types, in any pool, with its fields (the scheduled organisation sync's sources). */
+    async connectionsWithSecretsByTypes(types: string[]): Promise<ConnectionWithSecrets[]> {
+      return (await repo.findConnsByTypesAnyPool(types)).map((row) => {
+        const fields = openFields(row);
+        return { ...connView(row, fields), fields, kind: catalog.forType(row.type)?.kind ?? 'social' };
+      });
+    },
     /** The connector catalog (connection type → manifest and factory). */
     catalog,
   };

@@ -32,6 +32,14 @@ import type { UsersService } from '../users.js';
  * provider at a time (a KV lock); the last report is kept for 30 days.
  */
 export type OrgProvider = 'dingtalk' | 'wechatwork';
+/** What started a run: `start-sync` or the source's schedule (services/org-sync/schedule.ts). */
+export type SyncTrigger = 'manual' | 'schedule';
+
+/** The source's scheduled-sync interval (`syncIntervalMinutes` of the connection's fields), 0 = none. */
+export function syncIntervalMinutes(conn: { fields: unknown }): number {
+  const v = (conn.fields as Record<string, unknown> | null)?.['syncIntervalMinutes'];
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : 0;
+}
 
 export const ORG_SOURCE_TYPES: Record<OrgProvider, string> = { dingtalk: 'dingtalk', wechatwork: 'wechatwork:corp:qrconnect' };
 const PREFIX: Record<OrgProvider, string> = { dingtalk: 'dingtalk', wechatwork: 'wecom' };
@@ -220,21 +228,24 @@ export function createOrgSync(deps: OrgSyncDeps) {
      * exists and no run is going on, then starts one in the background (a 1,000-member pull takes
      * longer than a client waits) and answers at once; the report follows at `lastReport`.
      */
-    async start(poolId: string, provider: OrgProvider, opts: { organizationCode?: string | undefined; connectionId?: string | undefined } = {}): Promise<{ status: 'running'; startedAt: string }> {
-      await sourceConnection(poolId, provider, opts.connectionId);
+    async start(poolId: string, provider: OrgProvider, opts: { organizationCode?: string | undefined; connectionId?: string | undefined; trigger?: SyncTrigger } = {}): Promise<{ status: 'running'; startedAt: string }> {
+      const conn = await sourceConnection(poolId, provider, opts.connectionId);
       const lock = `org-sync:lock:${poolId}:${provider}`;
       if (!(await kv.setIfAbsent(lock, '1', LOCK_TTL_MS))) throw new AppError('china.sync_running');
       const reportKey = `org-sync:report:${poolId}:${provider}`;
       const startedAt = new Date().toISOString();
-      await kv.set(reportKey, JSON.stringify({ status: 'running', provider, startedAt }), REPORT_TTL_MS);
+      // Who started it, and when the schedule (if the source has one) runs next: the interval counts from this start.
+      const interval = syncIntervalMinutes(conn);
+      const meta = { trigger: opts.trigger ?? 'manual', ...(interval > 0 ? { schedule: { intervalMinutes: interval, nextRunAt: new Date(Date.parse(startedAt) + interval * 60_000).toISOString() } } : {}) };
+      await kv.set(reportKey, JSON.stringify({ status: 'running', provider, startedAt, ...meta }), REPORT_TTL_MS);
       const job = (async () => {
         try {
-          const report = await run(poolId, provider, opts);
-          await kv.set(reportKey, JSON.stringify({ status: 'succeeded', ...report }), REPORT_TTL_MS);
+          const report = await run(poolId, provider, { ...opts, connectionId: conn.id });
+          await kv.set(reportKey, JSON.stringify({ status: 'succeeded', ...report, startedAt, ...meta }), REPORT_TTL_MS);
         } catch (err) {
           const e = isAppError(err) ? err : new AppError('china.sync_failed', { params: { provider, reason: 'internal' }, cause: err });
           if (!isAppError(err)) deps.log.error({ err, poolId, provider }, 'organisation sync failed');
-          await kv.set(reportKey, JSON.stringify({ status: 'failed', provider, startedAt, finishedAt: new Date().toISOString(), error: { code: e.code, apiCode: e.apiCode, ...(e.params ? { params: e.params } : {}) } }), REPORT_TTL_MS);
+          await kv.set(reportKey, JSON.stringify({ status: 'failed', provider, startedAt, ...meta, finishedAt: new Date().toISOString(), error: { code: e.code, apiCode: e.apiCode, ...(e.params ? { params: e.params } : {}) } }), REPORT_TTL_MS);
         } finally {
           await kv.del(lock);
         }

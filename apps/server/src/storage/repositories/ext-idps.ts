@@ -31,6 +31,8 @@ export function createExtIdpsRepo(db: Kysely<Database>) {
     findConnAnyPool: (id: string) => db.selectFrom('ext_idp_conns').selectAll().where('id', '=', id).executeTakeFirst(),
     /** Connections by identifier in every pool (an official account's push names only the identifier). */
     findConnsByIdentifierAnyPool: (identifier: string) => db.selectFrom('ext_idp_conns').selectAll().where('identifier', '=', identifier).orderBy('created_at').limit(20).execute(),
+    /** Connections of these types in every pool (the scheduled organisation sync looks for its sources). */
+    findConnsByTypesAnyPool: (types: string[]) => (types.length ? db.selectFrom('ext_idp_conns').selectAll().where('type', 'in', types).orderBy('created_at').orderBy('id').execute() : Promise.resolve([] as ExtIdpConnRow[])),
     listConns: (poolId: string, idpIds: string[]) =>
       idpIds.length ? db.selectFrom('ext_idp_conns').selectAll().where('pool_id', '=', poolId).where('ext_idp_id', 'in', idpIds).orderBy('created_at').orderBy('id').execute() : Promise.resolve([] as ExtIdpConnRow[]),
     updateConn: (poolId: string, id: string, set: Partial<Pick<ExtIdpConnRow, 'display_name' | 'logo' | 'login_only' | 'fields_enc' | 'updated_at'>>) =>

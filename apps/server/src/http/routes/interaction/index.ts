@@ -128,6 +128,7 @@ export async function interactionRoutes(app: FastifyInstance, opts: InteractionR
       css: b.branding.css,
       favicon: b.branding.favicon,
       frameAncestors: b.frameAncestors,
+      frameSrc: b.config.connections.flatMap((c) => (c.embed ? [c.embed.origin] : [])),
       boot: {
         mode: 'interaction',
         screen: 'login',

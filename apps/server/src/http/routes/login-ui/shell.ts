@@ -11,7 +11,8 @@ import { loginBuild } from './assets.js';
  *
  * CSP: scripts only from this origin (no inline script at all); styles from this origin plus the
  * nonce'd custom CSS; images from this origin, https and data: (logos, backgrounds, captcha);
- * `frame-ancestors` from the application's setting (none by default). Form targets stay open to
+ * `frame-ancestors` from the application's setting (none by default); `frame-src` only where the
+ * page frames a vendor's QR page (an embedded DingTalk / WeCom connection), naming that origin. Form targets stay open to
  * the app's callback because a completed interaction redirects there after the POST.
  */
 export interface ShellView {
@@ -22,6 +23,8 @@ export interface ShellView {
   css?: string;
   favicon?: string;
   frameAncestors?: readonly string[];
+  /** Origins the page frames (a vendor QR page of an embedded connection): CSP `frame-src`, none by default. */
+  frameSrc?: readonly string[];
   /** Script to load instead of the login app (the element demo page). */
   script?: string;
 }
@@ -44,6 +47,8 @@ export function sendShell(reply: FastifyReply, status: number, v: ShellView) {
       "font-src 'self' https: data:",
       "form-action 'self' https: http:",
       `frame-ancestors ${ancestors}`,
+      // Only a page that shows a vendor's framed QR page may frame, and only that vendor's origin.
+      ...(v.frameSrc?.length ? [`frame-src ${[...new Set(v.frameSrc)].join(' ')}`] : []),
       "base-uri 'none'",
     ].join('; '),
     ...(v.frameAncestors?.length ? {} : { 'x-frame-options': 'DENY' }),

@@ -15,6 +15,8 @@ import { scanRoutes } from './scan.js';
  *   opens (popup, or `redirected=1` with a registered `redirect_url`);
  * - `POST /connections/social/<identifier>/start` — a connection button of the login UI (its
  *   flow handle and anti-forgery token in the form);
+ * - `POST /connections/social/<identifier>/embed` — the same for a vendor page the login UI
+ *   frames (JSON: the frame's URL, origin, state and our callback URL);
  * - `GET|POST /connections/social/<identifier>/callback` — the callback URL registered at the
  *   provider (POST for form_post providers: Apple, SAML);
  * - `GET|POST /connections/social/<identifier>/link` — the hosted link confirmation of a
@@ -112,6 +114,23 @@ export async function socialRoutes(app: FastifyInstance): Promise<void> {
       return refuse(req, reply, err);
     }
   });
+
+  // The vendor QR page framed by the login UI (DingTalk, WeCom with display "embedded"): the frame's
+  // URL, origin and state for the page's flow, as JSON (the page draws the iframe). Binds the browser
+  // like /start: the callback that follows must come from this browser.
+  app.post<{ Params: Params; Body: { flow: string; csrf: string } }>(
+    `${PATH}/:identifier/embed`,
+    { schema: { body: { type: 'object', required: ['flow', 'csrf'], additionalProperties: false, properties: { flow: { type: 'string', maxLength: 128 }, csrf: { type: 'string', maxLength: 128 } } } } },
+    async (req, reply) => {
+      try {
+        const start = await socialSignIn.startEmbeddedFromLoginUi({ handle: req.body.flow, csrf: req.body.csrf, identifier: req.params.identifier, browser: bindBrowser(req, reply) });
+        return reply.header('cache-control', 'no-store').send(start);
+      } catch (err) {
+        reply.removeHeader('set-cookie');
+        throw err;
+      }
+    },
+  );
 
   async function callback(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, params: Record<string, string>) {
     const lang = langOf(req);
