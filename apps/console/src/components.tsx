@@ -34,7 +34,7 @@ export function WriteButton(props: ButtonProps & { onClick?: () => void; type?: 
 export function ConfirmDelete({ name, opened, onClose, onConfirm, loading }: { name: string; opened: boolean; onClose: () => void; onConfirm: () => void; loading?: boolean }) {
   const t = useT();
   return (
-    <Modal opened={opened} onClose={onClose} title={t('common.delete')} centered>
+    <Modal opened={opened} onClose={onClose} title={t('common.delete')} centered closeButtonProps={{ 'aria-label': t('common.close') }}>
       <Stack>
         <Text>{t('common.confirmDelete', { name })}</Text>
         <Group justify="flex-end">

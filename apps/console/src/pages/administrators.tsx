@@ -64,7 +64,7 @@ export function AdministratorsPage() {
           onSaved={() => void refresh()}
         />
       )}
-      <Modal opened={!!created} onClose={() => setCreated(null)} title={created ? t('admins.generated', { email: created.email }) : ''}>
+      <Modal opened={!!created} onClose={() => setCreated(null)} title={created ? t('admins.generated', { email: created.email }) : ''} closeButtonProps={{ 'aria-label': t('common.close') }}>
         {created && <SecretOnce label={created.email} value={created.password} />}
       </Modal>
     </>

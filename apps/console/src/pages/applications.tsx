@@ -113,7 +113,7 @@ export function ApplicationsPage() {
       {mfa && <AppMfaForm app={mfa} onClose={() => setMfa(null)} />}
       {branding && <BrandingEditor level={branding.level} appId={branding.app.appId} appName={branding.app.appName} onClose={() => setBranding(null)} />}
       <ConfirmDelete name={deleting?.appName ?? ''} opened={!!deleting} onClose={() => setDeleting(null)} onConfirm={() => deleting && del.mutate(deleting.appId)} loading={del.isPending} />
-      <Modal opened={!!secret} onClose={() => setSecret(null)} title={t('apps.secret')}>
+      <Modal opened={!!secret} onClose={() => setSecret(null)} title={t('apps.secret')} closeButtonProps={{ 'aria-label': t('common.close') }}>
         {secret && <SecretOnce label={secret.appId} value={secret.appSecret} />}
       </Modal>
     </>
@@ -138,7 +138,7 @@ function AppForm({ app, onClose, onSaved }: { app: App | null; onClose: () => vo
     },
   });
   return (
-    <Modal opened onClose={onClose} title={app ? `${t('common.edit')} ${app.appName}` : t('common.create')} size="lg">
+    <Modal opened onClose={onClose} title={app ? `${t('common.edit')} ${app.appName}` : t('common.create')} size="lg" closeButtonProps={{ 'aria-label': t('common.close') }}>
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import { axe, launchChromium } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
 import { createAdmin, rootMgmt, screenshotsAndAxe, signedInConsole, startConsoleServer } from './support.js';
 import { data, field, go, remove, row, save } from './ui.js';
@@ -53,6 +53,9 @@ describe('applications page', () => {
     await page.getByRole('textbox', { name: 'Search' }).fill('');
 
     await page.getByRole('button', { name: 'Edit Billing portal' }).click();
+    // The open dialog is accessible too (its close button has a name).
+    await page.getByRole('dialog').getByLabel(/^Redirect URIs/).waitFor();
+    await expect.poll(() => axe(page)).toEqual([]); // polled: the dialog fades in, and mid-fade its text has low contrast
     await page.getByRole('dialog').getByLabel(/^Redirect URIs/).fill('https://billing.example/callback');
     await page.getByRole('dialog').getByRole('checkbox', { name: 'PHONE_PASSWORD' }).uncheck();
     await save(page);
@@ -63,6 +66,7 @@ describe('applications page', () => {
     await page.getByRole('button', { name: 'Show secret Billing portal' }).click();
     const secret = await s.container.services.applications.getSecret(s.poolId, app.appId);
     await expect.poll(() => page.getByRole('dialog').getByTestId('secret').textContent()).toBe(secret);
+    await expect.poll(() => axe(page)).toEqual([]); // polled: the dialog fades in, and mid-fade its text has low contrast
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
 
