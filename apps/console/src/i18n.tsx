@@ -1,5 +1,7 @@
 import { createContext, useContext } from 'react';
 import * as administratorsI18n from './pages/administrators.i18n';
+import * as usersI18n from './pages/users.i18n';
+import * as applicationsI18n from './pages/applications.i18n';
 
 /** The console's words in English and Simplified Chinese; `t(key)` falls back to English. */
 const en = {
@@ -112,6 +114,25 @@ const en = {
   'messaging.subject': 'Subject',
   'messaging.reset': 'Reset to default',
   'messaging.kind': 'Message kind',
+  'messaging.emailCustom': 'SMTP server',
+  'messaging.emailAli': 'Alibaba Enterprise Mail',
+  'messaging.emailQq': 'Tencent Exmail',
+  'messaging.emailConsole': 'Console (development)',
+  'messaging.smtpHost': 'SMTP host',
+  'messaging.smtpPort': 'SMTP port',
+  'messaging.smtpSecure': 'TLS from the start (port 465); off: STARTTLS when offered',
+  'messaging.sender': 'Sender address',
+  'messaging.senderPass': 'Password',
+  'messaging.apiKey': 'API key',
+  'messaging.secretKept': 'Write-only: leave empty to keep the stored one.',
+  'messaging.settings': 'Codes and sending',
+  'messaging.codeLength': 'Code length (6–10)',
+  'messaging.codeTtl': 'Code lifetime in seconds (60–600)',
+  'messaging.maxAttempts': 'Wrong entries before a code is burned (1–10)',
+  'messaging.captchaBeforeSend': 'Require a captcha before sending a code',
+  'messaging.welcomeEmail': 'Welcome email on registration',
+  'messaging.verificationEmail': 'Email-verification link on registration',
+  'messaging.defaultLang': 'Default language of messages',
   'messaging.preview': 'Preview',
   'messaging.custom': 'custom',
   'messaging.sendTest': 'Send a test message',
@@ -214,6 +235,8 @@ const en = {
   'pipeline.resultUser': 'User handed back',
   // Pages with many words keep them beside the page (pages/<page>.i18n.ts).
   ...administratorsI18n.en,
+  ...usersI18n.en,
+  ...applicationsI18n.en,
 };
 
 export type MessageKey = keyof typeof en;
@@ -328,6 +351,25 @@ const zh: Partial<Record<MessageKey, string>> = {
   'messaging.subject': '主题',
   'messaging.reset': '恢复默认',
   'messaging.kind': '消息类型',
+  'messaging.emailCustom': 'SMTP 服务器',
+  'messaging.emailAli': '阿里企业邮箱',
+  'messaging.emailQq': '腾讯企业邮箱',
+  'messaging.emailConsole': '控制台（开发用）',
+  'messaging.smtpHost': 'SMTP 地址',
+  'messaging.smtpPort': 'SMTP 端口',
+  'messaging.smtpSecure': '直接使用 TLS（465 端口）；关闭则在服务器支持时使用 STARTTLS',
+  'messaging.sender': '发件人地址',
+  'messaging.senderPass': '密码',
+  'messaging.apiKey': 'API 密钥',
+  'messaging.secretKept': '只写：留空则保留已保存的值。',
+  'messaging.settings': '验证码与发送',
+  'messaging.codeLength': '验证码位数（6–10）',
+  'messaging.codeTtl': '验证码有效期，秒（60–600）',
+  'messaging.maxAttempts': '验证码作废前允许输错次数（1–10）',
+  'messaging.captchaBeforeSend': '发送验证码前需要图形验证码',
+  'messaging.welcomeEmail': '注册后发送欢迎邮件',
+  'messaging.verificationEmail': '注册后发送邮箱验证链接',
+  'messaging.defaultLang': '消息默认语言',
   'messaging.preview': '预览',
   'messaging.custom': '自定义',
   'messaging.sendTest': '发送测试消息',
@@ -429,6 +471,8 @@ const zh: Partial<Record<MessageKey, string>> = {
   'pipeline.logs': '控制台输出',
   'pipeline.resultUser': '返回的用户',
   ...administratorsI18n.zh,
+  ...usersI18n.zh,
+  ...applicationsI18n.zh,
 };
 
 export type Lang = 'en' | 'zh-CN';

@@ -1923,6 +1923,16 @@ export interface PostOperations {
     };
     data: unknown;
   };
+  /** The login page configuration with unsaved branding, for a live preview (Gatehouse; nothing is stored) */
+  "preview-login-page": {
+    body: {
+      appId: string;
+      level: "application" | "pool";
+      brandingConfig?: CreateApplicationBodyBrandingConfig;
+      logo?: string;
+    };
+    data: unknown;
+  };
   /** Gatehouse: send a finished delivery once more (same webhook-id) */
   "redeliver-webhook": {
     body: {

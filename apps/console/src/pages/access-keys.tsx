@@ -53,7 +53,7 @@ export function AccessKeysPage() {
           await refresh();
         }}
       />
-      <Modal opened={!!created} onClose={() => setCreated(null)} title={t('keys.secret')}>
+      <Modal opened={!!created} onClose={() => setCreated(null)} title={t('keys.secret')} closeButtonProps={{ 'aria-label': t('common.close') }}>
         {created && <SecretOnce label={created.accessKeyId} value={created.accessKeySecret} />}
       </Modal>
     </>

@@ -5,6 +5,7 @@ import { api, type Page } from '../api';
 import { ConfirmDelete, ErrorAlert, PageHeader, SecretOnce, WriteButton } from '../components';
 import { useT } from '../i18n';
 import { useSession } from '../session';
+import { AppMfaForm } from './application-mfa';
 import { BrandingEditor, useBrandingWord } from '../branding-preview';
 
 interface App {
@@ -31,6 +32,7 @@ export function ApplicationsPage() {
   const [editing, setEditing] = useState<App | 'new' | null>(null);
   const [deleting, setDeleting] = useState<App | null>(null);
   const [secret, setSecret] = useState<{ appId: string; appSecret: string } | null>(null);
+  const [mfa, setMfa] = useState<App | null>(null);
   const [branding, setBranding] = useState<{ level: 'application' | 'pool'; app: App } | null>(null);
   const bw = useBrandingWord();
   const previewApp = list.data?.list.find((a) => a.isDefault) ?? list.data?.list[0];
@@ -42,7 +44,7 @@ export function ApplicationsPage() {
       void refresh();
     },
   });
-  const showSecret = useMutation({ mutationFn: (appId: string) => api.get<{ appSecret: string }>('get-application-secret', { appId }), onSuccess: (r, appId) => setSecret({ appId, appSecret: r.appSecret }) });
+  const showSecret = useMutation({ mutationFn: (appId: string) => api.get<{ secret: string }>('get-application-secret', { appId }), onSuccess: (r, appId) => setSecret({ appId, appSecret: r.secret }) });
 
   return (
     <>
@@ -85,6 +87,9 @@ export function ApplicationsPage() {
                       <Button size="xs" variant="subtle" aria-label={`${t('common.edit')} ${a.appName}`} onClick={() => setEditing(a)}>
                         {t('common.edit')}
                       </Button>
+                      <Button size="xs" variant="subtle" aria-label={`${t('apps.mfaPolicy')} ${a.appName}`} onClick={() => setMfa(a)}>
+                        {t('apps.mfaPolicy')}
+                      </Button>
                       <Button size="xs" variant="subtle" aria-label={`${bw('openApp')} ${a.appName}`} onClick={() => setBranding({ level: 'application', app: a })}>
                         {bw('openApp')}
                       </Button>
@@ -105,6 +110,7 @@ export function ApplicationsPage() {
         </Table.Tbody>
       </Table>
       {editing && <AppForm app={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => void refresh()} />}
+      {mfa && <AppMfaForm app={mfa} onClose={() => setMfa(null)} />}
       {branding && <BrandingEditor level={branding.level} appId={branding.app.appId} appName={branding.app.appName} onClose={() => setBranding(null)} />}
       <ConfirmDelete name={deleting?.appName ?? ''} opened={!!deleting} onClose={() => setDeleting(null)} onConfirm={() => deleting && del.mutate(deleting.appId)} loading={del.isPending} />
       <Modal opened={!!secret} onClose={() => setSecret(null)} title={t('apps.secret')}>

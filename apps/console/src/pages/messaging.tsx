@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Modal, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, NumberInput, PasswordInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
@@ -29,7 +29,7 @@ interface Template {
   text: string;
 }
 
-/** Message services: the SMS provider (a form generated from the connector's manifest) and the message templates. */
+/** Message services: the SMS provider (a form generated from the connector's manifest), the email provider, code and quota settings, and the message templates. */
 export function MessagingPage() {
   const t = useT();
   return (
@@ -37,6 +37,8 @@ export function MessagingPage() {
       <PageHeader title={t('messaging.title')} />
       <Stack gap="xl">
         <SmsProvider />
+        <EmailProvider />
+        <Settings />
         <Templates />
       </Stack>
     </>
@@ -70,7 +72,7 @@ function SmsProvider() {
     },
   });
   return (
-    <Card withBorder>
+    <Card withBorder component="section" aria-label={t('messaging.sms')}>
       <Title order={2} size="h4" mb="sm">
         {t('messaging.sms')}
       </Title>
@@ -113,6 +115,204 @@ function SmsProvider() {
   );
 }
 
+type EmailType = 'console' | 'custom' | 'ali' | 'qq' | 'sendgrid';
+interface EmailProviderDto {
+  enabled: boolean;
+  type?: EmailType;
+  smtpConfig?: { smtp_host?: string; smtp_port?: number; sender?: string; secure?: boolean };
+  sendGridConfig?: { sender?: string };
+  aliExmailConfig?: { sender?: string };
+  tencentExmailConfig?: { sender?: string };
+}
+
+/**
+ * The email provider in the vendor's shape (config-email-provider / get-email-provider): a
+ * custom SMTP server, or a mail service whose SMTP host the server knows. The password or API
+ * key is write-only: left empty, the stored one is kept.
+ */
+function EmailProvider() {
+  const t = useT();
+  const { pool, readOnly } = useSession();
+  const qc = useQueryClient();
+  const current = useQuery({ queryKey: [pool, 'email-provider'], queryFn: () => api.get<EmailProviderDto>('get-email-provider') });
+  const [f, setF] = useState<{ type: EmailType | null; enabled: boolean; host: string; port: number | ''; secure: boolean; sender: string; secret: string } | null>(null);
+  useEffect(() => {
+    if (current.data && f === null) {
+      const d = current.data;
+      const smtp = d.smtpConfig ?? {};
+      const sender = smtp.sender ?? d.sendGridConfig?.sender ?? d.aliExmailConfig?.sender ?? d.tencentExmailConfig?.sender ?? '';
+      setF({ type: d.type ?? null, enabled: d.type ? d.enabled : true, host: smtp.smtp_host ?? '', port: smtp.smtp_port ?? 465, secure: smtp.secure ?? true, sender, secret: '' });
+    }
+  }, [current.data, f]);
+  const [saved, setSaved] = useState(false);
+  const save = useMutation({
+    mutationFn: () => {
+      const v = f!;
+      const secret = v.secret ? v.secret : undefined;
+      const body: Record<string, unknown> = { type: v.type, enabled: v.enabled };
+      if (v.type === 'custom') body.smtpConfig = { smtp_host: v.host, smtp_port: typeof v.port === 'number' ? v.port : 0, sender: v.sender, secure: v.secure, ...(secret ? { senderPass: secret } : {}) };
+      if (v.type === 'sendgrid') body.sendGridConfig = { sender: v.sender, ...(secret ? { apikey: secret } : {}) };
+      if (v.type === 'ali') body.aliExmailConfig = { sender: v.sender, ...(secret ? { senderPass: secret } : {}) };
+      if (v.type === 'qq') body.tencentExmailConfig = { sender: v.sender, ...(secret ? { senderPass: secret } : {}) };
+      return api.post('config-email-provider', body);
+    },
+    onSuccess: () => {
+      setSaved(true);
+      setF((x) => (x ? { ...x, secret: '' } : x));
+      void qc.invalidateQueries({ queryKey: [pool, 'email-provider'] });
+    },
+  });
+  const set = (p: Partial<NonNullable<typeof f>>) => f && setF({ ...f, ...p });
+  return (
+    <Card withBorder component="section" aria-label={t('messaging.email')}>
+      <Title order={2} size="h4" mb="sm">
+        {t('messaging.email')}
+      </Title>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSaved(false);
+          save.mutate();
+        }}
+      >
+        <Stack>
+          <ErrorAlert error={current.error ?? save.error} />
+          {f && (
+            <>
+              <Select
+                label={t('messaging.provider')}
+                data={[
+                  { value: 'custom', label: t('messaging.emailCustom') },
+                  { value: 'ali', label: t('messaging.emailAli') },
+                  { value: 'qq', label: t('messaging.emailQq') },
+                  { value: 'sendgrid', label: 'SendGrid' },
+                  { value: 'console', label: t('messaging.emailConsole') },
+                ]}
+                value={f.type}
+                onChange={(v) => set({ type: v as EmailType | null })}
+                disabled={readOnly}
+              />
+              <Switch label={t('common.enabled')} checked={f.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} disabled={readOnly} />
+              {f.type === 'custom' && (
+                <Group grow align="flex-start">
+                  <TextInput label={t('messaging.smtpHost')} required value={f.host} onChange={(e) => set({ host: e.currentTarget.value })} disabled={readOnly} />
+                  <NumberInput label={t('messaging.smtpPort')} required min={1} max={65535} value={f.port} onChange={(n) => set({ port: typeof n === 'number' ? n : '' })} disabled={readOnly} />
+                </Group>
+              )}
+              {f.type === 'custom' && <Switch label={t('messaging.smtpSecure')} checked={f.secure} onChange={(e) => set({ secure: e.currentTarget.checked })} disabled={readOnly} />}
+              {f.type && f.type !== 'console' && (
+                <>
+                  <TextInput label={t('messaging.sender')} required={f.type !== 'custom'} value={f.sender} onChange={(e) => set({ sender: e.currentTarget.value })} disabled={readOnly} />
+                  {!readOnly && (
+                    <PasswordInput
+                      label={f.type === 'sendgrid' ? t('messaging.apiKey') : t('messaging.senderPass')}
+                      description={t('messaging.secretKept')}
+                      autoComplete="new-password"
+                      value={f.secret}
+                      onChange={(e) => set({ secret: e.currentTarget.value })}
+                      visibilityToggleButtonProps={{ 'aria-label': t('form.toggleSecret') }}
+                    />
+                  )}
+                </>
+              )}
+            </>
+          )}
+          {saved && (
+            <Text role="status" c="teal.9">
+              {t('common.saved')}
+            </Text>
+          )}
+          {!readOnly && (
+            <Group justify="flex-end">
+              <Button type="submit" disabled={!f?.type} loading={save.isPending}>
+                {t('common.save')}
+              </Button>
+            </Group>
+          )}
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+interface MessagingSettings {
+  codeLength: number;
+  codeTtlSeconds: number;
+  maxAttempts: number;
+  captchaBeforeSend: boolean;
+  welcomeEmail: boolean;
+  verificationEmail: boolean;
+  defaultLang: 'en' | 'zh-CN';
+}
+
+/** Codes (length, lifetime, attempts), a captcha before sending, the registration mails and the default language (get/update-messaging-settings). */
+function Settings() {
+  const t = useT();
+  const { pool, readOnly } = useSession();
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: [pool, 'messaging-settings'], queryFn: () => api.get<MessagingSettings>('get-messaging-settings') });
+  const [s, setS] = useState<MessagingSettings | null>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    if (q.data) setS(q.data);
+  }, [q.data]);
+  const save = useMutation({
+    mutationFn: () => {
+      const { codeLength, codeTtlSeconds, maxAttempts, captchaBeforeSend, welcomeEmail, verificationEmail, defaultLang } = s!;
+      return api.post('update-messaging-settings', { codeLength, codeTtlSeconds, maxAttempts, captchaBeforeSend, welcomeEmail, verificationEmail, defaultLang });
+    },
+    onSuccess: () => {
+      setSaved(true);
+      void qc.invalidateQueries({ queryKey: [pool, 'messaging-settings'] });
+    },
+  });
+  const num = (v: string | number) => (typeof v === 'number' ? v : Number(v));
+  return (
+    <Card withBorder component="section" aria-label={t('messaging.settings')}>
+      <Title order={2} size="h4" mb="sm">
+        {t('messaging.settings')}
+      </Title>
+      <ErrorAlert error={q.error} />
+      {s && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setSaved(false);
+            save.mutate();
+          }}
+        >
+          <fieldset disabled={readOnly} style={{ border: 0, padding: 0, margin: 0 }}>
+            <Stack gap="sm">
+              <ErrorAlert error={save.error} />
+              <Group grow align="flex-start">
+                <NumberInput label={t('messaging.codeLength')} value={s.codeLength} onChange={(v) => setS({ ...s, codeLength: num(v) })} />
+                <NumberInput label={t('messaging.codeTtl')} value={s.codeTtlSeconds} onChange={(v) => setS({ ...s, codeTtlSeconds: num(v) })} />
+                <NumberInput label={t('messaging.maxAttempts')} value={s.maxAttempts} onChange={(v) => setS({ ...s, maxAttempts: num(v) })} />
+              </Group>
+              <Switch label={t('messaging.captchaBeforeSend')} checked={s.captchaBeforeSend} onChange={(e) => setS({ ...s, captchaBeforeSend: e.currentTarget.checked })} />
+              <Switch label={t('messaging.welcomeEmail')} checked={s.welcomeEmail} onChange={(e) => setS({ ...s, welcomeEmail: e.currentTarget.checked })} />
+              <Switch label={t('messaging.verificationEmail')} checked={s.verificationEmail} onChange={(e) => setS({ ...s, verificationEmail: e.currentTarget.checked })} />
+              <Select label={t('messaging.defaultLang')} data={[{ value: 'en', label: 'English' }, { value: 'zh-CN', label: '简体中文' }]} value={s.defaultLang} onChange={(v) => v && setS({ ...s, defaultLang: v as 'en' | 'zh-CN' })} allowDeselect={false} />
+              {saved && (
+                <Text role="status" c="teal.9">
+                  {t('common.saved')}
+                </Text>
+              )}
+              {!readOnly && (
+                <Group justify="flex-end">
+                  <Button type="submit" loading={save.isPending}>
+                    {t('common.save')}
+                  </Button>
+                </Group>
+              )}
+            </Stack>
+          </fieldset>
+        </form>
+      )}
+    </Card>
+  );
+}
+
 /** The server's sample values (send-test-message), so the preview reads as the test message will. */
 const SAMPLE: Record<string, string> = { code: '123456', appName: 'Gatehouse', ttlMinutes: '5', userName: 'Test user', link: 'https://example.com/verify' };
 const preview = (s: string) => s.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, k: string) => SAMPLE[k] ?? whole);
@@ -130,7 +330,7 @@ function Templates() {
   const reset = useMutation({ mutationFn: (tpl: Template) => api.post('reset-message-template', { kind: tpl.kind, channel: tpl.channel, lang: tpl.lang }), onSuccess: () => void refresh() });
   const rows = list.data?.filter((x) => x.kind === kind);
   return (
-    <Card withBorder>
+    <Card withBorder component="section" aria-label={t('messaging.templates')}>
       <Group justify="space-between" mb="sm">
         <Title order={2} size="h4">
           {t('messaging.templates')}

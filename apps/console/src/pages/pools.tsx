@@ -39,7 +39,7 @@ export function PoolsPage() {
           }}
         />
       )}
-      <Modal opened={!!created} onClose={() => setCreated(null)} title={t('pools.createdKey')}>
+      <Modal opened={!!created} onClose={() => setCreated(null)} title={t('pools.createdKey')} closeButtonProps={{ 'aria-label': t('common.close') }}>
         {created && (
           <Stack>
             <SecretOnce label={`${t('keys.id')}: ${created.accessKeyId}`} value={created.accessKeySecret} />

@@ -77,7 +77,7 @@ export function WebhooksPage() {
         />
       )}
       {deliveries && <Deliveries hook={deliveries} readOnly={readOnly} onClose={() => setDeliveries(null)} />}
-      <Modal opened={!!secret} onClose={() => setSecret(null)} title={t('webhooks.secret')}>
+      <Modal opened={!!secret} onClose={() => setSecret(null)} title={t('webhooks.secret')} closeButtonProps={{ 'aria-label': t('common.close') }}>
         {secret && <SecretOnce label={t('webhooks.secret')} value={secret} />}
       </Modal>
     </>
@@ -131,7 +131,7 @@ function Deliveries({ hook, readOnly, onClose }: { hook: Webhook; readOnly: bool
   const test = useMutation({ mutationFn: () => api.post('trigger-webhook', { webhookId: hook.webhookId }), onSettled: refresh });
   const redeliver = useMutation({ mutationFn: (deliveryId: string) => api.post('redeliver-webhook', { webhookId: hook.webhookId, deliveryId }), onSettled: refresh });
   return (
-    <Modal opened onClose={onClose} title={`${t('webhooks.deliveries')}: ${hook.name}`} size="xl">
+    <Modal opened onClose={onClose} title={`${t('webhooks.deliveries')}: ${hook.name}`} size="xl" closeButtonProps={{ 'aria-label': t('common.close') }}>
       <ErrorAlert error={logs.error ?? test.error ?? redeliver.error} />
       <Group mb="sm">
         {!readOnly && (

@@ -6,7 +6,7 @@ import { captureLog } from '../passcode/support.js';
 import { launchChromium, screenshot } from '../support/browser.js';
 import { authClient, type TestServer } from '../support/server.js';
 import { prepareDefaultApp } from '../support/sign-in.js';
-import { axe, createAdmin, rootMgmt, screenshotsAndAxe, setLanguage, signedInConsole, startConsoleServer } from './support.js';
+import { asAdmin, axe, consoleToken, createAdmin, rootMgmt, screenshotsAndAxe, setLanguage, signedInConsole, startConsoleServer } from './support.js';
 
 /**
  * The console's settings-like pages in Chromium (the other pages: pages.browser.test.ts): the
@@ -173,12 +173,50 @@ describe('console settings pages (owner)', () => {
   it('message services: pick the SMS provider, edit a template with its en / zh-CN preview, send a test message, reset', async () => {
     const { page } = owner;
     await go(page, 'Message services');
-    await page.getByRole('textbox', { name: 'Provider' }).or(page.getByRole('combobox', { name: 'Provider' })).first().click();
+    const sms = page.getByRole('region', { name: 'SMS service' });
+    await sms.getByRole('textbox', { name: 'Provider' }).or(sms.getByRole('combobox', { name: 'Provider' })).first().click();
     await page.getByRole('option', { name: /\(console\)$/ }).click();
-    await page.getByRole('switch', { name: 'Enabled' }).check();
-    await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await sms.getByRole('switch', { name: 'Enabled' }).check();
+    await sms.getByRole('button', { name: 'Save' }).click();
+    await sms.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     expect(await call<{ provider: string; enabled: boolean }>('GET', 'get-sms-provider')).toMatchObject({ provider: 'console', enabled: true });
+
+    // The email provider: an SMTP server (the password write-only), then the console connector.
+    const email = page.getByRole('region', { name: 'Email service' });
+    const pickEmail = async (name: string) => {
+      await email.getByRole('textbox', { name: 'Provider' }).or(email.getByRole('combobox', { name: 'Provider' })).first().click();
+      await page.getByRole('option', { name, exact: true }).click();
+    };
+    await pickEmail('SMTP server');
+    await email.getByLabel(field('SMTP host')).fill('smtp.example.com');
+    await email.getByLabel(field('SMTP port')).fill('587');
+    await email.getByRole('switch', { name: /^TLS from the start/ }).uncheck();
+    await email.getByLabel(field('Sender address')).fill('noreply@example.com');
+    await email.getByLabel(/^Password/).fill('smtp-secret-value');
+    await email.getByRole('button', { name: 'Save' }).click();
+    await email.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const emailProvider = async () => data<Record<string, unknown>>(await mc().getEmailProvider());
+    expect(await emailProvider()).toMatchObject({ enabled: true, type: 'custom', smtpConfig: { smtp_host: 'smtp.example.com', smtp_port: 587, sender: 'noreply@example.com', secure: false } });
+    expect(JSON.stringify(await emailProvider())).not.toContain('smtp-secret-value');
+    await pickEmail('Console (development)');
+    await email.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await emailProvider()).type).toBe('console');
+
+    // Codes and sending.
+    const settings = page.getByRole('region', { name: 'Codes and sending' });
+    await settings.getByLabel(field('Code length (6–10)')).fill('8');
+    await settings.getByRole('switch', { name: 'Require a captcha before sending a code' }).check();
+    await settings.getByRole('switch', { name: 'Welcome email on registration' }).check();
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await settings.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(await call('GET', 'get-messaging-settings')).toMatchObject({ codeLength: 8, captchaBeforeSend: true, welcomeEmail: true });
+    await settings.getByLabel(field('Code length (6–10)')).fill('11');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await settings.getByRole('alert').filter({ hasText: 'codeLength' }).waitFor();
+    await settings.getByLabel(field('Code length (6–10)')).fill('6');
+    await settings.getByRole('switch', { name: 'Require a captcha before sending a code' }).uncheck();
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => call('GET', 'get-messaging-settings')).toMatchObject({ codeLength: 6, captchaBeforeSend: false });
 
     const name = 'sms CHANNEL_LOGIN en';
     await page.getByRole('button', { name: `Edit ${name}`, exact: true }).click();
@@ -205,8 +243,21 @@ describe('console settings pages (owner)', () => {
     await test.getByRole('status').filter({ hasText: 'Sent.' }).waitFor();
     await expect.poll(() => log.messagesTo('+8613800000001').map((m) => m.text)).toEqual(['Code 123456 for Gatehouse, valid 5 min.']);
     await page.keyboard.press('Escape');
+    // An email template goes out through the console email connector, subject and all.
+    const templates = page.getByRole('region', { name: 'Message templates' });
+    await templates.getByText('Email', { exact: true }).click();
+    await page.getByRole('button', { name: 'Send a test message email CHANNEL_LOGIN en', exact: true }).click();
+    await page.getByRole('dialog').getByLabel(/^Email address/).fill('test.recipient@example.com');
+    await page.getByRole('dialog').getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('dialog').getByRole('status').filter({ hasText: 'Sent.' }).waitFor();
+    await expect.poll(() => log.messagesTo('test.recipient@example.com').map((m) => m.text)).toEqual([expect.stringContaining('123456')]);
+    await page.keyboard.press('Escape');
+    await templates.getByText('SMS', { exact: true }).click();
     const sent = await call<{ list: Array<{ type: string; actor: string; data: Record<string, unknown> }> }>('GET', 'console/audit-logs', { type: 'passcode:sent' });
-    expect(sent.list[0]).toMatchObject({ actor: `admin:${ownerId}`, data: { kind: 'sms', channel: 'CHANNEL_LOGIN' } });
+    expect(sent.list.map((e) => [e.actor, e.data.kind, e.data.channel])).toEqual([
+      [`admin:${ownerId}`, 'email', 'CHANNEL_LOGIN'],
+      [`admin:${ownerId}`, 'sms', 'CHANNEL_LOGIN'],
+    ]);
 
     // The Chinese one: edit, and reset to the shipped text.
     await page.getByRole('button', { name: 'Edit sms CHANNEL_LOGIN zh-CN', exact: true }).click();
@@ -368,5 +419,53 @@ describe('console settings pages (owner)', () => {
     await confirmDelete(page, 'Staff directory');
     await expect.poll(async () => data<{ list: Array<{ name: string }> }>(await mc().listExtIdp({} as never)).list.some((i) => i.name === 'Staff directory')).toBe(false);
     expect(owner.errors.filter((e) => !/^4\d\d /.test(e))).toEqual([]);
+  });
+});
+
+describe('a read-only auditor on these pages', () => {
+  it('sees them without a write button, and the server refuses the writes behind them', async () => {
+    await createAdmin(s, 'auditor@example.com', 'auditor');
+    data(await mc().createOrganization({ organizationCode: 'seen', organizationName: 'Seen Org' } as never));
+    data(await mc().createRole({ code: 'seen-role' } as never));
+    const { context, page } = await signedInConsole(browser, s, 'auditor@example.com');
+    await page.getByText('Read-only (auditor)').waitFor();
+    const writes = [/^Create$/, /^Edit\b/, /^Delete\b/, /^Save$/, /^Send a test message\b/, /^Reset to default\b/, /^Run with sample input\b/, /^Add a sub-department\b/, /^Revoke\b/, /^Assign to user$/];
+    const none = async (where: string) => {
+      for (const name of writes) expect([where, String(name), await page.getByRole('button', { name }).count()]).toEqual([where, String(name), 0]);
+    };
+    await go(page, 'Dashboard');
+    await page.getByTestId('sign-ins-chart').waitFor();
+    await go(page, 'Audit log');
+    await row(page, /login:failed/).first().waitFor();
+    await none('audit');
+    await go(page, 'Roles');
+    await row(page, /seen-role/).waitFor();
+    await none('roles');
+    await page.getByRole('button', { name: 'Members seen-role' }).click();
+    await page.getByRole('dialog').getByText('Nothing here yet.').waitFor();
+    await none('role members');
+    await page.keyboard.press('Escape');
+    await go(page, 'Message services');
+    await page.getByRole('region', { name: 'Message templates' }).getByRole('row').nth(1).waitFor();
+    await none('messaging');
+    await go(page, 'Security');
+    await page.getByLabel(field('Minimum length')).waitFor();
+    await none('security');
+    await go(page, 'Organizations');
+    await page.getByRole('button', { name: 'Departments Seen Org' }).click();
+    await page.getByRole('region', { name: 'Departments: Seen Org' }).waitFor();
+    await none('departments');
+    await go(page, 'Pipeline');
+    await none('pipeline');
+    // The server is the authority: the writes behind those buttons are refused (console.read_only).
+    const token = await consoleToken(page);
+    for (const [path, body] of [
+      ['send-test-message', { kind: 'sms', channel: 'CHANNEL_LOGIN', lang: 'en', to: '+8613800000009' }],
+      ['create-department', { organizationCode: 'seen', parentDepartmentId: 'root', name: 'Nope' }],
+      ['update-authentication-settings', { passwordPolicy: { minLength: 6 } }],
+      ['test-pipeline-function', { sourceCode: 'async function pipe(u, c, cb) { return cb(null, u, c); }', scene: 'PRE_AUTHENTICATION' }],
+    ] as const) expect([path, (await asAdmin(s, token, 'POST', path, body)).apiCode]).toEqual([path, 7500003]);
+    expect(log.messagesTo('+8613800000009')).toEqual([]);
+    await context.close();
   });
 });
