@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagementClient } from 'authing-node-sdk';
 import { startLarkFake, type LarkFake } from '../../../../packages/connectors/test/fakes/lark.js';
@@ -13,6 +13,7 @@ import { startWecomFake, type WecomFake } from '../../../../packages/connectors/
 import { generateOrg } from '../../../../packages/connectors/test/fakes/org.js';
 import { userCount } from '../federation/support.js';
 import { ok } from '../support/management.js';
+import { authClient } from '../support/server.js';
 import { startOidcServer, type OidcTestServer } from '../oidc/support.js';
 import { connect, expectMobileRefused, identitiesOf, mobileSignIn, mobileUser, overridesOf, userOf, type ChinaConnection } from '../support/china.js';
 
@@ -219,6 +220,21 @@ describe('what each vendor checks on the mobile path', () => {
     const t = typeOf('wechatwork:mobile');
     expectMobileRefused(await signIn(t, { code: wecom.mobileCode('1000666', 'wei') }), 5000015);
     expectMobileRefused(await signIn(t, { code: wecom.mobileCode(WECOM.agentId, 'nobody') }), 5000017);
+  });
+
+  it('Alipay: getAlipayAuthInfo gives the RSA2-signed authInfo the app SDK starts with; a non-Alipay connection has none', async () => {
+    const ac = authClient({ appId: conns['alipay-app']!.appId, appSecret: conns['alipay-app']!.appSecret, host: gh.url });
+    const r = (await ac.getAlipayAuthInfo({ extIdpConnidentifier: 'alipay-app' })) as { statusCode: number; data: { authInfo: string } };
+    expect(r.statusCode).toBe(200);
+    const i = r.data.authInfo.lastIndexOf('&sign=');
+    const content = r.data.authInfo.slice(0, i);
+    const params = Object.fromEntries(content.split('&').map((kv) => kv.split('=') as [string, string]));
+    expect(params).toMatchObject({ app_id: ALIPAY.appId, pid: '2088000000000001', method: 'alipay.open.auth.sdk.code.get', sign_type: 'RSA2', target_id: expect.stringMatching(/^[A-Za-z0-9_-]{1,32}$/) });
+    // Signed with the application private key: Alipay verifies it with the public key uploaded (what the fake holds).
+    expect(createVerify('RSA-SHA256').update(content, 'utf8').verify(ALIPAY.appPublicKey, decodeURIComponent(r.data.authInfo.slice(i + 6)), 'base64')).toBe(true);
+    const qqApp = authClient({ appId: conns['qq-app']!.appId, appSecret: conns['qq-app']!.appSecret, host: gh.url });
+    expect(await qqApp.getAlipayAuthInfo({ extIdpConnidentifier: 'qq-app' })).toMatchObject({ statusCode: 400, apiCode: 5000021 });
+    expect(await qqApp.getAlipayAuthInfo({ extIdpConnidentifier: 'alipay-app' })).toMatchObject({ apiCode: 5000011 }); // not enabled for this app
   });
 
   it('Alipay: a gateway answer whose signature does not verify is refused', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError, isAppError } from '../../errors/app-error.js';
-import type { EmbeddedLoginManifest, SocialConnector } from '@gatehouse/connector-kit';
+import { ConnectorError, hasAlipay, type EmbeddedLoginManifest, type SocialConnector } from '@gatehouse/connector-kit';
 import type { ConnectionView, ConnectionWithSecrets } from '../../services/identity-sources/types.js';
 import type { UserDto } from '../../services/users.js';
 import { urlSafeSecret } from '../../utils/ids.js';
@@ -252,6 +252,24 @@ export function createSocialRoundTrip(deps: SocialRoundTripDeps) {
     /** A form_post callback's parameters, kept for the GET that follows (state.ts `park`). */
     parkFormPost: (params: Record<string, string>) => deps.states.park(params),
     takeFormPost: (handle: unknown) => deps.states.unpark(handle),
+
+    /**
+     * `GET /api/v3/get-alipay-authinfo` (getAlipayAuthInfo): the RSA2-signed `authInfo` string a
+     * native app starts the Alipay SDK with (https://opendocs.alipay.com/open/218/105327), for an
+     * `alipay` connection enabled for the app; a fresh `target_id` each time.
+     */
+    async alipayAuthInfo(e: { poolId: string; appId: string; identifier: string }): Promise<string> {
+      const conn = await enabledConnection(e.poolId, e.appId, e.identifier);
+      const connector = deps.connector(conn);
+      if (!hasAlipay(connector)) throw new AppError('federation.mobile_not_supported');
+      try {
+        return connector.alipay.authInfo(urlSafeSecret(16));
+      } catch (err) {
+        // The connection lacks the merchant pid (or its key is unusable): the operator's configuration.
+        if (err instanceof ConnectorError) throw new AppError('federation.upstream_refused', { params: { reason: 'invalid_config' }, cause: err });
+        throw err;
+      }
+    },
 
     /** `POST /api/v3/signin-by-mobile`: a native app's provider payload (e.g. `{ code }`), for tokens. */
     async mobile(e: { poolId: string; appId: string; identifier: string; payload: Record<string, unknown>; scope?: string | undefined; request: RequestInfo }): Promise<SignInResult> {

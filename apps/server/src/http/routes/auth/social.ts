@@ -11,7 +11,8 @@ import { appContext, authenticateClient, clientIp, currentUser, tokenService } f
  * Identity providers on the authentication API (authing-js-sdk / authing-node-sdk
  * `AuthenticationClient`): the app's enabled connections with their `bindUrl` (what the
  * vendor's `social.authorize()` opens), and `signin-by-mobile` for native apps that already hold
- * a provider authorization code; and the signed-in user's own identities: `get-identities`,
+ * a provider authorization code, `get-alipay-authinfo` (the Alipay SDK's signed start string);
+ * and the signed-in user's own identities: `get-identities`,
  * `generate-link-extidp-url` (the hosted link confirmation's URL) and `unlink-extidp`.
  */
 const tags = ['social'];
@@ -26,6 +27,8 @@ const MobileBody = Type.Object(
   },
   { additionalProperties: Type.Object({}, { additionalProperties: true, description: 'The provider payload, e.g. githubPayload: { code }' }) },
 );
+
+const AlipayQuery = Type.Object({ extIdpConnidentifier: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
 
 const LinkQuery = Type.Object(
   {
@@ -85,6 +88,12 @@ export async function socialAuthRoutes(app: FastifyInstance): Promise<void> {
     if (r.status === 'challenge') throw challengeError(r);
     if (r.kind !== 'tokens') throw new Error('signin-by-mobile must finish with tokens');
     return envelope(req, r.tokens);
+  });
+
+  app.get<{ Querystring: Static<typeof AlipayQuery> }>('/get-alipay-authinfo', { schema: { tags, summary: 'The signed authInfo a native app starts the Alipay SDK with (getAlipayAuthInfo)', querystring: AlipayQuery } }, async (req) => {
+    const ctx = await appContext(app, req);
+    const authInfo = await socialSignIn.alipayAuthInfo({ poolId: ctx.poolId, appId: ctx.appId, identifier: req.query.extIdpConnidentifier });
+    return envelope(req, { authInfo });
   });
 
   app.get('/get-identities', { schema: { tags, summary: "The signed-in user's external identities (getIdentities)" } }, async (req) => {
