@@ -452,6 +452,13 @@ export interface GetOperations {
     };
     data: Array<CreateAccessKeyDataItem> | null;
   };
+  /** The signed authInfo a native app starts the Alipay SDK with (getAlipayAuthInfo) */
+  "get-alipay-authinfo": {
+    query: {
+      extIdpConnidentifier?: string;
+    };
+    data: unknown;
+  };
   /** Every department below one (the whole organisation below root), shallowest first */
   "get-all-departments": {
     query: {
