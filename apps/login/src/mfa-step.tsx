@@ -95,7 +95,12 @@ function Verify({ p, t }: { p: StepProps; t: T }) {
   const [remember, setRemember] = useState(false);
   const withRemember = (a: Record<string, unknown>) => (remember && rememberDays > 0 ? { ...a, rememberDevice: true } : a);
 
-  useEffect(() => setCode(''), [factor]);
+  // Switching the factor empties the field in the same render: an effect would clear it a frame
+  // later, wiping what was typed (or filled) into the new field in between.
+  const choose = (f: string) => {
+    setFactor(f);
+    setCode('');
+  };
   // Passkey: the options come from the server bound to this sign-in; the browser signs them.
   useEffect(() => {
     if (factor !== 'WEBAUTHN' || !options) return;
@@ -114,7 +119,7 @@ function Verify({ p, t }: { p: StepProps; t: T }) {
       {main.length > 1 ? (
         <div role="tablist" aria-label={t('otherWay')} class="gh-tabs">
           {main.map((f) => (
-            <button type="button" role="tab" key={f} aria-selected={f === factor} onClick={() => setFactor(f)}>
+            <button type="button" role="tab" key={f} aria-selected={f === factor} onClick={() => choose(f)}>
               {t(f as Key)}
             </button>
           ))}
@@ -176,13 +181,13 @@ function Verify({ p, t }: { p: StepProps; t: T }) {
       ) : null}
       {factors.includes('RECOVERY_CODE') && factor !== 'RECOVERY_CODE' ? (
         <p>
-          <button type="button" class="gh-link" onClick={() => setFactor('RECOVERY_CODE')}>
+          <button type="button" class="gh-link" onClick={() => choose('RECOVERY_CODE')}>
             {t('RECOVERY_CODE')}
           </button>
         </p>
       ) : factor === 'RECOVERY_CODE' && main.length ? (
         <p>
-          <button type="button" class="gh-link" onClick={() => setFactor(main[0]!)}>
+          <button type="button" class="gh-link" onClick={() => choose(main[0]!)}>
             {t('otherWay')}
           </button>
         </p>
