@@ -71,4 +71,25 @@ export function SecretOnce({ label, value }: { label: string; value: string }) {
   );
 }
 
+/** The end of a settings form: "Saved" once it is, and the submit button (not for read-only administrators). */
+export function SaveBar({ saved, readOnly, pending, disabled }: { saved: boolean; readOnly: boolean; pending: boolean; disabled?: boolean }) {
+  const t = useT();
+  return (
+    <>
+      {saved && (
+        <Text role="status" c="teal.9">
+          {t('common.saved')}
+        </Text>
+      )}
+      {!readOnly && (
+        <Group justify="flex-end">
+          <Button type="submit" disabled={disabled ?? false} loading={pending}>
+            {t('common.save')}
+          </Button>
+        </Group>
+      )}
+    </>
+  );
+}
+
 export const fmtTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');

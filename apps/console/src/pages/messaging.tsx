@@ -2,7 +2,7 @@ import { Badge, Button, Card, Group, Modal, NumberInput, PasswordInput, Segmente
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
-import { ErrorAlert, PageHeader } from '../components';
+import { ErrorAlert, PageHeader, SaveBar } from '../components';
 import { FormModal } from '../crud';
 import { useT } from '../i18n';
 import { SchemaForm, configToSend, type FormValues, type JsonSchema } from '../schema-form';
@@ -97,18 +97,7 @@ function SmsProvider() {
           />
           <Switch label={t('common.enabled')} checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} disabled={readOnly} />
           {connector && <SchemaForm schema={connector.configSchema} secretFields={connector.secretFields} hidden={connector.operatorOnlyFields} values={values} onChange={setValues} />}
-          {saved && (
-            <Text role="status" c="teal.9">
-              {t('common.saved')}
-            </Text>
-          )}
-          {!readOnly && (
-            <Group justify="flex-end">
-              <Button type="submit" disabled={!connector} loading={save.isPending}>
-                {t('common.save')}
-              </Button>
-            </Group>
-          )}
+          <SaveBar saved={saved} readOnly={readOnly} pending={save.isPending} disabled={!connector} />
         </Stack>
       </form>
     </Card>
@@ -217,18 +206,7 @@ function EmailProvider() {
               )}
             </>
           )}
-          {saved && (
-            <Text role="status" c="teal.9">
-              {t('common.saved')}
-            </Text>
-          )}
-          {!readOnly && (
-            <Group justify="flex-end">
-              <Button type="submit" disabled={!f?.type} loading={save.isPending}>
-                {t('common.save')}
-              </Button>
-            </Group>
-          )}
+          <SaveBar saved={saved} readOnly={readOnly} pending={save.isPending} disabled={!f?.type} />
         </Stack>
       </form>
     </Card>
@@ -293,18 +271,7 @@ function Settings() {
               <Switch label={t('messaging.welcomeEmail')} checked={s.welcomeEmail} onChange={(e) => setS({ ...s, welcomeEmail: e.currentTarget.checked })} />
               <Switch label={t('messaging.verificationEmail')} checked={s.verificationEmail} onChange={(e) => setS({ ...s, verificationEmail: e.currentTarget.checked })} />
               <Select label={t('messaging.defaultLang')} data={[{ value: 'en', label: 'English' }, { value: 'zh-CN', label: '简体中文' }]} value={s.defaultLang} onChange={(v) => v && setS({ ...s, defaultLang: v as 'en' | 'zh-CN' })} allowDeselect={false} />
-              {saved && (
-                <Text role="status" c="teal.9">
-                  {t('common.saved')}
-                </Text>
-              )}
-              {!readOnly && (
-                <Group justify="flex-end">
-                  <Button type="submit" loading={save.isPending}>
-                    {t('common.save')}
-                  </Button>
-                </Group>
-              )}
+              <SaveBar saved={saved} readOnly={readOnly} pending={save.isPending} />
             </Stack>
           </fieldset>
         </form>

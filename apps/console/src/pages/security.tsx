@@ -2,7 +2,7 @@ import { Button, Card, Group, NumberInput, Stack, Switch, Text, Textarea, Title 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
-import { ErrorAlert, PageHeader } from '../components';
+import { ErrorAlert, PageHeader, SaveBar } from '../components';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
@@ -89,18 +89,7 @@ export function SecurityPage() {
                 <Textarea label={t('security.allowEmailDomains')} autosize value={domains} onChange={(e) => setDomains(e.currentTarget.value)} />
               </Stack>
             </Card>
-            {saved && (
-              <Text role="status" c="teal.9">
-                {t('common.saved')}
-              </Text>
-            )}
-            {!readOnly && (
-              <Group justify="flex-end">
-                <Button type="submit" loading={save.isPending}>
-                  {t('common.save')}
-                </Button>
-              </Group>
-            )}
+            <SaveBar saved={saved} readOnly={readOnly} pending={save.isPending} />
           </Stack>
         </fieldset>
       </form>

@@ -2,6 +2,7 @@ import { isAppError } from '../../errors/app-error.js';
 import type { KvStore } from '../../storage/kv/types.js';
 import type { Logger } from '../../utils/logger.js';
 import type { ConnectionWithSecrets } from '../identity-sources/types.js';
+import { periodicTask } from '../../utils/periodic.js';
 import { ORG_SOURCE_TYPES, syncIntervalMinutes, type OrgProvider, type OrgSync } from './sync.js';
 
 /**
@@ -31,15 +32,12 @@ const PROVIDER_OF_TYPE = new Map(Object.entries(ORG_SOURCE_TYPES).map(([provider
 const CLAIM_MIN_TTL_MS = 10 * 60 * 1000;
 
 export function createOrgSyncScheduler(deps: OrgSyncSchedulerDeps) {
-  let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<void> | undefined;
-  let stopped = false;
   const stats = { ticks: 0, started: 0 };
 
   async function tick(): Promise<void> {
     stats.ticks++;
     for (const conn of await deps.sources([...PROVIDER_OF_TYPE.keys()])) {
-      if (stopped) return;
+      if (task.stopped) return;
       const interval = syncIntervalMinutes(conn);
       const provider = PROVIDER_OF_TYPE.get(conn.type);
       if (!interval || !provider) continue;
@@ -61,33 +59,15 @@ export function createOrgSyncScheduler(deps: OrgSyncSchedulerDeps) {
     }
   }
 
-  function run(): void {
-    if (ticking || stopped) return;
-    ticking = tick()
-      .catch((err: unknown) => deps.log.error({ err }, 'organisation sync schedule tick failed'))
-      .finally(() => {
-        ticking = undefined;
-      });
-  }
+  const task = periodicTask({ intervalMs: deps.tickMs, tick, onError: (err) => deps.log.error({ err }, 'organisation sync schedule tick failed') });
 
   return {
     tick,
     /** Ticks and runs started by this node (tests and metrics). */
     stats,
-    /** Starts looking every `tickMs` (unref'd: it never keeps the process alive on its own). */
-    start(): void {
-      if (timer || deps.tickMs <= 0) return;
-      stopped = false;
-      timer = setInterval(run, deps.tickMs);
-      timer.unref();
-      run();
-    },
-    async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await ticking;
-    },
+    /** Starts looking every `tickMs` (0: this node never looks). */
+    start: task.start,
+    stop: task.stop,
   };
 }
 export type OrgSyncScheduler = ReturnType<typeof createOrgSyncScheduler>;

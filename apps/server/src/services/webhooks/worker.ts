@@ -7,6 +7,7 @@ import { sortableId } from '../../utils/ids.js';
 import { nowIso } from '../../utils/time.js';
 import { encodeBody, type ContentType, type WebhookBody } from './payload.js';
 import { backoffMs, DEFAULT_RETRY, type RetryConfig } from './retry.js';
+import { periodicTask } from '../../utils/periodic.js';
 import { signatureHeaders } from './signing.js';
 
 /**
@@ -43,10 +44,7 @@ export function createWebhookWorker(deps: { repo: WebhooksRepo; box: SecretBox; 
   const { repo, box, log, options } = deps;
   const leaseMs = options.leaseMs ?? 60_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<void> | undefined;
   let again = false;
-  let stopped = true;
 
   const secretOf = (h: WebhookRow) => box.open(h.secret_enc, `webhook:${h.id}`);
 
@@ -139,21 +137,19 @@ export function createWebhookWorker(deps: { repo: WebhooksRepo; box: SecretBox; 
       }
       // A delivery finished above may have released the next one of its subject; look again.
       if (!again && due.length === 0) return;
-      if (stopped) return;
+      if (task.stopped) return;
     }
   }
 
-  function run(): void {
-    if (ticking) {
+  const task = periodicTask({
+    intervalMs: options.pollMs,
+    tick,
+    onError: (err) => log.error({ err }, 'webhook worker tick failed'),
+    // A look asked for during a run: the run looks once more before it ends.
+    onBusy: () => {
       again = true;
-      return;
-    }
-    ticking = tick()
-      .catch((err: unknown) => log.error({ err }, 'webhook worker tick failed'))
-      .finally(() => {
-        ticking = undefined;
-      });
-  }
+    },
+  });
 
   return {
     deliver,
@@ -161,26 +157,15 @@ export function createWebhookWorker(deps: { repo: WebhooksRepo; box: SecretBox; 
     tick,
     /** Look now (after an event was committed on this node) rather than at the next poll. */
     kick(): void {
-      if (stopped) return;
+      if (task.stopped) return;
       // Twice: the emitter's transaction usually commits within milliseconds; the second look
       // covers a slower commit before the poll would.
-      setTimeout(run, 25).unref();
-      setTimeout(run, 300).unref();
+      setTimeout(task.run, 25).unref();
+      setTimeout(task.run, 300).unref();
     },
-    /** Starts the background worker (unref'd: it never keeps the process alive on its own). */
-    start(): void {
-      if (timer) return;
-      stopped = false;
-      timer = setInterval(run, options.pollMs);
-      timer.unref();
-      run();
-    },
-    async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await ticking;
-    },
+    /** Starts the background worker. */
+    start: task.start,
+    stop: task.stop,
   };
 }
 export type WebhookWorker = ReturnType<typeof createWebhookWorker>;
