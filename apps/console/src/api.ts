@@ -63,20 +63,48 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, par
 type GetName = keyof GetOperations & string;
 type PostName = keyof PostOperations & string;
 
+/** Operations whose answer the OpenAPI document leaves open (`data: unknown`). */
+type OpenData<Ops extends { [K in keyof Ops]: { data: unknown } }> = { [K in keyof Ops & string]: unknown extends Ops[K]['data'] ? K : never }[keyof Ops & string];
+/**
+ * The arguments of one such operation, as a union of tuples: the path picks the tuple, so its query
+ * or body is checked even though the caller names the answer's type (a rest parameter instead of a
+ * second type parameter, which TypeScript could not infer once the first is given explicitly).
+ */
+type OpenGetArgs = { [K in OpenData<GetOperations>]: [path: K, params?: GetOperations[K]['query']] }[OpenData<GetOperations>];
+type OpenPostArgs = { [K in OpenData<PostOperations>]: [path: K, body: PostOperations[K]['body']] }[OpenData<PostOperations>];
+/**
+ * A path literal that is not a generated operation. `string` itself is refused too: a widened path
+ * could name a known operation and skip its check.
+ */
+type Unlisted<P extends string, Known extends string> = string extends P ? never : P extends Known ? never : P;
+
 /**
  * Typed by the operation's name (generated/management-api.ts, generated from the server's OpenAPI
- * document): `api.get('list-access-key')` knows its query and its data. The second form, with an
- * explicit result type and any path, is for data the document leaves untyped (`unknown`) and for
- * routes newer than the generated file.
+ * document): `api.get('list-access-key')` knows its query and its data. Every generated operation
+ * is checked: a body wider than its schema (a `string` where the route takes an enum) is an error,
+ * not a silent fall-through to an untyped form.
+ * - An operation whose answer the document leaves open (`unknown`) may name its answer's type:
+ *   `api.get<Provider>('get-sms-provider')` — the query or body is still checked.
+ * - Only a route missing from the generated file (newer than it) is untyped, and must be spelled
+ *   out: `api.get<Result, 'new-route'>('new-route')`; `npm run gen:console-api` then makes it typed.
  */
+// The operation's own signature comes last: TypeScript explains a failed call by the last
+// overload, so a wrong body is reported against the operation's schema.
 interface Get {
+  <T, P extends string>(path: Unlisted<P, GetName>, params?: Record<string, unknown>): Promise<T>;
+  <T>(...args: OpenGetArgs): Promise<T>;
   <P extends GetName>(path: P, params?: GetOperations[P]['query']): Promise<GetOperations[P]['data']>;
-  <T>(path: string, params?: Record<string, unknown>): Promise<T>;
 }
 interface Post {
+  <T, P extends string>(path: Unlisted<P, PostName>, body?: unknown): Promise<T>;
+  <T>(...args: OpenPostArgs): Promise<T>;
   <P extends PostName>(path: P, body: PostOperations[P]['body']): Promise<PostOperations[P]['data']>;
-  <T>(path: string, body?: unknown): Promise<T>;
 }
+
+/** The answer of a generated operation (without the `null` that only accompanies errors, which throw). */
+export type GetData<P extends GetName> = NonNullable<GetOperations[P]['data']>;
+export type PostData<P extends PostName> = NonNullable<PostOperations[P]['data']>;
+export type PostBody<P extends PostName> = PostOperations[P]['body'];
 
 export const api = {
   get: ((path: string, params?: Record<string, unknown>) => call('GET', path, undefined, params)) as Get,

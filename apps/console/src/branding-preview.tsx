@@ -100,7 +100,7 @@ export function BrandingEditor({ level, appId, appName, onClose }: { level: Leve
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
   const key = [pool, 'branding', level, level === 'pool' ? '' : appId];
-  const saved = useQuery({ queryKey: key, queryFn: () => (level === 'pool' ? api.get<Record<string, unknown>>('get-login-page-config') : api.get<Record<string, unknown>>('get-application', { appId })) });
+  const saved = useQuery({ queryKey: key, queryFn: (): Promise<Record<string, unknown> | null> => (level === 'pool' ? api.get<Record<string, unknown>>('get-login-page-config') : api.get('get-application', { appId })) });
   const effective = useQuery({ queryKey: [...key, 'effective'], queryFn: () => api.post<{ branding: Record<string, unknown> }>('preview-login-page', { appId, level }) });
   const [draft, setDraft] = useState<Draft>({});
   const [done, setDone] = useState(false);
@@ -108,7 +108,7 @@ export function BrandingEditor({ level, appId, appName, onClose }: { level: Leve
   const frame = useRef<HTMLIFrameElement>(null);
   const [ready, setReady] = useState(0);
   const [frameKey, setFrameKey] = useState(0);
-  const values: Fields = { ...savedFields(level, saved.data, effective.data?.branding), ...draft };
+  const values: Fields = { ...savedFields(level, saved.data ?? undefined, effective.data?.branding), ...draft };
   const change = <K extends keyof Fields>(k: K, v: Fields[K]) => {
     setDone(false);
     setDraft((d) => ({ ...d, [k]: v }));

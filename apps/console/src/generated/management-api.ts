@@ -152,12 +152,21 @@ export type CreateApplicationBodyBrandingConfig = {
   favicon?: string;
 };
 
+export type CreateApplicationDataLoginConfig = {
+  enabledBasicLoginMethods?: Array<"PHONE_CODE" | "EMAIL_CODE" | "PHONE_PASSWORD" | "EMAIL_PASSWORD" | "USERNAME_PASSWORD" | "SELF_BUILT_APP_QRCODE" | "PASSKEY">;
+  [key: string]: unknown;
+};
+
 export type CreateApplicationData = {
   appId: string;
   appIdentifier: string;
   appName: string;
   appType: string;
+  appDescription?: string;
   userPoolId: string;
+  redirectUris: Array<string>;
+  isDefault: boolean;
+  loginConfig: CreateApplicationDataLoginConfig;
   [key: string]: unknown;
 };
 
@@ -205,6 +214,7 @@ export type CreateGroupData = {
 export type CreateOrganizationData = {
   organizationCode: string;
   organizationName: string;
+  description?: string;
   departmentId: string;
   [key: string]: unknown;
 };
@@ -254,6 +264,13 @@ export type CreateUserBodyOptions = {
 
 export type CreateUserData = {
   userId: string;
+  status: "Suspended" | "Resigned" | "Activated" | "Archived" | "Deactivated";
+  email?: string;
+  phone?: string;
+  username?: string;
+  name?: string;
+  externalId?: string;
+  createdAt: string;
   [key: string]: unknown;
 };
 
@@ -270,7 +287,7 @@ export type CreateWebhookData = {
   updatedAt: string;
   name: string;
   url: string;
-  contentType: string;
+  contentType: "application/json" | "application/x-www-form-urlencoded";
   enabled: boolean;
   events: Array<string>;
   retryConfig: {
@@ -554,6 +571,20 @@ export interface GetOperations {
       tenantId?: string;
     };
     data: Array<{
+      targetType: "USER" | "ROLE" | "GROUP" | "DEPARTMENT";
+      key: string;
+      dataType: "STRING" | "NUMBER" | "DATETIME" | "BOOLEAN" | "ENUM" | "OBJECT";
+      label: string;
+      description?: string;
+      isUnique: boolean;
+      userEditable: boolean;
+      visibleInAdminConsole: boolean;
+      visibleInUserCenter: boolean;
+      options?: Array<{
+        value: string;
+        label: string;
+        [key: string]: unknown;
+      }>;
       [key: string]: unknown;
     }> | null;
   };
@@ -877,6 +908,19 @@ export interface GetOperations {
   "get-webhook-event-list": {
     query: Record<string, never>;
     data: {
+      categories: Array<{
+        name: string;
+        nameEn: string;
+        value: string;
+        [key: string]: unknown;
+      }>;
+      events: Array<{
+        name: string;
+        nameEn: string;
+        value: string;
+        category: string;
+        [key: string]: unknown;
+      }>;
       [key: string]: unknown;
     } | null;
   };
@@ -1041,7 +1085,16 @@ export interface GetOperations {
   /** Every SMS / email template in effect, per channel and language (Gatehouse extension) */
   "list-message-templates": {
     query: Record<string, never>;
-    data: unknown;
+    data: Array<{
+      kind: "sms" | "email";
+      channel: "CHANNEL_LOGIN" | "CHANNEL_REGISTER" | "CHANNEL_RESET_PASSWORD" | "CHANNEL_BIND_PHONE" | "CHANNEL_UNBIND_PHONE" | "CHANNEL_BIND_MFA" | "CHANNEL_VERIFY_MFA" | "CHANNEL_UNBIND_MFA" | "CHANNEL_COMPLETE_PHONE" | "CHANNEL_IDENTITY_VERIFICATION" | "CHANNEL_DELETE_ACCOUNT" | "CHANNEL_VERIFY_EMAIL_LINK" | "CHANNEL_UPDATE_EMAIL" | "CHANNEL_BIND_EMAIL" | "CHANNEL_UNBIND_EMAIL" | "CHANNEL_UNLOCK_ACCOUNT" | "CHANNEL_COMPLETE_EMAIL" | "WELCOME" | "VERIFY_EMAIL";
+      lang: "en" | "zh-CN";
+      custom: boolean;
+      subject: string;
+      text: string;
+      html: string | null;
+      [key: string]: unknown;
+    }> | null;
   };
   /** List organisations */
   "list-organizations": {
@@ -1802,6 +1855,14 @@ export interface PostOperations {
     data: {
       totalCount: number;
       list: Array<{
+        webhookId: string;
+        deliveryId: string;
+        eventName: string;
+        attempt: number;
+        responseStatusCode: number;
+        timestamp: string;
+        success: boolean;
+        errorMessage?: string;
         [key: string]: unknown;
       }>;
       [key: string]: unknown;

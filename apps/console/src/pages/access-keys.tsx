@@ -2,7 +2,7 @@ import { Badge, Button, Modal } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api';
-import type { GetOperations } from '../generated/management-api';
+import type { GetOperations, PostOperations } from '../generated/management-api';
 import { SecretOnce, WriteButton, fmtTime } from '../components';
 import { ResourceTable } from '../crud';
 import { useT } from '../i18n';
@@ -17,9 +17,9 @@ export function AccessKeysPage() {
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
   const list = useQuery({ queryKey: [pool, 'keys'], queryFn: async () => (await api.get('list-access-key')) ?? [] });
-  const [created, setCreated] = useState<{ accessKeyId: string; accessKeySecret: string } | null>(null);
+  const [created, setCreated] = useState<NonNullable<PostOperations['create-access-key']['data']>[number] | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'keys'] });
-  const create = useMutation({ mutationFn: () => api.post<Array<{ accessKeyId: string; accessKeySecret: string }>>('create-access-key', { type: 'userpool' }), onSuccess: (r) => (setCreated(r[0] ?? null), void refresh()) });
+  const create = useMutation({ mutationFn: () => api.post('create-access-key', { type: 'userpool' }), onSuccess: (r) => (setCreated(r?.[0] ?? null), void refresh()) });
   const toggle = useMutation({ mutationFn: (k: Key) => api.post('update-access-key', { accessKeyId: k.accessKeyId, enable: k.enable === false }), onSuccess: () => void refresh() });
   const label = (k: Key) => (k.enable === false ? t('keys.enable') : t('keys.disable'));
   return (
@@ -54,7 +54,7 @@ export function AccessKeysPage() {
         }}
       />
       <Modal opened={!!created} onClose={() => setCreated(null)} title={t('keys.secret')} closeButtonProps={{ 'aria-label': t('common.close') }}>
-        {created && <SecretOnce label={created.accessKeyId} value={created.accessKeySecret} />}
+        {created && <SecretOnce label={created.accessKeyId} value={created.accessKeySecret ?? ''} />}
       </Modal>
     </>
   );

@@ -1,26 +1,24 @@
 import { Anchor, Button, Checkbox, Group, Modal, Select, Stack, Table, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Page } from '../api';
+import { api, type GetData, type PostBody } from '../api';
 import { ConfirmDelete, ErrorAlert, PageHeader, SecretOnce, WriteButton } from '../components';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 import { AppMfaForm } from './application-mfa';
 import { BrandingEditor, useBrandingWord } from '../branding-preview';
 
-interface App {
-  appId: string;
-  appName: string;
-  appType: string;
-  appDescription?: string;
-  redirectUris: string[];
-  isDefault: boolean;
-  loginConfig: { enabledBasicLoginMethods?: string[] };
-}
+/** An application as list-applications returns it (typed from the OpenAPI document). */
+type App = GetData<'list-applications'>['list'][number];
+type LoginMethod = NonNullable<App['loginConfig']['enabledBasicLoginMethods']>[number];
+type AppType = NonNullable<PostBody<'create-application'>['appType']>;
 
 /** The application login methods the API accepts (services/applications/vocabulary.ts LOGIN_METHODS). */
-const LOGIN_METHODS = ['PHONE_CODE', 'EMAIL_CODE', 'PHONE_PASSWORD', 'EMAIL_PASSWORD', 'USERNAME_PASSWORD', 'SELF_BUILT_APP_QRCODE'];
-const APP_TYPES = ['web', 'spa', 'native', 'api', 'mini-program'];
+const LOGIN_METHODS: LoginMethod[] = ['PHONE_CODE', 'EMAIL_CODE', 'PHONE_PASSWORD', 'EMAIL_PASSWORD', 'USERNAME_PASSWORD', 'SELF_BUILT_APP_QRCODE', 'PASSKEY'];
+/** The types the server creates (mfa and the gateway types are refused as not supported yet). */
+const APP_TYPES: AppType[] = ['web', 'spa', 'native', 'api', 'mini-program'];
+const isLoginMethod = (m: string): m is LoginMethod => (LOGIN_METHODS as string[]).includes(m);
+const isAppType = (v: string | null): v is AppType => (APP_TYPES as Array<string | null>).includes(v);
 const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean);
 
 export function ApplicationsPage() {
@@ -28,7 +26,7 @@ export function ApplicationsPage() {
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
   const [keywords, setKeywords] = useState('');
-  const list = useQuery({ queryKey: [pool, 'apps', keywords], queryFn: () => api.get<Page<App>>('list-applications', { page: 1, limit: 100, ...(keywords ? { keywords } : {}) }) });
+  const list = useQuery({ queryKey: [pool, 'apps', keywords], queryFn: () => api.get('list-applications', { page: 1, limit: 100, ...(keywords ? { keywords } : {}) }) });
   const [editing, setEditing] = useState<App | 'new' | null>(null);
   const [deleting, setDeleting] = useState<App | null>(null);
   const [secret, setSecret] = useState<{ appId: string; appSecret: string } | null>(null);
@@ -44,7 +42,7 @@ export function ApplicationsPage() {
       void refresh();
     },
   });
-  const showSecret = useMutation({ mutationFn: (appId: string) => api.get<{ secret: string }>('get-application-secret', { appId }), onSuccess: (r, appId) => setSecret({ appId, appSecret: r.secret }) });
+  const showSecret = useMutation({ mutationFn: (appId: string) => api.get('get-application-secret', { appId }), onSuccess: (r, appId) => r && setSecret({ appId, appSecret: r.secret }) });
 
   return (
     <>
@@ -123,14 +121,15 @@ export function ApplicationsPage() {
 function AppForm({ app, onClose, onSaved }: { app: App | null; onClose: () => void; onSaved: () => void }) {
   const t = useT();
   const [name, setName] = useState(app?.appName ?? '');
-  const [type, setType] = useState(app?.appType ?? 'web');
+  const [type, setType] = useState<AppType>('web');
   const [description, setDescription] = useState(app?.appDescription ?? '');
   const [uris, setUris] = useState((app?.redirectUris ?? []).join('\n'));
-  const [methods, setMethods] = useState<string[]>(app?.loginConfig.enabledBasicLoginMethods ?? ['PHONE_PASSWORD', 'EMAIL_PASSWORD', 'USERNAME_PASSWORD']);
+  const [methods, setMethods] = useState<LoginMethod[]>(app?.loginConfig.enabledBasicLoginMethods ?? ['PHONE_PASSWORD', 'EMAIL_PASSWORD', 'USERNAME_PASSWORD']);
   const save = useMutation({
-    mutationFn: () => {
+    mutationFn: async () => {
       const common = { appName: name, redirectUris: lines(uris), loginConfig: { enabledBasicLoginMethods: methods }, ...(description ? { appDescription: description } : {}) };
-      return app ? api.post('update-application', { appId: app.appId, ...common }) : api.post('create-application', { ...common, appType: type });
+      if (app) await api.post('update-application', { appId: app.appId, ...common });
+      else await api.post('create-application', { ...common, appType: type });
     },
     onSuccess: () => {
       onSaved();
@@ -148,10 +147,10 @@ function AppForm({ app, onClose, onSaved }: { app: App | null; onClose: () => vo
         <Stack>
           <ErrorAlert error={save.error} />
           <TextInput label={t('common.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-          {!app && <Select label={t('apps.type')} data={APP_TYPES} value={type} onChange={(v) => setType(v ?? 'web')} allowDeselect={false} />}
+          {!app && <Select label={t('apps.type')} data={APP_TYPES} value={type} onChange={(v) => isAppType(v) && setType(v)} allowDeselect={false} />}
           <Textarea label={t('common.description')} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
           <Textarea label={t('apps.redirectUris')} autosize minRows={2} value={uris} onChange={(e) => setUris(e.currentTarget.value)} />
-          <Checkbox.Group label={t('apps.loginMethods')} value={methods} onChange={setMethods}>
+          <Checkbox.Group label={t('apps.loginMethods')} value={methods} onChange={(v) => setMethods(v.filter(isLoginMethod))}>
             <Group mt="xs">
               {LOGIN_METHODS.map((m) => (
                 <Checkbox key={m} value={m} label={m} />

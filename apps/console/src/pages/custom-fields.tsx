@@ -1,26 +1,19 @@
 import { Badge, SegmentedControl, Select, Switch, TextInput, Textarea } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api';
+import { api, type GetData, type PostBody } from '../api';
 import { FormModal, ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
-const TARGETS = ['USER', 'ROLE', 'GROUP', 'DEPARTMENT'] as const;
-const DATA_TYPES = ['STRING', 'NUMBER', 'DATETIME', 'BOOLEAN', 'ENUM', 'OBJECT'];
-type Target = (typeof TARGETS)[number];
-
-interface Field {
-  targetType: Target;
-  key: string;
-  dataType: string;
-  label: string;
-  description?: string;
-  isUnique: boolean;
-  userEditable: boolean;
-  visibleInUserCenter: boolean;
-  options?: Array<{ value: string; label: string }>;
-}
+/** A stored field as get-custom-fields returns it (typed from the OpenAPI document). */
+type Field = GetData<'get-custom-fields'>[number];
+type Target = Field['targetType'];
+type DataType = NonNullable<PostBody<'set-custom-fields'>['list'][number]['dataType']>;
+const TARGETS: Target[] = ['USER', 'ROLE', 'GROUP', 'DEPARTMENT'];
+const DATA_TYPES: DataType[] = ['STRING', 'NUMBER', 'DATETIME', 'BOOLEAN', 'ENUM', 'OBJECT'];
+const isTarget = (v: string): v is Target => (TARGETS as string[]).includes(v);
+const isDataType = (v: string | null): v is DataType => (DATA_TYPES as Array<string | null>).includes(v);
 
 /** Custom fields of users, roles, groups and departments (set-custom-fields: key and data type are fixed once set). */
 export function CustomFieldsPage() {
@@ -28,18 +21,18 @@ export function CustomFieldsPage() {
   const { pool } = useSession();
   const qc = useQueryClient();
   const [target, setTarget] = useState<Target>('USER');
-  const list = useQuery({ queryKey: [pool, 'custom-fields', target], queryFn: () => api.get<Field[]>('get-custom-fields', { targetType: target }) });
+  const list = useQuery({ queryKey: [pool, 'custom-fields', target], queryFn: () => api.get('get-custom-fields', { targetType: target }) });
   const [editing, setEditing] = useState<Field | 'new' | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'custom-fields'] });
   return (
     <>
       <ResourceTable<Field>
         title={t('fields.title')}
-        rows={list.data}
+        rows={list.data ?? undefined}
         rowKey={(f) => f.key}
         rowName={(f) => f.key}
         error={list.error}
-        headerExtra={<SegmentedControl aria-label={t('fields.target')} value={target} onChange={(v) => setTarget(v as Target)} data={TARGETS.map((x) => ({ value: x, label: t(`fields.target.${x}`) }))} />}
+        headerExtra={<SegmentedControl aria-label={t('fields.target')} value={target} onChange={(v) => isTarget(v) && setTarget(v)} data={TARGETS.map((x) => ({ value: x, label: t(`fields.target.${x}`) }))} />}
         columns={[
           { label: t('fields.key'), render: (f) => f.key },
           { label: t('fields.label'), render: (f) => f.label },
@@ -60,7 +53,7 @@ export function CustomFieldsPage() {
 
 function FieldForm({ field, target, onClose, onSaved }: { field: Field | null; target: Target; onClose: () => void; onSaved: () => Promise<unknown> }) {
   const t = useT();
-  const [f, setF] = useState({
+  const [f, setF] = useState<{ key: string; label: string; description: string; dataType: DataType; isUnique: boolean; userEditable: boolean; visibleInUserCenter: boolean; options: string }>({
     key: field?.key ?? '',
     label: field?.label ?? '',
     description: field?.description ?? '',
@@ -87,7 +80,7 @@ function FieldForm({ field, target, onClose, onSaved }: { field: Field | null; t
   return (
     <FormModal title={field ? `${t('common.edit')} ${field.key}` : t('fields.create')} onClose={onClose} onSubmit={submit}>
       <TextInput label={t('fields.key')} required disabled={!!field} value={f.key} onChange={(e) => set({ key: e.currentTarget.value })} />
-      <Select label={t('fields.dataType')} data={DATA_TYPES} disabled={!!field} value={f.dataType} onChange={(v) => set({ dataType: v ?? 'STRING' })} allowDeselect={false} />
+      <Select label={t('fields.dataType')} data={DATA_TYPES} disabled={!!field} value={f.dataType} onChange={(v) => isDataType(v) && set({ dataType: v })} allowDeselect={false} />
       <TextInput label={t('fields.label')} value={f.label} onChange={(e) => set({ label: e.currentTarget.value })} />
       <Textarea label={t('common.description')} value={f.description} onChange={(e) => set({ description: e.currentTarget.value })} />
       {f.dataType === 'ENUM' && <Textarea label={t('fields.options')} autosize minRows={2} value={f.options} onChange={(e) => set({ options: e.currentTarget.value })} />}

@@ -1,6 +1,6 @@
 import { Card, Group, SimpleGrid, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { api, type Page } from '../api';
+import { api } from '../api';
 import { ErrorAlert, PageHeader } from '../components';
 import { useT } from '../i18n';
 import { useSession } from '../session';
@@ -16,8 +16,8 @@ export function DashboardPage() {
   const t = useT();
   const { pool } = useSession();
   const days = useQuery({ queryKey: [pool, 'sign-ins'], queryFn: () => api.get<{ days: Day[] }>('console/sign-ins-per-day', { days: 14 }) });
-  const users = useQuery({ queryKey: [pool, 'users', 'count'], queryFn: () => api.post<Page<unknown>>('list-users', { options: { pagination: { page: 1, limit: 1 } } }) });
-  const apps = useQuery({ queryKey: [pool, 'apps', 'count'], queryFn: () => api.get<Page<unknown>>('list-applications', { page: 1, limit: 1 }) });
+  const users = useQuery({ queryKey: [pool, 'users', 'count'], queryFn: () => api.post('list-users', { options: { pagination: { page: 1, limit: 1 } } }) });
+  const apps = useQuery({ queryKey: [pool, 'apps', 'count'], queryFn: () => api.get('list-applications', { page: 1, limit: 1 }) });
   return (
     <>
       <PageHeader title={t('dashboard.title')} />

@@ -1,20 +1,14 @@
 import { ActionIcon, Button, Card, Group, Select, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Page } from '../api';
+import { api, type GetData } from '../api';
 import { ConfirmDelete, ErrorAlert } from '../components';
 import { FormModal } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
-interface Dept {
-  departmentId: string;
-  name: string;
-  parentDepartmentId: string;
-  hasChildren: boolean;
-  membersCount: number;
-  code?: string;
-}
+/** A department as list-children-departments returns it (typed from the OpenAPI document). */
+type Dept = GetData<'list-children-departments'>['list'][number];
 
 /**
  * An organisation's departments as a tree (list-children-departments, loaded as a node is
@@ -72,7 +66,7 @@ function AddChildButton({ parent, name, ops }: { parent: string; name: string; o
 function Children({ parentId, ops, depth }: { parentId: string; ops: NodeOps; depth: number }) {
   const t = useT();
   const { pool } = useSession();
-  const q = useQuery({ queryKey: [pool, 'depts', ops.organizationCode, parentId], queryFn: () => api.get<Page<Dept>>('list-children-departments', { organizationCode: ops.organizationCode, departmentId: parentId, page: 1, limit: 100 }) });
+  const q = useQuery({ queryKey: [pool, 'depts', ops.organizationCode, parentId], queryFn: () => api.get('list-children-departments', { organizationCode: ops.organizationCode, departmentId: parentId, page: 1, limit: 100 }) });
   if (q.error) return <ErrorAlert error={q.error} />;
   if (q.data && q.data.list.length === 0 && depth === 0) return <Text c="dimmed">{t('common.none')}</Text>;
   return (
@@ -127,7 +121,7 @@ function DeptForm({ organizationCode, rootId, rootName, parent, dept, onClose, o
   const { pool } = useSession();
   const [name, setName] = useState(dept?.name ?? '');
   const [parentId, setParentId] = useState(parent);
-  const all = useQuery({ queryKey: [pool, 'depts', organizationCode, '*all'], queryFn: () => api.get<Page<Dept>>('get-all-departments', { organizationCode, page: 1, limit: 500 }) });
+  const all = useQuery({ queryKey: [pool, 'depts', organizationCode, '*all'], queryFn: () => api.get('get-all-departments', { organizationCode, page: 1, limit: 500 }) });
   const options = [{ value: rootId, label: rootName }, ...(all.data?.list ?? []).filter((d) => d.departmentId !== rootId && d.departmentId !== dept?.departmentId).map((d) => ({ value: d.departmentId, label: d.name }))];
   const submit = async () => {
     if (dept) await api.post('update-department', { organizationCode, departmentId: dept.departmentId, name, ...(parentId !== dept.parentDepartmentId ? { parentDepartmentId: parentId } : {}) });

@@ -1,7 +1,7 @@
 import { Badge, Button, Checkbox, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Page } from '../api';
+import { api, type GetData, type Page, type PostBody } from '../api';
 import { ErrorAlert } from '../components';
 import { FormModal, ResourceTable } from '../crud';
 import { useT } from '../i18n';
@@ -32,10 +32,11 @@ interface Source {
   type: string;
   connections: Connection[];
 }
-interface App {
-  appId: string;
-  appName: string;
-}
+type App = GetData<'list-applications'>['list'][number];
+/** The directory types test-ext-idp-conn can test (typed from the OpenAPI document). */
+type DirectoryType = NonNullable<PostBody<'test-ext-idp-conn'>['type']>;
+const DIRECTORY_TYPES: DirectoryType[] = ['ldap', 'ad'];
+const isDirectoryType = (v: string): v is DirectoryType => (DIRECTORY_TYPES as string[]).includes(v);
 
 /**
  * Identity sources (social providers, enterprise OIDC/SAML, directories): each source here has
@@ -57,7 +58,7 @@ export function IdentitySourcesPage() {
     queryKey: ['connectors', 'identity'],
     queryFn: async () => [...(await api.get<{ list: Connector[] }>('console/connectors', { kind: 'social' })).list, ...(await api.get<{ list: Connector[] }>('console/connectors', { kind: 'directory' })).list],
   });
-  const apps = useQuery({ queryKey: [pool, 'apps', ''], queryFn: () => api.get<Page<App>>('list-applications', { page: 1, limit: 100 }) });
+  const apps = useQuery({ queryKey: [pool, 'apps', ''], queryFn: () => api.get('list-applications', { page: 1, limit: 100 }) });
   const [editing, setEditing] = useState<Source | 'new' | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'ext-idps'] });
   const appName = (id: string) => apps.data?.list.find((a) => a.appId === id)?.appName ?? id;
@@ -109,10 +110,11 @@ function SourceForm({ source, connectors, apps, onClose, onSaved }: { source: So
   const submit = async () => {
     if (!connector || !type) throw new Error(t('idps.pickType'));
     const fields = configToSend(connector.configSchema, values);
-    let connId = conn?.id;
+    let connId: string;
     if (source && conn) {
       if (name !== source.name) await api.post('update-ext-idp', { id: source.id, name });
       await api.post('update-ext-idp-conn', { id: conn.id, displayName, fields });
+      connId = conn.id;
     } else {
       const sourceType = connector.types.find((x) => x.type === type)!.sourceType;
       const idp = await api.post<{ id: string }>('create-ext-idp', { name, type: sourceType });
@@ -157,7 +159,7 @@ function SourceForm({ source, connectors, apps, onClose, onSaved }: { source: So
           ))}
         </Group>
       </Checkbox.Group>
-      {connector?.kind === 'directory' && type && <TestConnection type={type} connId={conn?.id} fields={() => configToSend(connector.configSchema, values)} secretFields={connector.secretFields} />}
+      {connector?.kind === 'directory' && type && isDirectoryType(type) && <TestConnection type={type} connId={conn?.id} fields={() => configToSend(connector.configSchema, values)} secretFields={connector.secretFields} />}
       {source && conn && connector?.kind !== 'directory' && <CallbackHint identifier={conn.identifier} />}
     </FormModal>
   );
@@ -169,13 +171,13 @@ function SourceForm({ source, connectors, apps, onClose, onSaved }: { source: So
  * settings instead (secrets are write-only, so the form never has them). The answer names the
  * failing step; the server never puts the bind password in it.
  */
-function TestConnection({ type, connId, fields, secretFields }: { type: string; connId: string | undefined; fields: () => Record<string, unknown>; secretFields: string[] }) {
+function TestConnection({ type, connId, fields, secretFields }: { type: DirectoryType; connId: string | undefined; fields: () => Record<string, unknown>; secretFields: string[] }) {
   const t = useT();
   const test = useMutation({
     mutationFn: () => {
       const f = fields();
       const stored = connId !== undefined && secretFields.every((k) => f[k] === undefined || f[k] === '');
-      return api.post<{ success: boolean; step: string; message: string }>('test-ext-idp-conn', stored ? { id: connId } : { type, fields: f });
+      return api.post('test-ext-idp-conn', stored ? { id: connId } : { type, fields: f });
     },
   });
   return (

@@ -1,7 +1,7 @@
 import { Badge, Button, Card, Group, Modal, NumberInput, PasswordInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api } from '../api';
+import { api, type GetData, type PostBody } from '../api';
 import { ErrorAlert, PageHeader, SaveBar } from '../components';
 import { FormModal } from '../crud';
 import { useT } from '../i18n';
@@ -20,14 +20,8 @@ interface Provider {
   enabled: boolean;
   config?: FormValues;
 }
-interface Template {
-  kind: 'sms' | 'email';
-  channel: string;
-  lang: 'en' | 'zh-CN';
-  custom: boolean;
-  subject?: string;
-  text: string;
-}
+/** A template in effect as list-message-templates returns it (typed from the OpenAPI document). */
+type Template = GetData<'list-message-templates'>[number];
 
 /** Message services: the SMS provider (a form generated from the connector's manifest), the email provider, code and quota settings, and the message templates. */
 export function MessagingPage() {
@@ -65,7 +59,11 @@ function SmsProvider() {
   }, [current.data, provider]);
   const connector = connectors.data?.list.find((c) => c.id === provider);
   const save = useMutation({
-    mutationFn: () => api.post('config-sms-provider', { provider, enabled, config: configToSend(connector!.configSchema, values) }),
+    mutationFn: async () => {
+      // The save button is disabled until a provider with a known connector is picked.
+      if (provider === null || !connector) return;
+      await api.post('config-sms-provider', { provider, enabled, config: configToSend(connector.configSchema, values) });
+    },
     onSuccess: () => {
       setSaved(true);
       void qc.invalidateQueries({ queryKey: [pool, 'sms-provider'] });
@@ -104,7 +102,9 @@ function SmsProvider() {
   );
 }
 
-type EmailType = 'console' | 'custom' | 'ali' | 'qq' | 'sendgrid';
+type EmailType = PostBody<'config-email-provider'>['type'];
+const EMAIL_TYPES: EmailType[] = ['custom', 'ali', 'qq', 'sendgrid', 'console'];
+const isEmailType = (v: string | null): v is EmailType => (EMAIL_TYPES as Array<string | null>).includes(v);
 interface EmailProviderDto {
   enabled: boolean;
   type?: EmailType;
@@ -135,15 +135,17 @@ function EmailProvider() {
   }, [current.data, f]);
   const [saved, setSaved] = useState(false);
   const save = useMutation({
-    mutationFn: () => {
+    mutationFn: async () => {
       const v = f!;
+      // The save button is disabled until a provider is picked.
+      if (v.type === null) return;
       const secret = v.secret ? v.secret : undefined;
-      const body: Record<string, unknown> = { type: v.type, enabled: v.enabled };
+      const body: PostBody<'config-email-provider'> = { type: v.type, enabled: v.enabled };
       if (v.type === 'custom') body.smtpConfig = { smtp_host: v.host, smtp_port: typeof v.port === 'number' ? v.port : 0, sender: v.sender, secure: v.secure, ...(secret ? { senderPass: secret } : {}) };
       if (v.type === 'sendgrid') body.sendGridConfig = { sender: v.sender, ...(secret ? { apikey: secret } : {}) };
       if (v.type === 'ali') body.aliExmailConfig = { sender: v.sender, ...(secret ? { senderPass: secret } : {}) };
       if (v.type === 'qq') body.tencentExmailConfig = { sender: v.sender, ...(secret ? { senderPass: secret } : {}) };
-      return api.post('config-email-provider', body);
+      await api.post('config-email-provider', body);
     },
     onSuccess: () => {
       setSaved(true);
@@ -178,7 +180,7 @@ function EmailProvider() {
                   { value: 'console', label: t('messaging.emailConsole') },
                 ]}
                 value={f.type}
-                onChange={(v) => set({ type: v as EmailType | null })}
+                onChange={(v) => set({ type: isEmailType(v) ? v : null })}
                 disabled={readOnly}
               />
               <Switch label={t('common.enabled')} checked={f.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} disabled={readOnly} />
@@ -289,7 +291,7 @@ function Templates() {
   const t = useT();
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: [pool, 'templates'], queryFn: () => api.get<Template[]>('list-message-templates') });
+  const list = useQuery({ queryKey: [pool, 'templates'], queryFn: async () => (await api.get('list-message-templates')) ?? [] });
   const [editing, setEditing] = useState<Template | null>(null);
   const [testing, setTesting] = useState<Template | null>(null);
   const [kind, setKind] = useState<'sms' | 'email'>('sms');

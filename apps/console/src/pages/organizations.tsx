@@ -1,18 +1,14 @@
 import { Button, TextInput, Textarea } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Page } from '../api';
+import { api, type GetData } from '../api';
 import { FormModal, ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 import { DepartmentTree } from './departments';
 
-interface Org {
-  organizationCode: string;
-  organizationName: string;
-  description?: string;
-  departmentId: string;
-}
+/** An organisation as list-organizations returns it (typed from the OpenAPI document). */
+type Org = GetData<'list-organizations'>['list'][number];
 
 /** Organisations (list-organizations / search-organizations, create, rename, delete): each has a root department, whose tree opens below the list. */
 export function OrganizationsPage() {
@@ -22,7 +18,7 @@ export function OrganizationsPage() {
   const [keywords, setKeywords] = useState('');
   const list = useQuery({
     queryKey: [pool, 'orgs', keywords],
-    queryFn: () => (keywords ? api.get<Page<Org>>('search-organizations', { keywords, page: 1, limit: 50 }) : api.get<Page<Org>>('list-organizations', { page: 1, limit: 50 })),
+    queryFn: () => (keywords ? api.get('search-organizations', { keywords, page: 1, limit: 50 }) : api.get('list-organizations', { page: 1, limit: 50 })),
   });
   const [editing, setEditing] = useState<Org | 'new' | null>(null);
   const [tree, setTree] = useState<string | null>(null);

@@ -1,24 +1,14 @@
 import { Button, Modal, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Page } from '../api';
+import { api, type GetData, type PostBody } from '../api';
 import { ErrorAlert } from '../components';
 import { FormModal, ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
-interface Role {
-  code: string;
-  name?: string;
-  description?: string;
-  namespace?: string;
-}
-interface Member {
-  userId: string;
-  username?: string | null;
-  email?: string | null;
-  phone?: string | null;
-}
+/** A role and a member as list-roles and list-role-members return them (typed from the OpenAPI document). */
+type Role = GetData<'list-roles'>['list'][number];
 
 const ns = (r: Role) => (r.namespace ? { namespace: r.namespace } : {});
 
@@ -28,7 +18,7 @@ export function RolesPage() {
   const { pool } = useSession();
   const qc = useQueryClient();
   const [keywords, setKeywords] = useState('');
-  const list = useQuery({ queryKey: [pool, 'roles', keywords], queryFn: () => api.get<Page<Role>>('list-roles', { page: 1, limit: 100, ...(keywords ? { keywords } : {}) }) });
+  const list = useQuery({ queryKey: [pool, 'roles', keywords], queryFn: () => api.get('list-roles', { page: 1, limit: 100, ...(keywords ? { keywords } : {}) }) });
   const [editing, setEditing] = useState<Role | 'new' | null>(null);
   const [members, setMembers] = useState<Role | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'roles'] });
@@ -88,9 +78,9 @@ function Members({ role, onClose }: { role: Role; onClose: () => void }) {
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
   const key = [pool, 'role-members', role.namespace, role.code];
-  const q = useQuery({ queryKey: key, queryFn: () => api.get<Page<Member>>('list-role-members', { code: role.code, ...ns(role), page: 1, limit: 100 }) });
+  const q = useQuery({ queryKey: key, queryFn: () => api.get('list-role-members', { code: role.code, ...ns(role), page: 1, limit: 100 }) });
   const [userId, setUserId] = useState('');
-  const target = (id: string) => ({ code: role.code, ...ns(role), targets: [{ targetType: 'USER', targetIdentifier: id }] });
+  const target = (id: string): PostBody<'assign-role'> & PostBody<'revoke-role'> => ({ code: role.code, ...ns(role), targets: [{ targetType: 'USER', targetIdentifier: id }] });
   const assign = useMutation({ mutationFn: () => api.post('assign-role', target(userId.trim())), onSuccess: () => (setUserId(''), void qc.invalidateQueries({ queryKey: key })) });
   const revoke = useMutation({ mutationFn: (id: string) => api.post('revoke-role', target(id)), onSuccess: () => void qc.invalidateQueries({ queryKey: key }) });
   return (

@@ -1,7 +1,7 @@
 import { Badge, Button, Group, Modal, Select, Stack, Table, Tabs, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { api, type Page } from '../api';
+import { api, type GetData, type Page } from '../api';
 import { ErrorAlert, WriteButton, fmtTime } from '../components';
 import { useT, type MessageKey } from '../i18n';
 import { useSession } from '../session';
@@ -26,11 +26,8 @@ interface MfaInfo {
   webauthnStatus?: string;
   recoveryCodesLeft?: number;
 }
-interface Role {
-  code: string;
-  name?: string;
-  namespace?: string;
-}
+/** A role as list-roles and get-user-roles return it (typed from the OpenAPI document). */
+type Role = GetData<'list-roles'>['list'][number];
 
 function SimpleTable({ head, rows }: { head: string[]; rows: ReactNode[][] | undefined }) {
   const t = useT();
@@ -149,8 +146,8 @@ function Roles({ user }: { user: User }) {
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
   const key = [pool, 'user-roles', user.userId];
-  const mine = useQuery({ queryKey: key, queryFn: () => api.get<Page<Role>>('get-user-roles', { userId: user.userId }) });
-  const all = useQuery({ queryKey: [pool, 'roles', 'all'], queryFn: () => api.get<Page<Role>>('list-roles', { page: 1, limit: 100 }) });
+  const mine = useQuery({ queryKey: key, queryFn: () => api.get('get-user-roles', { userId: user.userId }) });
+  const all = useQuery({ queryKey: [pool, 'roles', 'all'], queryFn: () => api.get('list-roles', { page: 1, limit: 100 }) });
   const [code, setCode] = useState<string | null>(null);
   const change = useMutation({
     mutationFn: ({ path, role }: { path: 'assign-role' | 'revoke-role'; role: Role }) => api.post(path, { targets: [{ targetType: 'USER', targetIdentifier: user.userId }], code: role.code, ...(role.namespace ? { namespace: role.namespace } : {}) }),

@@ -1,27 +1,19 @@
 import { Badge, Button, Menu, PasswordInput, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Page } from '../api';
+import { api, type GetData, type PostBody } from '../api';
 import { fmtTime } from '../components';
 import { FormModal, ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 import { UserDetails } from './user-details';
 
-export interface User {
-  userId: string;
-  email?: string | null;
-  username?: string | null;
-  phone?: string | null;
-  name?: string | null;
-  externalId?: string | null;
-  status: string;
-  createdAt: string;
-}
+/** A user as list-users returns it (typed from the OpenAPI document). */
+export type User = GetData<'list-users'>['list'][number];
 
 export const userLabel = (u: User) => u.email ?? u.username ?? u.phone ?? u.userId;
 /** "Any identifier": the id and external id besides the vendor's default fuzzy fields (ListUsersOptionsDto.fuzzySearchOn). */
-const SEARCH_ON = ['id', 'externalId', 'email', 'phone', 'username', 'name', 'nickname'];
+const SEARCH_ON: NonNullable<NonNullable<PostBody<'list-users'>['options']>['fuzzySearchOn']> = ['id', 'externalId', 'email', 'phone', 'username', 'name', 'nickname'];
 
 /** Users: search by any identifier, create, edit, block/unblock, unlock, reset password, force logout, delete; details (history, identities, MFA, roles). */
 export function UsersPage() {
@@ -31,7 +23,7 @@ export function UsersPage() {
   const [keywords, setKeywords] = useState('');
   const list = useQuery({
     queryKey: [pool, 'users', keywords],
-    queryFn: () => api.post<Page<User>>('list-users', { ...(keywords ? { keywords } : {}), options: { pagination: { page: 1, limit: 50 }, ...(keywords ? { fuzzySearchOn: SEARCH_ON } : {}) } }),
+    queryFn: () => api.post('list-users', { ...(keywords ? { keywords } : {}), options: { pagination: { page: 1, limit: 50 }, ...(keywords ? { fuzzySearchOn: SEARCH_ON } : {}) } }),
   });
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
@@ -39,7 +31,8 @@ export function UsersPage() {
   const [notice, setNotice] = useState('');
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'users'] });
   const action = useMutation({
-    mutationFn: ({ path, body }: { path: string; body: unknown }) => api.post(path, body),
+    // Each menu item passes its own typed call (api.post checks the operation's body).
+    mutationFn: (call: () => Promise<unknown>) => call(),
     onMutate: () => setNotice(''),
     onSuccess: () => {
       setNotice(t('users.done'));
@@ -90,10 +83,10 @@ export function UsersPage() {
                   </Button>
                 </Menu.Target>
                 <Menu.Dropdown>
-                  <Menu.Item onClick={() => action.mutate({ path: 'update-user', body: { userId: u.userId, status: u.status === 'Suspended' ? 'Activated' : 'Suspended' } })}>{u.status === 'Suspended' ? t('users.unblock') : t('users.block')}</Menu.Item>
-                  <Menu.Item onClick={() => action.mutate({ path: 'unlock-user', body: { userId: u.userId } })}>{t('users.unlock')}</Menu.Item>
+                  <Menu.Item onClick={() => action.mutate(() => api.post('update-user', { userId: u.userId, status: u.status === 'Suspended' ? 'Activated' : 'Suspended' }))}>{u.status === 'Suspended' ? t('users.unblock') : t('users.block')}</Menu.Item>
+                  <Menu.Item onClick={() => action.mutate(() => api.post('unlock-user', { userId: u.userId }))}>{t('users.unlock')}</Menu.Item>
                   <Menu.Item onClick={() => setResetting(u)}>{t('users.resetPassword')}</Menu.Item>
-                  <Menu.Item onClick={() => action.mutate({ path: 'kick-users', body: { userId: u.userId, appIds: [] } })}>{t('users.forceLogout')}</Menu.Item>
+                  <Menu.Item onClick={() => action.mutate(() => api.post('kick-users', { userId: u.userId, appIds: [] }))}>{t('users.forceLogout')}</Menu.Item>
                 </Menu.Dropdown>
               </Menu>
             )}

@@ -1,41 +1,24 @@
 import { Badge, Button, Checkbox, Group, Modal, Select, Switch, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useContext, useState } from 'react';
-import { api, type Page } from '../api';
+import { api, type GetData, type PostBody } from '../api';
 import { ErrorAlert, SecretOnce, fmtTime } from '../components';
 import { FormModal, ResourceTable } from '../crud';
 import { I18nContext, useT } from '../i18n';
 import { useSession } from '../session';
 
-interface Webhook {
-  webhookId: string;
-  name: string;
-  url: string;
-  contentType: string;
-  enabled: boolean;
-  events: string[];
-  secret?: string;
-}
-interface EventList {
-  categories: Array<{ name: string; nameEn: string; value: string }>;
-  events: Array<{ name: string; nameEn: string; value: string; category: string }>;
-}
-interface Delivery {
-  deliveryId: string;
-  eventName: string;
-  attempt: number;
-  responseStatusCode: number;
-  timestamp: string;
-  success: boolean;
-  errorMessage?: string;
-}
+/** A webhook as list-webhooks returns it (typed from the OpenAPI document). */
+type Webhook = GetData<'list-webhooks'>['list'][number];
+type ContentType = PostBody<'create-webhook'>['contentType'];
+const CONTENT_TYPES: ContentType[] = ['application/json', 'application/x-www-form-urlencoded'];
+const isContentType = (v: string | null): v is ContentType => (CONTENT_TYPES as Array<string | null>).includes(v);
 
 /** Webhooks: the events they subscribe to (from get-webhook-event-list), their deliveries, redelivery and a test delivery. */
 export function WebhooksPage() {
   const t = useT();
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: [pool, 'webhooks'], queryFn: () => api.get<Page<Webhook>>('list-webhooks', { page: 1, limit: 50 }) });
+  const list = useQuery({ queryKey: [pool, 'webhooks'], queryFn: () => api.get('list-webhooks', { page: 1, limit: 50 }) });
   const [editing, setEditing] = useState<Webhook | 'new' | null>(null);
   const [deliveries, setDeliveries] = useState<Webhook | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
@@ -87,16 +70,16 @@ export function WebhooksPage() {
 function WebhookForm({ hook, onClose, onSaved }: { hook: Webhook | null; onClose: () => void; onSaved: (created?: Webhook) => Promise<unknown> }) {
   const t = useT();
   const { lang } = useContext(I18nContext);
-  const catalog = useQuery({ queryKey: ['webhook-events'], queryFn: () => api.get<EventList>('get-webhook-event-list') });
+  const catalog = useQuery({ queryKey: ['webhook-events'], queryFn: async () => (await api.get('get-webhook-event-list')) ?? { categories: [], events: [] } });
   const [name, setName] = useState(hook?.name ?? '');
   const [url, setUrl] = useState(hook?.url ?? '');
-  const [contentType, setContentType] = useState(hook?.contentType ?? 'application/json');
+  const [contentType, setContentType] = useState<ContentType>(hook?.contentType ?? 'application/json');
   const [enabled, setEnabled] = useState(hook?.enabled ?? true);
   const [events, setEvents] = useState<string[]>(hook?.events ?? []);
   const submit = async () => {
     const body = { name, url, events, contentType, enabled };
     if (hook) await api.post('update-webhook', { webhookId: hook.webhookId, ...body });
-    else return onSaved(await api.post<Webhook>('create-webhook', body));
+    else return onSaved((await api.post('create-webhook', body)) ?? undefined);
     return onSaved();
   };
   return (
@@ -104,7 +87,7 @@ function WebhookForm({ hook, onClose, onSaved }: { hook: Webhook | null; onClose
       <ErrorAlert error={catalog.error} />
       <TextInput label={t('common.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
       <TextInput label={t('webhooks.url')} required value={url} onChange={(e) => setUrl(e.currentTarget.value)} />
-      <Select label={t('webhooks.contentType')} data={['application/json', 'application/x-www-form-urlencoded']} value={contentType} onChange={(v) => setContentType(v ?? 'application/json')} allowDeselect={false} />
+      <Select label={t('webhooks.contentType')} data={CONTENT_TYPES} value={contentType} onChange={(v) => isContentType(v) && setContentType(v)} allowDeselect={false} />
       <Switch label={t('common.enabled')} checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
       {catalog.data?.categories.map((c) => (
         <Checkbox.Group key={c.value} label={lang === 'zh-CN' ? c.name : c.nameEn} value={events.filter((e) => catalog.data.events.some((x) => x.value === e && x.category === c.value))} onChange={(v) => setEvents([...events.filter((e) => !catalog.data.events.some((x) => x.value === e && x.category === c.value)), ...v])}>
@@ -126,7 +109,7 @@ function Deliveries({ hook, readOnly, onClose }: { hook: Webhook; readOnly: bool
   const { pool } = useSession();
   const qc = useQueryClient();
   const key = [pool, 'webhook-logs', hook.webhookId];
-  const logs = useQuery({ queryKey: key, queryFn: () => api.post<Page<Delivery>>('get-webhook-logs', { webhookId: hook.webhookId, page: 1, limit: 50 }) });
+  const logs = useQuery({ queryKey: key, queryFn: () => api.post('get-webhook-logs', { webhookId: hook.webhookId, page: 1, limit: 50 }) });
   const refresh = () => qc.invalidateQueries({ queryKey: key });
   const test = useMutation({ mutationFn: () => api.post('trigger-webhook', { webhookId: hook.webhookId }), onSettled: refresh });
   const redeliver = useMutation({ mutationFn: (deliveryId: string) => api.post('redeliver-webhook', { webhookId: hook.webhookId, deliveryId }), onSettled: refresh });

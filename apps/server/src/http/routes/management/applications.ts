@@ -183,7 +183,22 @@ const ListQuery = Type.Object({
 
 /** Response data; null on errors, which this surface also sends with HTTP 200 (design.md §1). */
 const OrNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const ApplicationOut = Type.Object({ appId: Type.String(), appIdentifier: Type.String(), appName: Type.String(), appType: Type.String(), userPoolId: Type.String() }, { additionalProperties: true, description: 'Vendor ApplicationDto (never contains the secret).' });
+// The fields the console reads are named (so its generated client types them: the login methods as
+// the same enum the body takes); the rest of the vendor DTO passes through as additional properties.
+const ApplicationOut = Type.Object(
+  {
+    appId: Type.String(),
+    appIdentifier: Type.String(),
+    appName: Type.String(),
+    appType: Type.String(),
+    appDescription: Type.Optional(Type.String()),
+    userPoolId: Type.String(),
+    redirectUris: Type.Array(Type.String()),
+    isDefault: Type.Boolean({ description: 'The pool\'s default application (cannot be deleted).' }),
+    loginConfig: Type.Object({ enabledBasicLoginMethods: Type.Optional(Type.Array(literals(LOGIN_METHODS))) }, { additionalProperties: true }),
+  },
+  { additionalProperties: true, description: 'Vendor ApplicationDto (never contains the secret).' },
+);
 
 export async function applicationRoutes(app: FastifyInstance): Promise<void> {
   const { services } = app.gh;

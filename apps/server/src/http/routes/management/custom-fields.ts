@@ -35,6 +35,22 @@ const FieldIn = strict({
   options: Type.Optional(Type.Array(strict({ value: Type.String({ minLength: 1, maxLength: 255 }), label: Type.String({ maxLength: 255 }) }), { maxItems: 200 })),
   i18n: Type.Optional(strict({ label: Type.Optional(Type.Object(Object.fromEntries(LANGS.map((l) => [l, Type.Optional(LangLabel)])), { additionalProperties: false })) })),
 });
+/** A stored field (CustomFieldDto): the fields the console reads are named; the rest passes through. */
+const FieldOut = Type.Object(
+  {
+    targetType: TargetType,
+    key: Type.String(),
+    dataType: Type.Union(DATA_TYPES.map((t) => Type.Literal(t))),
+    label: Type.String(),
+    description: Type.Optional(Type.String()),
+    isUnique: Type.Boolean(),
+    userEditable: Type.Boolean(),
+    visibleInAdminConsole: Type.Boolean(),
+    visibleInUserCenter: Type.Boolean(),
+    options: Type.Optional(Type.Array(Type.Object({ value: Type.String(), label: Type.String() }))),
+  },
+  { additionalProperties: true },
+);
 const SetFieldsBody = strict({ list: Type.Array(FieldIn, { minItems: 1, maxItems: 50 }), tenantId: Tenant });
 const GetFieldsQuery = Type.Object({ targetType: TargetType, tenantId: Tenant });
 const ListFieldsQuery = Type.Object({
@@ -70,7 +86,7 @@ export async function customFieldRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: Static<typeof GetFieldsQuery> }>(
     '/get-custom-fields',
-    { schema: { tags, summary: 'The custom fields of a target type', security: mgmtSecurity, querystring: GetFieldsQuery, response: { 200: Envelope(Type.Union([Type.Array(AnyObject), Type.Null()])) } } },
+    { schema: { tags, summary: 'The custom fields of a target type', security: mgmtSecurity, querystring: GetFieldsQuery, response: { 200: Envelope(Type.Union([Type.Array(FieldOut), Type.Null()])) } } },
     async (req) => envelope(req, await fields.list(managementPool(req), req.query.targetType)),
   );
 

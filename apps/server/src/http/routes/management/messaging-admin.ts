@@ -6,7 +6,7 @@ import { managementPool } from '../../plugins/request-signing.js';
 import { toEmailProviderDto, toEmailSetting, type ConfigEmailProviderInput } from '../../../services/messaging/email-provider-dto.js';
 import { EMAIL_CHANNELS, NOTICE_CHANNELS, SMS_CHANNELS } from '../../../services/passcodes/channels.js';
 import type { MessagingSettingsPatch } from '../../../services/passcodes/settings.js';
-import { mgmtSecurity } from '../common.js';
+import { Envelope, mgmtSecurity } from '../common.js';
 import { managementActor } from './event-context.js';
 
 /**
@@ -40,6 +40,16 @@ const TemplateBody = strict({
   subject: Type.Optional(Type.String({ maxLength: 998 })), // RFC 5322 §2.1.1 line limit
   text: Type.String({ minLength: 1, maxLength: 8192 }),
   html: Type.Optional(Type.String({ maxLength: 65536 })),
+});
+/** A template in effect: `custom` when the pool overrides the default. */
+const TemplateOut = Type.Object({
+  kind: TemplateBody.properties.kind,
+  channel: TemplateBody.properties.channel,
+  lang: TemplateBody.properties.lang,
+  custom: Type.Boolean(),
+  subject: Type.String(),
+  text: Type.String(),
+  html: Type.Union([Type.String(), Type.Null()]),
 });
 const ResetTemplateBody = strict({ kind: TemplateBody.properties.kind, channel: TemplateBody.properties.channel, lang: TemplateBody.properties.lang });
 const TestMessageBody = strict({
@@ -97,7 +107,7 @@ export async function messagingAdminRoutes(app: FastifyInstance): Promise<void> 
     return envelope(req, next);
   });
 
-  app.get('/list-message-templates', { schema: { tags, security: mgmtSecurity, summary: 'Every SMS / email template in effect, per channel and language (Gatehouse extension)' } }, async (req) =>
+  app.get('/list-message-templates', { schema: { tags, security: mgmtSecurity, summary: 'Every SMS / email template in effect, per channel and language (Gatehouse extension)', response: { 200: Envelope(Type.Union([Type.Array(TemplateOut), Type.Null()])) } } }, async (req) =>
     envelope(req, await templates.list(managementPool(req))),
   );
 

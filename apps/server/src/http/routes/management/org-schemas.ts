@@ -1,6 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CODE_PATTERN, DEPARTMENT_ID_TYPES, MAX_TREE_PAGE } from '../../../services/organizations/organizations.js';
 import { VENDOR_USER_ID_TYPES } from '../../../services/roles.js';
+import { USER_STATUSES } from '../../../services/users.js';
 
 /** Schema pieces the organisation, department and group routes share (vendor DTO field names). */
 export const strict = <T extends Record<string, TSchema>>(props: T) => Type.Object(props, { additionalProperties: false });
@@ -35,8 +36,22 @@ export const DepartmentOut = Type.Object(
   { additionalProperties: true, description: 'Vendor DepartmentDto.' },
 );
 export const DepartmentPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(DepartmentOut) });
-export const OrganizationOut = Type.Object({ organizationCode: Type.String(), organizationName: Type.String(), departmentId: Type.String() }, { additionalProperties: true, description: 'Vendor OrganizationDto.' });
-export const UserOut = Type.Object({ userId: Type.String() }, { additionalProperties: true, description: 'Vendor UserDto.' });
+export const OrganizationOut = Type.Object({ organizationCode: Type.String(), organizationName: Type.String(), description: opt(Type.String()), departmentId: Type.String() }, { additionalProperties: true, description: 'Vendor OrganizationDto.' });
+// The fields the console lists are named (so its generated client types them); the rest of the
+// vendor DTO passes through as additional properties. Absent identifiers are left out, never null.
+export const UserOut = Type.Object(
+  {
+    userId: Type.String(),
+    status: Type.Union(USER_STATUSES.map((s) => Type.Literal(s)), { description: 'Account status' }),
+    email: opt(Type.String()),
+    phone: opt(Type.String()),
+    username: opt(Type.String()),
+    name: opt(Type.String()),
+    externalId: opt(Type.String()),
+    createdAt: Type.String(),
+  },
+  { additionalProperties: true, description: 'Vendor UserDto.' },
+);
 export const UserPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(UserOut) });
 export const GroupOut = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), type: Type.String() }, { additionalProperties: true, description: 'Vendor GroupDto (rule: Gatehouse DYNAMIC groups).' });
 export const GroupPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(GroupOut) });

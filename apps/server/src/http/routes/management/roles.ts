@@ -4,6 +4,7 @@ import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
 import { Envelope, IsSuccess, mgmtSecurity, PageQuery } from '../common.js';
 import { managementActor } from './event-context.js';
+import { UserPaging } from './org-schemas.js';
 import { ROLE_CODE_PATTERN, VENDOR_USER_ID_TYPES } from '../../../services/roles.js';
 
 /*
@@ -71,7 +72,6 @@ const UpdateRoleBody = strict({
 });
 const RoleQuery = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }), namespace: Type.Optional(Type.String({ maxLength: 64 })) });
 const RoleMembersQuery = Type.Object({ ...PageQuery, code: Type.String({ minLength: 1, maxLength: 64 }), namespace: Type.Optional(Type.String({ maxLength: 64 })), withCustomData: Type.Optional(Type.Boolean()), withIdentities: Type.Optional(Type.Boolean()), withDepartmentIds: Type.Optional(Type.Boolean()) });
-const UserPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(Type.Object({ userId: Type.String() }, { additionalProperties: true })) });
 
 export async function roleRoutes(app: FastifyInstance): Promise<void> {
   const { services } = app.gh;

@@ -4,6 +4,7 @@ import { envelope, success } from '../../envelope.js';
 import { foldBracketArrays } from '../../query-arrays.js';
 import { managementPool } from '../../plugins/request-signing.js';
 import { mgmtSecurity, Envelope, IsSuccess, PasswordEncryptType } from '../common.js';
+import { UserOut } from './org-schemas.js';
 import { USER_ID_TYPES, USER_STATUSES } from '../../../services/users.js';
 
 /**
@@ -234,7 +235,7 @@ const IsUserExistsBody = Type.Object(
   { additionalProperties: false },
 );
 
-const User = Type.Object({ userId: Type.String() }, { additionalProperties: true, description: 'Vendor UserDto' });
+const User = UserOut;
 /** Errors are sent through the same 200 response schema with `data: null`. */
 const OrNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const tags = ['users'];

@@ -51,6 +51,23 @@ const Page = {
   limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
 };
 const ListQuery = Type.Object(Page);
+/** One attempt of a delivery (vendor WebhookLogDto; the headers and bodies pass through). */
+const DeliveryOut = Type.Object(
+  {
+    webhookId: Type.String(),
+    deliveryId: Type.String(),
+    eventName: Type.String(),
+    attempt: Type.Integer(),
+    responseStatusCode: Type.Integer({ description: '0 when no response arrived' }),
+    timestamp: Type.String(),
+    success: Type.Boolean(),
+    errorMessage: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true },
+);
+/** The catalog (vendor WebhookEventListData): `name` in Chinese, `nameEn`, `value`. */
+const Named = { name: Type.String(), nameEn: Type.String(), value: Type.String() };
+const EventListOut = Type.Object({ categories: Type.Array(Type.Object(Named)), events: Type.Array(Type.Object({ ...Named, category: Type.String() })) });
 const IdQuery = Type.Object({ webhookId: Type.String({ minLength: 1, maxLength: 64 }) });
 const DeleteBody = strict({ webhookIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 }) });
 const LogsBody = strict({ webhookId: Type.String({ minLength: 1, maxLength: 64 }), page: Type.Optional(Page.page), limit: Type.Optional(Page.limit) });
@@ -68,7 +85,7 @@ const WebhookOut = Type.Object(
     updatedAt: Type.String(),
     name: Type.String(),
     url: Type.String(),
-    contentType: Type.String(),
+    contentType: ContentType,
     enabled: Type.Boolean(),
     events: Type.Array(Type.String()),
     retryConfig: AnyObject,
@@ -120,7 +137,7 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Body: Static<typeof LogsBody> }>(
     '/get-webhook-logs',
-    { schema: { tags, summary: 'The delivery log of a webhook, newest first (one entry per attempt)', security: mgmtSecurity, body: LogsBody, response: { 200: Envelope(OrNull(Type.Object({ totalCount: Type.Integer(), list: Type.Array(AnyObject) }))) } } },
+    { schema: { tags, summary: 'The delivery log of a webhook, newest first (one entry per attempt)', security: mgmtSecurity, body: LogsBody, response: { 200: Envelope(OrNull(Type.Object({ totalCount: Type.Integer(), list: Type.Array(DeliveryOut) }))) } } },
     async (req) => envelope(req, await webhooks.logs(managementPool(req), req.body.webhookId, req.body.page ?? 1, req.body.limit ?? 10)),
   );
 
@@ -138,7 +155,7 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/get-webhook-event-list',
-    { schema: { tags, summary: 'The events a webhook can subscribe to, by category (names in Chinese and English)', security: mgmtSecurity, response: { 200: Envelope(OrNull(AnyObject)) } } },
+    { schema: { tags, summary: 'The events a webhook can subscribe to, by category (names in Chinese and English)', security: mgmtSecurity, response: { 200: Envelope(OrNull(EventListOut)) } } },
     async (req) => envelope(req, webhooks.eventList()),
   );
 }
