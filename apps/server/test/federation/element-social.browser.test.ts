@@ -174,11 +174,12 @@ describe('<gatehouse-login>: connection buttons run in a popup and the element g
       await startReached;
       const forged = { event: { source: 'gatehouse', eventType: 'loginFlow' }, outcome: { status: 'complete', finish: { kind: 'tokens', tokens: { access_token: 'forged' }, userId: 'forged' } } };
       // From the page itself (the shop's origin, not Gatehouse's).
-      await page.evaluate((m) => window.postMessage(m, '*'), forged);
+      const json = JSON.stringify(forged);
+      await page.evaluate(`window.postMessage(${json}, '*')`);
       // From a window at Gatehouse's origin that the shop page opened (not the element's popup).
-      const [stranger] = await Promise.all([page.waitForEvent('popup'), page.evaluate((u) => void window.open(u, 'stranger'), `${gh.url}/login/element/gatehouse-login.js`)]);
+      const [stranger] = await Promise.all([page.waitForEvent('popup'), page.evaluate(`void window.open(${JSON.stringify(`${gh.url}/login/element/gatehouse-login.js`)}, 'stranger')`)]);
       await stranger.waitForLoadState();
-      await stranger.evaluate(([m, o]) => (window.opener as Window).postMessage(m, o as string), [forged, siteUrl] as const);
+      await stranger.evaluate(`window.opener.postMessage(${json}, ${JSON.stringify(siteUrl)})`);
       await stranger.close();
       await page.waitForTimeout(300);
       expect(await events(page)).toEqual([]);
