@@ -69,6 +69,8 @@ type OpenData<Ops extends { [K in keyof Ops]: { data: unknown } }> = { [K in key
  * The arguments of one such operation, as a union of tuples: the path picks the tuple, so its query
  * or body is checked even though the caller names the answer's type (a rest parameter instead of a
  * second type parameter, which TypeScript could not infer once the first is given explicitly).
+ * An error naming OpenGetArgs / OpenPostArgs on `api.get<X>('op')` means op's answer is typed:
+ * drop `<X>` and use `GetData<'op'>`.
  */
 type OpenGetArgs = { [K in OpenData<GetOperations>]: [path: K, params?: GetOperations[K]['query']] }[OpenData<GetOperations>];
 type OpenPostArgs = { [K in OpenData<PostOperations>]: [path: K, body: PostOperations[K]['body']] }[OpenData<PostOperations>];

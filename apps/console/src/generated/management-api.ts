@@ -207,6 +207,7 @@ export type CreateGroupData = {
   id: string;
   code: string;
   name: string;
+  description?: string;
   type: string;
   [key: string]: unknown;
 };

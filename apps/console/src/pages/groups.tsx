@@ -1,19 +1,15 @@
 import { Button, Group, Modal, Select, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Page } from '../api';
+import { api, type GetData } from '../api';
 import { ErrorAlert } from '../components';
 import { FormModal, ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
-import { userLabel, type User } from './users';
+import { SEARCH_ON, userLabel } from './users';
 
-interface GroupRow {
-  code: string;
-  name: string;
-  type: string;
-  description?: string | null;
-}
+/** A group as list-groups returns it (typed from the OpenAPI document). */
+type GroupRow = GetData<'list-groups'>['list'][number];
 
 /** Groups: list, search, create, edit (name, description), delete (delete-groups-batch), members (add by searching users, remove). */
 export function GroupsPage() {
@@ -21,7 +17,7 @@ export function GroupsPage() {
   const { pool } = useSession();
   const qc = useQueryClient();
   const [keywords, setKeywords] = useState('');
-  const list = useQuery({ queryKey: [pool, 'groups', keywords], queryFn: () => api.get<Page<GroupRow>>('list-groups', { page: 1, limit: 100, ...(keywords ? { keywords } : {}) }) });
+  const list = useQuery({ queryKey: [pool, 'groups', keywords], queryFn: () => api.get('list-groups', { page: 1, limit: 100, ...(keywords ? { keywords } : {}) }) });
   const [editing, setEditing] = useState<GroupRow | 'new' | null>(null);
   const [members, setMembers] = useState<GroupRow | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'groups'] });
@@ -84,14 +80,14 @@ function Members({ group, onClose }: { group: GroupRow; onClose: () => void }) {
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
   const key = [pool, 'group-members', group.code];
-  const q = useQuery({ queryKey: key, queryFn: () => api.get<Page<User>>('list-group-members', { code: group.code, page: 1, limit: 100 }) });
+  const q = useQuery({ queryKey: key, queryFn: () => api.get('list-group-members', { code: group.code, page: 1, limit: 100 }) });
   const [search, setSearch] = useState('');
   const [picked, setPicked] = useState<{ value: string; label: string } | null>(null);
   // The same "any identifier" search as the Users page, done by the server (not again for the label of the picked user).
   const found = useQuery({
     queryKey: [pool, 'users', 'pick', search],
     enabled: !readOnly && search.trim().length > 0 && search !== picked?.label,
-    queryFn: () => api.post<Page<User>>('list-users', { keywords: search.trim(), options: { pagination: { page: 1, limit: 20 }, fuzzySearchOn: ['id', 'externalId', 'email', 'phone', 'username', 'name', 'nickname'] } }),
+    queryFn: () => api.post('list-users', { keywords: search.trim(), options: { pagination: { page: 1, limit: 20 }, fuzzySearchOn: SEARCH_ON } }),
   });
   const done = () => void qc.invalidateQueries({ queryKey: key });
   const add = useMutation({ mutationFn: (id: string) => api.post('add-group-members', { code: group.code, userIds: [id] }), onSuccess: () => (setPicked(null), setSearch(''), done()) });

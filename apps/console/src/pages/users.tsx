@@ -13,7 +13,7 @@ export type User = GetData<'list-users'>['list'][number];
 
 export const userLabel = (u: User) => u.email ?? u.username ?? u.phone ?? u.userId;
 /** "Any identifier": the id and external id besides the vendor's default fuzzy fields (ListUsersOptionsDto.fuzzySearchOn). */
-const SEARCH_ON: NonNullable<NonNullable<PostBody<'list-users'>['options']>['fuzzySearchOn']> = ['id', 'externalId', 'email', 'phone', 'username', 'name', 'nickname'];
+export const SEARCH_ON: NonNullable<NonNullable<PostBody<'list-users'>['options']>['fuzzySearchOn']> = ['id', 'externalId', 'email', 'phone', 'username', 'name', 'nickname'];
 
 /** Users: search by any identifier, create, edit, block/unblock, unlock, reset password, force logout, delete; details (history, identities, MFA, roles). */
 export function UsersPage() {

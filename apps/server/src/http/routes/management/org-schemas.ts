@@ -53,5 +53,5 @@ export const UserOut = Type.Object(
   { additionalProperties: true, description: 'Vendor UserDto.' },
 );
 export const UserPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(UserOut) });
-export const GroupOut = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), type: Type.String() }, { additionalProperties: true, description: 'Vendor GroupDto (rule: Gatehouse DYNAMIC groups).' });
+export const GroupOut = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), description: opt(Type.String()), type: Type.String() }, { additionalProperties: true, description: 'Vendor GroupDto (rule: Gatehouse DYNAMIC groups).' });
 export const GroupPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(GroupOut) });
