@@ -1,0 +1,29 @@
+import { Table, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { useT } from '../i18n';
+
+/** A plain table of the user-details tabs: a header row and cells, or "none" when there are no rows. */
+export function SimpleTable({ head, rows }: { head: string[]; rows: ReactNode[][] | undefined }) {
+  const t = useT();
+  if (rows && rows.length === 0) return <Text c="dimmed">{t('common.none')}</Text>;
+  return (
+    <Table>
+      <Table.Thead>
+        <Table.Tr>
+          {head.map((h) => (
+            <Table.Th key={h}>{h}</Table.Th>
+          ))}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows?.map((r, i) => (
+          <Table.Tr key={i}>
+            {r.map((c, j) => (
+              <Table.Td key={j}>{c}</Table.Td>
+            ))}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
