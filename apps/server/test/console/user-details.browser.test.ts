@@ -125,6 +125,7 @@ describe('user details', () => {
     await pick(page, details, 'Department to add to', 'Acme');
     await details.getByRole('button', { name: 'Add' }).click();
     await expect.poll(async () => (await deptsOf()).length).toBe(2);
+    await expect.poll(() => details.getByRole('tabpanel').getByRole('row').count()).toBe(3); // the header and both departments
     await details.getByRole('button', { name: 'Remove Research' }).click();
     await expect.poll(async () => (await deptsOf()).map((d) => d.departmentId)).not.toContain(researchId);
     await expect.poll(() => details.getByRole('row', { name: /Research/ }).count()).toBe(0);
