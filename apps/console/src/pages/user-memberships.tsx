@@ -39,7 +39,7 @@ export function UserGroups({ user }: { user: User }) {
   const qc = useQueryClient();
   const key = [pool, 'user-groups', user.userId];
   const mine = useQuery({ queryKey: key, queryFn: () => api.get<Page<Group_>>('get-user-groups', { userId: user.userId }) });
-  const all = useQuery({ queryKey: [pool, 'groups', 'all'], queryFn: () => api.get<Group_[]>('get-all-groups', {}), enabled: !readOnly });
+  const all = useQuery({ queryKey: [pool, 'all-groups'], queryFn: () => api.get<Group_[]>('get-all-groups', {}), enabled: !readOnly });
   const [code, setCode] = useState<string | null>(null);
   const change = useMutation({
     mutationFn: ({ path, group }: { path: 'add-group-members' | 'remove-group-members'; group: string }) => api.post(path, { code: group, userIds: [user.userId] }),
@@ -55,6 +55,7 @@ export function UserGroups({ user }: { user: User }) {
       <ErrorAlert error={mine.error ?? all.error ?? change.error} />
       <SimpleTable
         head={[t('users.code'), t('common.name'), t('users.groupType'), ...(readOnly ? [] : [t('common.actions')])]}
+        rowKeys={mine.data?.list.map((g) => g.code)}
         rows={mine.data?.list.map((g) => [
           g.code,
           g.name,
@@ -96,8 +97,8 @@ export function UserDepartments({ user }: { user: User }) {
   const [dept, setDept] = useState<string | null>(null);
   const picked = orgs.data?.list.find((o) => o.organizationCode === org);
   const depts = useQuery({
-    queryKey: [pool, 'depts', org, 'all'],
-    queryFn: () => api.get<Page<Dept>>('get-all-departments', { organizationCode: org!, page: 1, limit: 1000 }),
+    queryKey: [pool, 'depts', org, '*all'], // shared with the departments tree (same call)
+    queryFn: () => api.get<Page<Dept>>('get-all-departments', { organizationCode: org!, page: 1, limit: 500 }),
     enabled: !readOnly && !!org,
   });
   const change = useMutation({
@@ -118,6 +119,7 @@ export function UserDepartments({ user }: { user: User }) {
       <ErrorAlert error={mine.error ?? orgs.error ?? depts.error ?? change.error} />
       <SimpleTable
         head={[t('users.organization'), t('users.department'), ...(readOnly ? [] : [t('common.actions')])]}
+        rowKeys={mine.data?.list.map((d) => d.departmentId)}
         rows={mine.data?.list.map((d) => [
           orgName(d.organizationCode),
           path(d),
