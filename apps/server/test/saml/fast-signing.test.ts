@@ -95,3 +95,9 @@ describe('SAML signing without a parser', () => {
     await expect(client.validatePostResponseAsync({ SAMLResponse: Buffer.from(tampered).toString('base64') })).rejects.toThrow();
   });
 });
+
+describe('self-signed SAML certificates', () => {
+  it('encodes every random serial number as valid DER (1,000 certificates; a leading zero byte used to fail one in 256)', () => {
+    for (let i = 0; i < 1000; i++) expect(() => selfSignedCertificate(privateKey, { commonName: `c${i}`, days: 1 })).not.toThrow();
+  });
+});
