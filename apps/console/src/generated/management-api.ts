@@ -872,7 +872,11 @@ export interface GetOperations {
     data: {
       totalCount: number;
       list: Array<{
+        organizationCode: string;
         departmentId: string;
+        name: string;
+        isRoot: boolean;
+        departmentNamePath?: Array<string>;
         [key: string]: unknown;
       }>;
       [key: string]: unknown;
@@ -886,6 +890,14 @@ export interface GetOperations {
   /** A user's external identities */
   "get-user-identities": {
     query: GetMfaStatusQuery;
+    data: unknown;
+  };
+  /** Applications the user is signed in to (a successful sign-in since the last forced logout), with the latest sign-in’s time, IP and device */
+  "get-user-loggedin-apps": {
+    query: {
+      userId?: string;
+      userIdType?: "user_id" | "email" | "phone" | "username" | "external_id";
+    };
     data: unknown;
   };
   /** Login history of a user */

@@ -67,7 +67,12 @@ const UserDepartmentsQuery = Type.Object({
   sortBy: opt(Type.Union(['DepartmentCreatedAt', 'JoinDepartmentAt', 'DepartmentName', 'DepartmemtCode'].map((v) => Type.Literal(v)))),
   orderBy: opt(Type.Union([Type.Literal('Asc'), Type.Literal('Desc')])),
 });
-const UserDepartmentPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(Type.Object({ departmentId: Type.String() }, { additionalProperties: true })) });
+/** A user's department (vendor UserDepartmentRespDto): the fields the console reads are named, the rest passes through. */
+const UserDepartmentOut = Type.Object(
+  { organizationCode: Type.String(), departmentId: Type.String(), name: Type.String(), isRoot: Type.Boolean(), departmentNamePath: opt(Type.Array(Type.String(), { description: 'With withDepartmentPaths: the names from the root down.' })) },
+  { additionalProperties: true },
+);
+const UserDepartmentPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(UserDepartmentOut) });
 
 export async function departmentRoutes(app: FastifyInstance): Promise<void> {
   const { services } = app.gh;
