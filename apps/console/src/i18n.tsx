@@ -2,6 +2,8 @@ import { createContext, useContext } from 'react';
 import * as administratorsI18n from './pages/administrators.i18n';
 import * as usersI18n from './pages/users.i18n';
 import * as applicationsI18n from './pages/applications.i18n';
+import * as resourcesI18n from './pages/resources.i18n';
+import * as messagingI18n from './pages/messaging.i18n';
 
 /** The console's words in English and Simplified Chinese; `t(key)` falls back to English. */
 const en = {
@@ -235,6 +237,8 @@ const en = {
   'pipeline.resultUser': 'User handed back',
   // Pages with many words keep them beside the page (pages/<page>.i18n.ts).
   ...administratorsI18n.en,
+  ...resourcesI18n.en,
+  ...messagingI18n.en,
   ...usersI18n.en,
   ...applicationsI18n.en,
 };
@@ -471,6 +475,8 @@ const zh: Partial<Record<MessageKey, string>> = {
   'pipeline.logs': '控制台输出',
   'pipeline.resultUser': '返回的用户',
   ...administratorsI18n.zh,
+  ...resourcesI18n.zh,
+  ...messagingI18n.zh,
   ...usersI18n.zh,
   ...applicationsI18n.zh,
 };

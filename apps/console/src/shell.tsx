@@ -10,6 +10,7 @@ import { PoolsPage } from './pages/pools';
 import { ApplicationsPage } from './pages/applications';
 import { UsersPage } from './pages/users';
 import { RolesPage } from './pages/roles';
+import { ResourcesPage } from './pages/resources';
 import { AuditPage } from './pages/audit';
 import { AccessKeysPage } from './pages/access-keys';
 import { MessagingPage } from './pages/messaging';
@@ -29,6 +30,7 @@ const NAV: Array<{ id: PageId; key: MessageKey; page: () => ReactNode; ownerOnly
   { id: 'identity-sources', key: 'nav.identitySources', page: IdentitySourcesPage },
   { id: 'users', key: 'nav.users', page: UsersPage },
   { id: 'roles', key: 'nav.roles', page: RolesPage },
+  { id: 'resources', key: 'nav.resources', page: ResourcesPage },
   { id: 'organizations', key: 'nav.organizations', page: OrganizationsPage },
   { id: 'custom-fields', key: 'nav.customFields', page: CustomFieldsPage },
   { id: 'audit', key: 'nav.audit', page: AuditPage },
