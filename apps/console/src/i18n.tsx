@@ -2,6 +2,8 @@ import { createContext, useContext } from 'react';
 import * as administratorsI18n from './pages/administrators.i18n';
 import * as usersI18n from './pages/users.i18n';
 import * as applicationsI18n from './pages/applications.i18n';
+import * as groupsI18n from './pages/groups.i18n';
+import * as loginMethodsI18n from './pages/login-methods.i18n';
 import * as resourcesI18n from './pages/resources.i18n';
 import * as messagingI18n from './pages/messaging.i18n';
 
@@ -241,6 +243,8 @@ const en = {
   ...messagingI18n.en,
   ...usersI18n.en,
   ...applicationsI18n.en,
+  ...groupsI18n.en,
+  ...loginMethodsI18n.en,
 };
 
 export type MessageKey = keyof typeof en;
@@ -479,6 +483,8 @@ const zh: Partial<Record<MessageKey, string>> = {
   ...messagingI18n.zh,
   ...usersI18n.zh,
   ...applicationsI18n.zh,
+  ...groupsI18n.zh,
+  ...loginMethodsI18n.zh,
 };
 
 export type Lang = 'en' | 'zh-CN';
