@@ -636,6 +636,29 @@ export interface GetOperations {
     query: Record<string, never>;
     data: unknown;
   };
+  /** The loginTypesDir folders as they are on disk now, with each one's validation problems (Gatehouse extension) */
+  "get-login-types-dir-status": {
+    query: Record<string, never>;
+    data: {
+      configured: boolean;
+      appliesToPool: boolean;
+      dir: string | null;
+      exists: boolean;
+      folders: Array<{
+        name: string;
+        path: string;
+        valid: boolean;
+        loaded: boolean;
+        problems: Array<{
+          path: string;
+          message: string;
+          [key: string]: unknown;
+        }>;
+        [key: string]: unknown;
+      }>;
+      [key: string]: unknown;
+    };
+  };
   /** Code length and lifetime, send quotas, captcha and registration mails of the pool (Gatehouse extension) */
   "get-messaging-settings": {
     query: Record<string, never>;
