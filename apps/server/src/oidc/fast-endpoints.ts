@@ -151,9 +151,9 @@ export function createFastEndpoints(registry: ProviderRegistry) {
       const hint = params.get('token_type_hint');
       if (hint !== undefined && hint !== 'access_token' && hint !== 'urn:ietf:params:oauth:token-type:access_token') return undefined;
       const e = await registry.entry(poolId);
-      // Ours when it verifies (the verifier remembers verified values); otherwise only a token
-      // carrying our private claim is answered here (inactive), anything else goes to oidc-provider.
-      if (!e.jwt.verify(value) && !hasPrivateClaim(value)) return undefined;
+      // Ours: a value verified before, or one carrying our private claim (decoded, not verified:
+      // no signature is checked before the client has authenticated). Anything else goes to oidc-provider.
+      if (!e.jwt.known(value) && !hasPrivateClaim(value)) return undefined;
 
       // Client authentication: exactly one of Basic or client_secret_post, as oidc-provider requires.
       let clientId = params.get('client_id');
