@@ -856,6 +856,14 @@ export interface GetOperations {
     query: GetMfaStatusQuery;
     data: unknown;
   };
+  /** Applications the user is signed in to (a successful sign-in since the last forced logout), with the latest sign-in’s time, IP and device */
+  "get-user-loggedin-apps": {
+    query: {
+      userId?: string;
+      userIdType?: "user_id" | "email" | "phone" | "username" | "external_id";
+    };
+    data: unknown;
+  };
   /** Login history of a user */
   "get-user-login-history": {
     query: {
