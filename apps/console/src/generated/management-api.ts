@@ -225,9 +225,19 @@ export type CreateResourceBodyActionsItem = {
   description?: string;
 };
 
+export type CreateResourceDataActionsItem = {
+  name: string;
+  description: string;
+  [key: string]: unknown;
+};
+
 export type CreateResourceData = {
   code: string;
-  type: string;
+  name: string;
+  description: string;
+  type: "DATA" | "API" | "MENU" | "BUTTON" | "UI";
+  actions: Array<CreateResourceDataActionsItem>;
+  apiIdentifier: string;
   namespace: string;
   [key: string]: unknown;
 };

@@ -2,7 +2,7 @@ import { Badge, Button, Card, Checkbox, Group, Select, Stack, Switch, Table, Tex
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api, type Page } from '../api';
+import { api, type GetData } from '../api';
 import { ErrorAlert, WriteButton } from '../components';
 import { FormModal } from '../crud';
 import { useT } from '../i18n';
@@ -19,15 +19,8 @@ import { useSession } from '../session';
 export const RESOURCE_TYPES = ['DATA', 'API', 'MENU', 'BUTTON', 'UI'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
-export interface Resource {
-  code: string;
-  name: string;
-  description: string;
-  type: ResourceType;
-  actions: Array<{ name: string; description: string }>;
-  apiIdentifier: string;
-  namespace: string;
-}
+/** A resource as list-common-resource returns it (typed from the OpenAPI document). */
+export type Resource = GetData<'list-common-resource'>['list'][number];
 
 export const resourceKey = (r: Pick<Resource, 'namespace' | 'code'>) => `${r.namespace}/${r.code}`;
 const TARGETS = ['USER', 'ROLE', 'GROUP', 'DEPARTMENT'] as const;
@@ -36,11 +29,7 @@ interface Target {
   type: TargetType;
   id: string;
 }
-interface Authorized {
-  resourceCode: string;
-  resourceType: string;
-  actions: string[];
-}
+type Authorized = GetData<'get-authorized-resources'>['list'][number];
 /** What the grant form opens with: a resource, a target, or both with the actions they have. */
 export interface Grantable {
   resource?: Resource;
@@ -51,14 +40,14 @@ export interface Grantable {
 const nsOf = (namespace: string | undefined) => (namespace && namespace !== 'default' ? { namespace } : {});
 
 /** The target's direct grants in a namespace (get-authorized-resources). */
-const directGrants = (target: Target, namespace: string) => api.get<Page<Authorized>>('get-authorized-resources', { targetType: target.type, targetIdentifier: target.id, ...nsOf(namespace) });
+const directGrants = (target: Target, namespace: string) => api.get('get-authorized-resources', { targetType: target.type, targetIdentifier: target.id, ...nsOf(namespace) });
 
 /** Picks the target: a user or department by id, a role or group from the pool's lists. */
 function TargetPicker({ target, onChange, namespace, disabled }: { target: Target; onChange: (t: Target) => void; namespace: string; disabled?: boolean }) {
   const t = useT();
   const { pool } = useSession();
-  const roles = useQuery({ queryKey: [pool, 'roles', 'picker', namespace], enabled: target.type === 'ROLE', queryFn: () => api.get<Page<{ code: string; name?: string }>>('list-roles', { page: 1, limit: 100, ...nsOf(namespace) }) });
-  const groups = useQuery({ queryKey: [pool, 'groups', 'picker'], enabled: target.type === 'GROUP', queryFn: () => api.get<Page<{ code: string; name?: string }>>('list-groups', { page: 1, limit: 100 }) });
+  const roles = useQuery({ queryKey: [pool, 'roles', 'picker', namespace], enabled: target.type === 'ROLE', queryFn: () => api.get('list-roles', { page: 1, limit: 100, ...nsOf(namespace) }) });
+  const groups = useQuery({ queryKey: [pool, 'groups', 'picker'], enabled: target.type === 'GROUP', queryFn: () => api.get('list-groups', { page: 1, limit: 100 }) });
   const options = (target.type === 'ROLE' ? roles.data?.list : groups.data?.list)?.map((x) => ({ value: x.code, label: x.name && x.name !== x.code ? `${x.name} (${x.code})` : x.code })) ?? [];
   return (
     <Group grow align="flex-start">
@@ -150,10 +139,10 @@ export function GrantsView({ resources, onChange }: { resources: Resource[]; onC
     queryFn: async (): Promise<Authorized[]> => {
       const { target: tg, namespace: n, effective: eff } = shown!;
       const scope = nsOf(n);
-      if (tg.type === 'USER' && eff) return (await api.get<Page<Authorized>>('get-user-authorized-resources', { userId: tg.id, ...scope })).list;
-      if (tg.type === 'ROLE') return (await api.get<Page<Authorized>>('get-role-authorized-resources', { code: tg.id, ...scope })).list;
-      if (tg.type === 'GROUP') return api.get<Authorized[]>('get-group-authorized-resources', { code: tg.id, ...scope });
-      return (await directGrants(tg, n)).list;
+      if (tg.type === 'USER' && eff) return (await api.get('get-user-authorized-resources', { userId: tg.id, ...scope }))?.list ?? [];
+      if (tg.type === 'ROLE') return (await api.get('get-role-authorized-resources', { code: tg.id, ...scope }))?.list ?? [];
+      if (tg.type === 'GROUP') return (await api.get('get-group-authorized-resources', { code: tg.id, ...scope })) ?? [];
+      return (await directGrants(tg, n))?.list ?? [];
     },
   });
   const revoke = useMutation({

@@ -1,7 +1,7 @@
 import { ActionIcon, Badge, Button, Group, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Page } from '../api';
+import { api } from '../api';
 import { FormModal, ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
@@ -20,9 +20,9 @@ export function ResourcesPage() {
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
   const [keyword, setKeyword] = useState('');
-  const list = useQuery({ queryKey: [pool, 'resources', keyword], queryFn: () => api.get<Page<Resource>>('list-common-resource', { page: 1, limit: 50, ...(keyword ? { keyword } : {}) }) });
+  const list = useQuery({ queryKey: [pool, 'resources', keyword], queryFn: () => api.get('list-common-resource', { page: 1, limit: 50, ...(keyword ? { keyword } : {}) }) });
   // Every resource (unfiltered) for the grant, grants and check pickers.
-  const all = useQuery({ queryKey: [pool, 'resources', ''], queryFn: () => api.get<Page<Resource>>('list-common-resource', { page: 1, limit: 50 }) });
+  const all = useQuery({ queryKey: [pool, 'resources', ''], queryFn: () => api.get('list-common-resource', { page: 1, limit: 50 }) });
   const [editing, setEditing] = useState<Resource | 'new' | null>(null);
   const [granting, setGranting] = useState<Grantable | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: [pool, 'resources'] });

@@ -59,7 +59,19 @@ const AuthorizedQuery = Type.Object({ targetType: TargetType, targetIdentifier: 
 const UserAuthorizedQuery = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 320 }), userIdType: opt(UserIdType), namespace: Namespace, resourceType: opt(ResourceType) });
 const CodeQuery = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }), namespace: Namespace, resourceType: opt(ResourceType) });
 
-const ResourceOut = Type.Object({ code: Type.String(), type: Type.String(), namespace: Type.String() }, { additionalProperties: true, description: 'Vendor ResourceDto.' });
+// Every field of toResourceDto is named, so the console's generated client types the rows it lists.
+const ResourceOut = Type.Object(
+  {
+    code: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    type: ResourceType,
+    actions: Type.Array(Type.Object({ name: Type.String(), description: Type.String() })),
+    apiIdentifier: Type.String(),
+    namespace: Type.String(),
+  },
+  { additionalProperties: true, description: 'Vendor ResourceDto.' },
+);
 const AuthorizedOut = Type.Object({ resourceCode: Type.String(), resourceType: Type.String(), actions: Type.Array(Type.String()), apiIdentifier: Type.String(), effect: Type.String() }, { additionalProperties: true, description: 'Vendor AuthorizedResourceDto.' });
 const AuthorizedPaging = Type.Object({ totalCount: Type.Integer(), list: Type.Array(AuthorizedOut) });
 
