@@ -17,7 +17,9 @@ export function outboxListener(repo: WebhooksRepo, onQueued: () => void = () => 
     // Most events (every sign-in's `login`) have no subscriber: a per-node answer skips the read.
     // Only a "none" is trusted; the webhooks to deliver to are always read in the transaction,
     // so a webhook deleted elsewhere never gets a delivery row (its foreign key would fail the emit).
-    if (subscribed && !(await subscribed(e.poolId)).has(e.name)) return;
+    // Not inside the emitter's transaction: on SQLite it holds the one connection, and the
+    // cache's own read would wait for it forever.
+    if (subscribed && trx === undefined && !(await subscribed(e.poolId)).has(e.name)) return;
     const r = repo.within(trx);
     const hooks = (await r.enabledOf(e.poolId)).filter((h) => (JSON.parse(h.events) as string[]).includes(e.name));
     if (hooks.length === 0) return;
