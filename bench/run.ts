@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { ManagementClient } from 'authing-node-sdk';
 import { argon2Rate, jwtRates, rsaRate, type Limits } from './lib/limits.js';
 import { setupCas, setupSaml } from './lib/sso.js';
+import { addDirectoryUsers } from './lib/directory.js';
 import { cannon, envelopeOk, loop, measure, percentile, profileWindows, runs as runCount, setRuns, skipped, trackProfile, type RequestSpec, type ScenarioResult } from './lib/load.js';
 import { machineLoad, memory } from './lib/proc.js';
 import { runOrganizationBench, type OrgBenchResult } from './lib/organizations.js';
@@ -420,16 +421,20 @@ async function main() {
         const fields = { ldapUrl: dirSrv.url, startTls: true, tlsCaCert: dirSrv.caPem, bindDn: dirSrv.service.dn, bindPassword: dirSrv.service.password, baseDn: dirSrv.peopleDn, groupBaseDn: dirSrv.groupsDn, attributeMap: { uid: 'username', mail: 'email', cn: 'name' }, timeoutMs: 30_000 };
         const conn = must<{ id: string }>(await mc.createExtIdpConn({ extIdpId: idp.id, type: 'ldap' as never, identifier: 'bench-ldap', displayName: 'Bench LDAP', fields } as never));
         must(await mc.makeRequest({ method: 'POST', url: '/api/v3/change-ext-idp-conn-state', data: { id: conn.id, enabled: true, appIds: [fx.web.appId] } }));
+        // 64 directory users round-robin over 16 connections, not one (bench/lib/directory.ts:
+        // concurrent sign-ins of one identifier beyond lockAfter are refused by design).
+        const dirUsers = await addDirectoryUsers(dirSrv, 64, dirSrv.users.alice.password);
+        let nextDirUser = 0;
         const ldapSpec: RequestSpec[] = [
           {
             method: 'POST',
             path: '/api/v3/signin',
             headers: json,
-            body: JSON.stringify({ connection: 'LDAP', ldapPayload: { sAMAccountName: 'alice', password: dirSrv.users.alice.password }, client_id: fx.web.appId, client_secret: fx.web.appSecret }),
+            setup: () => ({ body: JSON.stringify({ connection: 'LDAP', ldapPayload: { sAMAccountName: dirUsers[nextDirUser++ % dirUsers.length], password: dirSrv.users.alice.password }, client_id: fx.web.appId, client_secret: fx.web.appSecret }) }),
             check: (_s, b) => envelopeOk(b),
           },
         ];
-        await scenario('ldap', 'LDAP bind sign-in POST /api/v3/signin (connection LDAP)', 16, ldapSpec, 'request', 'goal: ≥ 300/s per busy core (no argon2id here: the password is checked by the directory\'s bind; the server\'s share is the search + bind over StartTLS, the attribute and group sync, and the tokens); slapd runs on the same machine and its CPU is not counted');
+        await scenario('ldap', 'LDAP bind sign-in POST /api/v3/signin (connection LDAP)', 16, ldapSpec, 'request', 'goal: ≥ 300/s per busy core (no argon2id here: the password is checked by the directory\'s bind; the server\'s share is the search + bind over StartTLS, the attribute and group sync, and the tokens); 64 directory users round-robin (one user would meet the attempt guard\'s limit of 10 concurrent attempts per identifier); slapd runs on the same machine and its CPU is not counted');
       } finally {
         await dirSrv.stop();
       }
@@ -457,7 +462,7 @@ async function main() {
     const b = await setupCas({ url, web: fx.web, accounts: ssoAccounts, mc });
     await loop(ssoWorkers, WARMUP, b.iteration);
     const before = b.validateMs().length;
-    const r = await measure('CAS service ticket + p3/serviceValidate', 'ticket issued and validated (4 HTTP requests)', gh.pid, ssoWorkers, DURATION, () => loop(ssoWorkers, DURATION, b.iteration), 'goal: ≥ 500 tickets/s per busy core (no signature: a random ticket in the KV, consumed at validation); fetch loops');
+    const r = await measure('CAS service ticket + p3/serviceValidate', 'ticket issued and validated (4 HTTP requests)', gh.pid, ssoWorkers, DURATION, () => loop(ssoWorkers, DURATION, b.iteration), 'goal: ≥ 500 tickets/s per busy core (≤ 2.0 ms of server CPU each; no signature: a random ticket in the KV, consumed at validation); fetch loops');
     const v = b.validateMs().slice(before).sort((x, y) => x - y);
     r.note = `${r.note}; serviceValidate alone: p50 ${percentile(v, 50).toFixed(1)} ms, p99 ${percentile(v, 99).toFixed(1)} ms`;
     results.push(r);

@@ -6,7 +6,8 @@
  * of the main thread per request: what the issue calls "the event loop's share per sign-in".
  * CPU time of one thread moves far less with foreign load than requests per second, so two
  * trees can be compared on a busy machine by running this script in each, alternately.
- * `--only signin|cc` measures one of the two (e.g. under `node --import tsx --cpu-prof`);
+ * `--only signin|cc|refresh` measures one of them (e.g. under `node --import tsx --cpu-prof`;
+ * `refresh` is refresh-token rotation at POST /oidc/token, 32 chains, measured only with --only);
  * `--statements` (SQLite) lists the SQL statements one request runs, on average, and exits.
  * `--cpu-prof <file>` writes a V8 CPU profile of the measured rounds only (no start-up, no
  * seeding, no warm-up), for `npx tsx bench/profile-summary.ts <file> 40 --inclusive`. V8's
@@ -48,14 +49,34 @@ await c.repos.users.insertMany(Array.from({ length: USERS - 1 }, (_, k) => ({ ..
 await c.authn.settings.update(poolId, { bruteForce: { captchaAfter: 0 } });
 const app = await buildApp(c);
 
-type Kind = 'signin' | 'cc';
+type Kind = 'signin' | 'cc' | 'refresh';
 let next = 0;
+// Refresh-token chains (one per concurrent request, as the bench's refresh scenario): signed in
+// with offline_access, each rotation presents the chain's current token.
+const chains: string[] = [];
+if (args.only === 'refresh') {
+  for (let k = 0; k < 32; k++) {
+    const r = await app.inject({ method: 'POST', url: '/api/v3/signin', headers: { 'content-type': 'application/json', 'x-authing-app-id': web.appId }, payload: JSON.stringify({ connection: 'PASSWORD', passwordPayload: { email: `u${k}@bench.example`, password: PASSWORD }, options: { scope: 'openid profile offline_access' }, client_id: web.appId, client_secret: web.appSecret }) });
+    const t = (JSON.parse(r.body) as { data?: { refresh_token?: string } }).data?.refresh_token;
+    if (!t) throw new Error(`no refresh token: ${r.body.slice(0, 300)}`);
+    chains.push(t);
+  }
+}
+let chain = 0;
+const rotate = async () => {
+  const w = chain++ % chains.length;
+  const r = await app.inject({ method: 'POST', url: '/oidc/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: chains[w]!, client_id: web.appId, client_secret: web.appSecret }).toString() });
+  if (r.statusCode === 200) chains[w] = (JSON.parse(r.body) as { refresh_token: string }).refresh_token;
+  return r;
+};
 const basic = `Basic ${Buffer.from(`${m2m.appId}:${m2m.appSecret}`).toString('base64')}`;
 const one = (kind: Kind) =>
-  kind === 'signin'
+  kind === 'refresh'
+    ? rotate()
+    : kind === 'signin'
     ? app.inject({ method: 'POST', url: '/api/v3/signin', headers: { 'content-type': 'application/json', 'x-authing-app-id': web.appId }, payload: JSON.stringify({ connection: 'PASSWORD', passwordPayload: { email: `u${next++ % USERS}@bench.example`, password: PASSWORD }, client_id: web.appId, client_secret: web.appSecret }) })
     : app.inject({ method: 'POST', url: '/oidc/token', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, payload: 'grant_type=client_credentials' });
-const ok = (kind: Kind, body: string) => (kind === 'signin' ? body.includes('"statusCode":200') && body.includes('access_token') : body.includes('"access_token"'));
+const ok = (kind: Kind, body: string) => (kind === 'signin' ? body.includes('"statusCode":200') && body.includes('access_token') : kind === 'refresh' ? body.includes('"refresh_token"') : body.includes('"access_token"'));
 
 async function round(kind: Kind, n: number): Promise<number> {
   const conc = kind === 'signin' ? 16 : 32;
@@ -114,9 +135,13 @@ if (args.statements) {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-await round('signin', 64);
-await round('cc', 200);
-const r: Record<Kind, number[]> = { signin: [], cc: [] };
+const r: Record<Kind, number[]> = { signin: [], cc: [], refresh: [] };
+const warmUp = async () => {
+  if (args.only === 'refresh') return void (await round('refresh', 200));
+  await round('signin', 64);
+  await round('cc', 200);
+};
+await warmUp();
 // The profile covers the measured rounds alone (node:inspector in this process).
 const inspector = args['cpu-prof'] ? new (await import('node:inspector/promises')).Session() : undefined;
 if (inspector) {
@@ -126,9 +151,13 @@ if (inspector) {
 }
 const perfCtl = (cmd: string) => args['perf-ctl'] && writeFileSync(args['perf-ctl'], `${cmd}\n`);
 perfCtl('enable');
-for (let i = 0; i < ROUNDS; i++) {
-  if (args.only !== 'cc') r.signin.push(await round('signin', N));
-  if (args.only !== 'signin') r.cc.push(await round('cc', N * 5));
+if (args.only === 'refresh') {
+  for (let i = 0; i < ROUNDS; i++) r.refresh.push(await round('refresh', N * 2));
+} else {
+  for (let i = 0; i < ROUNDS; i++) {
+    if (args.only !== 'cc') r.signin.push(await round('signin', N));
+    if (args.only !== 'signin') r.cc.push(await round('cc', N * 5));
+  }
 }
 perfCtl('disable');
 if (inspector) {
@@ -145,6 +174,7 @@ process.stdout.write(
     '|---|---|',
     `| password sign-in (POST /api/v3/signin) | ${f(r.signin)} |`,
     `| client credentials (POST /oidc/token) | ${f(r.cc)} |`,
+    ...(r.refresh.length ? [`| refresh-token rotation (POST /oidc/token, ${N * 2} per round) | ${f(r.refresh)} |`] : []),
     '',
   ].join('\n'),
 );

@@ -30,6 +30,7 @@ export function ResourceTable<T>({
   onDelete,
   actions,
   headerExtra,
+  writable,
 }: {
   title: string;
   rows: T[] | undefined;
@@ -45,6 +46,8 @@ export function ResourceTable<T>({
   /** Extra row actions (read-only ones may show for an auditor; write ones check `readOnly`). */
   actions?: (row: T) => ReactNode;
   headerExtra?: ReactNode;
+  /** Rows that may be edited and deleted (default: all); e.g. login methods declared by files are read-only. */
+  writable?: (row: T) => boolean;
 }) {
   const t = useT();
   const { readOnly } = useSession();
@@ -78,12 +81,12 @@ export function ResourceTable<T>({
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
                     {actions?.(row)}
-                    {!readOnly && onEdit && (
+                    {!readOnly && onEdit && (writable?.(row) ?? true) && (
                       <Button size="xs" variant="subtle" aria-label={`${t('common.edit')} ${rowName(row)}`} onClick={() => onEdit(row)}>
                         {t('common.edit')}
                       </Button>
                     )}
-                    {!readOnly && onDelete && (
+                    {!readOnly && onDelete && (writable?.(row) ?? true) && (
                       <Button size="xs" variant="subtle" color="red" aria-label={`${t('common.delete')} ${rowName(row)}`} onClick={() => setDeleting(row)}>
                         {t('common.delete')}
                       </Button>

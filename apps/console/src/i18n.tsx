@@ -2,6 +2,8 @@ import { createContext, useContext } from 'react';
 import * as administratorsI18n from './pages/administrators.i18n';
 import * as usersI18n from './pages/users.i18n';
 import * as applicationsI18n from './pages/applications.i18n';
+import * as groupsI18n from './pages/groups.i18n';
+import * as loginMethodsI18n from './pages/login-methods.i18n';
 
 /** The console's words in English and Simplified Chinese; `t(key)` falls back to English. */
 const en = {
@@ -237,6 +239,8 @@ const en = {
   ...administratorsI18n.en,
   ...usersI18n.en,
   ...applicationsI18n.en,
+  ...groupsI18n.en,
+  ...loginMethodsI18n.en,
 };
 
 export type MessageKey = keyof typeof en;
@@ -473,6 +477,8 @@ const zh: Partial<Record<MessageKey, string>> = {
   ...administratorsI18n.zh,
   ...usersI18n.zh,
   ...applicationsI18n.zh,
+  ...groupsI18n.zh,
+  ...loginMethodsI18n.zh,
 };
 
 export type Lang = 'en' | 'zh-CN';

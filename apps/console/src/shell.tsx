@@ -10,6 +10,8 @@ import { PoolsPage } from './pages/pools';
 import { ApplicationsPage } from './pages/applications';
 import { UsersPage } from './pages/users';
 import { RolesPage } from './pages/roles';
+import { GroupsPage } from './pages/groups';
+import { LoginMethodsPage } from './pages/login-methods';
 import { AuditPage } from './pages/audit';
 import { AccessKeysPage } from './pages/access-keys';
 import { MessagingPage } from './pages/messaging';
@@ -27,8 +29,10 @@ const NAV: Array<{ id: PageId; key: MessageKey; page: () => ReactNode; ownerOnly
   { id: 'pools', key: 'nav.pools', page: PoolsPage },
   { id: 'applications', key: 'nav.applications', page: ApplicationsPage },
   { id: 'identity-sources', key: 'nav.identitySources', page: IdentitySourcesPage },
+  { id: 'login-methods', key: 'nav.loginMethods', page: LoginMethodsPage },
   { id: 'users', key: 'nav.users', page: UsersPage },
   { id: 'roles', key: 'nav.roles', page: RolesPage },
+  { id: 'groups', key: 'nav.groups', page: GroupsPage },
   { id: 'organizations', key: 'nav.organizations', page: OrganizationsPage },
   { id: 'custom-fields', key: 'nav.customFields', page: CustomFieldsPage },
   { id: 'audit', key: 'nav.audit', page: AuditPage },

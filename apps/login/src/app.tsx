@@ -9,6 +9,7 @@ import './mfa-step.js';
 import './profile-step.js';
 import { PasskeyPanel, passkeyTabLabel } from './passkey.js';
 import { canEmbed, EmbedPanel } from './embed-panel.js';
+import { usePopupFlow } from './element-popup.js';
 
 /**
  * The login UI: one component tree for the hosted page and the <gatehouse-login> element. It
@@ -541,23 +542,30 @@ function QrPanel({ ctx }: { ctx: Ctx }) {
 /** Social and enterprise buttons: whatever the app's connection list holds (filled by the federation work). */
 function Connections({ ctx }: { ctx: Ctx }) {
   const [scan, setScan] = useState<Connection | null>(null);
+  const [refused, setRefused] = useState<ApiError | null>(null);
+  // The element (standalone flow): the round trip runs in a popup (element-popup.ts).
+  const standalone = ctx.boot.mode === 'standalone';
+  const popup = usePopupFlow(ctx.api.base, (o) => ctx.handleOutcome(o), (code) => setRefused(new ApiError(code, 400, '', {}, {})));
   if (!ctx.cfg.connections.length) return null;
+  // The config's URLs are Gatehouse's own paths: the element runs on another origin.
+  const onServer = (u: string) => new URL(u, new URL(ctx.api.base || '/', location.href)).toString();
   return (
     <section class="gh-connections" aria-label={ctx.t.socialTitle}>
       <p class="gh-or">{ctx.t.or}</p>
+      <Alert error={refused} lang={ctx.lang} />
       {scan?.embed ? <EmbedPanel key={scan.id} conn={scan} name={scan.label?.[ctx.lang] ?? scan.name} t={ctx.t} flow={ctx.api.flow} csrf={ctx.api.csrf} /> : scan ? <ScanPanel ctx={ctx} conn={scan} /> : null}
       {ctx.cfg.connections.map((c) =>
         c.qrUrl || (c.embed && ctx.boot.mode === 'interaction' && canEmbed()) ? (
           <button type="button" class="gh-secondary gh-conn" key={c.id} aria-expanded={scan?.id === c.id} onClick={() => setScan(c)}>
-            {c.logo ? <img src={c.logo} alt="" width={20} height={20} /> : null}
+            {c.logo ? <img src={onServer(c.logo)} alt="" width={20} height={20} /> : null}
             {c.label?.[ctx.lang] ?? c.name}
           </button>
         ) : (
-          <form method="post" action={c.startUrl} key={c.id}>
+          <form method="post" action={onServer(c.startUrl)} key={c.id} {...(standalone ? { target: popup.name, onSubmit: () => (setRefused(null), popup.open()) } : {})}>
             <input type="hidden" name="flow" value={ctx.api.flow} />
             <input type="hidden" name="csrf" value={ctx.api.csrf} />
             <button type="submit" class="gh-secondary gh-conn">
-              {c.logo ? <img src={c.logo} alt="" width={20} height={20} /> : null}
+              {c.logo ? <img src={onServer(c.logo)} alt="" width={20} height={20} /> : null}
               {c.label?.[ctx.lang] ?? c.name}
             </button>
           </form>

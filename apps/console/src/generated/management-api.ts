@@ -636,6 +636,29 @@ export interface GetOperations {
     query: Record<string, never>;
     data: unknown;
   };
+  /** The loginTypesDir folders as they are on disk now, with each one's validation problems (Gatehouse extension) */
+  "get-login-types-dir-status": {
+    query: Record<string, never>;
+    data: {
+      configured: boolean;
+      appliesToPool: boolean;
+      dir: string | null;
+      exists: boolean;
+      folders: Array<{
+        name: string;
+        path: string;
+        valid: boolean;
+        loaded: boolean;
+        problems: Array<{
+          path: string;
+          message: string;
+          [key: string]: unknown;
+        }>;
+        [key: string]: unknown;
+      }>;
+      [key: string]: unknown;
+    };
+  };
   /** Code length and lifetime, send quotas, captcha and registration mails of the pool (Gatehouse extension) */
   "get-messaging-settings": {
     query: Record<string, never>;
@@ -831,6 +854,14 @@ export interface GetOperations {
   /** A user's external identities */
   "get-user-identities": {
     query: GetMfaStatusQuery;
+    data: unknown;
+  };
+  /** Applications the user is signed in to (a successful sign-in since the last forced logout), with the latest sign-in’s time, IP and device */
+  "get-user-loggedin-apps": {
+    query: {
+      userId?: string;
+      userIdType?: "user_id" | "email" | "phone" | "username" | "external_id";
+    };
     data: unknown;
   };
   /** Login history of a user */

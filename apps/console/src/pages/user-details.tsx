@@ -1,10 +1,14 @@
-import { Badge, Button, Group, Modal, Select, Stack, Table, Tabs, Text } from '@mantine/core';
+import { Badge, Button, Group, Modal, Select, Stack, Tabs, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { api, type Page } from '../api';
 import { ErrorAlert, WriteButton, fmtTime } from '../components';
 import { useT, type MessageKey } from '../i18n';
 import { useSession } from '../session';
+import { SimpleTable } from './simple-table';
+import { UserCustomData } from './user-custom-data';
+import { UserDepartments, UserGroups } from './user-memberships';
+import { UserSessions } from './user-sessions';
 import { userLabel, type User } from './users';
 
 interface HistoryRow {
@@ -32,32 +36,11 @@ interface Role {
   namespace?: string;
 }
 
-function SimpleTable({ head, rows }: { head: string[]; rows: ReactNode[][] | undefined }) {
-  const t = useT();
-  if (rows && rows.length === 0) return <Text c="dimmed">{t('common.none')}</Text>;
-  return (
-    <Table>
-      <Table.Thead>
-        <Table.Tr>
-          {head.map((h) => (
-            <Table.Th key={h}>{h}</Table.Th>
-          ))}
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {rows?.map((r, i) => (
-          <Table.Tr key={i}>
-            {r.map((c, j) => (
-              <Table.Td key={j}>{c}</Table.Td>
-            ))}
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
-  );
-}
-
-/** A user's login history, external identities, MFA factors (reset) and roles (assign, revoke). */
+/**
+ * A user's login history, signed-in applications and devices (sign out everywhere), external
+ * identities, MFA factors (reset), roles (assign, revoke), groups and departments (add, remove)
+ * and custom data (edit, per the pool's user fields).
+ */
 export function UserDetails({ user, onClose }: { user: User; onClose: () => void }) {
   const t = useT();
   return (
@@ -65,12 +48,19 @@ export function UserDetails({ user, onClose }: { user: User; onClose: () => void
       <Tabs defaultValue="history">
         <Tabs.List>
           <Tabs.Tab value="history">{t('users.tab.history')}</Tabs.Tab>
+          <Tabs.Tab value="sessions">{t('users.tab.sessions')}</Tabs.Tab>
           <Tabs.Tab value="identities">{t('users.tab.identities')}</Tabs.Tab>
           <Tabs.Tab value="mfa">{t('users.tab.mfa')}</Tabs.Tab>
           <Tabs.Tab value="roles">{t('users.tab.roles')}</Tabs.Tab>
+          <Tabs.Tab value="groups">{t('users.tab.groups')}</Tabs.Tab>
+          <Tabs.Tab value="departments">{t('users.tab.departments')}</Tabs.Tab>
+          <Tabs.Tab value="customData">{t('users.tab.customData')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="history" pt="md">
           <History user={user} />
+        </Tabs.Panel>
+        <Tabs.Panel value="sessions" pt="md">
+          <UserSessions user={user} />
         </Tabs.Panel>
         <Tabs.Panel value="identities" pt="md">
           <Identities user={user} />
@@ -80,6 +70,15 @@ export function UserDetails({ user, onClose }: { user: User; onClose: () => void
         </Tabs.Panel>
         <Tabs.Panel value="roles" pt="md">
           <Roles user={user} />
+        </Tabs.Panel>
+        <Tabs.Panel value="groups" pt="md">
+          <UserGroups user={user} />
+        </Tabs.Panel>
+        <Tabs.Panel value="departments" pt="md">
+          <UserDepartments user={user} />
+        </Tabs.Panel>
+        <Tabs.Panel value="customData" pt="md">
+          <UserCustomData user={user} />
         </Tabs.Panel>
       </Tabs>
     </Modal>

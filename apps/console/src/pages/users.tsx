@@ -23,7 +23,7 @@ export const userLabel = (u: User) => u.email ?? u.username ?? u.phone ?? u.user
 /** "Any identifier": the id and external id besides the vendor's default fuzzy fields (ListUsersOptionsDto.fuzzySearchOn). */
 const SEARCH_ON = ['id', 'externalId', 'email', 'phone', 'username', 'name', 'nickname'];
 
-/** Users: search by any identifier, create, edit, block/unblock, unlock, reset password, force logout, delete; details (history, identities, MFA, roles). */
+/** Users: search by any identifier, create, edit, block/unblock, unlock, reset password, force logout, delete; details (history, sessions and devices, identities, MFA, roles, groups, departments, custom data). */
 export function UsersPage() {
   const t = useT();
   const { pool, readOnly } = useSession();

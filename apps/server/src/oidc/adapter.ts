@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { errors } from 'oidc-provider';
 import { kvGetMany, type KvStore } from '../storage/kv/types.js';
-import { hasPrivateClaim, payloadOfVerified, type JwtVerifier } from './jwt-access-tokens.js';
+import { hasPrivateClaim, payloadOfVerified, type JwtVerifier, type VerifiedAccessToken } from './jwt-access-tokens.js';
 
 /**
  * oidc-provider storage adapter on our KV store (memory, SQL `kv` table or Redis), so every
@@ -146,6 +146,63 @@ function storedAt(payload: Payload): number {
   return typeof payload.iat === 'number' ? payload.iat * 1000 + 999 : 0;
 }
 
+/** A Gatehouse JWT access token found valid, with the record of its grant when that grant would be found too. */
+export interface JwtWithGrant {
+  verified: VerifiedAccessToken;
+  /** The token's record as the adapter's find() rebuilds it (what AccessToken/ClientCredentials.find start from). */
+  token: Payload & { kind: string; clientId: string };
+  /**
+   * The grant's record as find('Grant') returns it; undefined when the token has no grant, or
+   * when Grant.find would not find it (gone, destroyed, its account's sessions revoked) or it
+   * belongs to another account (oidc-provider then treats the token as invalid).
+   */
+  grant?: Payload & { clientId?: string; exp?: number };
+}
+
+/**
+ * The read of the lean userinfo and introspection (fast-endpoints.ts): a presented Gatehouse JWT
+ * verified locally, then **one** KV read for everything the two find() calls oidc-provider's
+ * handlers make — the token model's (deny-list entry, grant and grant-tokens tombstones, account
+ * tombstone) and its Grant's (the grant record, the same grant and account tombstones) — instead
+ * of three. The checks are find()'s, applied to the same keys; the contract tests run find() and
+ * this side by side (adapter.contract.test.ts) and the lean handlers' answers are compared with
+ * oidc-provider's (fast-endpoints.test.ts). Undefined: find() would not find the token either.
+ */
+export function createJwtReader(kv: KvStore, jwt: JwtVerifier) {
+  return {
+    /** A value verified before (remembered by the verifier): ours, without decoding it again. No signature check. */
+    known: (value: string) => jwt.known(value),
+    async find(value: string): Promise<JwtWithGrant | undefined> {
+      const verified = jwt.verify(value);
+      if (!verified) return undefined;
+      const token = payloadOfVerified(verified) as JwtWithGrant['token'];
+      const stored = verified.gh.t;
+      const grantId = token.grantId;
+      const accountId = token.kind === 'AccessToken' ? token.accountId : undefined;
+      const keys = [DENIED(verified.jti)];
+      if (grantId) keys.push(GRANT_REVOKED(grantId), GRANT_TOKENS_REVOKED(grantId), `oidc:Grant:${grantId}`);
+      if (accountId) keys.push(ACCOUNT_REVOKED(accountId));
+      const found = await kvGetMany(kv, keys);
+      if (found[0] !== null) return undefined;
+      const accountRevokedAt = accountId ? found[grantId ? 4 : 1]! : null;
+      if (accountRevokedAt !== null && stored <= Number(accountRevokedAt)) return undefined;
+      if (!grantId) return { verified, token };
+      const [, grantRevoked, tokensRevokedAt, rawGrant] = found;
+      if (grantRevoked !== null) return undefined;
+      if (tokensRevokedAt !== null && stored <= Number(tokensRevokedAt)) return undefined;
+      if (rawGrant === null || rawGrant === undefined) return { verified, token };
+      const grant = JSON.parse(rawGrant) as Payload & { kind?: string };
+      // find('Grant') reads the tombstones of the grant's own account; they are the ones read
+      // above only when it is the token's account (otherwise the token is invalid for oidc-provider anyway).
+      if (grant.kind !== 'Grant' || grant.accountId !== token.accountId) return { verified, token };
+      if (accountRevokedAt !== null && storedAt(grant) <= Number(accountRevokedAt)) return { verified, token };
+      delete grant[STORED_AT];
+      return { verified, token, grant };
+    },
+  };
+}
+export type JwtReader = ReturnType<typeof createJwtReader>;
+
 /**
  * Returns the adapter factory oidc-provider expects (`adapter: (name) => instance`). `kv` must
  * already be scoped to one pool (storage/kv/scoped.ts).
@@ -155,6 +212,14 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
   const idleMs = opts.sessionIdleMs;
 
   class KvAdapter implements OidcAdapter {
+    /**
+     * Expiry (epoch s) of single-use records this adapter just found: oidc-provider consumes a
+     * code or refresh token right after finding it in the same request, and the consumed mark
+     * must live as long as the record — known from the record, so consume() needs no TTL read.
+     * Bounded; a miss falls back to reading the TTL.
+     */
+    private readonly foundExp = new Map<string, number>();
+
     constructor(private readonly model: string) {}
 
     private key(id: string) {
@@ -239,6 +304,10 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       if (accountRevokedAt !== null && stored <= Number(accountRevokedAt)) return undefined;
       const consumed = mark(iConsumed);
       if (consumed !== null) payload.consumed = Number(consumed);
+      else if (iConsumed >= 0 && typeof payload.exp === 'number') {
+        if (this.foundExp.size >= 10_000) this.foundExp.clear();
+        this.foundExp.set(lookup, payload.exp);
+      }
       return payload;
     }
 
@@ -269,7 +338,10 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
      * one: the grant is revoked and the request fails with invalid_grant.
      */
     async consume(id: string): Promise<void> {
-      const ttl = (await kv.ttl(this.key(id))) ?? 60_000;
+      const exp = this.foundExp.get(id);
+      this.foundExp.delete(id);
+      const left = exp === undefined ? null : exp * 1000 - Date.now();
+      const ttl = left !== null && left > 0 ? left : ((await kv.ttl(this.key(id))) ?? 60_000);
       const won = await kv.setIfAbsent(`oidc:consumed:${this.model}:${id}`, String(Math.floor(Date.now() / 1000)), ttl);
       if (!won) {
         const raw = await kv.get(this.key(id));

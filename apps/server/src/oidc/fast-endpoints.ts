@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 // @ts-expect-error -- internal module of oidc-provider (no types); the same function its userinfo action uses.
 import filterClaims from 'oidc-provider/lib/helpers/filter_claims.js';
-import { hasPrivateClaim } from './jwt-access-tokens.js';
+import { hasPrivateClaim, type VerifiedAccessToken } from './jwt-access-tokens.js';
 import type { ProviderRegistry } from './provider.js';
 
 /**
@@ -52,28 +52,14 @@ const DEFER_HEADERS = ['origin', 'dpop', 'oauth-client-attestation', 'oauth-clie
 const deferred = (h: IncomingHttpHeaders) => DEFER_HEADERS.some((k) => h[k] !== undefined);
 
 type Token = {
-  kind: string;
-  jti: string;
-  clientId?: string;
-  accountId?: string;
-  grantId?: string;
-  scope?: string;
   scopes: Set<string>;
+  scope?: string;
   claims?: unknown;
-  exp?: number;
-  iat?: number;
-  sid?: string;
-  aud?: string;
-  extra?: Record<string, unknown>;
-  rar?: unknown;
-  isValid: boolean;
-  tokenType?: string;
+  accountId?: string;
+  clientId: string;
   isSenderConstrained(): boolean;
 };
 type Grant = {
-  clientId?: string;
-  accountId?: string;
-  isExpired: boolean;
   getRejectedOIDCClaims(): string[];
   getOIDCScopeFiltered(scopes: Set<string>): string;
 };
@@ -86,22 +72,30 @@ type Client = {
   userinfoEncryptedResponseAlg?: string;
   introspectionSignedResponseAlg?: string;
   introspectionEncryptedResponseAlg?: string;
-  compareClientSecret(secret: string): Promise<boolean>;
+  compareClientSecret(secret: string): Promise<boolean> | boolean;
 };
 type Models = {
-  AccessToken: { find(v: string): Promise<Token | undefined> };
-  ClientCredentials: { find(v: string): Promise<Token | undefined> };
-  Grant: { find(id: string, o: { ignoreExpiration: boolean }): Promise<Grant | undefined> };
-  Client: { find(id: string): Promise<Client | undefined> };
+  AccessToken: { instantiate(payload: object): Token };
+  Grant: { instantiate(payload: object): Grant };
   Claims: new (available: Record<string, unknown>, o: { client: Client }) => { scope(s: string): void; mask(c: unknown): void; rejected(r: string[]): void; result(): Promise<Record<string, unknown>> };
-  issuer: string;
 };
 
 /** RFC 6749 §2.3.1 form-encoding of the Basic credentials, as oidc-provider decodes them. */
 const decodeBasicPart = (v: string) => decodeURIComponent(v.replace(/\+/g, '%20'));
 
+const INACTIVE = json({ active: false });
+
+/** epoch seconds, as oidc-provider's models compare them (helpers/epoch_time.js). */
+const epochTime = () => Math.floor(Date.now() / 1000);
+
 export function createFastEndpoints(registry: ProviderRegistry) {
-  const models = async (poolId: string) => (await registry.get(poolId)) as unknown as Models;
+  /**
+   * Introspection answers of active tokens by the verified token object (the verifier keeps one
+   * object per token value, jwt-access-tokens.ts): the body depends only on the token and the
+   * pool's issuer, so it is built and serialised once per token. Revocation and the grant are
+   * still checked on every request before it is used.
+   */
+  const activeAnswers = new WeakMap<VerifiedAccessToken, FastResponse>();
 
   return {
     /** GET /me with `Authorization: Bearer <Gatehouse JWT>` and no query: the claims, or undefined (go to oidc-provider). */
@@ -110,15 +104,21 @@ export function createFastEndpoints(registry: ProviderRegistry) {
       const auth = req.headers.authorization;
       if (typeof auth !== 'string' || !auth.startsWith('Bearer ')) return undefined;
       const value = auth.slice(7);
-      if (!value || value.includes(' ') || !hasPrivateClaim(value)) return undefined;
-      const p = await models(poolId);
-      const token = await p.AccessToken.find(value);
-      // Errors (unknown, revoked, expired token; missing openid; sender-constrained) are oidc-provider's to answer.
-      if (!token || !token.scopes.has('openid') || token.isSenderConstrained() || !token.accountId || !token.clientId || !token.grantId) return undefined;
-      const client = await p.Client.find(token.clientId);
+      if (!value || value.includes(' ')) return undefined;
+      const e = await registry.entry(poolId);
+      // Token and grant in one read; a token that is not a valid Gatehouse JWT, or whose grant
+      // would not be found, goes to oidc-provider, which answers the error.
+      const found = await e.jwt.find(value);
+      if (!found || found.token.kind !== 'AccessToken' || !found.grant) return undefined;
+      const p = e.provider as unknown as Models;
+      const token = p.AccessToken.instantiate(found.token);
+      // Errors (missing openid; sender-constrained) are oidc-provider's to answer.
+      if (!token.scopes.has('openid') || token.isSenderConstrained() || !token.accountId) return undefined;
+      const client = (await registry.client(poolId, token.clientId)) as Client | undefined;
       if (!client || client.userinfoSignedResponseAlg || client.userinfoEncryptedResponseAlg || client.subjectType === 'pairwise') return undefined;
-      const grant = await p.Grant.find(token.grantId, { ignoreExpiration: true });
-      if (!grant || grant.isExpired || grant.clientId !== token.clientId || grant.accountId !== token.accountId) return undefined;
+      const g = found.grant;
+      if (typeof g.exp !== 'number' || g.exp <= epochTime() || g.clientId !== token.clientId) return undefined;
+      const grant = p.Grant.instantiate(g);
       // oidc-provider's userinfo `respond`, step for step.
       const claims = filterClaims(token.claims, 'userinfo', grant) as Record<string, unknown>;
       const rejected = grant.getRejectedOIDCClaims();
@@ -143,13 +143,17 @@ export function createFastEndpoints(registry: ProviderRegistry) {
       const params = new Map<string, string>();
       for (const [k, v] of form) {
         if (params.has(k)) return undefined; // duplicates: oidc-provider refuses them
+        if (k !== 'token' && k !== 'token_type_hint' && k !== 'client_id' && k !== 'client_secret') return undefined;
         params.set(k, v);
       }
-      for (const k of params.keys()) if (k !== 'token' && k !== 'token_type_hint' && k !== 'client_id' && k !== 'client_secret') return undefined;
       const value = params.get('token');
-      if (!value || !hasPrivateClaim(value)) return undefined;
+      if (!value) return undefined;
       const hint = params.get('token_type_hint');
       if (hint !== undefined && hint !== 'access_token' && hint !== 'urn:ietf:params:oauth:token-type:access_token') return undefined;
+      const e = await registry.entry(poolId);
+      // Ours: a value verified before, or one carrying our private claim (decoded, not verified:
+      // no signature is checked before the client has authenticated). Anything else goes to oidc-provider.
+      if (!e.jwt.known(value) && !hasPrivateClaim(value)) return undefined;
 
       // Client authentication: exactly one of Basic or client_secret_post, as oidc-provider requires.
       let clientId = params.get('client_id');
@@ -173,40 +177,45 @@ export function createFastEndpoints(registry: ProviderRegistry) {
         clientId = id;
       }
       if (!clientId || !secret || /[^\x20-\x7e]/.test(clientId) || /[^\x20-\x7e]/.test(secret)) return undefined;
-      const p = await models(poolId);
-      const client = await p.Client.find(clientId);
+      const client = (await registry.client(poolId, clientId)) as Client | undefined;
       if (!client || (client.clientAuthMethod !== 'client_secret_basic' && client.clientAuthMethod !== 'client_secret_post')) return undefined;
       if (client.clientSecretExpiresAt || client.introspectionSignedResponseAlg || client.introspectionEncryptedResponseAlg || client.subjectType === 'pairwise') return undefined;
       if (!(await client.compareClientSecret(secret))) return undefined; // invalid_client: oidc-provider answers and audits it
 
-      // oidc-provider's renderTokenResponse, step for step (a JWT is never a refresh token).
-      const [at, cc] = await Promise.all([p.AccessToken.find(value), p.ClientCredentials.find(value)]);
-      const token = at ?? cc;
-      const inactive = json({ active: false });
-      if (!token?.isValid) return inactive;
+      // oidc-provider's renderTokenResponse, step for step (a JWT is never a refresh token):
+      // findToken (AccessToken or ClientCredentials.find), token.isValid, Grant.find and its
+      // checks, allowedPolicy (provider.ts: only the token's own client), then the body.
+      const found = await e.jwt.find(value);
+      if (!found) return INACTIVE;
+      const { verified, token } = found;
+      if (typeof token.exp !== 'number' || token.exp <= epochTime()) return INACTIVE;
       if (token.grantId) {
-        const grant = await p.Grant.find(token.grantId, { ignoreExpiration: true });
-        if (!grant || grant.isExpired || grant.clientId !== token.clientId || grant.accountId !== token.accountId) return inactive;
+        const g = found.grant;
+        if (!g || typeof g.exp !== 'number' || g.exp <= epochTime() || g.clientId !== token.clientId) return INACTIVE;
       }
-      // features.introspection.allowedPolicy (provider.ts): only the token's own client.
-      if (token.clientId && token.clientId !== client.clientId) return inactive;
-      if (token.isSenderConstrained() || token.rar !== undefined) return undefined;
-      const body: Record<string, unknown> = { active: false };
-      if (token.accountId) body.sub = token.accountId;
-      Object.assign(body, {
-        ...token.extra,
-        active: true,
-        client_id: token.clientId,
-        exp: token.exp,
-        iat: token.iat,
-        sid: token.sid,
-        iss: p.issuer,
-        jti: token.jti !== value ? token.jti : undefined,
-        aud: token.aud,
-        scope: token.scope || undefined,
-        token_type: token.tokenType,
-      });
-      return json(body);
+      if (token.clientId !== client.clientId) return INACTIVE;
+      if (token.jkt || token['x5t#S256'] || token.rar !== undefined) return undefined; // sender-constrained, RAR: oidc-provider's
+      let answer = activeAnswers.get(verified);
+      if (!answer) {
+        const body: Record<string, unknown> = { active: false };
+        if (token.accountId) body.sub = token.accountId;
+        Object.assign(body, {
+          ...(token.extra as object),
+          active: true,
+          client_id: token.clientId,
+          exp: token.exp,
+          iat: token.iat,
+          sid: token.sid,
+          iss: e.issuer,
+          jti: token.jti !== value ? token.jti : undefined,
+          aud: token.aud,
+          scope: token.scope || undefined,
+          token_type: 'Bearer', // the model's tokenType without a DPoP binding (deferred above)
+        });
+        answer = json(body);
+        activeAnswers.set(verified, answer);
+      }
+      return answer;
     },
   };
 }

@@ -161,6 +161,8 @@ export function createJwtVerifier(opts: JwtVerifierOptions) {
   }
 
   return {
+    /** Was this exact value verified before (no signature check is made here)? */
+    known: (value: string) => verified.has(value),
     /** The verified token, or undefined (bad signature, foreign key, wrong typ/iss/aud, malformed, expired). */
     verify(value: string, nowS = Math.floor(Date.now() / 1000)): VerifiedAccessToken | undefined {
       if (typeof value !== 'string' || value.length > 4096) return undefined;

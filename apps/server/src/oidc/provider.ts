@@ -4,7 +4,7 @@ import type { KvStore } from '../storage/kv/types.js';
 import { scopedKv } from '../storage/kv/scoped.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
 import type { SecretBox } from '../utils/crypto.js';
-import { createKvAdapterFactory, revocationMarks, sha256 } from './adapter.js';
+import { createJwtReader, createKvAdapterFactory, revocationMarks, sha256, type JwtReader } from './adapter.js';
 import { createJwtVerifier, PRIVATE_CLAIM, privateClaimsOf } from './jwt-access-tokens.js';
 import { organizationScopesOf, SCOPE_CLAIMS, SUPPORTED_SCOPES, userClaims, type OrganizationClaims } from './claims.js';
 import type { ClientRegistry, GatehouseClientMeta } from './clients.js';
@@ -112,6 +112,10 @@ interface Entry {
   checkedAt: number;
   issuer: string;
   base: string;
+  /** The pool's JWT access tokens with their grants in one KV read (the lean endpoints). */
+  jwt: JwtReader;
+  /** oidc-provider Client instances by the client registry's metadata object (see `client` below). */
+  clients: WeakMap<object, unknown>;
 }
 
 export function createProviderRegistry(deps: ProviderDeps) {
@@ -303,7 +307,7 @@ export function createProviderRegistry(deps: ProviderDeps) {
     allowOwnJwtAtUserinfo(provider, resource);
     auditEvents(provider, poolId, deps);
     provider.on('server_error', (_ctx: unknown, err: Error) => deps.log?.error({ err, poolId }, 'oidc provider error'));
-    return { provider, version, checkedAt: Date.now(), issuer, base };
+    return { provider, version, checkedAt: Date.now(), issuer, base, jwt: createJwtReader(kv, jwt), clients: new WeakMap() };
   }
 
   async function entry(poolId: string): Promise<Entry> {
@@ -334,6 +338,23 @@ export function createProviderRegistry(deps: ProviderDeps) {
       else entries.delete(poolId);
     },
     revocation: (poolId: string) => revocationMarks(scopedKv(deps.kv, poolId)),
+    /**
+     * oidc-provider's Client of a client id, the instance reused for as long as the client
+     * registry holds the same metadata object (clients.ts: until the app changes, on every node,
+     * or 10 s). Client.find itself serialises and hashes the whole metadata on every call to
+     * find its instance; the lean endpoints ask once per request.
+     */
+    async client(poolId: string, clientId: string): Promise<unknown> {
+      const e = await entry(poolId);
+      const metadata = await deps.clients.find(poolId, clientId);
+      if (!metadata) return undefined;
+      let client = e.clients.get(metadata);
+      if (!client) {
+        client = await e.provider.Client.find(clientId);
+        if (client) e.clients.set(metadata, client);
+      }
+      return client;
+    },
     /**
      * Every claim of an active user (undefined when unknown, blocked or not activated); the
      * organisation claims only for the organisation scopes in `scope`.

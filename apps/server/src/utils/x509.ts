@@ -56,7 +56,10 @@ export function selfSignedCertificate(privateKey: KeyObject | string, opts: { co
   const notBefore = new Date(now.getTime() - 5 * 60_000);
   const notAfter = new Date(now.getTime() + opts.days * 86_400_000);
   const serial = randomBytes(16);
-  serial[0]! &= 0x7f; // positive (RFC 5280 §4.1.2.2)
+  // Positive (RFC 5280 §4.1.2.2) and minimally encoded (X.690 §8.3.2): a leading zero byte would
+  // make a non-minimal DER INTEGER whenever the next byte is below 0x80, which OpenSSL refuses —
+  // one key in 256 failed to get a certificate before.
+  serial[0] = serial[0]! & 0x7f || 1;
   const name = seq(set(seq(oid('2.5.4.3'), utf8(opts.commonName))));
   const tbs = seq(der(0xa0, integer(Buffer.from([2]))), integer(serial), SHA256_RSA, name, seq(time(notBefore), time(notAfter)), name, spki);
   const signature = sign('sha256', tbs, key);

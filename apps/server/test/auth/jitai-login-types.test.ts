@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type TestServer } from '../support/server.js';
 import { prepareDefaultApp } from '../support/sign-in.js';
+import { createPool } from '../support/management.js';
 import type { PasswordTypeElement } from '../../src/login-methods/jitai/password-type.js';
 
 /**
@@ -74,8 +75,9 @@ async function thrown(p: Promise<unknown>): Promise<any> {
   throw new Error('expected a rejection');
 }
 
+let dir: string;
 beforeAll(async () => {
-  const dir = appDir({ MyPasswordAuth: { 'e.json': SEED_E_JSON, 'Config.json': SEED_CONFIG_JSON } });
+  dir = appDir({ MyPasswordAuth: { 'e.json': SEED_E_JSON, 'Config.json': SEED_CONFIG_JSON } });
   s = await startServer({ config: { loginTypesDir: dir } });
   appSecret = await prepareDefaultApp(s);
   auth = await s.container.accounts.loginTypes.getElement(s.poolId, 'auths.loginTypes.MyPasswordAuth');
@@ -225,6 +227,42 @@ describe('instances through the management API', () => {
     expect((await legacy.getLoginCode({ username: 'md5_user', password: 'E10ADC3949BA59ABBE56E057F20F883E' })).userId).toBe(u.userId);
     expect(await thrown(legacy.getLoginCode({ username: 'md5_user', password: '123456' }))).toMatchObject({ apiCode: 1000002 });
     expect(await thrown(legacy.getLoginCode({ username: 'md5_user', password: md5('654321') }))).toMatchObject({ name: 'PASSWORD_ERROR' });
+  });
+});
+
+describe('the directory as it is now (get-login-types-dir-status, for the console)', () => {
+  it('lists the loaded folder; a folder made invalid after the start is reported with file and field, and nothing else changes', async () => {
+    const status = () => mgmt('GET', '/api/v3/get-login-types-dir-status');
+    expect(await status()).toMatchObject({
+      statusCode: 200,
+      data: { configured: true, appliesToPool: true, dir, exists: true, folders: [{ name: 'MyPasswordAuth', path: 'auths/loginTypes/MyPasswordAuth', valid: true, loaded: true, problems: [] }] },
+    });
+    const broken = join(dir, 'auths', 'loginTypes', 'Broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'e.json'), SEED_E_JSON);
+    writeFileSync(join(broken, 'Config.json'), '{"limit": {"minLength": "six"}, "colour": "red"}');
+    try {
+      const r = await status();
+      expect(r.data.folders).toEqual([
+        { name: 'Broken', path: 'auths/loginTypes/Broken', valid: false, loaded: false, problems: [
+          { path: 'auths/loginTypes/Broken/Config.json#colour', message: expect.stringContaining('colour is not a known field') },
+          { path: 'auths/loginTypes/Broken/Config.json#limit.minLength', message: 'limit.minLength must be an integer from 1 to 64' },
+        ] },
+        { name: 'MyPasswordAuth', path: 'auths/loginTypes/MyPasswordAuth', valid: true, loaded: true, problems: [] },
+      ]);
+      // Reading the directory loads nothing: the running instances are those of the start.
+      expect((await mgmt('GET', '/api/v3/list-login-method-instances')).data.filter((v: { source: string }) => v.source === 'dir').map((v: { name: string }) => v.name)).toEqual(['MyPasswordAuth']);
+      // The start would refuse the directory as it is now, naming the same field.
+      expect(JSON.stringify((await thrown(Promise.resolve().then(() => s.container.accounts.loginTypes.validateDir(dir)))).details)).toContain('Broken/Config.json#limit.minLength');
+    } finally {
+      rmSync(broken, { recursive: true });
+    }
+  });
+
+  it('reports nothing of the directory to another pool (it loads into the default pool only)', async () => {
+    const { client } = await createPool(s, s.mgmt(), 'JitAi other pool');
+    const r = (await client.makeRequest({ method: 'GET', url: '/api/v3/get-login-types-dir-status' } as never)) as { statusCode: number; data: unknown };
+    expect(r).toMatchObject({ statusCode: 200, data: { configured: true, appliesToPool: false, dir: null, folders: [] } });
   });
 });
 

@@ -118,6 +118,45 @@ describe('administrators page', () => {
     await expect.poll(async () => (await admins()).some((a) => a.email === 'generated@example.com')).toBe(false);
   });
 
+  it('a removed administrator is invited again: the same user gets the role back with a new password; a current one is admin_exists', async () => {
+    const first = await asAdmin(s, owner.token, 'POST', 'console/create-administrator', { email: 'again@example.com', role: 'owner' });
+    expect(first.statusCode, first.message).toBe(200);
+    const userId = first.data.userId as string;
+    expect(await asAdmin(s, owner.token, 'POST', 'console/create-administrator', { email: 'again@example.com', role: 'auditor' })).toMatchObject({ statusCode: 409, apiCode: 7500005 });
+    expect((await asAdmin(s, owner.token, 'POST', 'console/delete-administrator', { userId })).statusCode).toBe(200);
+    expect((await admins()).some((a) => a.userId === userId)).toBe(false);
+
+    // Invited again without a password: the kept user, a generated password shown once, the new role.
+    const again = await asAdmin(s, owner.token, 'POST', 'console/create-administrator', { email: 'again@example.com', role: 'pool-admin', poolIds: ['partners'] });
+    expect(again.statusCode, again.message).toBe(200);
+    expect(again.data).toMatchObject({ userId, email: 'again@example.com', role: 'pool-admin', poolIds: ['partners'] });
+    expect((again.data.password as string).length).toBeGreaterThanOrEqual(16);
+    expect((await admins()).find((a) => a.userId === userId)).toMatchObject({ role: 'pool-admin', poolIds: ['partners'] });
+    await expect.poll(async () => (await audit('administrator:created')).filter((e) => e.subject === userId).length).toBe(2);
+    // The generated password signs them in to the console.
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    await p.goto(`${s.url}/console/`);
+    await p.waitForURL((u) => u.pathname.includes('/interaction/'));
+    await p.getByLabel(/email, phone or username/i).fill('again@example.com');
+    await p.getByLabel(/^password$/i).fill(again.data.password as string);
+    await p.getByRole('button', { name: /^sign in$/i }).click();
+    await p.getByRole('navigation').getByRole('link', { name: 'Users', exact: true }).waitFor();
+    await context.close();
+    expect(await asAdmin(s, owner.token, 'POST', 'console/create-administrator', { email: 'again@example.com', role: 'owner' })).toMatchObject({ statusCode: 409, apiCode: 7500005 });
+
+    // Removed and invited once more with a password chosen by the owner: that one is set.
+    expect((await asAdmin(s, owner.token, 'POST', 'console/delete-administrator', { userId })).statusCode).toBe(200);
+    const third = await asAdmin(s, owner.token, 'POST', 'console/create-administrator', { email: 'again@example.com', role: 'auditor', password: ADMIN_PASSWORD });
+    expect(third.statusCode, third.message).toBe(200);
+    expect(third.data).toMatchObject({ userId, role: 'auditor' });
+    expect(third.data.password).toBeUndefined();
+    const auditor = await signedInConsole(browser, s, 'again@example.com');
+    await auditor.page.getByText('Read-only (auditor)').waitFor();
+    await auditor.context.close();
+    expect((await asAdmin(s, owner.token, 'POST', 'console/delete-administrator', { userId })).statusCode).toBe(200);
+  });
+
   it('the last owner can be neither demoted nor removed', async () => {
     const { page } = owner;
     await go(page, 'Administrators');

@@ -7,7 +7,7 @@ import { startGithubFake, type GithubFake } from '../../../../packages/connector
 import { captureLog } from '../passcode/support.js';
 import { launchChromium, screenshot } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
-import { createAdmin, rootMgmt, screenshotsAndAxe, signedInConsole, startConsoleServer } from './support.js';
+import { axe, createAdmin, rootMgmt, screenshotsAndAxe, setLanguage, signedInConsole, startConsoleServer } from './support.js';
 
 /**
  * The issue's first "Done when", all by clicking in Chromium: a new administrator opens
@@ -112,6 +112,16 @@ describe('a new administrator, by clicking', () => {
     const detail = data<{ connections: Array<{ identifier: string; enabled: boolean; fields: Record<string, unknown> }> }>(await mc().getExtIdp({ id: gh.id, appId } as never));
     expect(detail.connections).toEqual([expect.objectContaining({ identifier: 'github', enabled: true, fields: expect.objectContaining({ clientId: 'gh-console-client', clientSecret: '********' }) })]);
     await screenshotsAndAxe(page, 'identity-sources', (p) => p.getByRole('row', { name: /GitHub/ }).waitFor());
+    // The generated form in Chinese too: the stored source's edit form (labels from the console's
+    // strings, field names from the connector's schema).
+    await setLanguage(page, 'zh-CN');
+    await page.getByRole('row', { name: /GitHub/ }).getByRole('button').first().click();
+    await page.getByRole('dialog').getByLabel(field('clientId')).waitFor();
+    expect(await axe(page)).toEqual([]);
+    await screenshot(page, 'console/identity-source-form-zh-CN');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await setLanguage(page, 'en');
 
     // 3. A user with a phone number.
     await go(page, 'Users');

@@ -61,6 +61,19 @@ describe.each(backends)('control characters on %s', (db) => {
     expect(b.status).toBe(400);
   });
 
+  it.each([
+    ['a percent-encoded NUL in the client id', 'client_id=ab%00c&grant_type=client_credentials'],
+    ['a percent-encoded C1 control (U+0085) in the client id', 'client_id=ab%C2%85c&grant_type=client_credentials'],
+    ['a percent-encoded DEL in a key', 'gr%7Fant_type=client_credentials'],
+    ['a raw control character in a value', 'client_id=ab\u0001c&grant_type=client_credentials'],
+    ['a percent-encoded ESC in the introspected token', 'token=abc%1bdef&client_id=x&client_secret=y'],
+  ])('refuses %s of an OAuth form body (decoded before the check)', async (_name, body) => {
+    const path = body.startsWith('token=') ? '/oidc/token/introspection' : '/oidc/token';
+    const r = await fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({ apiCode: 2110001 });
+  });
+
   it('keeps multi-line text (a template with line breaks) but not other controls in it', async () => {
     const mc = s.mgmt();
     const ok = await raw(mc, 'POST', '/api/v3/update-message-template', { kind: 'email', channel: 'CHANNEL_LOGIN', lang: 'en', subject: 'Code', text: 'Line one\r\n\tLine two {{code}}' });

@@ -23,6 +23,7 @@ describe('lean userinfo and introspection answer exactly as oidc-provider does',
   let basicApp: { appId: string; appSecret: string };
   let m2m: { appId: string; appSecret: string };
   const tokens: Record<string, string> = {};
+  let issue2: () => Promise<string>;
 
   beforeAll(async () => {
     a = await startOidcServer();
@@ -38,6 +39,7 @@ describe('lean userinfo and introspection answer exactly as oidc-provider does',
     const userId = await seedUser(a, { email: 'fast@example.com', username: 'fast', name: 'Fast Path' });
     const issue = (poolId: string, appId: string, uid: string, scope: string) =>
       a.container.oidc.tokens.issue({ poolId, appId, userId: uid, scope, facts: { authTime: Math.floor(Date.now() / 1000), amr: ['pwd'] } } as never);
+    issue2 = async () => (await issue(a.poolId, app.appId, userId, 'openid profile')).access_token;
     const signedIn = await issue(a.poolId, app.appId, userId, 'openid profile email offline_access');
     tokens.valid = signedIn.access_token;
     tokens.idToken = signedIn.id_token!;
@@ -54,6 +56,18 @@ describe('lean userinfo and introspection answer exactly as oidc-provider does',
     // Revoked (RFC 7009) — its grant's other tokens die with it, so a grant of its own.
     tokens.revoked = (await issue(a.poolId, app.appId, userId, 'openid profile')).access_token;
     expect((await formPost(`${a.url}/oidc/token/revocation`, { token: tokens.revoked, client_id: app.appId, client_secret: app.appSecret })).status).toBe(200);
+
+    // Revoked through the grant: a refresh-token replay kills the family's grant, and forcing
+    // the user out (kick-users) revokes every token of the account issued until then. The lean
+    // handler reads those tombstones together with the grant record in one KV read.
+    const family = await issue(a.poolId, app.appId, userId, 'openid profile offline_access');
+    const first = await formPost(`${a.url}/oidc/token`, { grant_type: 'refresh_token', refresh_token: family.refresh_token!, client_id: app.appId, client_secret: app.appSecret });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect((await formPost(`${a.url}/oidc/token`, { grant_type: 'refresh_token', refresh_token: family.refresh_token!, client_id: app.appId, client_secret: app.appSecret })).status).toBe(400);
+    tokens.replayed = first.body.access_token as string;
+    const kickedUser = await seedUser(a, { email: 'kicked@example.com', username: 'kicked' });
+    tokens.kicked = (await issue(a.poolId, app.appId, kickedUser, 'openid profile')).access_token;
+    expect((await raw(a.mgmt(), 'POST', '/api/v3/kick-users', { userId: kickedUser, appIds: [app.appId] })).statusCode).toBe(200);
 
     // Expired and wrong-audience tokens, signed with the pool's own key (only exp or aud differ).
     const { keys } = await a.container.oidc.keys.privateJwks(a.poolId);
@@ -94,7 +108,7 @@ describe('lean userinfo and introspection answer exactly as oidc-provider does',
       }),
     );
 
-  const cases = ['valid', 'narrow', 'refreshed', 'basicApps', 'noOpenid', 'clientCredentials', 'expired', 'revoked', 'wrongAudience', 'otherPool', 'tampered', 'idToken'];
+  const cases = ['valid', 'narrow', 'refreshed', 'basicApps', 'noOpenid', 'clientCredentials', 'expired', 'revoked', 'replayed', 'kicked', 'wrongAudience', 'otherPool', 'tampered', 'idToken'];
 
   it.each(cases)('userinfo, %s token: same status, headers and bytes', async (name) => {
     const lean = await userinfo(a.url, tokens[name]!);
@@ -127,10 +141,18 @@ describe('lean userinfo and introspection answer exactly as oidc-provider does',
       expect(JSON.parse(r!.body).sub).toBe(decodeJwt(tokens[name]!).sub);
     }
     expect(JSON.parse((await me(tokens.valid!))!.body)).toMatchObject({ email: 'fast@example.com', name: 'Fast Path' });
-    for (const name of ['expired', 'revoked', 'wrongAudience', 'tampered', 'clientCredentials', 'idToken', 'otherPool']) expect(await me(tokens[name]!), name).toBeUndefined();
+    for (const name of ['expired', 'revoked', 'replayed', 'kicked', 'wrongAudience', 'tampered', 'clientCredentials', 'idToken', 'otherPool']) expect(await me(tokens[name]!), name).toBeUndefined();
     expect(JSON.parse((await fast.introspection(a.poolId, { headers: form, body: body(tokens.valid!) }))!.body)).toMatchObject({ active: true, client_id: app.appId });
     expect(JSON.parse((await fast.introspection(a.poolId, { headers: form, body: body(tokens.clientCredentials!, m2m) }))!.body)).toMatchObject({ active: true, client_id: m2m.appId });
-    for (const name of ['expired', 'revoked', 'wrongAudience', 'tampered']) expect((await fast.introspection(a.poolId, { headers: form, body: body(tokens[name]!) }))?.body, name).toBe('{"active":false}');
+    for (const name of ['expired', 'revoked', 'replayed', 'kicked', 'wrongAudience', 'tampered']) expect((await fast.introspection(a.poolId, { headers: form, body: body(tokens[name]!) }))?.body, name).toBe('{"active":false}');
+    // The same token twice: the second answer comes from the per-token cache and is identical;
+    // a revocation in between is still seen (the deny-list is read on every request).
+    const again = await issue2();
+    const once = await fast.introspection(a.poolId, { headers: form, body: body(again) });
+    expect((await fast.introspection(a.poolId, { headers: form, body: body(again) }))?.body).toBe(once?.body);
+    expect(JSON.parse(once!.body)).toMatchObject({ active: true });
+    expect((await formPost(`${a.url}/oidc/token/revocation`, { token: again, client_id: app.appId, client_secret: app.appSecret })).status).toBe(200);
+    expect((await fast.introspection(a.poolId, { headers: form, body: body(again) }))?.body).toBe('{"active":false}');
     // A wrong secret is oidc-provider's to refuse (and audit).
     expect(await fast.introspection(a.poolId, { headers: form, body: body(tokens.valid!, { appId: app.appId, appSecret: 'wrong' }) })).toBeUndefined();
   });

@@ -2,7 +2,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { Logger } from '../../utils/logger.js';
 import type { CredentialsRepo, LoginMethodInstanceRow } from '../../storage/repositories/credentials.js';
 import { parseInstance, type ElementJson, type LoginTypeDefinition, type PasswordTypeConfig } from './instance-schema.js';
-import { loadLoginTypesDir } from './load-dir.js';
+import { inspectLoginTypesDir, loadLoginTypesDir, type DirProblem } from './load-dir.js';
 import { createPasswordTypeElement, type PasswordTypeDeps, type PasswordTypeElement } from './password-type.js';
 import { urlSafeSecret } from '../../utils/ids.js';
 import { nowIso } from '../../utils/time.js';
@@ -25,6 +25,21 @@ export interface LoginTypeView {
   config: Omit<PasswordTypeConfig, 'authConfig'> & { authConfig: { saltSet: true } };
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * The configured directory as it is on disk now, for the console: which folders it holds, each
+ * one's problems, and whether its instance is loaded. The start fails on any problem, so a
+ * problem shown here was made after the start (the running instance is the last good load, and
+ * the next start will fail until it is fixed).
+ */
+export interface LoginTypesDirStatus {
+  configured: boolean;
+  /** The directory loads into the default pool only. */
+  appliesToPool: boolean;
+  dir: string | null;
+  exists: boolean;
+  folders: Array<{ name: string; path: string; valid: boolean; loaded: boolean; problems: DirProblem[] }>;
 }
 
 const PREFIX = 'auths.loginTypes.';
@@ -98,6 +113,20 @@ export function createLoginTypesService(deps: { credentials: CredentialsRepo; de
       const names = await syncDir(poolId, deps.configDir);
       deps.log.info({ dir: deps.configDir, instances: names }, 'loaded JitAi login-method instances');
       return names;
+    },
+
+    async dirStatus(poolId: string): Promise<LoginTypesDirStatus> {
+      const none = { configured: Boolean(deps.configDir), appliesToPool: false, dir: null, exists: false, folders: [] };
+      if (!deps.configDir || poolId !== (await deps.defaultPoolId())) return none;
+      const found = inspectLoginTypesDir(deps.configDir);
+      const loaded = new Set((await repo.listInstances(poolId)).filter((r) => r.source === 'dir').map((r) => r.name));
+      return {
+        configured: true,
+        appliesToPool: true,
+        dir: deps.configDir,
+        exists: found.exists,
+        folders: found.folders.map((f) => ({ ...f, valid: f.problems.length === 0, loaded: loaded.has(f.name) })),
+      };
     },
 
     /** The stored definition of an instance, salt included (for the jitai login method; never sent to clients). */

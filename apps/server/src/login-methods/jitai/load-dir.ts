@@ -17,14 +17,39 @@ export function loginTypesFolder(dir: string): string {
   return existsSync(nested) && statSync(nested).isDirectory() ? nested : dir;
 }
 
-export function loadLoginTypesDir(dir: string): LoginTypeDefinition[] {
+export interface DirProblem {
+  path: string;
+  message: string;
+}
+
+/** One instance folder as read now: its problems (empty when it is valid), each naming file and field. */
+export interface DirFolder {
+  name: string;
+  /** The folder, relative to the configured directory (`auths/loginTypes/MyPasswordAuth`). */
+  path: string;
+  problems: DirProblem[];
+}
+
+export interface DirInspection {
+  /** false: the directory does not exist or is not a directory (nothing else is reported). */
+  exists: boolean;
+  /** The valid instances (only loaded when `problems` is empty). */
+  defs: LoginTypeDefinition[];
+  folders: DirFolder[];
+  /** Every folder's problems, in folder order. */
+  problems: DirProblem[];
+}
+
+/** Reads and checks the directory without throwing for what is wrong in it (the console shows each folder's problems). */
+export function inspectLoginTypesDir(dir: string): DirInspection {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new AppError('login_method.invalid_instance', { params: { name: dir, reason: 'the login-types directory does not exist or is not a directory' } });
+    return { exists: false, defs: [], folders: [], problems: [] };
   }
   const folder = loginTypesFolder(root);
-  const problems: Array<{ path: string; message: string }> = [];
+  const problems: DirProblem[] = [];
   const defs: LoginTypeDefinition[] = [];
+  const folders: DirFolder[] = [];
   const rel = (p: string) => relative(root, p) || '.';
 
   function readJson(path: string): unknown {
@@ -48,22 +73,29 @@ export function loadLoginTypesDir(dir: string): LoginTypeDefinition[] {
   for (const name of readdirSync(folder).sort()) {
     const instDir = join(folder, name);
     if (!statSync(instDir).isDirectory()) continue;
+    const before = problems.length;
+    checkFolder(name, instDir);
+    folders.push({ name, path: rel(instDir), problems: problems.slice(before) });
+  }
+  return { exists: true, defs, folders, problems };
+
+  function checkFolder(name: string, instDir: string): void {
     if (!INSTANCE_NAME.test(name)) {
       problems.push({ path: rel(instDir), message: 'is not a valid instance name: letters, digits and _, starting with a letter or _' });
-      continue;
+      return;
     }
     const elementPath = join(instDir, 'e.json');
     const element = readJson(elementPath);
-    if (element === undefined) continue;
+    if (element === undefined) return;
     const entry = typeof (element as { frontBundleEntry?: unknown }).frontBundleEntry === 'string' ? (element as { frontBundleEntry: string }).frontBundleEntry : './Config.json';
     const configPath = resolve(instDir, entry);
     // The configuration must live inside the instance folder (no ../ escapes).
     if (!configPath.startsWith(instDir + sep)) {
       problems.push({ path: `${rel(elementPath)}#frontBundleEntry`, message: 'frontBundleEntry must name a file inside the instance folder' });
-      continue;
+      return;
     }
     const config = readJson(configPath);
-    if (config === undefined) continue;
+    if (config === undefined) return;
     try {
       defs.push(parseInstance(name, element, config, { element: rel(elementPath), config: rel(configPath) }));
     } catch (err) {
@@ -71,6 +103,12 @@ export function loadLoginTypesDir(dir: string): LoginTypeDefinition[] {
       else throw err;
     }
   }
+}
+
+/** Loads the directory: all or nothing, every problem in one `login_method.invalid_instance`. */
+export function loadLoginTypesDir(dir: string): LoginTypeDefinition[] {
+  const { exists, defs, problems } = inspectLoginTypesDir(dir);
+  if (!exists) throw new AppError('login_method.invalid_instance', { params: { name: dir, reason: 'the login-types directory does not exist or is not a directory' } });
   if (problems.length > 0) {
     throw new AppError('login_method.invalid_instance', {
       params: { name: dir, reason: problems.map((p) => `${p.path.split('#')[0]}: ${p.message}`).join('; ') },

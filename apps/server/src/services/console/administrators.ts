@@ -31,6 +31,8 @@ export interface AdministratorsDeps {
   users: {
     create(poolId: string, input: { email: string; password: string; emailVerified?: boolean }): Promise<{ userId: string }>;
     row(poolId: string, userId: string): Promise<UserRow | undefined>;
+    /** Sets a new password (policy and password history apply, as for any user). */
+    update(poolId: string, input: { userId: string; password: string }): Promise<unknown>;
   };
   findUserByEmail: (poolId: string, email: string) => Promise<UserRow | undefined>;
   tokens: () => Pick<TokenService, 'verifyAccessToken'>;
@@ -108,17 +110,27 @@ export function createAdministratorsService(d: AdministratorsDeps) {
   return {
     ensureSystem,
 
-    /** `gatehouse admin create`: a user of the system pool with a role; the password is hashed by the users service. */
+    /**
+     * `gatehouse admin create`: a user of the system pool with a role; the password is hashed by
+     * the users service. The email of a removed administrator is re-invited (same user, new
+     * password); the email of a current one is `console.admin_exists`.
+     */
     async create(input: { email: string; password?: string; role: unknown; poolIds?: string[] }, actor: string | null = null): Promise<Administrator & { password?: string }> {
       const poolIds = [...new Set(input.poolIds ?? [])];
       const role = checkRole(input.role, poolIds);
       if (!EMAIL_RE.test(input.email)) throw new AppError('console.invalid_admin_input', { params: { reason: 'email is not an email address' } });
       if (role !== 'owner') await checkPoolsExist(poolIds);
       const system = await ensureSystem();
-      if (await d.findUserByEmail(system.poolId, input.email)) throw new AppError('console.admin_exists');
+      const existing = await d.findUserByEmail(system.poolId, input.email);
+      if (existing && (await d.repo.find(existing.id))) throw new AppError('console.admin_exists');
       // Without a password one is generated and returned once (the console shows it once, like `admin create`).
       const generated = input.password ? undefined : randomBytes(15).toString('base64url');
-      const user = await d.users.create(system.poolId, { email: input.email, password: input.password ?? generated!, emailVerified: true });
+      const password = input.password ?? generated!;
+      // A removed administrator is kept as a user of the system pool without a role (remove());
+      // inviting the email again gives that user the role back with the new password, rather
+      // than failing on the taken email.
+      const user = existing ? { userId: existing.id } : await d.users.create(system.poolId, { email: input.email, password, emailVerified: true });
+      if (existing) await d.users.update(system.poolId, { userId: existing.id, password });
       const now = nowIso();
       const row: AdministratorRow = { user_id: user.userId, pool_id: system.poolId, role, pool_ids: JSON.stringify(role === 'owner' ? [] : poolIds), created_at: now, updated_at: now };
       await d.repo.insert(row);

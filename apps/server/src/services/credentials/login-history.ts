@@ -34,6 +34,19 @@ export interface LoginHistoryItem {
   errorCode?: string;
 }
 
+/** One application a user is signed in to: the vendor's UserLoggedInAppsDto plus the latest sign-in's time, IP and user agent. */
+export interface LoggedInApp {
+  appId: string;
+  appName: string;
+  appLogo: string;
+  appLoginUrl: string;
+  lastLoginTime: string;
+  clientIp: string;
+  userAgent?: string;
+}
+/** How many of a user's latest successful sign-ins are grouped into signed-in applications. */
+const LOGGED_IN_SCAN = 500;
+
 const toItem = (r: LoginEventRow, apps: Map<string, { name: string; logo: string | null }>): LoginHistoryItem => ({
   appId: r.app_id ?? '',
   appName: (r.app_id && apps.get(r.app_id)?.name) || '',
@@ -88,6 +101,24 @@ export function createLoginHistoryService(
       });
       const apps = await appInfo(poolId, [...new Set(rows.map((r) => r.app_id).filter((x): x is string => !!x))]);
       return { totalCount: total, list: rows.map((r) => toItem(r, apps)) };
+    },
+
+    /**
+     * The applications a user is signed in to (vendor get-user-loggedin-apps): each app with a
+     * successful sign-in since the user's sessions were last revoked (`since`, epoch ms: forced
+     * logout, password change, MFA reset), newest first, with the time, IP and user agent (the
+     * device) of its latest sign-in. The latest LOGGED_IN_SCAN sign-ins are looked at.
+     */
+    async loggedInApps(poolId: string, userId: string, since: number | undefined): Promise<LoggedInApp[]> {
+      await beforeRead?.();
+      const { rows } = await repo.listLoginEvents(poolId, { userId, success: true, ...(since !== undefined ? { start: new Date(since + 1).toISOString() } : {}), offset: 0, limit: LOGGED_IN_SCAN });
+      const latest = new Map<string, LoginEventRow>();
+      for (const r of rows) if (r.app_id && !latest.has(r.app_id)) latest.set(r.app_id, r);
+      const apps = await appInfo(poolId, [...latest.keys()]);
+      return [...latest.values()].map((r) => {
+        const { appId, appName, appLogo, appLoginUrl, clientIp, userAgent, time } = toItem(r, apps);
+        return { appId, appName, appLogo, appLoginUrl, lastLoginTime: time, clientIp, ...(userAgent ? { userAgent } : {}) };
+      });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { AppError } from '../../errors/app-error.js';
 import type { SamlKeyRow, SamlKeysRepo } from '../../storage/repositories/saml-keys.js';
 import type { SecretBox } from '../../utils/crypto.js';
@@ -28,12 +28,29 @@ export interface SamlKey {
   certBase64: string;
 }
 export interface SigningKey extends SamlKey {
-  privateKeyPem: string;
+  /** The private key, imported once per kid: signing with a PEM string re-imports it and redoes OpenSSL's per-key setup on every signature (about twice the cost of the RSA operation itself). */
+  privateKey: KeyObject;
 }
+
+/** Opened keys kept per kid (a kid's key material never changes; status is read from the row each time). */
+const OPENED_KEYS_KEPT = 256;
 
 export function createSamlKeysService(repo: SamlKeysRepo, box: SecretBox, opts: { name?: (poolId: string) => string } = {}) {
   const context = (kid: string) => `saml-key:${kid}`;
   const toKey = (r: SamlKeyRow): SamlKey => ({ kid: r.kid, status: r.status as SamlKey['status'], certificate: r.certificate, certBase64: certificateBase64(r.certificate) });
+  // Unsealing (AES-GCM) and importing the private key on every assertion cost more than the
+  // signature; both are done once per kid. Rotation and removal need no invalidation: they change
+  // which row is active, and a kid's sealed key and certificate never change.
+  const opened = new Map<string, { sealed: string; key: Omit<SigningKey, 'status'> }>();
+  function open(r: SamlKeyRow): SigningKey {
+    const hit = opened.get(r.kid);
+    if (hit && hit.sealed === r.private_key_enc) return { ...hit.key, status: r.status as SamlKey['status'] };
+    const { status: _status, ...pub } = toKey(r);
+    const key = { ...pub, privateKey: createPrivateKey(box.open(r.private_key_enc, context(r.kid))) };
+    if (opened.size >= OPENED_KEYS_KEPT) opened.clear();
+    opened.set(r.kid, { sealed: r.private_key_enc, key });
+    return { ...key, status: r.status as SamlKey['status'] };
+  }
 
   function newKey(poolId: string, status: 'active' | 'next'): SamlKeyRow {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -65,8 +82,7 @@ export function createSamlKeysService(repo: SamlKeysRepo, box: SecretBox, opts: 
   return {
     /** The key that signs now: the newest active one. */
     async signing(poolId: string): Promise<SigningKey> {
-      const r = (await rows(poolId)).find((x) => x.status === 'active')!;
-      return { ...toKey(r), privateKeyPem: box.open(r.private_key_enc, context(r.kid)) };
+      return open((await rows(poolId)).find((x) => x.status === 'active')!);
     },
 
     /** Every published key (active first, then next, then retired): all go into metadata. */

@@ -2,8 +2,9 @@ import { createHmac, createPublicKey, randomBytes } from 'node:crypto';
 import xmlenc from 'xml-encryption';
 import { NAMEID_FORMATS, type StoredSamlConfig } from './config.js';
 import type { SigningKey } from './keys.js';
-import { signElement } from './signing.js';
-import { x, xmlSafe } from './xml.js';
+import { signElement, signTree } from './signing.js';
+import { NS, xmlSafe } from './xml.js';
+import { el, serialize, type XmlElement } from './xml-tree.js';
 
 /**
  * The SAML Response of the Web Browser SSO profile (SAML Profiles §4.1.4.2, Core §2.3.3, §3.3.3).
@@ -82,38 +83,46 @@ function attributeValues(v: unknown): string[] {
   return [String(v)];
 }
 
-function attributeStatement(cfg: StoredSamlConfig, user: AssertionInput['user']): string {
-  const parts: string[] = [];
+function attributeStatement(cfg: StoredSamlConfig, user: AssertionInput['user']): XmlElement | undefined {
+  const parts: XmlElement[] = [];
   for (const [name, source] of Object.entries(cfg.attributeMappings)) {
     const raw = source === 'id' ? user.id : user.claims[source];
     const values = attributeValues(raw).filter(xmlSafe);
     if (values.length === 0) continue;
-    parts.push(
-      `<saml:Attribute Name="${x(name)}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic">${values.map((v) => `<saml:AttributeValue xsi:type="xs:string">${x(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`,
-    );
+    parts.push(el('saml:Attribute', [['Name', name], ['NameFormat', 'urn:oasis:names:tc:SAML:2.0:attrname-format:basic']], values.map((v) => el('saml:AttributeValue', [['xsi:type', 'xs:string']], [v]))));
   }
-  return parts.length ? `<saml:AttributeStatement>${parts.join('')}</saml:AttributeStatement>` : '';
+  return parts.length ? el('saml:AttributeStatement', [], parts) : undefined;
 }
 
-/** A signed (and, when configured, encrypted) assertion, as the XML to embed in a Response. */
-export async function buildAssertion(a: AssertionInput & { nameId: string }): Promise<string> {
+/**
+ * A signed (and, when configured, encrypted) assertion: the element to embed in a Response, or
+ * the `<saml:EncryptedAssertion>` XML when it is encrypted.
+ */
+export async function buildAssertion(a: AssertionInput & { nameId: string }): Promise<XmlElement | string> {
   const now = a.now ?? new Date();
-  const id = newId();
   const notOnOrAfter = iso(new Date(now.getTime() + ASSERTION_TTL_MS));
-  const inResponseTo = a.inResponseTo ? ` InResponseTo="${x(a.inResponseTo)}"` : '';
-  const spQualifier = a.cfg.nameIdFormat === NAMEID_FORMATS.persistent || a.cfg.nameIdFormat === NAMEID_FORMATS.transient ? ` NameQualifier="${x(a.idpEntityId)}" SPNameQualifier="${x(a.cfg.spEntityId)}"` : '';
-  let xml =
-    `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="${id}" Version="2.0" IssueInstant="${iso(now)}">` +
-    `<saml:Issuer>${x(a.idpEntityId)}</saml:Issuer>` +
-    `<saml:Subject><saml:NameID Format="${x(a.cfg.nameIdFormat)}"${spQualifier}>${x(a.nameId)}</saml:NameID>` +
-    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${notOnOrAfter}" Recipient="${x(a.acsUrl)}"${inResponseTo}/></saml:SubjectConfirmation></saml:Subject>` +
-    `<saml:Conditions NotBefore="${iso(new Date(now.getTime() - NOT_BEFORE_SKEW_MS))}" NotOnOrAfter="${notOnOrAfter}"><saml:AudienceRestriction><saml:Audience>${x(a.cfg.spEntityId)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
-    `<saml:AuthnStatement AuthnInstant="${iso(new Date(a.authTime * 1000))}" SessionIndex="${x(a.sessionIndex)}"><saml:AuthnContext><saml:AuthnContextClassRef>${authnContextOf(a.amr, a.acr, a.https)}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
-    attributeStatement(a.cfg, a.user) +
-    `</saml:Assertion>`;
-  if (a.cfg.signAssertion) xml = signElement(xml, 'Assertion', a.key, a.cfg.signatureAlgorithm);
-  if (a.cfg.encryptAssertion) xml = `<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">${await encryptXml(xml, (a.cfg.spEncryptionCertificate ?? a.cfg.spCertificate)!)}</saml:EncryptedAssertion>`;
-  return xml;
+  const spQualifier: Array<[string, string]> = a.cfg.nameIdFormat === NAMEID_FORMATS.persistent || a.cfg.nameIdFormat === NAMEID_FORMATS.transient ? [['NameQualifier', a.idpEntityId], ['SPNameQualifier', a.cfg.spEntityId]] : [];
+  const attributes = attributeStatement(a.cfg, a.user);
+  let assertion = el(
+    'saml:Assertion',
+    [['ID', newId()], ['Version', '2.0'], ['IssueInstant', iso(now)]],
+    [
+      el('saml:Issuer', [], [a.idpEntityId]),
+      el('saml:Subject', [], [
+        el('saml:NameID', [['Format', a.cfg.nameIdFormat], ...spQualifier], [a.nameId]),
+        el('saml:SubjectConfirmation', [['Method', 'urn:oasis:names:tc:SAML:2.0:cm:bearer']], [
+          el('saml:SubjectConfirmationData', [['NotOnOrAfter', notOnOrAfter], ['Recipient', a.acsUrl], ...(a.inResponseTo ? [['InResponseTo', a.inResponseTo] as [string, string]] : [])]),
+        ]),
+      ]),
+      el('saml:Conditions', [['NotBefore', iso(new Date(now.getTime() - NOT_BEFORE_SKEW_MS))], ['NotOnOrAfter', notOnOrAfter]], [el('saml:AudienceRestriction', [], [el('saml:Audience', [], [a.cfg.spEntityId])])]),
+      el('saml:AuthnStatement', [['AuthnInstant', iso(new Date(a.authTime * 1000))], ['SessionIndex', a.sessionIndex]], [el('saml:AuthnContext', [], [el('saml:AuthnContextClassRef', [], [authnContextOf(a.amr, a.acr, a.https)])])]),
+      ...(attributes ? [attributes] : []),
+    ],
+    [['saml', NS.assertion], ['xs', 'http://www.w3.org/2001/XMLSchema'], ['xsi', 'http://www.w3.org/2001/XMLSchema-instance']],
+  );
+  if (a.cfg.signAssertion) assertion = signTree(assertion, a.key, a.cfg.signatureAlgorithm);
+  if (a.cfg.encryptAssertion) return `<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">${await encryptXml(serialize(assertion), (a.cfg.spEncryptionCertificate ?? a.cfg.spCertificate)!)}</saml:EncryptedAssertion>`;
+  return assertion;
 }
 
 /**
@@ -138,14 +147,30 @@ function encryptXml(content: string, certificatePem: string): Promise<string> {
   });
 }
 
-/** A Response around an assertion (or a status without one), signed when configured. */
-export function buildResponse(r: { idpEntityId: string; cfg: StoredSamlConfig; acsUrl: string; inResponseTo: string | null; status: string; subStatus?: string; assertion?: string; key: SigningKey; now?: Date }): string {
+type ResponseInput = { idpEntityId: string; cfg: StoredSamlConfig; acsUrl: string; inResponseTo: string | null; status: string; subStatus?: string; assertion?: XmlElement | string; key: SigningKey; now?: Date };
+
+/** The unsigned Response element (an assertion given as a string is left out: buildResponse places it). */
+export function responseElement(r: ResponseInput): XmlElement {
   const now = r.now ?? new Date();
-  const inResponseTo = r.inResponseTo ? ` InResponseTo="${x(r.inResponseTo)}"` : '';
-  const status = r.subStatus ? `<samlp:StatusCode Value="${r.status}"><samlp:StatusCode Value="${r.subStatus}"/></samlp:StatusCode>` : `<samlp:StatusCode Value="${r.status}"/>`;
-  const xml =
-    `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${newId()}" Version="2.0" IssueInstant="${iso(now)}" Destination="${x(r.acsUrl)}"${inResponseTo}>` +
-    `<saml:Issuer>${x(r.idpEntityId)}</saml:Issuer><samlp:Status>${status}</samlp:Status>${r.assertion ?? ''}</samlp:Response>`;
+  const code = el('samlp:StatusCode', [['Value', r.status]], r.subStatus ? [el('samlp:StatusCode', [['Value', r.subStatus]])] : []);
+  return el(
+    'samlp:Response',
+    [['ID', newId()], ['Version', '2.0'], ['IssueInstant', iso(now)], ['Destination', r.acsUrl], ...(r.inResponseTo ? [['InResponseTo', r.inResponseTo] as [string, string]] : [])],
+    [el('saml:Issuer', [], [r.idpEntityId]), el('samlp:Status', [], [code]), ...(r.assertion && typeof r.assertion !== 'string' ? [r.assertion] : [])],
+    [['samlp', NS.protocol], ['saml', NS.assertion]],
+  );
+}
+
+/**
+ * A Response around an assertion (or a status without one), signed when configured. An
+ * encrypted assertion (XML we did not build as a tree) takes the xml-crypto path.
+ */
+export function buildResponse(r: ResponseInput): string {
+  const response = responseElement(r);
   // A response without an assertion is still signed when signResponse is on; errors carry no user data.
-  return r.cfg.signResponse || !r.assertion ? signElement(xml, 'Response', r.key, r.cfg.signatureAlgorithm) : xml;
+  const sign = r.cfg.signResponse || !r.assertion;
+  if (typeof r.assertion !== 'string') return serialize(sign ? signTree(response, r.key, r.cfg.signatureAlgorithm) : response);
+  const head = serialize(response);
+  const xml = `${head.slice(0, -'</samlp:Response>'.length)}${r.assertion}</samlp:Response>`;
+  return sign ? signElement(xml, 'Response', r.key, r.cfg.signatureAlgorithm) : xml;
 }

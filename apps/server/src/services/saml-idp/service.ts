@@ -136,7 +136,7 @@ export function createSamlService(deps: SamlServiceDeps) {
     q.push(`SigAlg=${encodeURIComponent(algorithm)}`);
     const signer = createSign(algorithm === SIGNATURE_ALGORITHMS['rsa-sha512'] ? 'sha512' : 'sha256');
     signer.update(q.join('&'));
-    q.push(`Signature=${encodeURIComponent(signer.sign(key.privateKeyPem, 'base64'))}`);
+    q.push(`Signature=${encodeURIComponent(signer.sign(key.privateKey, 'base64'))}`);
     return `${destination}${destination.includes('?') ? '&' : '?'}${q.join('&')}`;
   }
 

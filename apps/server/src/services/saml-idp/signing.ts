@@ -1,8 +1,9 @@
-import { createPublicKey, verify as verifySignature } from 'node:crypto';
+import { createHash, createPublicKey, sign as rsaSign, verify as verifySignature } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { AppError } from '../../errors/app-error.js';
 import { DIGEST_OF, SIGNATURE_ALGORITHMS } from './config.js';
 import type { SigningKey } from './keys.js';
+import { canonical, el, type XmlElement } from './xml-tree.js';
 
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
@@ -14,7 +15,7 @@ const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
  */
 export function signElement(xml: string, localName: 'Assertion' | 'Response' | 'LogoutRequest' | 'LogoutResponse', key: SigningKey, algorithm: string): string {
   const sig = new SignedXml({
-    privateKey: key.privateKeyPem,
+    privateKey: key.privateKey,
     publicCert: key.certificate,
     signatureAlgorithm: algorithm as never,
     canonicalizationAlgorithm: EXC_C14N,
@@ -26,6 +27,44 @@ export function signElement(xml: string, localName: 'Assertion' | 'Response' | '
   });
   sig.computeSignature(xml, { prefix: 'ds', location: { reference: `/*[local-name(.)='${localName}']/*[local-name(.)='Issuer']`, action: 'after' } });
   return sig.getSignedXml();
+}
+
+const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
+const HASH_OF_DIGEST: Record<string, string> = { 'http://www.w3.org/2001/04/xmlenc#sha256': 'sha256', 'http://www.w3.org/2001/04/xmlenc#sha512': 'sha512' };
+
+/**
+ * The same enveloped signature as `signElement`, over an element we built ourselves
+ * (xml-tree.ts), without parsing anything: the digest is over the element's exclusive canonical
+ * form (the enveloped-signature transform removes exactly the Signature added here), the
+ * SignatureValue over SignedInfo's canonical form, with the key object imported once per key
+ * (keys.ts). Returns the element with `<ds:Signature>` right after its Issuer. The bytes are
+ * those `signElement` produces for the serialised element (test/saml/fast-signing.test.ts).
+ */
+export function signTree(e: XmlElement, key: SigningKey, algorithm: string): XmlElement {
+  const id = e.attrs?.find(([n]) => n === 'ID')?.[1];
+  const issuerAt = (e.children ?? []).findIndex((c) => typeof c !== 'string' && c.name.endsWith(':Issuer'));
+  if (!id || issuerAt < 0) throw new Error(`signTree: ${e.name} has no ID or no Issuer`);
+  const digestAlgorithm = DIGEST_OF[algorithm] ?? DIGEST_OF[SIGNATURE_ALGORITHMS['rsa-sha256']]!;
+  const digest = createHash(HASH_OF_DIGEST[digestAlgorithm]!).update(canonical(e)).digest('base64');
+  const signedInfo = el('ds:SignedInfo', [], [
+    el('ds:CanonicalizationMethod', [['Algorithm', EXC_C14N]]),
+    el('ds:SignatureMethod', [['Algorithm', algorithm]]),
+    el('ds:Reference', [['URI', `#${id}`]], [
+      el('ds:Transforms', [], [el('ds:Transform', [['Algorithm', ENVELOPED]]), el('ds:Transform', [['Algorithm', EXC_C14N]])]),
+      el('ds:DigestMethod', [['Algorithm', digestAlgorithm]]),
+      el('ds:DigestValue', [], [digest]),
+    ]),
+  ]);
+  const hash = algorithm === SIGNATURE_ALGORITHMS['rsa-sha512'] ? 'sha512' : 'sha256';
+  const value = rsaSign(hash, Buffer.from(canonical(signedInfo, new Map([['ds', DSIG]]))), key.privateKey).toString('base64');
+  const signature = el('ds:Signature', [], [
+    signedInfo,
+    el('ds:SignatureValue', [], [value]),
+    el('ds:KeyInfo', [], [el('ds:X509Data', [], [el('ds:X509Certificate', [], [key.certBase64])])]),
+  ], [['ds', DSIG]]);
+  const children = [...(e.children ?? [])];
+  children.splice(issuerAt + 1, 0, signature);
+  return { ...e, children };
 }
 
 /** Algorithms accepted on messages from service providers: SHA-1 is refused (collisions are practical). */

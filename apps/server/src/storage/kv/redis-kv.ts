@@ -101,6 +101,8 @@ export async function createRedisKv(url: string, opts: RedisKvOptions = {}): Pro
 
   return {
     get: (key) => client.get(key),
+    // One MGET instead of parallel GETs: the token paths read a record and its tombstones together.
+    getMany: (keys) => (keys.length === 0 ? Promise.resolve([]) : client.mget(...keys)),
     async set(key, value, ttlMs) {
       await client.set(key, value, 'PX', px(ttlMs));
     },

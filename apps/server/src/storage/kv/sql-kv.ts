@@ -192,9 +192,13 @@ export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore 
   };
 }
 
-/** getMany runs directly for up to this many keys (one prepared statement per key count). */
-const MANY_DIRECT = 4;
-type DirectStatements = Record<'get' | 'set' | 'setIfAbsent' | 'incr' | 'take' | 'del' | 'ttl' | `many${1 | 2 | 3 | 4}`, SqliteStatement>;
+/**
+ * getMany runs directly for up to this many keys (one prepared statement per key count). Five is
+ * what the lean introspection reads at once: a JWT's deny-list entry, its grant's record and the
+ * three tombstones (oidc/adapter.ts, createJwtReader).
+ */
+const MANY_DIRECT = 6;
+type DirectStatements = Record<'get' | 'set' | 'setIfAbsent' | 'incr' | 'take' | 'del' | 'ttl' | `many${1 | 2 | 3 | 4 | 5 | 6}`, SqliteStatement>;
 
 /**
  * The KV statements as prepared better-sqlite3 statements, the same SQL Kysely generates
@@ -222,6 +226,8 @@ function directStatements(conn: SqliteConnection): () => DirectStatements | unde
       many2: many(2),
       many3: many(3),
       many4: many(4),
+      many5: many(5),
+      many6: many(6),
     };
     return stmts;
   };

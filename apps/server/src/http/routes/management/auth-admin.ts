@@ -10,7 +10,7 @@ import type { UserIdType as UserIdTypeValue } from '../../../services/users/type
 
 /**
  * Management side of issue #4 (signed, inside the management context): unlock, force-logout,
- * login history, authentication settings, password-hash import and refresh.
+ * login history, signed-in applications, authentication settings, password-hash import and refresh.
  */
 const tags = ['authentication-admin'];
 const UserIdType = Type.Optional(Type.Union(['user_id', 'email', 'phone', 'username', 'external_id'].map((v) => Type.Literal(v))));
@@ -58,6 +58,18 @@ export async function authAdminRoutes(app: FastifyInstance): Promise<void> {
     const user = await findUser(poolId, userId, userIdType);
     return envelope(req, await authn.history.list(poolId, { userId: user.id, ...q }));
   });
+
+  const LoggedInQuery = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 320 }), userIdType: UserIdType });
+  app.get<{ Querystring: Static<typeof LoggedInQuery> }>(
+    '/get-user-loggedin-apps',
+    { schema: { tags, security: mgmtSecurity, summary: 'Applications the user is signed in to (a successful sign-in since the last forced logout), with the latest sign-in’s time, IP and device', querystring: LoggedInQuery } },
+    async (req) => {
+      const poolId = managementPool(req);
+      const user = await findUser(poolId, req.query.userId, req.query.userIdType);
+      const since = await app.gh.oidc.registry.revocation(poolId).accountRevokedAt(user.id);
+      return envelope(req, await authn.history.loggedInApps(poolId, user.id, since));
+    },
+  );
 
   app.get('/get-authentication-settings', { schema: { tags, security: mgmtSecurity, summary: 'Password policy, brute-force limits and registration switches of the pool (Gatehouse extension)' } }, async (req) =>
     envelope(req, await authn.settings.get(managementPool(req))),

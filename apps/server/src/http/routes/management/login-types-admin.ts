@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { envelope, success } from '../../envelope.js';
 import { managementPool } from '../../plugins/request-signing.js';
-import { AnyObject, mgmtSecurity } from '../common.js';
+import { AnyObject, Envelope, mgmtSecurity } from '../common.js';
 import { managementActor } from './event-context.js';
 
 /**
@@ -17,6 +17,22 @@ const CreateBody = Type.Object({ name: Name, element: AnyObject, config: AnyObje
 const UpdateBody = Type.Object({ name: Name, element: Type.Optional(AnyObject), config: Type.Optional(AnyObject) }, { additionalProperties: false });
 const NameBody = Type.Object({ name: Name }, { additionalProperties: false });
 const NameQuery = Type.Object({ name: Name });
+const Problem = Type.Object({ path: Type.String(), message: Type.String() });
+const DirStatus = Type.Object({
+  configured: Type.Boolean({ description: 'loginTypesDir is set.' }),
+  appliesToPool: Type.Boolean({ description: 'The directory loads into the default pool only; false for every other pool (nothing else is then reported).' }),
+  dir: Type.Union([Type.String(), Type.Null()]),
+  exists: Type.Boolean(),
+  folders: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      path: Type.String({ description: 'Relative to dir.' }),
+      valid: Type.Boolean(),
+      loaded: Type.Boolean({ description: 'An instance of this name is loaded from the directory (the last good load, at start).' }),
+      problems: Type.Array(Problem, { description: 'file#field and message of each problem, as the start would report them.' }),
+    }),
+  ),
+});
 
 export async function loginTypesAdminRoutes(app: FastifyInstance): Promise<void> {
   const { accounts, services } = app.gh;
@@ -25,6 +41,13 @@ export async function loginTypesAdminRoutes(app: FastifyInstance): Promise<void>
 
   app.get('/list-login-method-instances', { schema: { tags, security: mgmtSecurity, summary: 'List JitAi login-method instances of the pool' } }, async (req) =>
     envelope(req, await accounts.loginTypes.list(managementPool(req))),
+  );
+
+  // The directory re-read now: the start refuses an invalid one, so problems here appeared since the start.
+  app.get(
+    '/get-login-types-dir-status',
+    { schema: { tags, security: mgmtSecurity, summary: 'The loginTypesDir folders as they are on disk now, with each one\'s validation problems (Gatehouse extension)', response: { 200: Envelope(DirStatus) } } },
+    async (req) => envelope(req, await accounts.loginTypes.dirStatus(managementPool(req))),
   );
 
   app.get<{ Querystring: Static<typeof NameQuery> }>('/get-login-method-instance', { schema: { tags, security: mgmtSecurity, summary: 'One login-method instance', querystring: NameQuery } }, async (req) =>

@@ -5,7 +5,7 @@ import { pickLang, type Lang } from '../../../oidc/pages.js';
 import { requestInfo } from '../../request-info.js';
 import { pageMessage } from '../interaction/messages.js';
 import { webOrigins } from '../login-flow/origins.js';
-import { continuePage, errorPage, linkConfirmPage, popupPage } from './pages.js';
+import { continuePage, elementFlowPage, errorPage, linkConfirmPage, popupPage } from './pages.js';
 import { scanRoutes } from './scan.js';
 
 /**
@@ -156,19 +156,22 @@ export async function socialRoutes(app: FastifyInstance): Promise<void> {
       return popupPage(reply, lang, out.result, [...webOrigins(a), new URL(config.publicUrl).origin]);
     }
     const back = out.flow?.interaction?.base;
-    if (out.error) return refuse(req, reply, out.error, back);
+    // The element's flow (standalone: no interaction): the popup the element opened posts the
+    // outcome, or the refusal's code, to the origin that started the flow; the element goes on
+    // with the handle it holds (a step) or emits `login` (tokens).
+    const element = out.flow && !out.flow.interaction ? (out.flow.origin ?? new URL(config.publicUrl).origin) : null;
+    if (out.error) {
+      if (!element) return refuse(req, reply, out.error, back);
+      if (!isAppError(out.error)) throw out.error;
+      req.log.info({ code: out.error.code }, 'social sign-in refused');
+      return elementFlowPage(reply, lang, { error: { code: out.error.code } }, element, pageMessage(out.error, lang));
+    }
     const o = out.outcome!;
     if (o.status === 'complete' && o.finish.kind === 'interaction') return continuePage(reply, lang, o.finish.action, { flow: out.handle, csrf: out.flow!.csrf });
     // A step (MFA …) on the hosted login: the login page opens again on it. The form post carries
     // the flow to the interaction, which checks its cookie and moves the flow to a new handle (single use).
     if (o.status === 'step' && out.flow?.interaction) return continuePage(reply, lang, `${out.flow.interaction.base}/resume`, { flow: out.handle, csrf: out.flow.csrf });
-    // An embedding page's flow cannot be resumed here: its handle lives in that page's memory.
-    if (o.status === 'step') return refuse(req, reply, new AppError('flow.step_required', { params: { step: o.step } }), back);
-    // An embedding page's flow (standalone): the tokens go to its origin, as with the popup.
-    if (o.status === 'complete' && o.finish.kind === 'tokens') {
-      const user = await services.users.get(out.flow!.poolId, { userId: o.finish.userId });
-      return popupPage(reply, lang, { code: 200, message: '', data: { ...user, token: o.finish.tokens.id_token ?? o.finish.tokens.access_token, tokens: { ...o.finish.tokens } } }, out.flow!.origin ? [out.flow!.origin] : []);
-    }
+    if (element && (o.status === 'step' || o.finish.kind === 'tokens')) return elementFlowPage(reply, lang, { outcome: o }, element);
     return refuse(req, reply, new AppError('login.flow_invalid'), back);
   }
 

@@ -38,12 +38,36 @@ export function errorPage(reply: FastifyReply, lang: Lang, status: number, messa
 export function popupPage(reply: FastifyReply, lang: Lang, result: PopupResult | LinkResult, origins: string[], eventType: 'socialLogin' | 'linkExtIdp' = 'socialLogin') {
   const nonce = randomBytes(16).toString('base64');
   const message = { code: result.code, message: result.message, ...(result.apiCode ? { apiCode: result.apiCode } : {}), data: result.data, event: { source: 'authing', eventType } };
-  // JSON inside a script: `<` escaped so no value can close the script element.
-  const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
-  const script = `(function(){var m=${json(message)};var o=${json(origins)};if(window.opener){for(var i=0;i<o.length;i++){try{window.opener.postMessage(m,o[i]);}catch(e){}}window.close();}})();`;
+  const script = postToOpener(message, origins);
   const done = eventType === 'linkExtIdp' ? (lang === 'zh' ? '绑定成功，可以关闭此窗口。' : 'Account linked. You can close this window.') : lang === 'zh' ? '登录成功，可以关闭此窗口。' : 'Signed in. You can close this window.';
   const text = result.code === 200 ? done : esc(result.message);
   return send(reply, result.code === 200 ? 200 : 400, layout(lang, T[lang].signIn, `<p data-code="${result.code}">${text}</p><script nonce="${nonce}">${script}</script>`), nonce);
+}
+
+/**
+ * The script that hands `message` to the window that opened this one and closes it. `postMessage`
+ * with an exact target origin (HTML, "Web messaging"): a window at any other origin receives
+ * nothing, so a foreign page that opened the popup learns nothing. JSON inside a script: `<` is
+ * escaped so no value can close the script element.
+ */
+function postToOpener(message: unknown, origins: string[]): string {
+  const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+  return `(function(){var m=${json(message)};var o=${json(origins)};if(window.opener){for(var i=0;i<o.length;i++){try{window.opener.postMessage(m,o[i]);}catch(e){}}window.close();}})();`;
+}
+
+/**
+ * The popup's end for the embeddable element `<gatehouse-login>` (a standalone login-UI flow,
+ * docs/login-ui.md "Connections in the element"): the flow's outcome — its tokens, or the step
+ * (MFA …) the element shows next with the flow handle it already holds — or the refusal's code,
+ * posted only to the origin that started the flow. The flow handle itself is never in the message.
+ */
+export function elementFlowPage(reply: FastifyReply, lang: Lang, body: { outcome: { status: string } } | { error: { code: string } }, origin: string, refusal = '') {
+  const nonce = randomBytes(16).toString('base64');
+  const zh = lang === 'zh';
+  const text = 'error' in body ? refusal : body.outcome.status === 'step' ? (zh ? '请回到登录窗口完成下一步。' : 'Go back to the sign-in window to finish the next step.') : zh ? '登录成功，可以关闭此窗口。' : 'Signed in. You can close this window.';
+  const script = postToOpener({ event: { source: 'gatehouse', eventType: 'loginFlow' }, ...body }, [origin]);
+  const p = 'error' in body ? `<p role="alert" class="error">${esc(text)}</p>` : `<p>${esc(text)}</p>`;
+  return send(reply, 'error' in body ? 400 : 200, layout(lang, T[lang].signIn, `${p}<script nonce="${nonce}">${script}</script>`), nonce);
 }
 
 /** Hands the finished sign-in to the hosted login's completion action (a same-origin POST, so the interaction cookie goes with it). */
