@@ -4,6 +4,8 @@ import * as usersI18n from './pages/users.i18n';
 import * as applicationsI18n from './pages/applications.i18n';
 import * as groupsI18n from './pages/groups.i18n';
 import * as loginMethodsI18n from './pages/login-methods.i18n';
+import * as resourcesI18n from './pages/resources.i18n';
+import * as messagingI18n from './pages/messaging.i18n';
 
 /** The console's words in English and Simplified Chinese; `t(key)` falls back to English. */
 const en = {
@@ -237,6 +239,8 @@ const en = {
   'pipeline.resultUser': 'User handed back',
   // Pages with many words keep them beside the page (pages/<page>.i18n.ts).
   ...administratorsI18n.en,
+  ...resourcesI18n.en,
+  ...messagingI18n.en,
   ...usersI18n.en,
   ...applicationsI18n.en,
   ...groupsI18n.en,
@@ -475,6 +479,8 @@ const zh: Partial<Record<MessageKey, string>> = {
   'pipeline.logs': '控制台输出',
   'pipeline.resultUser': '返回的用户',
   ...administratorsI18n.zh,
+  ...resourcesI18n.zh,
+  ...messagingI18n.zh,
   ...usersI18n.zh,
   ...applicationsI18n.zh,
   ...groupsI18n.zh,

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
  * The console's few flat pages need no router library: the path under /console picks the
  * page, links push history entries, and back/forward re-render.
  */
-export const PAGES = ['dashboard', 'pools', 'applications', 'identity-sources', 'users', 'roles', 'groups', 'login-methods', 'audit', 'access-keys', 'messaging', 'security', 'webhooks', 'custom-fields', 'organizations', 'mfa', 'pipeline', 'administrators'] as const;
+export const PAGES = ['dashboard', 'pools', 'applications', 'identity-sources', 'users', 'roles', 'groups', 'resources', 'login-methods', 'audit', 'access-keys', 'messaging', 'security', 'webhooks', 'custom-fields', 'organizations', 'mfa', 'pipeline', 'administrators'] as const;
 export type PageId = (typeof PAGES)[number];
 
 export function pageOf(pathname: string): PageId {

@@ -12,6 +12,7 @@ import { UsersPage } from './pages/users';
 import { RolesPage } from './pages/roles';
 import { GroupsPage } from './pages/groups';
 import { LoginMethodsPage } from './pages/login-methods';
+import { ResourcesPage } from './pages/resources';
 import { AuditPage } from './pages/audit';
 import { AccessKeysPage } from './pages/access-keys';
 import { MessagingPage } from './pages/messaging';
@@ -33,6 +34,7 @@ const NAV: Array<{ id: PageId; key: MessageKey; page: () => ReactNode; ownerOnly
   { id: 'users', key: 'nav.users', page: UsersPage },
   { id: 'roles', key: 'nav.roles', page: RolesPage },
   { id: 'groups', key: 'nav.groups', page: GroupsPage },
+  { id: 'resources', key: 'nav.resources', page: ResourcesPage },
   { id: 'organizations', key: 'nav.organizations', page: OrganizationsPage },
   { id: 'custom-fields', key: 'nav.customFields', page: CustomFieldsPage },
   { id: 'audit', key: 'nav.audit', page: AuditPage },

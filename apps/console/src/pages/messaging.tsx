@@ -221,9 +221,24 @@ interface MessagingSettings {
   welcomeEmail: boolean;
   verificationEmail: boolean;
   defaultLang: 'en' | 'zh-CN';
+  quotas: Record<QuotaKey, number>;
+}
+const QUOTAS = ['recipientPerMinute', 'recipientPerHour', 'recipientPerDay', 'ipPerHour', 'poolPerHour', 'poolPerDay'] as const;
+type QuotaKey = (typeof QUOTAS)[number];
+
+/**
+ * Only what the administrator changed: a pool stores the keys it sets and follows the server
+ * defaults (config sendLimit*) for the rest, so saving the form must not pin every default.
+ */
+function changed(from: MessagingSettings, to: MessagingSettings): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of ['codeLength', 'codeTtlSeconds', 'maxAttempts', 'captchaBeforeSend', 'welcomeEmail', 'verificationEmail', 'defaultLang'] as const) if (to[k] !== from[k]) out[k] = to[k];
+  const quotas = Object.fromEntries(QUOTAS.filter((k) => to.quotas[k] !== from.quotas[k]).map((k) => [k, to.quotas[k]]));
+  if (Object.keys(quotas).length > 0) out.quotas = quotas;
+  return out;
 }
 
-/** Codes (length, lifetime, attempts), a captcha before sending, the registration mails and the default language (get/update-messaging-settings). */
+/** Codes (length, lifetime, attempts), sending limits, a captcha before sending, the registration mails and the default language (get/update-messaging-settings). */
 function Settings() {
   const t = useT();
   const { pool, readOnly } = useSession();
@@ -235,10 +250,7 @@ function Settings() {
     if (q.data) setS(q.data);
   }, [q.data]);
   const save = useMutation({
-    mutationFn: () => {
-      const { codeLength, codeTtlSeconds, maxAttempts, captchaBeforeSend, welcomeEmail, verificationEmail, defaultLang } = s!;
-      return api.post('update-messaging-settings', { codeLength, codeTtlSeconds, maxAttempts, captchaBeforeSend, welcomeEmail, verificationEmail, defaultLang });
-    },
+    mutationFn: () => api.post('update-messaging-settings', changed(q.data!, s!)),
     onSuccess: () => {
       setSaved(true);
       void qc.invalidateQueries({ queryKey: [pool, 'messaging-settings'] });
@@ -267,6 +279,21 @@ function Settings() {
                 <NumberInput label={t('messaging.codeTtl')} value={s.codeTtlSeconds} onChange={(v) => setS({ ...s, codeTtlSeconds: num(v) })} />
                 <NumberInput label={t('messaging.maxAttempts')} value={s.maxAttempts} onChange={(v) => setS({ ...s, maxAttempts: num(v) })} />
               </Group>
+              <fieldset className="plain-fieldset">
+                <legend>
+                  <Text size="sm" fw={500}>
+                    {t('messaging.quotas')}
+                  </Text>
+                </legend>
+                <Text size="xs" c="dimmed" mb="xs">
+                  {t('messaging.quotasHint')}
+                </Text>
+                <SimpleGrid cols={{ base: 1, sm: 3 }}>
+                  {QUOTAS.map((k) => (
+                    <NumberInput key={k} label={t(`messaging.quota.${k}`)} min={1} max={1_000_000} clampBehavior="none" allowDecimal={false} value={s.quotas[k]} onChange={(v) => setS({ ...s, quotas: { ...s.quotas, [k]: num(v) } })} />
+                  ))}
+                </SimpleGrid>
+              </fieldset>
               <Switch label={t('messaging.captchaBeforeSend')} checked={s.captchaBeforeSend} onChange={(e) => setS({ ...s, captchaBeforeSend: e.currentTarget.checked })} />
               <Switch label={t('messaging.welcomeEmail')} checked={s.welcomeEmail} onChange={(e) => setS({ ...s, welcomeEmail: e.currentTarget.checked })} />
               <Switch label={t('messaging.verificationEmail')} checked={s.verificationEmail} onChange={(e) => setS({ ...s, verificationEmail: e.currentTarget.checked })} />

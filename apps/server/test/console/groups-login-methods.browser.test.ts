@@ -72,7 +72,11 @@ describe('groups page', () => {
     await form.getByLabel(field('Name')).fill('Engineering');
     await form.getByRole('button', { name: 'Save' }).click();
     // The server's validation message, naming the field, in the form; nothing was created.
-    await expect.poll(async () => (await form.getByRole('alert').textContent()) ?? '').toMatch(/code/);
+    await expect.poll(async () => (await form.getByRole('alert').textContent()) ?? '').toContain('body/code: must match pattern');
+    // A taken code: the service's message.
+    await form.getByLabel(field('Code')).fill('sales');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await form.getByRole('alert').textContent()) ?? '').toMatch(/already exists/i);
     expect(data<{ list: G[] }>(await mc().listGroups({ page: 1, limit: 50 } as never)).list.map((g) => g.code)).toEqual(['sales']);
     await form.getByLabel(field('Code')).fill('engineering');
     await form.getByLabel(field('Description')).fill('Builds things');

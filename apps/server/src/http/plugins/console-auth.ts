@@ -14,8 +14,8 @@ import type { ManagementPrincipal } from '../types.js';
  */
 export const BEARER_RE = /^bearer [A-Za-z0-9._~+/=-]{1,8192}$/i;
 
-/** POST routes of the management API that only read (the vendor lists users by POST). */
-const READ_POSTS = new Set(['/api/v3/list-users', '/api/v3/is-user-exists']);
+/** POST routes of the management API that only read (the vendor lists users and checks permissions by POST). */
+const READ_POSTS = new Set(['/api/v3/list-users', '/api/v3/is-user-exists', '/api/v3/is-action-allowed']);
 /** GET routes that reveal a secret: never for a read-only auditor. */
 const SECRET_READS = new Set(['/api/v3/get-application-secret']);
 
