@@ -124,7 +124,8 @@ async function main() {
     peers.push(await measure('peer: bare Fastify GET /hello', 'request', p.pid, CONNS, DURATION, () => cannon({ url: p.url, connections: CONNS, durationS: DURATION, requests: [{ path: '/hello', check: (_s, b) => (b.includes('world') ? undefined : b) }] })));
     await p.stop();
   }
-  if (want('peer-oidc')) {
+  // `--only cc` starts the peer too: client credentials' goal is a ratio to it, taken run by run.
+  if (want('peer-oidc') || want('cc')) {
     const p = await startPeer('oidc-peer.mjs', '/.well-known/openid-configuration');
     started.push(p);
     const spec: RequestSpec[] = [
@@ -137,7 +138,7 @@ async function main() {
       },
     ];
     await cannon({ url: p.url, connections: CONNS, durationS: WARMUP, requests: spec });
-    peers.push(await measure('peer: bare oidc-provider client_credentials (ES256 JWT)', 'request', p.pid, CONNS, DURATION, () => cannon({ url: p.url, connections: CONNS, durationS: DURATION, requests: spec })));
+    if (want('peer-oidc')) peers.push(await measure('peer: bare oidc-provider client_credentials (ES256 JWT)', 'request', p.pid, CONNS, DURATION, () => cannon({ url: p.url, connections: CONNS, durationS: DURATION, requests: spec })));
     // Kept running (idle) when client credentials is measured: one peer run right before each
     // of its runs gives a ratio per run on the same machine state (a noisy machine moves both).
     if (want('cc')) ccPeer = { measureOnce: () => measureWith(1, () => measure('peer', 'request', p.pid, CONNS, DURATION, () => cannon({ url: p.url, connections: CONNS, durationS: DURATION, requests: spec }))), stop: () => p.stop() };

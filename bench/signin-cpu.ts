@@ -9,9 +9,15 @@
  * `--only signin|cc|refresh` measures one of them (e.g. under `node --import tsx --cpu-prof`;
  * `refresh` is refresh-token rotation at POST /oidc/token, 32 chains, measured only with --only);
  * `--statements` (SQLite) lists the SQL statements one request runs, on average, and exits.
+ * `--cpu-prof <file>` writes a V8 CPU profile of the measured rounds only (no start-up, no
+ * seeding, no warm-up), for `npx tsx bench/profile-summary.ts <file> 40 --inclusive`. V8's
+ * profiler samples wall time, so on a loaded machine it charges descheduled time to whatever
+ * ran last; `--perf-ctl <fifo>` instead writes `enable` / `disable` to a `perf record
+ * --control fifo:<fifo> -D -1` around the measured rounds, whose `cpu-clock` samples are
+ * on-CPU time only (docs/performance.md, "Profiling on a loaded machine").
  * See docs/performance.md ("Event-loop CPU per request").
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +27,7 @@ import { buildApp } from '../apps/server/src/app.js';
 import { bootstrap } from '../apps/server/src/services/bootstrap.js';
 import { createPasswordHasher } from '../apps/server/src/services/passwords/hasher.js';
 
-const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '400' }, rounds: { type: 'string', default: '3' }, users: { type: 'string', default: '2000' }, only: { type: 'string' }, statements: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '400' }, rounds: { type: 'string', default: '3' }, users: { type: 'string', default: '2000' }, only: { type: 'string' }, statements: { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' }, 'perf-ctl': { type: 'string' } } });
 const N = Number(args.requests);
 const ROUNDS = Number(args.rounds);
 const USERS = Number(args.users);
@@ -88,27 +94,39 @@ if (args.statements) {
   const Database = (await import('better-sqlite3')).default;
   const proto = Object.getPrototypeOf(new Database(':memory:').prepare('select 1')) as Record<string, (...a: unknown[]) => unknown>;
   const counts = new Map<string, number>();
+  // Main-thread CPU µs inside each statement (better-sqlite3 is synchronous: the call is the statement).
+  const cpu = new Map<string, number>();
   let on = false;
   for (const m of ['run', 'get', 'all', 'iterate']) {
     const orig = proto[m]!;
     proto[m] = function (this: { source: string }, ...a: unknown[]) {
-      if (on) {
-        const k = `${m} ${this.source.replace(/\s+/g, ' ').slice(0, 140)}`;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
+      if (!on) return orig.apply(this, a);
+      const k = `${m} ${this.source.replace(/\s+/g, ' ').slice(0, 140)}`;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+      const t0 = process.threadCpuUsage();
+      try {
+        return orig.apply(this, a);
+      } finally {
+        const t = process.threadCpuUsage(t0);
+        cpu.set(k, (cpu.get(k) ?? 0) + t.user + t.system);
       }
-      return orig.apply(this, a);
     };
   }
   for (const kind of (args.only ? [args.only] : ['signin', 'cc']) as Kind[]) {
     await round(kind, 32);
     await new Promise((res) => setTimeout(res, 300)); // batched writes of the warm-up
     counts.clear();
+    cpu.clear();
     on = true;
     await round(kind, 160);
     await new Promise((res) => setTimeout(res, 300)); // and those of the counted requests
     on = false;
-    process.stdout.write(`\n${kind}: SQL statements per request (160 requests)\n`);
-    for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) process.stdout.write(`${(v / 160).toFixed(2).padStart(6)}  ${k}\n`);
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    const totalCpu = [...cpu.values()].reduce((a, b) => a + b, 0);
+    process.stdout.write(`\n${kind}: SQL statements per request (160 requests): ${(total / 160).toFixed(2)}, ${(totalCpu / 160).toFixed(0)} µs of main-thread CPU inside them\n  count   µs/req  statement\n`);
+    for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) process.stdout.write(`${(v / 160).toFixed(2).padStart(6)}  ${((cpu.get(k) ?? 0) / 160).toFixed(0).padStart(6)}  ${k}\n`);
+    counts.clear();
+    cpu.clear();
   }
   await app.close();
   await c.close();
@@ -118,16 +136,34 @@ if (args.statements) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const r: Record<Kind, number[]> = { signin: [], cc: [], refresh: [] };
-if (args.only === 'refresh') {
-  await round('refresh', 200);
-  for (let i = 0; i < ROUNDS; i++) r.refresh.push(await round('refresh', N * 2));
-} else {
+const warmUp = async () => {
+  if (args.only === 'refresh') return void (await round('refresh', 200));
   await round('signin', 64);
   await round('cc', 200);
+};
+await warmUp();
+// The profile covers the measured rounds alone (node:inspector in this process).
+const inspector = args['cpu-prof'] ? new (await import('node:inspector/promises')).Session() : undefined;
+if (inspector) {
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
+}
+const perfCtl = (cmd: string) => args['perf-ctl'] && writeFileSync(args['perf-ctl'], `${cmd}\n`);
+perfCtl('enable');
+if (args.only === 'refresh') {
+  for (let i = 0; i < ROUNDS; i++) r.refresh.push(await round('refresh', N * 2));
+} else {
   for (let i = 0; i < ROUNDS; i++) {
     if (args.only !== 'cc') r.signin.push(await round('signin', N));
     if (args.only !== 'signin') r.cc.push(await round('cc', N * 5));
   }
+}
+perfCtl('disable');
+if (inspector) {
+  const { profile } = await inspector.post('Profiler.stop');
+  writeFileSync(args['cpu-prof']!, JSON.stringify(profile));
+  inspector.disconnect();
 }
 const f = (xs: number[]) => xs.length === 0 ? '–' : `${median(xs).toFixed(0)} (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
 process.stdout.write(

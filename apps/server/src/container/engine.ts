@@ -42,7 +42,7 @@ export function createEngineGraph(deps: {
   passcodes: PasscodeFlows;
   qrcode: QrCodeService;
   loginCodes: LoginCodes;
-  applications: Pick<ApplicationsService, 'get'>;
+  applications: Pick<ApplicationsService, 'signInConfig'>;
   events: EventService;
   jitaiDefinition: (poolId: string, name: string) => Promise<LoginTypeDefinition>;
   tokens: () => TokenIssuer;
@@ -54,6 +54,12 @@ export function createEngineGraph(deps: {
   extensions?: EngineExtensions;
   /** The identity-provider method's dependencies (container/federation.ts). */
   social?: SocialMethodDeps;
+  /**
+   * The user as the finish of a sign-in reads it (deleted or blocked while a step waited?): the
+   * claims cache (oidc/account-cache.ts), which every write that can change the account drops on
+   * every node, so the token issue right after reads the same entry instead of the database again.
+   */
+  accountUsers?: Pick<UsersRepo, 'findById'>;
   /** Merges a sign-in's `options.customData` into the user (checked against the custom fields). */
   setSignInData?: (poolId: string, userId: string, data: Record<string, unknown>) => Promise<void>;
 }) {
@@ -83,7 +89,7 @@ export function createEngineGraph(deps: {
   );
   const hooks = deps.extensions?.hooks ?? [];
   const finish = createFinish({
-    users: deps.usersRepo,
+    users: deps.accountUsers ?? deps.usersRepo,
     credentials: authn.credentials,
     history: authn.history,
     events: deps.events,
@@ -102,7 +108,7 @@ export function createEngineGraph(deps: {
     settings: authn.settings,
     createAccount: authn.createAccount,
     appRegisterMethods: async (poolId, appId) => {
-      const app = await deps.applications.get(poolId, appId).catch(() => null);
+      const app = await deps.applications.signInConfig(poolId, appId);
       const methodsOf = (app?.registerConfig as { enabledBasicRegisterMethods?: unknown } | undefined)?.enabledBasicRegisterMethods;
       return app ? (Array.isArray(methodsOf) ? (methodsOf as string[]) : []) : null;
     },

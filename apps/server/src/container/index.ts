@@ -99,7 +99,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     const events = createEventService({ log });
     events.subscribe(auditSubscriber(audit));
     // Webhooks: the outbox listener (in the emitter's transaction) and this node's delivery worker.
-    const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound });
+    const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound, bus: invalidation });
     // Writes that can change a user's claims drop the user from every node's claims cache (oidc/account-cache.ts).
     publishAccountChanges(invalidation, { users: repos.users, roles: repos.roles });
     const customFields = createCustomFields({ db: db.db, box, users: repos.users, roles: repos.roles, userDataChanged: publishUserDataChange(invalidation) });
@@ -182,6 +182,8 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       scriptClaims: () => pipeline.scriptClaims,
     });
     services.applications = oidc.invalidatingApplications(services.applications);
+    // The applications kept per node for sign-ins and token requests: dropped on every node's changes.
+    invalidation.subscribe(TOPICS.application, (appId) => services.applications.invalidate(appId));
     // SAML identity provider and CAS server, on the one SSO session (container/sso-protocols.ts).
     const ssoProtocols = createSsoProtocols({ db: db.db, kv, box, publicUrl: config.publicUrl, applications: services.applications, events, bridge: oidc.ssoBridge });
     // Identity sources, connections and external identities (container/federation.ts).
@@ -254,6 +256,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       kv,
       box,
       events,
+      bus: invalidation,
       users: repos.users,
       guard: authn.guard,
       engine: theEngine,
@@ -265,7 +268,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     });
     // Registration information completion (docs/custom-fields.md): a policy step after MFA.
     const profileStep = createProfileStep({
-      config: async (poolId, appId) => completeProfileOf((await services.applications.get(poolId, appId).catch(() => null))?.registerConfig),
+      config: async (poolId, appId) => completeProfileOf((await services.applications.signInConfig(poolId, appId))?.registerConfig),
       user: (poolId, userId) => repos.users.findById(poolId, userId),
       fields: (poolId) => customFields.list(poolId, 'USER'),
       setCustomData: (poolId, userId, values) => customFields.setData(poolId, { targetType: 'USER', targetIdentifier: userId, list: Object.entries(values).map(([key, value]) => ({ key, value })) }),
@@ -277,6 +280,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       authn,
       kv,
       usersRepo: repos.users,
+      accountUsers: { findById: oidc.accounts.user },
       passcodes,
       qrcode,
       loginCodes: accounts.loginCodes,

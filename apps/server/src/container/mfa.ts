@@ -12,7 +12,9 @@ import { createMfaUserStatus } from '../services/mfa/user-status.js';
 import { createWebauthn } from '../services/mfa/webauthn.js';
 import type { Database } from '../storage/db/schema.js';
 import type { KvStore } from '../storage/kv/types.js';
-import { createMfaRepo } from '../storage/repositories/mfa.js';
+import { createMfaRepo, type MfaPolicyRow } from '../storage/repositories/mfa.js';
+import { createMfaConfigCache } from '../services/mfa/config-cache.js';
+import { TOPICS, type InvalidationBus } from '../storage/kv/invalidation-bus.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
 import type { SecretBox } from '../utils/crypto.js';
 
@@ -26,6 +28,8 @@ export function createMfaGraph(deps: {
   kv: KvStore;
   box: SecretBox;
   events: EventService;
+  /** Policy and trigger-data writes drop the per-node MFA config cache on every node. */
+  bus: InvalidationBus;
   users: UsersRepo;
   guard: AttemptGuard;
   issuer: (poolId: string, appId: string | null) => Promise<string>;
@@ -38,7 +42,24 @@ export function createMfaGraph(deps: {
   /** The engine's hooks around a second-factor check (user scripts). */
   hooks?: () => readonly Pick<EngineHooks, 'beforeMfaVerify' | 'afterMfaVerify'>[];
 }) {
-  const repo = createMfaRepo(deps.db);
+  const stored = createMfaRepo(deps.db);
+  // Policies and "does any user of the pool have trigger data" are read by every sign-in: cached
+  // per node, dropped on every node by the writes below (services/mfa/config-cache.ts).
+  const config = createMfaConfigCache(stored, { ttlMs: 10_000 });
+  deps.bus.subscribe(TOPICS.mfa, config.drop);
+  const published = async <T>(poolId: string, write: () => Promise<T>): Promise<T> => {
+    try {
+      return await write();
+    } finally {
+      await deps.bus.publish(TOPICS.mfa, poolId);
+    }
+  };
+  const repo: typeof stored = {
+    ...stored,
+    findPolicy: config.findPolicy,
+    upsertPolicy: (row: MfaPolicyRow) => published(row.pool_id, () => stored.upsertPolicy(row)),
+    setTriggerData: (poolId, userId, triggerData, at) => published(poolId, () => stored.setTriggerData(poolId, userId, triggerData, at)),
+  };
   const policies = createMfaPolicies(repo);
   let codes: FactorCodes | undefined;
   const pub = new URL(deps.publicUrl);
@@ -51,7 +72,7 @@ export function createMfaGraph(deps: {
     enroll: (poolId, userId, flowId, credential) => webauthn.register(poolId, userId, { bindTo: flowId, credential }),
   };
   const factors = createMfaFactors({ repo, kv: deps.kv, box: deps.box, events: deps.events, issuer: deps.issuer, codes: () => codes });
-  const userStatus = createMfaUserStatus({ repo, policies, factors });
+  const userStatus = createMfaUserStatus({ repo, policies, factors, poolHasTriggerData: config.poolHasTriggerData });
   const devices = createRememberedDevices({ box: deps.box, repo, accountRevokedAt: deps.accountRevokedAt });
   const step = createMfaStep({
     policies: userStatus,

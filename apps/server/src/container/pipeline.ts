@@ -18,6 +18,7 @@ import type { UsersRepo } from '../storage/repositories/users.js';
 import { TOPICS, type InvalidationBus } from '../storage/kv/invalidation-bus.js';
 import type { SecretBox } from '../utils/crypto.js';
 import type { Logger } from '../utils/logger.js';
+import { createKeyedCache, deepFreeze } from '../utils/keyed-cache.js';
 
 /** Sandbox processes per server: a pool's scripts always run in the same one (its isolate stays warm). */
 const SANDBOX_PROCESSES = 2;
@@ -60,9 +61,26 @@ export function createPipelineGraph(d: {
   const functions = createPipelineFunctions({ repo, sandbox, appExists: d.appExists, changed: (poolId) => d.bus.publish(TOPICS.pipeline, poolId), trial: runner.trial });
   const legacy = createLegacyDatabases();
   const scripts = createCustomDbScripts({ repo, env, sandbox, legacy, outbound: d.outbound, log: d.log });
-  const customDatabase = createCustomDatabase({ repo, sandbox, scripts, importUser: d.importUser });
+  // Every password sign-in asks whether the pool's users live in its own database: that setting
+  // is kept per node like the function list, and a change publishes the pipeline topic.
+  const customDatabases = createKeyedCache(async (poolId: string) => {
+    const row = await repo.findCustomDatabase(poolId);
+    return row ? deepFreeze(row) : undefined;
+  }, { ttlMs: FUNCTIONS_TTL_MS[d.bus.mode] });
+  d.bus.subscribe(TOPICS.pipeline, (poolId) => customDatabases.drop(poolId));
+  const publishing = {
+    ...repo,
+    putCustomDatabase: async (row: Parameters<typeof repo.putCustomDatabase>[0]) => {
+      try {
+        await repo.putCustomDatabase(row);
+      } finally {
+        await d.bus.publish(TOPICS.pipeline, row.pool_id);
+      }
+    },
+  };
+  const customDatabase = createCustomDatabase({ repo: publishing, sandbox, scripts, importUser: d.importUser });
   const ownDatabase = createOwnDatabase({
-    repo,
+    repo: { ...repo, findCustomDatabase: (poolId: string) => customDatabases.get(poolId) },
     scripts,
     users: {
       findById: async (poolId, userId) => (await d.usersRepo.findById(poolId, userId)) as UserRow | undefined,

@@ -54,6 +54,20 @@ export const JWT_VALUE_DIGEST = 'gh:vd';
 const STORED_AT = 'gh:ts';
 /** Models the provider saves again under the same id; their first-stored time is kept. */
 const RESAVED = new Set(['Session', 'Grant', 'DeviceCode', 'RefreshToken', 'BackchannelAuthenticationRequest']);
+/**
+ * Ids of records being saved for the first time by Gatehouse's own code (the token service's
+ * grants): their upsert skips the read of a previous record, which cannot exist. Ids are random
+ * (oidc-provider's token ids), so an entry names one record; the saver removes it afterwards.
+ */
+const FIRST_SAVES = new Set<string>();
+export async function firstSave<T>(id: string, save: () => Promise<T>): Promise<T> {
+  FIRST_SAVES.add(id);
+  try {
+    return await save();
+  } finally {
+    FIRST_SAVES.delete(id);
+  }
+}
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
@@ -215,7 +229,7 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
     async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
       const ttlMs = (typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : FALLBACK_TTL_S) * 1000;
       let stamp = Date.now();
-      if (RESAVED.has(this.model)) {
+      if (RESAVED.has(this.model) && !FIRST_SAVES.has(id)) {
         const prev = await kv.get(this.key(id));
         const prevTs = prev === null ? undefined : (JSON.parse(prev) as Payload)[STORED_AT];
         if (typeof prevTs === 'number') stamp = prevTs;

@@ -3,6 +3,7 @@ import type { AuditService } from '../services/audit.js';
 import { SUPPORTED_SCOPES } from './claims.js';
 import type { GatehouseClientMeta } from './clients.js';
 import type { ProviderRegistry } from './provider.js';
+import { firstSave } from './adapter.js';
 import type { IssueTokensInput, LoginTokenResponseData, TokenService } from '../services/tokens/types.js';
 
 /**
@@ -31,7 +32,10 @@ export function createTokenService(registry: ProviderRegistry, audit: Pick<Audit
       const grant = new provider.Grant({ accountId: input.userId, clientId: input.appId });
       grant.addOIDCScope(scope);
       grant.addResourceScope(resource, scope);
-      const grantId = await grant.save();
+      // A new grant: its id is chosen here so the adapter knows there is no earlier record to read.
+      const fresh = grant as unknown as { jti?: string; generateTokenId(): string };
+      fresh.jti = fresh.generateTokenId();
+      const grantId = await firstSave(fresh.jti, () => grant.save());
 
       const resourceServer = new provider.ResourceServer(resource, {
         scope: gh?.scope ?? SUPPORTED_SCOPES.join(' '),

@@ -5,6 +5,7 @@ import type { ApplicationRow, ApplicationsRepo } from '../../storage/repositorie
 import { safeEqual, type SecretBox } from '../../utils/crypto.js';
 import { randomId, urlSafeSecret } from '../../utils/ids.js';
 import { nowIso } from '../../utils/time.js';
+import { createKeyedCache, deepFreeze } from '../../utils/keyed-cache.js';
 import { invalidConfig } from './checks.js';
 import { buildColumns } from './columns.js';
 import { DEFAULT_LOGIN_METHODS, oidcOf, settingsOf, toApplicationDto } from './dto.js';
@@ -33,6 +34,13 @@ export interface ApplicationsServiceOptions {
    * error naming the first unknown key. The container passes it (the custom fields are another service).
    */
   checkProfileFields?: (poolId: string, fields: ReadonlyArray<{ type: string; key: string }>) => Promise<void>;
+  /**
+   * How long this node keeps an application for the request paths (`locate`, `verifySecret`,
+   * `findClient`, `signInConfig`; default 10 s, the client cache's bound). Changes through
+   * `update`/`delete` drop it here at once and, through `invalidate` on the invalidation bus
+   * (container), on every node; management reads (`get`, `update`) always read the database.
+   */
+  cacheTtlMs?: number;
 }
 
 export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox, opts: ApplicationsServiceOptions = {}) {
@@ -75,9 +83,32 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
   /** Verifying against a digest of a random value for unknown apps keeps the timing of both paths alike. */
   const dummyDigest = box.digest(urlSafeSecret());
 
+  /**
+   * Every sign-in read its application three times (`locate`, `verifySecret`, the profile step's
+   * config) and every token request once more: the row is kept per node by app id, frozen (it is
+   * shared), for `cacheTtlMs`. A client secret never changes after `create`, so the cached
+   * keyed digest is the stored one.
+   */
+  const hot = createKeyedCache(async (appId: string) => {
+    const row = await repo.findByIdAnyPool(appId);
+    return row ? deepFreeze(row) : undefined;
+  }, { ttlMs: opts.cacheTtlMs ?? 10_000, maxEntries: 10_000 });
+  const hotRow = async (poolId: string, appId: string) => {
+    const row = await hot.get(appId);
+    return row && row.pool_id === poolId ? row : undefined;
+  };
+  /** The DTO of a cached row, built once per row (frozen, shared by every caller). */
+  const dtos = new WeakMap<ApplicationRow, ApplicationDto>();
+  const dtoOf = (row: ApplicationRow) => {
+    let dto = dtos.get(row);
+    if (!dto) dtos.set(row, (dto = deepFreeze(toApplicationDto(row))));
+    return dto;
+  };
+
   /** In-process listeners told the appId after an update or delete (e.g. the OIDC client cache); other nodes rely on their cache TTL. */
   const listeners = new Set<(appId: string) => void>();
   const changed = (appId: string) => {
+    hot.drop(appId);
     for (const l of listeners) l(appId);
   };
 
@@ -148,6 +179,7 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
           }
         }
       }
+      hot.drop(appId); // a lookup of this id before it existed may have been kept as unknown
       return { ...toApplicationDto(row), appSecret: secret };
     },
 
@@ -213,7 +245,7 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
      * decrypting. False for unknown apps, apps of other pools and wrong secrets alike.
      */
     async verifySecret(poolId: string, appId: string, presented: string): Promise<boolean> {
-      const row = await repo.findById(poolId, appId);
+      const row = await hotRow(poolId, appId);
       const ok = safeEqual(box.digest(presented), row?.secret_digest ?? dummyDigest);
       return ok && row !== undefined;
     },
@@ -221,14 +253,30 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
     /** Which pool an app id belongs to and how it authenticates (the authentication API's request context); null when unknown. */
     async locate(appId: string): Promise<{ poolId: string; appId: string; tokenEndpointAuthMethod: string } | null> {
       if (appId.length > 128) return null;
-      const row = await repo.findByIdAnyPool(appId);
+      const row = await hot.get(appId);
       return row ? { poolId: row.pool_id, appId: row.id, tokenEndpointAuthMethod: row.token_endpoint_auth_method } : null;
     },
 
     /** The client by its client_id (= appId) alone, for the OIDC layer; null when unknown. */
     async findClient(appId: string): Promise<{ poolId: string; app: ApplicationDto } | null> {
-      const row = await repo.findByIdAnyPool(appId);
+      if (appId.length > 128) return null;
+      const row = await hot.get(appId);
       return row ? { poolId: row.pool_id, app: toApplicationDto(row) } : null;
+    },
+
+    /**
+     * An application's settings as a sign-in reads them (registration methods, profile
+     * completion): from this node's cache, frozen and shared — read, never change. Null when
+     * the app is unknown in this pool.
+     */
+    async signInConfig(poolId: string, appId: string): Promise<ApplicationDto | null> {
+      const row = await hotRow(poolId, appId);
+      return row ? dtoOf(row) : null;
+    },
+
+    /** Drops an app from this node's cache (the invalidation bus calls it for every node's changes); undefined drops all. */
+    invalidate(appId?: string) {
+      hot.drop(appId);
     },
   };
 }

@@ -67,8 +67,15 @@ const invalid = (reason: string) => new AppError('mfa.invalid_settings', { param
  * `getUserMfaStatus` read is accepted, a different value is refused. `mfaToken` is always empty:
  * an mfaToken exists only inside a sign-in.
  */
-export function createMfaUserStatus(deps: { repo: Pick<MfaRepo, 'findUserSettings' | 'setTriggerData'>; policies: Pick<MfaPolicies, 'effective'>; factors: Pick<MfaFactors, 'listEnrolled'> }) {
+export function createMfaUserStatus(deps: {
+  repo: Pick<MfaRepo, 'findUserSettings' | 'setTriggerData'>;
+  policies: Pick<MfaPolicies, 'effective'>;
+  factors: Pick<MfaFactors, 'listEnrolled'>;
+  /** Whether any user of the pool has trigger data (cached per node, config-cache.ts); without it every sign-in reads the user's row. */
+  poolHasTriggerData?: (poolId: string) => Promise<boolean>;
+}) {
   async function stored(poolId: string, userId: string): Promise<StoredTrigger> {
+    if (deps.poolHasTriggerData && !(await deps.poolHasTriggerData(poolId))) return { applicationMfa: [] };
     const row = await deps.repo.findUserSettings(poolId, userId);
     return row?.trigger_data ? (JSON.parse(row.trigger_data) as StoredTrigger) : { applicationMfa: [] };
   }

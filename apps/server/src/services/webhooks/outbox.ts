@@ -11,9 +11,15 @@ import { deliveryId, nextSeq } from './ids.js';
  * delivery rows commit — or roll back — with that change. One row per subscribed, enabled
  * webhook; the worker (worker.ts) on any node sends it.
  */
-export function outboxListener(repo: WebhooksRepo, onQueued: () => void = () => undefined) {
+export function outboxListener(repo: WebhooksRepo, onQueued: () => void = () => undefined, subscribed?: (poolId: string) => Promise<ReadonlySet<string>>) {
   return async (e: EmittedEvent, trx: unknown): Promise<void> => {
     if ((eventCatalog[e.name] as EventDefinition).webhook === false) return;
+    // Most events (every sign-in's `login`) have no subscriber: a per-node answer skips the read.
+    // Only a "none" is trusted; the webhooks to deliver to are always read in the transaction,
+    // so a webhook deleted elsewhere never gets a delivery row (its foreign key would fail the emit).
+    // Not inside the emitter's transaction: on SQLite it holds the one connection, and the
+    // cache's own read would wait for it forever.
+    if (subscribed && trx === undefined && !(await subscribed(e.poolId)).has(e.name)) return;
     const r = repo.within(trx);
     const hooks = (await r.enabledOf(e.poolId)).filter((h) => (JSON.parse(h.events) as string[]).includes(e.name));
     if (hooks.length === 0) return;

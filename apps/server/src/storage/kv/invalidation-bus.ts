@@ -35,8 +35,12 @@ export const TOPICS = {
   permissions: 'permissions',
   /** A user's claims may have changed (profile, status, password set, custom data, roles); key: `<poolId>/<userId>`, or `<poolId>` for every user of the pool (oidc/account-cache.ts). */
   account: 'account',
-  /** A pool's pipeline functions (user scripts) were created, changed, reordered or deleted; key: poolId. */
+  /** A pool's pipeline functions (user scripts) or its custom-database settings were created, changed, reordered or deleted; key: poolId. */
   pipeline: 'pipeline',
+  /** A pool's or application's MFA policy, or a user's MFA trigger data, changed; key: poolId (services/mfa/config-cache.ts). */
+  mfa: 'mfa',
+  /** A pool's webhooks were created, changed or deleted; key: poolId (services/webhooks/outbox.ts). */
+  webhooks: 'webhooks',
 } as const;
 export type InvalidationTopic = (typeof TOPICS)[keyof typeof TOPICS];
 

@@ -86,6 +86,9 @@ export function createMfaRepo(db: Kysely<Database>) {
 
     // --- per-user settings (0036): trigger data and the "remember this device" revocation instant
     findUserSettings: (poolId: string, userId: string) => db.selectFrom('mfa_user_settings').selectAll().where('pool_id', '=', poolId).where('user_id', '=', userId).executeTakeFirst(),
+    /** Whether any user of the pool has trigger data (setUsersMfaStatus): a sign-in reads its user's only then. */
+    poolHasTriggerData: async (poolId: string) =>
+      (await db.selectFrom('mfa_user_settings').select('user_id').where('pool_id', '=', poolId).where('trigger_data', 'is not', null).limit(1).executeTakeFirst()) !== undefined,
     setTriggerData: (poolId: string, userId: string, triggerData: string, at: string) =>
       db
         .insertInto('mfa_user_settings')
