@@ -28,6 +28,7 @@ export function ResourceTable<T>({
   onCreate,
   onEdit,
   onDelete,
+  canDelete,
   actions,
   headerExtra,
   writable,
@@ -43,6 +44,8 @@ export function ResourceTable<T>({
   onCreate?: () => void;
   onEdit?: (row: T) => void;
   onDelete?: (row: T) => Promise<unknown>;
+  /** Rows the server refuses to delete though they may be edited (a pool's default application). */
+  canDelete?: (row: T) => boolean;
   /** Extra row actions (read-only ones may show for an auditor; write ones check `readOnly`). */
   actions?: (row: T) => ReactNode;
   headerExtra?: ReactNode;
@@ -86,7 +89,7 @@ export function ResourceTable<T>({
                         {t('common.edit')}
                       </Button>
                     )}
-                    {!readOnly && onDelete && (writable?.(row) ?? true) && (
+                    {!readOnly && onDelete && (writable?.(row) ?? true) && (canDelete?.(row) ?? true) && (
                       <Button size="xs" variant="subtle" color="red" aria-label={`${t('common.delete')} ${rowName(row)}`} onClick={() => setDeleting(row)}>
                         {t('common.delete')}
                       </Button>

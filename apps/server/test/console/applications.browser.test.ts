@@ -47,10 +47,18 @@ describe('applications page', () => {
     expect(app).toMatchObject({ appDescription: 'Invoices and payments', redirectUris: ['https://billing.example/callback', 'https://billing.example/alt'] });
     expect([...app.loginConfig.enabledBasicLoginMethods].sort()).toEqual(['EMAIL_CODE', 'EMAIL_PASSWORD', 'PHONE_PASSWORD']);
 
+    // Search (list-applications keywords: the name or appIdentifier, case-insensitive).
     await page.getByRole('textbox', { name: 'Search' }).fill('billing');
     await row(page, 'Billing portal').waitFor();
     await expect.poll(() => row(page, 'Default').count()).toBe(0);
+    await page.getByRole('textbox', { name: 'Search' }).fill('no-such-application');
+    await page.getByText('Nothing here yet.').waitFor();
+    await expect.poll(() => row(page, 'Billing portal').count()).toBe(0);
     await page.getByRole('textbox', { name: 'Search' }).fill('');
+    await row(page, 'Billing portal').waitFor();
+    // The pool's default application cannot be deleted (the server refuses it): no button for it.
+    await page.getByRole('button', { name: 'Edit Default application', exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Delete Default application', exact: true }).count()).toBe(0);
 
     await page.getByRole('button', { name: 'Edit Billing portal' }).click();
     // The open dialog is accessible too (its close button has a name).
