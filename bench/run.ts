@@ -175,7 +175,23 @@ async function main() {
   const fx: Fixture = await seed(server, USERS, log);
   log(`  seeded in ${fx.seedSeconds.toFixed(1)} s`);
   const profDir = args.profile ? join(resultsDir, 'profiles', stamp) : undefined;
-  const gh = await startGatehouse(server, { cpuProfDir: profDir });
+  // Warnings and errors of the server (its log level is --log-level, warn by default) are kept
+  // for the report's reader: a refusal counted as an error in a scenario has its cause there.
+  const serverWarnings = new Map<string, number>();
+  const gh = await startGatehouse(server, {
+    cpuProfDir: profDir,
+    onLine: (line) => {
+      try {
+        const l = JSON.parse(line) as { level?: number; msg?: string; message?: string; err?: { message?: string } };
+        if ((l.level ?? 0) < 40) return;
+        const key = `${l.msg ?? ''}${l.message ? `: ${l.message}` : ''}${l.err?.message ? `: ${l.err.message}` : ''}`.slice(0, 300);
+        if (!serverWarnings.has(key) && serverWarnings.size < 50) log(`  server: ${key}`);
+        serverWarnings.set(key, (serverWarnings.get(key) ?? 0) + 1);
+      } catch {
+        // not a log line
+      }
+    },
+  });
   started.push(gh);
   if (profDir) trackProfile(gh.pid, gh.startedAt);
   const idleMem = memory(gh.pid);
@@ -485,7 +501,12 @@ async function main() {
   /** Mean server-side duration of the successful runs in the pipeline logs (of one function, or all). */
   const meanRun = async (funcId?: string) => {
     const logs = await mgmt('/api/v3/get-pipeline-logs', 'GET', { page: 1, limit: 100, ...(funcId ? { funcId } : {}) });
-    const runs = (logs.data.list ?? []).filter((l) => l.result === 'success');
+    const list = logs.data.list ?? [];
+    // The failed runs' messages, so a refusal in the scenario has its cause in the log.
+    const failed = new Map<string, number>();
+    for (const l of list.filter((x) => x.result !== 'success')) failed.set(`${l.result}: ${String((l as { error?: unknown }).error ?? (l as { message?: unknown }).message ?? '')}`, (failed.get(`${l.result}: ${String((l as { error?: unknown }).error ?? (l as { message?: unknown }).message ?? '')}`) ?? 0) + 1);
+    for (const [m, n] of failed) log(`  failed pipeline runs (last 100 logs): ${n} × ${m.slice(0, 300)}`);
+    const runs = list.filter((l) => l.result === 'success');
     return { n: runs.length, mean: runs.reduce((a, l) => a + l.durationMs, 0) / Math.max(runs.length, 1) };
   };
 

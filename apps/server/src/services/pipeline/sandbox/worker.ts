@@ -64,22 +64,79 @@ function faultOf(err: unknown, p: PoolIsolate): RunOutcome {
   return { kind: 'error', message: message.slice(0, 300) };
 }
 
+/**
+ * At most this many runs of one pool share its isolate at once. Each run holds a context (its
+ * globals, the prelude's objects, the input copy) until it ends, and they all count against the
+ * isolate's one memory limit: 16 concurrent sign-ins with a function in each scene (the bench's
+ * `pipeline` scenario) went past 64 MB, and V8 then disposed the isolate under every run in it
+ * ("exceeded 64 MB", "the sandbox was reset"). The others wait in order; the wait is on their own
+ * clock (the deadline starts when the run arrives), so a long queue ends in `timeout`, the
+ * outcome the function's `terminate_on_timeout` governs, never in a reset of the neighbours.
+ */
+const MAX_RUNS_PER_ISOLATE = 8;
+const active = new Map<string, number>();
+const queued = new Map<string, Array<() => void>>();
+
+function acquire(poolId: string): Promise<() => void> {
+  const release = () => {
+    const next = queued.get(poolId)?.shift();
+    if (next) return next(); // the slot passes straight to the next run
+    const n = (active.get(poolId) ?? 1) - 1;
+    if (n > 0) active.set(poolId, n);
+    else active.delete(poolId);
+  };
+  const n = active.get(poolId) ?? 0;
+  if (n < MAX_RUNS_PER_ISOLATE) {
+    active.set(poolId, n + 1);
+    return Promise.resolve(release);
+  }
+  return new Promise((resolve) => {
+    const q = queued.get(poolId) ?? [];
+    q.push(() => resolve(release));
+    queued.set(poolId, q);
+  });
+}
+
+/** Releases a handle into the isolate; one already released (or whose isolate went) is fine. */
+function releaseQuietly(r: { release(): void } | undefined): void {
+  try {
+    r?.release();
+  } catch {
+    // released already
+  }
+}
+
 async function run(req: RunRequest): Promise<{ outcome: RunOutcome; logs: string[] }> {
-  const p = await isolateFor(req.poolId, req.memoryMb);
   const deadline = Date.now() + req.timeoutMs;
+  const release = await acquire(req.poolId);
+  try {
+    if (Date.now() >= deadline) return { outcome: { kind: 'timeout' }, logs: [] };
+    return await runInIsolate(req, deadline);
+  } finally {
+    release();
+  }
+}
+
+async function runInIsolate(req: RunRequest, deadline: number): Promise<{ outcome: RunOutcome; logs: string[] }> {
+  const p = await isolateFor(req.poolId, req.memoryMb);
   const remaining = () => Math.max(1, deadline - Date.now());
   let context: ivm.Context | undefined;
+  // References into the context (its global, the prelude's runner) keep the whole context alive
+  // until they are released: left to the Node-side garbage collector, which runs rarely in this
+  // small process, finished contexts piled up in the isolate until it passed its memory limit.
+  let g: ivm.Reference<Record<string, unknown>> | undefined;
+  let runner: ivm.Reference<(entry: string) => Promise<string>> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
   try {
     context = await p.isolate.createContext();
-    const g = context.global;
+    g = context.global;
     await g.set('globalThis', g.derefInto());
     await g.set('__gh_host', hostBridge(req.id));
     await g.set('__gh_uuid', new ivm.Callback(() => randomUUID()));
     await g.set('__gh_hash', new ivm.Callback(hashOf));
     await g.set('__gh_input', new ivm.ExternalCopy({ mode: req.mode, ...req.input }).copyInto());
-    const runner = (await p.prelude.run(context, { reference: true, timeout: remaining() })) as ivm.Reference<(entry: string) => Promise<string>>;
+    runner = (await p.prelude.run(context, { reference: true, timeout: remaining() })) as ivm.Reference<(entry: string) => Promise<string>>;
     let script = p.scripts.get(req.cacheKey);
     if (!script) {
       script = await p.isolate.compileScript(req.source, { filename: 'pipeline-function.js' });
@@ -107,7 +164,7 @@ async function run(req: RunRequest): Promise<{ outcome: RunOutcome; logs: string
     return { outcome, logs: [] };
   } finally {
     clearTimeout(timer);
-    if (context && !p.isolate.isDisposed) context.release();
+    if (!p.isolate.isDisposed) for (const r of [runner, g, context]) releaseQuietly(r);
   }
 }
 
