@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
 import { signedFetch } from '../support/signed-fetch.js';
-import { axe, createAdmin, rootMgmt, signedInConsole, startConsoleServer } from './support.js';
+import { axe, createAdmin, rootMgmt, setLanguage, signedInConsole, startConsoleServer } from './support.js';
 
 /**
  * The console's live branding preview (docs/branding.md "Live preview") in Chromium, by clicking:
@@ -159,5 +159,21 @@ describe('branding with a live preview in the console', () => {
     expect((await cfg()).brandingConfig?.primaryColor).toBe('#047857');
     // The application keeps its own colour (its branding overrides the pool's).
     expect((await hostedLooks()).button).toBe('rgb(185, 28, 28)');
+  });
+  it('in Chinese: the editor beside its live preview (axe, screenshot)', async () => {
+    const { page } = owner;
+    if (await dialog().count()) {
+      await dialog().getByRole('button', { name: 'Close' }).last().click();
+      await dialog().waitFor({ state: 'detached' });
+    }
+    await setLanguage(page, 'zh-CN');
+    await page.getByRole('button', { name: `品牌 ${APP}`, exact: true }).click();
+    await dialog().getByText(`登录页品牌：${APP}`).waitFor();
+    expect((await looks(page.frameLocator('iframe[title="登录页预览"]'))).button).toBe('rgb(185, 28, 28)');
+    expect(await axe(page)).toEqual([]);
+    await screenshot(page, 'console/branding-preview-zh-CN');
+    await dialog().getByRole('button', { name: '关闭' }).last().click();
+    await dialog().waitFor({ state: 'detached' });
+    await setLanguage(page, 'en');
   });
 });
