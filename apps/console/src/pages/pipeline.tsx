@@ -1,5 +1,6 @@
 import { Badge, Button, Code, Group, Modal, Select, Stack, Switch, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { CodeEditor } from '../code-editor';
 import { useState } from 'react';
 import { api, type Page } from '../api';
 import { ErrorAlert, fmtTime } from '../components';
@@ -100,7 +101,7 @@ function FnForm({ fn, onClose, onSaved }: { fn: Fn | null; onClose: () => void; 
       <TextInput label={t('common.name')} required value={f.funcName} onChange={(e) => set({ funcName: e.currentTarget.value })} />
       <Select label={t('pipeline.scene')} data={SCENES} disabled={!!fn} value={f.scene} onChange={(v) => set({ scene: v ?? 'PRE_AUTHENTICATION' })} allowDeselect={false} />
       <TextInput label={t('common.description')} value={f.funcDescription} onChange={(e) => set({ funcDescription: e.currentTarget.value })} />
-      <Textarea label={t('pipeline.source')} required autosize minRows={10} maxRows={24} spellCheck={false} styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }} value={f.sourceCode} onChange={(e) => set({ sourceCode: e.currentTarget.value })} />
+      <CodeEditor label={t('pipeline.source')} required value={f.sourceCode} onChange={(v) => set({ sourceCode: v })} />
       <Switch label={t('common.enabled')} checked={f.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} />
     </FormModal>
   );

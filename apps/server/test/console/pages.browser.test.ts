@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, screenshot } from '../support/browser.js';
 import { boundManagementClient, type TestServer } from '../support/server.js';
-import { createAdmin, rootMgmt, screenshotsAndAxe, signedInConsole, startConsoleServer } from './support.js';
+import { axe, createAdmin, rootMgmt, screenshotsAndAxe, signedInConsole, startConsoleServer } from './support.js';
 import { data, field, go, remove, row, save } from './ui.js';
 
 /**
@@ -164,6 +164,11 @@ describe('console pages (owner)', () => {
     await form.getByRole('alert').waitFor();
     expect((await list())[0]!.sourceCode).toContain('return callback(null, user, context);');
     await form.getByLabel(field('Source code')).fill('async function pipe(user, context, callback) {\n  console.log("checked", user.userId);\n  return callback(null, user, context);\n}\n');
+    // Highlighted as typed: keywords, strings and comments are coloured in the copy under the field.
+    await expect.poll(() => form.locator('.gh-code-keyword').allTextContents()).toEqual(['async', 'function', 'return', 'null']);
+    await expect.poll(() => form.locator('.gh-code-string').allTextContents()).toEqual(['"checked"']);
+    expect(await axe(page)).toEqual([]);
+    await screenshot(page, 'console/pipeline-editor-en');
     await form.getByLabel(field('Name')).fill('Log and allow');
     await save(page);
     await row(page, 'Log and allow').waitFor();
