@@ -547,8 +547,9 @@ function Connections({ ctx }: { ctx: Ctx }) {
   const standalone = ctx.boot.mode === 'standalone';
   const popup = usePopupFlow(ctx.api.base, (o) => ctx.handleOutcome(o), (code) => setRefused(new ApiError(code, 400, '', {}, {})));
   if (!ctx.cfg.connections.length) return null;
-  // The config's URLs are Gatehouse's own paths: the element runs on another origin.
-  const onServer = (u: string) => new URL(u, new URL(ctx.api.base || '/', location.href)).toString();
+  // The config's URLs are Gatehouse's own paths: the element runs on another origin, so there
+  // they are made absolute; the hosted page keeps them as they are (same origin).
+  const onServer = (u: string) => (standalone ? new URL(u, new URL(ctx.api.base || '/', location.href)).toString() : u);
   return (
     <section class="gh-connections" aria-label={ctx.t.socialTitle}>
       <p class="gh-or">{ctx.t.or}</p>
