@@ -45,17 +45,21 @@ afterAll(async () => {
 
 describe('console sign-in', () => {
   it('serves the shell without a session and starts the sign-in itself (authorization code + PKCE of the system pool)', async () => {
-    const res = await fetch(`${s.url}/console/users`);
+    // Every wait has its own limit, so a slow CI machine fails with the step's name rather than
+    // the test's 90-s timeout (CI of 664f6a1 timed out here once, without saying where).
+    const res = await fetch(`${s.url}/console/users`, { signal: AbortSignal.timeout(30_000) });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await res.text()).toContain('<div id="root">');
-    const cfg = (await (await fetch(`${s.url}/console/config.json`)).json()) as { issuer: string; clientId: string; redirectUri: string };
+    const cfg = (await (await fetch(`${s.url}/console/config.json`, { signal: AbortSignal.timeout(30_000) })).json()) as { issuer: string; clientId: string; redirectUri: string };
     expect(cfg.redirectUri).toBe(`${s.url}/console/callback`);
     expect(cfg.issuer).toBe(`${s.url}/pools/gatehouse-admin/oidc`);
     const context = await browser.newContext();
     const page = await context.newPage();
-    const authRequest = page.waitForRequest((r) => r.url().startsWith(`${cfg.issuer}/auth`));
-    await page.goto(`${s.url}/console/`);
+    const authRequest = page.waitForRequest((r) => r.url().startsWith(`${cfg.issuer}/auth`), { timeout: 60_000 });
+    // The shell sends the browser on to the issuer by itself, so the first document may never
+    // reach its load event: only its commit is awaited.
+    await page.goto(`${s.url}/console/`, { waitUntil: 'commit', timeout: 30_000 });
     const auth = new URL((await authRequest).url());
     expect(auth.searchParams.get('client_id')).toBe(cfg.clientId);
     expect(auth.searchParams.get('code_challenge_method')).toBe('S256');
