@@ -1,6 +1,6 @@
 /**
- * `npx tsx bench/token-cpu.ts [--requests N] [--rounds R]` — server CPU time per userinfo and
- * introspection request, lean handler (oidcFastEndpoints on) against oidc-provider alone (off),
+ * `npx tsx bench/token-cpu.ts [--requests N] [--rounds R]` — server CPU time per userinfo,
+ * introspection and client-credentials request, lean handler (oidcFastEndpoints on) against oidc-provider alone (off),
  * in one process on one SQLite database, rounds interleaved. CPU time (process.cpuUsage) per
  * request is far less sensitive to other load on the machine than requests per second, so this
  * gives a usable before/after comparison on a busy machine; it is not a throughput figure (no
@@ -33,11 +33,15 @@ const tokens = await Promise.all(
   Array.from({ length: 32 }, () => on.oidc.tokens.issue({ poolId, appId, userId: user.userId, scope: 'openid profile email', facts: { authTime: Math.floor(Date.now() / 1000), amr: ['pwd'] } } as never)),
 );
 
-type Kind = 'userinfo' | 'introspection';
+const m2m = await on.services.applications.create(poolId, { appName: 'cpu-m2m', appType: 'api', oidcConfig: { grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' } } as never);
+const m2mBasic = `Basic ${Buffer.from(`${m2m.appId}:${m2m.appSecret}`).toString('base64')}`;
+
+type Kind = 'userinfo' | 'introspection' | 'client credentials';
 async function round(which: 'on' | 'off', kind: Kind): Promise<number> {
   const app = apps[which];
   const one = (i: number) => {
     const t = tokens[i % tokens.length]!.access_token;
+    if (kind === 'client credentials') return app.inject({ method: 'POST', url: '/oidc/token', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: m2mBasic }, payload: 'grant_type=client_credentials' });
     return kind === 'userinfo'
       ? app.inject({ method: 'GET', url: '/oidc/me', headers: { authorization: `Bearer ${t}` } })
       : app.inject({ method: 'POST', url: '/oidc/token/introspection', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ token: t, client_id: appId, client_secret: secret }).toString() });
@@ -54,7 +58,7 @@ async function round(which: 'on' | 'off', kind: Kind): Promise<number> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const out: string[] = [`${N} requests per round, ${ROUNDS} rounds, interleaved; µs of process CPU per request (median, min–max)`, '', '| endpoint | oidc-provider (off) | lean (on) | ratio |', '|---|---|---|---|'];
-for (const kind of ['userinfo', 'introspection'] as Kind[]) {
+for (const kind of ['userinfo', 'introspection', 'client credentials'] as Kind[]) {
   const r = { on: [] as number[], off: [] as number[] };
   for (let i = 0; i < ROUNDS; i++) {
     r.off.push(await round('off', kind));

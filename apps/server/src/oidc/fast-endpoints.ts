@@ -3,6 +3,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import filterClaims from 'oidc-provider/lib/helpers/filter_claims.js';
 import { hasPrivateClaim, type VerifiedAccessToken } from './jwt-access-tokens.js';
 import type { ProviderRegistry } from './provider.js';
+import { createFastClientCredentials } from './fast-client-credentials.js';
+import { deferred, epochTime, json, secretAuthenticatedClient, secretCredentials, strictForm, type FastClient, type FastResponse } from './fast-common.js';
+
+export type { FastResponse } from './fast-common.js';
+
+const INTROSPECTION_PARAMS = new Set(['token', 'token_type_hint', 'client_id', 'client_secret']);
 
 /**
  * Userinfo and introspection of Gatehouse-issued JWT access tokens without oidc-provider's
@@ -20,37 +26,6 @@ import type { ProviderRegistry } from './provider.js';
  * exactly the provider's.
  */
 
-export interface FastResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/**
- * The headers oidc-provider's Koa app sends with these JSON answers, in its order: its CORS
- * middleware for a request without Origin (requests with one are deferred), no-store (RFC 6749
- * §5.1, RFC 7662 §2.2), then Koa's type and length.
- */
-const json = (body: unknown): FastResponse => {
-  const text = JSON.stringify(body);
-  return {
-    status: 200,
-    headers: {
-      vary: 'Origin',
-      'access-control-allow-origin': '*',
-      'access-control-expose-headers': 'WWW-Authenticate',
-      'cache-control': 'no-store',
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': String(Buffer.byteLength(text)),
-    },
-    body: text,
-  };
-};
-
-/** Headers whose presence means a feature these handlers leave to oidc-provider. */
-const DEFER_HEADERS = ['origin', 'dpop', 'oauth-client-attestation', 'oauth-client-attestation-pop'];
-const deferred = (h: IncomingHttpHeaders) => DEFER_HEADERS.some((k) => h[k] !== undefined);
-
 type Token = {
   scopes: Set<string>;
   scope?: string;
@@ -63,30 +38,13 @@ type Grant = {
   getRejectedOIDCClaims(): string[];
   getOIDCScopeFiltered(scopes: Set<string>): string;
 };
-type Client = {
-  clientId: string;
-  clientAuthMethod: string;
-  clientSecretExpiresAt?: number;
-  subjectType?: string;
-  userinfoSignedResponseAlg?: string;
-  userinfoEncryptedResponseAlg?: string;
-  introspectionSignedResponseAlg?: string;
-  introspectionEncryptedResponseAlg?: string;
-  compareClientSecret(secret: string): Promise<boolean> | boolean;
-};
 type Models = {
   AccessToken: { instantiate(payload: object): Token };
   Grant: { instantiate(payload: object): Grant };
-  Claims: new (available: Record<string, unknown>, o: { client: Client }) => { scope(s: string): void; mask(c: unknown): void; rejected(r: string[]): void; result(): Promise<Record<string, unknown>> };
+  Claims: new (available: Record<string, unknown>, o: { client: FastClient }) => { scope(s: string): void; mask(c: unknown): void; rejected(r: string[]): void; result(): Promise<Record<string, unknown>> };
 };
 
-/** RFC 6749 §2.3.1 form-encoding of the Basic credentials, as oidc-provider decodes them. */
-const decodeBasicPart = (v: string) => decodeURIComponent(v.replace(/\+/g, '%20'));
-
 const INACTIVE = json({ active: false });
-
-/** epoch seconds, as oidc-provider's models compare them (helpers/epoch_time.js). */
-const epochTime = () => Math.floor(Date.now() / 1000);
 
 export function createFastEndpoints(registry: ProviderRegistry) {
   /**
@@ -98,6 +56,8 @@ export function createFastEndpoints(registry: ProviderRegistry) {
   const activeAnswers = new WeakMap<VerifiedAccessToken, FastResponse>();
 
   return {
+    /** POST /token with grant_type=client_credentials (fast-client-credentials.ts). */
+    clientCredentials: createFastClientCredentials(registry),
     /** GET /me with `Authorization: Bearer <Gatehouse JWT>` and no query: the claims, or undefined (go to oidc-provider). */
     async userinfo(poolId: string, req: { method: string; url: string; headers: IncomingHttpHeaders }): Promise<FastResponse | undefined> {
       if (req.method !== 'GET' || req.url.includes('?') || deferred(req.headers)) return undefined;
@@ -114,7 +74,7 @@ export function createFastEndpoints(registry: ProviderRegistry) {
       const token = p.AccessToken.instantiate(found.token);
       // Errors (missing openid; sender-constrained) are oidc-provider's to answer.
       if (!token.scopes.has('openid') || token.isSenderConstrained() || !token.accountId) return undefined;
-      const client = (await registry.client(poolId, token.clientId)) as Client | undefined;
+      const client = (await registry.client(poolId, token.clientId)) as FastClient | undefined;
       if (!client || client.userinfoSignedResponseAlg || client.userinfoEncryptedResponseAlg || client.subjectType === 'pairwise') return undefined;
       const g = found.grant;
       if (typeof g.exp !== 'number' || g.exp <= epochTime() || g.clientId !== token.clientId) return undefined;
@@ -138,16 +98,10 @@ export function createFastEndpoints(registry: ProviderRegistry) {
      * client_secret_post: RFC 7662's answer, or undefined (go to oidc-provider).
      */
     async introspection(poolId: string, req: { headers: IncomingHttpHeaders; body: string }): Promise<FastResponse | undefined> {
-      if (deferred(req.headers) || !/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) return undefined;
-      const form = new URLSearchParams(req.body);
-      const params = new Map<string, string>();
-      for (const [k, v] of form) {
-        if (params.has(k)) return undefined; // duplicates: oidc-provider refuses them
-        if (k !== 'token' && k !== 'token_type_hint' && k !== 'client_id' && k !== 'client_secret') return undefined;
-        params.set(k, v);
-      }
-      const value = params.get('token');
-      if (!value) return undefined;
+      if (deferred(req.headers)) return undefined;
+      const params = strictForm(req.headers, req.body, INTROSPECTION_PARAMS);
+      const value = params?.get('token');
+      if (!params || !value) return undefined;
       const hint = params.get('token_type_hint');
       if (hint !== undefined && hint !== 'access_token' && hint !== 'urn:ietf:params:oauth:token-type:access_token') return undefined;
       const e = await registry.entry(poolId);
@@ -155,32 +109,12 @@ export function createFastEndpoints(registry: ProviderRegistry) {
       // no signature is checked before the client has authenticated). Anything else goes to oidc-provider.
       if (!e.jwt.known(value) && !hasPrivateClaim(value)) return undefined;
 
-      // Client authentication: exactly one of Basic or client_secret_post, as oidc-provider requires.
-      let clientId = params.get('client_id');
-      let secret = params.get('client_secret');
-      const auth = req.headers.authorization;
-      if (auth !== undefined) {
-        if (secret !== undefined) return undefined;
-        const parts = auth.split(' ');
-        if (parts.length !== 2 || parts[0]!.toLowerCase() !== 'basic' || !/^[A-Za-z0-9+/]+={0,2}$/.test(parts[1]!)) return undefined;
-        const basic = Buffer.from(parts[1]!, 'base64').toString('utf8');
-        const i = basic.indexOf(':');
-        if (i <= 0) return undefined;
-        let id: string;
-        try {
-          id = decodeBasicPart(basic.slice(0, i));
-          secret = decodeBasicPart(basic.slice(i + 1));
-        } catch {
-          return undefined;
-        }
-        if (clientId !== undefined && clientId !== id) return undefined;
-        clientId = id;
-      }
-      if (!clientId || !secret || /[^\x20-\x7e]/.test(clientId) || /[^\x20-\x7e]/.test(secret)) return undefined;
-      const client = (await registry.client(poolId, clientId)) as Client | undefined;
-      if (!client || (client.clientAuthMethod !== 'client_secret_basic' && client.clientAuthMethod !== 'client_secret_post')) return undefined;
-      if (client.clientSecretExpiresAt || client.introspectionSignedResponseAlg || client.introspectionEncryptedResponseAlg || client.subjectType === 'pairwise') return undefined;
-      if (!(await client.compareClientSecret(secret))) return undefined; // invalid_client: oidc-provider answers and audits it
+      // Client authentication: exactly one of Basic or client_secret_post, as oidc-provider
+      // requires; a failure is oidc-provider's to answer (invalid_client) and audit.
+      const creds = secretCredentials(params, req.headers);
+      if (!creds) return undefined;
+      const client = await secretAuthenticatedClient((await registry.client(poolId, creds.clientId)) as FastClient | undefined, creds.secret);
+      if (!client || client.introspectionSignedResponseAlg || client.introspectionEncryptedResponseAlg || client.subjectType === 'pairwise') return undefined;
 
       // oidc-provider's renderTokenResponse, step for step (a JWT is never a refresh token):
       // findToken (AccessToken or ClientCredentials.find), token.isValid, Grant.find and its

@@ -13,7 +13,7 @@ export interface MountOptions {
   poolExists: (poolId: string) => Promise<boolean>;
   /** The app's default scopes for a client_credentials request without `scope` (undefined = none). */
   defaultClientCredentialsScope: (poolId: string, clientId: string) => Promise<string | undefined>;
-  /** Lean userinfo/introspection for Gatehouse JWTs (fast-endpoints.ts); absent: everything goes to oidc-provider. */
+  /** Lean userinfo/introspection for Gatehouse JWTs and client-credentials tokens (fast-endpoints.ts); absent: everything goes to oidc-provider. */
   fast?: FastEndpoints;
 }
 
@@ -120,6 +120,10 @@ export async function oidcMount(app: FastifyInstance, opts: MountOptions): Promi
       let text = req.body;
       if (/\/token(\/introspection|\/revocation)?$/.test(path)) text = await withSingleClientAuth(req, provider, text);
       if (path.endsWith('/token')) text = await withDefaultScope(req, poolId, text);
+      if (opts.fast && rest === '/token' && req.method === 'POST') {
+        const r = await opts.fast.clientCredentials(poolId, { headers: req.headers, body: text, ip: req.ip, requestId: req.id });
+        if (r) return answer(req, reply, r);
+      }
       if (opts.fast && rest === '/token/introspection' && req.method === 'POST') {
         const r = await opts.fast.introspection(poolId, { headers: req.headers, body: text });
         if (r) return answer(req, reply, r);

@@ -112,6 +112,9 @@ interface Entry {
   checkedAt: number;
   issuer: string;
   base: string;
+  /** The resource (audience) of the pool's JWT access tokens, and its resource-server settings for a client. */
+  resource: string;
+  resourceServerInfo: (client: unknown) => { scope: string; audience: string; accessTokenTTL: number; accessTokenFormat: 'jwt'; jwt: { sign: { alg: 'ES256' } } };
   /** The pool's JWT access tokens with their grants in one KV read (the lean endpoints). */
   jwt: JwtReader;
   /** oidc-provider Client instances by the client registry's metadata object (see `client` below). */
@@ -145,6 +148,15 @@ export function createProviderRegistry(deps: ProviderDeps) {
       const own = meta(client)?.scope;
       return own ? [...new Set(['openid', ...own.split(' ')])].join(' ') : SUPPORTED_SCOPES.join(' ');
     };
+
+    /** The pool's one resource server as a client sees it (also read by the lean client-credentials handler). */
+    const resourceServerInfo = (client: unknown) => ({
+      scope: allowedScopes(client),
+      audience: resource,
+      accessTokenTTL: meta(client)?.accessTokenTtl ?? 7200,
+      accessTokenFormat: 'jwt' as const,
+      jwt: { sign: { alg: 'ES256' as const } },
+    });
 
     const config: Configuration = {
       adapter: adapter as unknown as Configuration['adapter'],
@@ -279,13 +291,7 @@ export function createProviderRegistry(deps: ProviderDeps) {
           useGrantedResource: async () => true,
           getResourceServerInfo: async (_ctx, indicator, client) => {
             if (indicator !== resource) throw new errors.InvalidTarget('unknown resource indicator');
-            return {
-              scope: allowedScopes(client),
-              audience: resource,
-              accessTokenTTL: meta(client)?.accessTokenTtl ?? 7200,
-              accessTokenFormat: 'jwt',
-              jwt: { sign: { alg: 'ES256' } },
-            };
+            return resourceServerInfo(client);
           },
         },
       },
@@ -307,7 +313,7 @@ export function createProviderRegistry(deps: ProviderDeps) {
     allowOwnJwtAtUserinfo(provider, resource);
     auditEvents(provider, poolId, deps);
     provider.on('server_error', (_ctx: unknown, err: Error) => deps.log?.error({ err, poolId }, 'oidc provider error'));
-    return { provider, version, checkedAt: Date.now(), issuer, base, jwt: createJwtReader(kv, jwt), clients: new WeakMap() };
+    return { provider, version, checkedAt: Date.now(), issuer, base, resource, resourceServerInfo, jwt: createJwtReader(kv, jwt), clients: new WeakMap() };
   }
 
   async function entry(poolId: string): Promise<Entry> {
@@ -338,6 +344,10 @@ export function createProviderRegistry(deps: ProviderDeps) {
       else entries.delete(poolId);
     },
     revocation: (poolId: string) => revocationMarks(scopedKv(deps.kv, poolId)),
+    /** Records a token issued outside oidc-provider's request pipeline exactly as its `grant.success` listener does. */
+    recordTokenIssued(poolId: string, grantType: string, clientId: string, request: RequestFacts): void {
+      deps.audit.record(tokenIssuedEvent(poolId, grantType, clientId, undefined, request)).catch((err) => deps.log?.warn({ err }, 'audit write failed'));
+    },
     /**
      * oidc-provider's Client of a client id, the instance reused for as long as the client
      * registry holds the same metadata object (clients.ts: until the app changes, on every node,
@@ -476,6 +486,21 @@ function allowOwnJwtAtUserinfo(provider: Provider, resource: string): void {
   };
 }
 
+type RequestFacts = { ip: string | null; userAgent: string | null; requestId: string | null };
+
+/** The audit event of a successful token request (oidc-provider's `grant.success`, or the lean client-credentials handler). */
+function tokenIssuedEvent(poolId: string, grantType: string, clientId: string | undefined, accountId: string | undefined, request: RequestFacts): Parameters<AuditService['record']>[0] {
+  return {
+    poolId,
+    type: grantType === 'refresh_token' ? 'oidc.token.refreshed' : 'oidc.token.issued',
+    result: 'success',
+    actor: clientId ?? null,
+    subject: accountId ?? null,
+    ...request,
+    data: { grantType, clientId },
+  };
+}
+
 function auditEvents(provider: Provider, poolId: string, deps: ProviderDeps): void {
   const from = (ctx: KoaContextWithOIDC | undefined) => ({
     ip: ((ctx?.req as { ghIp?: string } | undefined)?.ghIp) ?? null,
@@ -485,16 +510,7 @@ function auditEvents(provider: Provider, poolId: string, deps: ProviderDeps): vo
   const record = (e: Parameters<AuditService['record']>[0]) => deps.audit.record(e).catch((err) => deps.log?.warn({ err }, 'audit write failed'));
 
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
-    const gty = String(ctx.oidc.params?.grant_type ?? '');
-    void record({
-      poolId,
-      type: gty === 'refresh_token' ? 'oidc.token.refreshed' : 'oidc.token.issued',
-      result: 'success',
-      actor: ctx.oidc.client?.clientId ?? null,
-      subject: ctx.oidc.account?.accountId ?? null,
-      ...from(ctx),
-      data: { grantType: gty, clientId: ctx.oidc.client?.clientId },
-    });
+    void record(tokenIssuedEvent(poolId, String(ctx.oidc.params?.grant_type ?? ''), ctx.oidc.client?.clientId, ctx.oidc.account?.accountId, from(ctx)));
   });
   for (const ev of ['grant.error', 'introspection.error', 'revocation.error', 'userinfo.error', 'device_authorization.error']) {
     (provider.on as (e: string, l: (...a: never[]) => void) => void)(ev, (ctx: KoaContextWithOIDC, err: { error?: string; error_description?: string }) => {
