@@ -48,6 +48,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32' },
     runs: { type: 'string', default: '3' },
     'oidc-fast-endpoints': { type: 'string', default: 'on' },
+    'hash-thread-priority': { type: 'string', default: 'low' },
   },
 });
 setRuns(Number(args.runs));
@@ -166,6 +167,8 @@ async function main() {
       GATEHOUSE_SMS_PROVIDER: 'console',
       // off: userinfo/introspection through oidc-provider only (for before/after comparisons).
       GATEHOUSE_OIDC_FAST_ENDPOINTS: args['oidc-fast-endpoints']!,
+      // low (nice 19, the default) or idle (SCHED_IDLE): the flood scenario's tail with each.
+      GATEHOUSE_HASH_THREAD_PRIORITY: args['hash-thread-priority']!,
       // The webhook scenario's receiver listens on loopback, which the outbound guard refuses unless allowed.
       GATEHOUSE_OUTBOUND_ALLOW: '127.0.0.1',
       ...(args.redis ? { GATEHOUSE_REDIS_URL: process.env.GATEHOUSE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' } : {}),

@@ -120,6 +120,11 @@ export const configSchema = Type.Object(
       default: 3 * 86400,
       description: 'A browser sign-in session unused for this many seconds ends, even before sessionMaxAgeSeconds. Default 3 days.',
     }),
+    hashThreadPriority: Type.Union([Type.Literal('low'), Type.Literal('idle')], {
+      default: 'low',
+      description:
+        "Priority of the password-hashing threads below the event loop. low: nice 19. idle: Linux SCHED_IDLE (needs util-linux's chrt), preempted as soon as a request needs the CPU, which shortens token and userinfo latency during a sign-in flood; on a host whose cores are busy with other work, idle-class hashing gets almost no CPU and sign-ins slow down (docs/performance.md).",
+    }),
     oidcFastEndpoints: Type.Union([Type.Literal('on'), Type.Literal('off')], {
       default: 'on',
       description: 'on: userinfo and introspection of Gatehouse JWT access tokens, and client-credentials token requests, are answered by lean handlers that give the same answers as oidc-provider (docs/performance.md); off: every request goes through oidc-provider (a switch for diagnosis).',

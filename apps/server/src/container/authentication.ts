@@ -7,6 +7,7 @@ import type { PoolsRepo } from '../storage/repositories/pools.js';
 import { createCredentialsRepo, type CredentialsRepo } from '../storage/repositories/credentials.js';
 import { createLoginWrites, readingOwnLogins } from '../services/credentials/login-writes.js';
 import { createPasswordHasher } from '../services/passwords/hasher.js';
+import type { HashThreadPriority } from '../services/passwords/argon2-pool.js';
 import { createAuthSettingsService, withSettingsCache } from '../services/credentials/settings.js';
 import { TOPICS, type InvalidationBus } from '../storage/kv/invalidation-bus.js';
 import { createLoginHistoryService } from '../services/credentials/login-history.js';
@@ -24,6 +25,7 @@ import type { UsersService } from '../services/users.js';
  * `container/engine.ts` once the token issuer and the login methods' services exist.
  */
 export function createAuthentication(deps: {
+  hashThreadPriority: HashThreadPriority;
   db: Kysely<Database>;
   kv: KvStore;
   box: SecretBox;
@@ -40,7 +42,7 @@ export function createAuthentication(deps: {
   const loginWrites = createLoginWrites(repo, { onError: (err, rows) => deps.log.error({ err, rows }, 'login writes failed; kept for the next flush') });
   const credentials: CredentialsRepo = { ...repo, recordLogin: loginWrites.recordLogin, insertLoginEvent: loginWrites.insertLoginEvent };
   readingOwnLogins(deps.users, loginWrites);
-  const hasher = createPasswordHasher();
+  const hasher = createPasswordHasher({ priority: deps.hashThreadPriority });
   // Read by every sign-in: kept per node, dropped on the `auth-settings` topic (update publishes it, container/index.ts).
   const settings = withSettingsCache(createAuthSettingsService(credentials), { ttlMs: 10_000 });
   deps.bus.subscribe(TOPICS.authSettings, settings.drop);

@@ -127,6 +127,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // The token paths read users without flushing queued login counts (not claims; login-writes.ts).
     const usersForClaims = { findById: repos.users.findById.bind(repos.users) };
     const authn = createAuthentication({
+      hashThreadPriority: config.hashThreadPriority,
       db: db.db,
       kv,
       box,

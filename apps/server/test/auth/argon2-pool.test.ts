@@ -37,6 +37,25 @@ describe('argon2 worker pool (issue #7: hashing isolated from the event loop)', 
     }
   });
 
+  it.skipIf(process.platform !== 'linux')('with priority `idle` the hashing threads are SCHED_IDLE and the event loop stays SCHED_OTHER', async () => {
+    // /proc/<pid>/task/<tid>/stat field 41 is the scheduling policy (proc(5)): 0 SCHED_OTHER, 5 SCHED_IDLE.
+    const policies = () =>
+      readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+      });
+    const before = policies().filter((p) => p === 5).length;
+    const pool = createArgon2Pool(2, 'idle');
+    try {
+      const stored = await pool.hash('pw', { ...ARGON2_PARAMS, algorithm: 2 });
+      expect(await Promise.all([pool.verify(stored, 'pw'), pool.verify(stored, 'wrong')])).toEqual([true, false]);
+      expect(policies().filter((p) => p === 5).length - before).toBeGreaterThanOrEqual(2);
+      expect(policies()[0]).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('the hasher keeps its semantics on the pool (unknown accounts still cost a verification)', async () => {
     const h = createPasswordHasher({ concurrency: 2 });
     try {

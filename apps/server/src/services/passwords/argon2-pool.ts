@@ -20,6 +20,19 @@ import { Worker } from 'node:worker_threads';
 /** Nice value of the hashing threads (0 = event loop's priority, 19 = lowest). */
 export const HASH_THREAD_NICE = 19;
 
+/**
+ * How far below the event loop the hashing threads run:
+ *  - `low` (default): nice 19. The event loop gets the CPU first, but a hashing thread that is
+ *    running keeps its slice when the event loop wakes (EEVDF's run-to-parity), which is the
+ *    tail a token request sees during a sign-in flood.
+ *  - `idle`: Linux `SCHED_IDLE` (sched(7)) through util-linux's `chrt --idle` on the thread's own
+ *    id; such a thread is preempted as soon as any normal thread wakes. What it does not
+ *    protect against: on a host whose cores are busy with anything else, idle-class hashing gets
+ *    almost no CPU and sign-ins queue (hence not the default). Where `chrt` or `/proc/thread-self`
+ *    is missing, the thread stays at nice 19.
+ */
+export type HashThreadPriority = 'low' | 'idle';
+
 type Job = { op: 'hash'; password: string; options: object } | { op: 'verify'; hashed: string; password: string };
 interface Pending {
   resolve: (v: unknown) => void;
@@ -29,6 +42,12 @@ interface Pending {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 try { require('node:os').setPriority(0, workerData.nice); } catch {}
+if (workerData.idle) {
+  try {
+    const tid = require('node:fs').readlinkSync('/proc/thread-self').split('/').pop();
+    require('node:child_process').execFileSync('chrt', ['--idle', '-p', '0', tid], { stdio: 'ignore', timeout: 5000 });
+  } catch {}
+}
 const argon2 = require(workerData.argon2Path);
 parentPort.on('message', ({ id, job }) => {
   try {
@@ -44,10 +63,14 @@ class HashWorker {
   private worker: Worker | undefined;
   private pending: Map<number, Pending> = new Map();
   private seq = 0;
-  constructor(private readonly argon2Path: string, private readonly nice: number) {}
+  constructor(
+    private readonly argon2Path: string,
+    private readonly nice: number,
+    private readonly idle: boolean,
+  ) {}
 
   private spawn(): Worker {
-    const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { argon2Path: this.argon2Path, nice: this.nice } });
+    const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { argon2Path: this.argon2Path, nice: this.nice, idle: this.idle } });
     w.unref();
     w.on('message', (m: { id: number; result?: unknown; error?: string }) => {
       const p = this.pending.get(m.id);
@@ -94,9 +117,9 @@ export interface Argon2Pool {
 }
 
 /** `size` workers; jobs go to a free worker (the caller keeps at most `size` in flight). */
-export function createArgon2Pool(size: number, nice = HASH_THREAD_NICE): Argon2Pool {
+export function createArgon2Pool(size: number, priority: HashThreadPriority = 'low'): Argon2Pool {
   const argon2Path = createRequire(import.meta.url).resolve('@node-rs/argon2');
-  const workers = Array.from({ length: size }, () => new HashWorker(argon2Path, nice));
+  const workers = Array.from({ length: size }, () => new HashWorker(argon2Path, HASH_THREAD_NICE, priority === 'idle'));
   const free = [...workers];
   const waiting: Array<(w: HashWorker) => void> = [];
   const take = (): Promise<HashWorker> => (free.length ? Promise.resolve(free.pop()!) : new Promise((r) => waiting.push(r)));

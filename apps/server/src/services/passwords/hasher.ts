@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import * as argon2 from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 import { AppError } from '../../errors/app-error.js';
-import { createArgon2Pool, type Argon2Pool } from './argon2-pool.js';
+import { createArgon2Pool, type Argon2Pool, type HashThreadPriority } from './argon2-pool.js';
 
 const pbkdf2Async = promisify(pbkdf2);
 const scryptAsync = promisify(scrypt) as (pw: string | Buffer, salt: Buffer, keylen: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
@@ -104,6 +104,8 @@ export interface PasswordHasherOptions {
   concurrency?: number;
   /** argon2 on dedicated low-priority worker threads (default) or on the libuv pool (false). */
   workers?: boolean;
+  /** The worker threads' priority (argon2-pool.ts); default `low` (nice 19). */
+  priority?: HashThreadPriority;
 }
 
 export function createPasswordHasher(opts: PasswordHasherOptions = {}) {
@@ -112,7 +114,7 @@ export function createPasswordHasher(opts: PasswordHasherOptions = {}) {
   let pool: Argon2Pool | undefined;
   if (opts.workers !== false) {
     try {
-      pool = createArgon2Pool(concurrency);
+      pool = createArgon2Pool(concurrency, opts.priority);
     } catch {
       pool = undefined; // no worker threads here: the libuv pool still keeps hashing off the event loop
     }
