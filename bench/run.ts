@@ -332,19 +332,31 @@ async function main() {
   // --- hashing pool isolation: userinfo/introspection p99 at a fixed low rate, idle vs during a sign-in flood
   let isolation: Record<string, unknown> | null = null;
   if (want('isolation')) {
-    log('isolation: probes idle, then under a password-login flood…');
+    // The goal is "3 runs out of 3": each run measures the probes idle, then during the flood.
     const probe = (spec: RequestSpec[]) => cannon({ url, connections: 4, durationS: DURATION, requests: spec, overallRate: 100 });
-    const idle = await Promise.all([probe(userinfoSpec), probe(introspectSpec)]);
-    const [flood, ...busy] = await Promise.all([cannon({ url, connections: 64, durationS: DURATION, requests: signinSpec }), probe(userinfoSpec), probe(introspectSpec)]);
+    const perRun: Array<{ floodSigninRps: number; floodErrors: number; floodP99ms: number; userinfo: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number }; introspection: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number } }> = [];
+    for (let run = 1; run <= runCount(); run++) {
+      log(`isolation run ${run}/${runCount()}: probes idle, then under a password-login flood…`);
+      const idle = await Promise.all([probe(userinfoSpec), probe(introspectSpec)]);
+      const [flood, ...busy] = await Promise.all([cannon({ url, connections: 64, durationS: DURATION, requests: signinSpec }), probe(userinfoSpec), probe(introspectSpec)]);
+      perRun.push({
+        floodSigninRps: flood.rps,
+        floodErrors: flood.errors,
+        floodP99ms: flood.p99ms,
+        userinfo: { idleP99ms: idle[0]!.p99ms, floodP99ms: busy[0]!.p99ms, ratio: busy[0]!.p99ms / Math.max(idle[0]!.p99ms, 1), errors: idle[0]!.errors + busy[0]!.errors },
+        introspection: { idleP99ms: idle[1]!.p99ms, floodP99ms: busy[1]!.p99ms, ratio: busy[1]!.p99ms / Math.max(idle[1]!.p99ms, 1), errors: idle[1]!.errors + busy[1]!.errors },
+      });
+      log(`  ${JSON.stringify(perRun.at(-1))}`);
+    }
+    // The median run by the worse of its two ratios; the goal is judged on every run.
+    const worst = (r: (typeof perRun)[number]) => Math.max(r.userinfo.ratio, r.introspection.ratio);
+    const median = [...perRun].sort((a, b) => worst(a) - worst(b))[Math.floor((perRun.length - 1) / 2)]!;
     isolation = {
-      floodSigninRps: flood.rps,
-      floodErrors: flood.errors,
-      floodP99ms: flood.p99ms,
-      userinfo: { idleP99ms: idle[0]!.p99ms, floodP99ms: busy[0]!.p99ms, ratio: busy[0]!.p99ms / Math.max(idle[0]!.p99ms, 1), errors: idle[0]!.errors + busy[0]!.errors },
-      introspection: { idleP99ms: idle[1]!.p99ms, floodP99ms: busy[1]!.p99ms, ratio: busy[1]!.p99ms / Math.max(idle[1]!.p99ms, 1), errors: idle[1]!.errors + busy[1]!.errors },
-      note: 'probes: 4 connections, 100 req/s each; flood: 64 connections of password sign-in. Ratios use max(idle p99, 1 ms) because autocannon reports whole milliseconds.',
+      ...median,
+      runs: perRun,
+      hashThreadPriority: args['hash-thread-priority'],
+      note: 'probes: 4 connections, 100 req/s each; flood: 64 connections of password sign-in. Ratios use max(idle p99, 1 ms) because autocannon reports whole milliseconds. The figures are the median run (by the worse ratio); `runs` has every run.',
     };
-    log(`  ${JSON.stringify(isolation)}`);
   }
 
   // --- MFA: password + TOTP, two requests per sign-in (the second factor's own cost on top of argon2id)
@@ -558,7 +570,7 @@ async function main() {
   const refresh = get('refresh-token');
   const ui = get('userinfo');
   const intro = get('introspection');
-  const iso = isolation as { userinfo: { ratio: number }; introspection: { ratio: number } } | null;
+  const iso = isolation as { userinfo: { ratio: number }; introspection: { ratio: number }; runs: Array<{ userinfo: { ratio: number }; introspection: { ratio: number } }> } | null;
   const fmt = (n: number | undefined, d = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(d));
   /** The goals of the newer paths' scenarios (docs/performance.md, "Scenarios of the newer paths"). */
   const newPathGoals = () => {
@@ -612,8 +624,8 @@ async function main() {
     },
     {
       goal: 'p99 of userinfo/introspection ≤ 2 × idle during a password-login flood',
-      measured: iso ? `userinfo ${fmt(iso.userinfo.ratio, 2)}×, introspection ${fmt(iso.introspection.ratio, 2)}×` : 'not measured',
-      met: iso ? iso.userinfo.ratio <= 2 && iso.introspection.ratio <= 2 : null,
+      measured: iso ? `per run: ${iso.runs.map((r) => `userinfo ${fmt(r.userinfo.ratio, 2)}×, introspection ${fmt(r.introspection.ratio, 2)}×`).join('; ')}` : 'not measured',
+      met: iso ? iso.runs.every((r) => r.userinfo.ratio <= 2 && r.introspection.ratio <= 2) : null,
     },
   ];
 
@@ -823,9 +835,16 @@ function renderMarkdown(r: any, peerFastify: ScenarioResult | undefined): string
       '',
       `Flood: ${f(i.floodSigninRps, 1)} sign-ins/s (${i.floodErrors} errors, p99 ${f(i.floodP99ms)} ms). ` +
         `userinfo p99 ${f(i.userinfo.idleP99ms, 1)} ms idle → ${f(i.userinfo.floodP99ms, 1)} ms (${f(i.userinfo.ratio, 2)}×); ` +
-        `introspection p99 ${f(i.introspection.idleP99ms, 1)} ms idle → ${f(i.introspection.floodP99ms, 1)} ms (${f(i.introspection.ratio, 2)}×). ${i.note}`,
+        `introspection p99 ${f(i.introspection.idleP99ms, 1)} ms idle → ${f(i.introspection.floodP99ms, 1)} ms (${f(i.introspection.ratio, 2)}×) — the median run; hashing threads ${i.hashThreadPriority ?? 'low'}. ${i.note}`,
       '',
     );
+    if (Array.isArray(i.runs)) {
+      lines.push('| run | flood sign-ins/s | userinfo p99 idle → flood | introspection p99 idle → flood |', '|---|---|---|---|');
+      (i.runs as Array<typeof i>).forEach((x, k) =>
+        lines.push(`| ${k + 1} | ${f(x.floodSigninRps, 1)} | ${f(x.userinfo.idleP99ms)} → ${f(x.userinfo.floodP99ms)} ms (${f(x.userinfo.ratio, 2)}×) | ${f(x.introspection.idleP99ms)} → ${f(x.introspection.floodP99ms)} ms (${f(x.introspection.ratio, 2)}×) |`),
+      );
+      lines.push('');
+    }
   }
   if (r.organizations) lines.push(renderOrganizations(r));
   lines.push('### Goals', '', '| goal | measured | met |', '|---|---|---|');
