@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { ConfirmDelete, ErrorAlert, PageHeader, WriteButton } from './components';
@@ -137,5 +137,36 @@ export function FormModal({ title, onClose, onSubmit, children, size }: { title:
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+export interface CodeNameFields {
+  code: string;
+  name: string;
+  description: string;
+}
+
+/**
+ * The form of an entity keyed by a code, with a name and a description (groups, roles): the
+ * server validates (code format, lengths, duplicates) and FormModal shows its message.
+ */
+export function CodeNameForm({ title, codeLabel, initial, codeLocked, nameRequired, onClose, onSubmit }: {
+  title: string;
+  codeLabel: string;
+  initial: { code?: string; name?: string | null; description?: string | null } | null;
+  /** The code cannot change once created (it is the entity's key). */
+  codeLocked?: boolean;
+  nameRequired?: boolean;
+  onClose: () => void;
+  onSubmit: (f: CodeNameFields) => Promise<unknown>;
+}) {
+  const t = useT();
+  const [f, setF] = useState<CodeNameFields>({ code: initial?.code ?? '', name: initial?.name ?? '', description: initial?.description ?? '' });
+  return (
+    <FormModal title={title} onClose={onClose} onSubmit={() => onSubmit(f)}>
+      <TextInput label={codeLabel} required disabled={codeLocked} value={f.code} onChange={(e) => setF({ ...f, code: e.currentTarget.value })} />
+      <TextInput label={t('common.name')} required={nameRequired} value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} />
+      <Textarea label={t('common.description')} value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} />
+    </FormModal>
   );
 }

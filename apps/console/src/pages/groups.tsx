@@ -1,9 +1,9 @@
-import { Button, Group, Modal, Select, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type GetData } from '../api';
 import { ErrorAlert } from '../components';
-import { FormModal, ResourceTable } from '../crud';
+import { CodeNameForm, ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 import { SEARCH_ON, userLabel } from './users';
@@ -58,19 +58,20 @@ export function GroupsPage() {
 /** Create (code, name, description) or edit (name, description; the code is the group's key). */
 function GroupForm({ group, onClose, onSaved }: { group: GroupRow | null; onClose: () => void; onSaved: () => Promise<unknown> }) {
   const t = useT();
-  const [f, setF] = useState({ code: group?.code ?? '', name: group?.name ?? '', description: group?.description ?? '' });
-  const submit = async () => {
-    // The server validates (code format, lengths, duplicates); FormModal shows its message.
-    if (group) await api.post('update-group', { code: group.code, name: f.name, description: f.description });
-    else await api.post('create-group', { code: f.code, name: f.name, ...(f.description ? { description: f.description } : {}) });
-    await onSaved();
-  };
   return (
-    <FormModal title={group ? `${t('common.edit')} ${group.code}` : t('groups.create')} onClose={onClose} onSubmit={submit}>
-      <TextInput label={t('groups.code')} required disabled={group !== null} value={f.code} onChange={(e) => setF({ ...f, code: e.currentTarget.value })} />
-      <TextInput label={t('common.name')} required value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} />
-      <Textarea label={t('common.description')} value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} />
-    </FormModal>
+    <CodeNameForm
+      title={group ? `${t('common.edit')} ${group.code}` : t('groups.create')}
+      codeLabel={t('groups.code')}
+      initial={group}
+      codeLocked={group !== null}
+      nameRequired
+      onClose={onClose}
+      onSubmit={async (f) => {
+        if (group) await api.post('update-group', { code: group.code, name: f.name, description: f.description });
+        else await api.post('create-group', { code: f.code, name: f.name, ...(f.description ? { description: f.description } : {}) });
+        await onSaved();
+      }}
+    />
   );
 }
 

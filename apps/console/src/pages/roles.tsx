@@ -1,9 +1,9 @@
-import { Button, Modal, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type GetData, type PostBody } from '../api';
 import { ErrorAlert } from '../components';
-import { FormModal, ResourceTable } from '../crud';
+import { CodeNameForm, ResourceTable } from '../crud';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
@@ -57,18 +57,18 @@ export function RolesPage() {
 
 function RoleForm({ role, onClose, onSaved }: { role: Role | null; onClose: () => void; onSaved: () => Promise<unknown> }) {
   const t = useT();
-  const [f, setF] = useState({ code: role?.code ?? '', name: role?.name ?? '', description: role?.description ?? '' });
-  const submit = async () => {
-    if (role) await api.post('update-role', { code: role.code, ...ns(role), ...(f.code !== role.code ? { newCode: f.code } : {}), name: f.name, description: f.description });
-    else await api.post('create-role', { code: f.code, ...(f.name ? { name: f.name } : {}), ...(f.description ? { description: f.description } : {}) });
-    await onSaved();
-  };
   return (
-    <FormModal title={role ? `${t('common.edit')} ${role.code}` : t('roles.create')} onClose={onClose} onSubmit={submit}>
-      <TextInput label={t('roles.code')} required value={f.code} onChange={(e) => setF({ ...f, code: e.currentTarget.value })} />
-      <TextInput label={t('common.name')} value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} />
-      <Textarea label={t('common.description')} value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} />
-    </FormModal>
+    <CodeNameForm
+      title={role ? `${t('common.edit')} ${role.code}` : t('roles.create')}
+      codeLabel={t('roles.code')}
+      initial={role}
+      onClose={onClose}
+      onSubmit={async (f) => {
+        if (role) await api.post('update-role', { code: role.code, ...ns(role), ...(f.code !== role.code ? { newCode: f.code } : {}), name: f.name, description: f.description });
+        else await api.post('create-role', { code: f.code, ...(f.name ? { name: f.name } : {}), ...(f.description ? { description: f.description } : {}) });
+        await onSaved();
+      }}
+    />
   );
 }
 

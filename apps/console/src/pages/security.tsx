@@ -1,4 +1,4 @@
-import { Button, Card, Group, NumberInput, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
+import { Card, NumberInput, Stack, Switch, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
