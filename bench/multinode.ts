@@ -64,21 +64,39 @@ function proxy(port: number, targets: () => number[]): Promise<Server> {
   return new Promise((res) => server.listen(port, '127.0.0.1', () => res(server)));
 }
 
-/** CPU seconds of the PostgreSQL backends serving `db` and of the Redis server (shared: noisy on a shared machine). */
-async function sharedCpu(adminUrl: string, db: string): Promise<{ pg: number; redis: number }> {
+/**
+ * CPU seconds of the PostgreSQL backends serving `db` and of the Redis server (shared: noisy on a
+ * shared machine), per process id: a window's figure is taken per process (`cpuDelta`), so a
+ * backend that ends or starts during the window does not make it negative. (The CPU of a backend
+ * that ended within the window is not counted: the figure is a lower bound.)
+ */
+async function sharedCpu(adminUrl: string, db: string): Promise<{ pg: Map<number, number>; redis: Map<number, number> }> {
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   const pids = (await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [db])).rows.map((r) => r.pid);
   await c.end();
-  const sum = (ps: number[]) => ps.reduce((n, p) => n + (() => { try { return cpuSeconds(p); } catch { return 0; } })(), 0);
+  const each = (ps: number[]) => {
+    const m = new Map<number, number>();
+    for (const p of ps) {
+      try {
+        m.set(p, cpuSeconds(p));
+      } catch {
+        /* ended since the listing */
+      }
+    }
+    return m;
+  };
   let redisPids: number[] = [];
   try {
     redisPids = execFileSync('pidof', ['redis-server']).toString().trim().split(/\s+/).map(Number);
   } catch {
     /* no local redis-server process visible */
   }
-  return { pg: sum(pids), redis: sum(redisPids) };
+  return { pg: each(pids), redis: each(redisPids) };
 }
+
+/** CPU seconds used between two readings by the processes alive at the second (new ones from 0). */
+const cpuDelta = (before: Map<number, number>, after: Map<number, number>) => [...after].reduce((n, [pid, cpu]) => n + cpu - (before.get(pid) ?? 0), 0);
 
 interface Run {
   rps: number;
@@ -169,7 +187,7 @@ async function main() {
       const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
       const nodeCpuS = pids.reduce((s, p) => s + cpuSeconds(p), 0) - c0;
       const s1 = await sharedCpu(adminUrl, dbName);
-      return { rps: r.rps, nodeCpuS, wallS, efficiency: r.requests / Math.max(nodeCpuS, 1e-9), pgCpuS: s1.pg - s0.pg, redisCpuS: s1.redis - s0.redis, requests: r.requests, p99ms: r.p99ms, errors: r.errors };
+      return { rps: r.rps, nodeCpuS, wallS, efficiency: r.requests / Math.max(nodeCpuS, 1e-9), pgCpuS: cpuDelta(s0.pg, s1.pg), redisCpuS: cpuDelta(s0.redis, s1.redis), requests: r.requests, p99ms: r.p99ms, errors: r.errors };
     };
     const measure = async (name: string) => {
       const { conns, spec } = specs[name]!;

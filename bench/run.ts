@@ -335,8 +335,14 @@ async function main() {
     // The goal is "3 runs out of 3": each run measures the probes idle, then during the flood.
     const probe = (spec: RequestSpec[]) => cannon({ url, connections: 4, durationS: DURATION, requests: spec, overallRate: 100 });
     const perRun: Array<{ floodSigninRps: number; floodErrors: number; floodP99ms: number; userinfo: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number }; introspection: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number } }> = [];
+    // Warm the probes' paths (JIT, caches) before the first "idle" measurement.
+    await Promise.all([cannon({ url, connections: 4, durationS: WARMUP, requests: userinfoSpec }), cannon({ url, connections: 4, durationS: WARMUP, requests: introspectSpec })]);
     for (let run = 1; run <= runCount(); run++) {
       log(`isolation run ${run}/${runCount()}: probes idle, then under a password-login flood…`);
+      // The server still works off the previous run's flood for a moment after the load
+      // generator stops (sign-ins queued at the hashing semaphore): let it drain first, so the
+      // "idle" probes are idle.
+      await new Promise((r) => setTimeout(r, 3000));
       const idle = await Promise.all([probe(userinfoSpec), probe(introspectSpec)]);
       const [flood, ...busy] = await Promise.all([cannon({ url, connections: 64, durationS: DURATION, requests: signinSpec }), probe(userinfoSpec), probe(introspectSpec)]);
       perRun.push({
