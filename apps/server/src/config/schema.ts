@@ -123,7 +123,7 @@ export const configSchema = Type.Object(
     hashThreadPriority: Type.Union([Type.Literal('low'), Type.Literal('idle')], {
       default: 'low',
       description:
-        "Priority of the password-hashing threads below the event loop. low: nice 19. idle: Linux SCHED_IDLE (needs util-linux's chrt), preempted as soon as a request needs the CPU, which shortens token and userinfo latency during a sign-in flood; on a host whose cores are busy with other work, idle-class hashing gets almost no CPU and sign-ins slow down (docs/performance.md).",
+        "Priority of the password-hashing threads below the event loop. low: nice 19. idle: Linux SCHED_IDLE (needs util-linux's chrt), preempted as soon as a request needs the CPU; meant to shorten token and userinfo latency during a sign-in flood, but measured without a reliable difference on a 2-core machine, and on a host whose cores are busy with other work idle-class hashing gets almost no CPU and sign-ins slow down (docs/performance.md).",
     }),
     oidcFastEndpoints: Type.Union([Type.Literal('on'), Type.Literal('off')], {
       default: 'on',

@@ -26,7 +26,9 @@ export const HASH_THREAD_NICE = 19;
  *    running keeps its slice when the event loop wakes (EEVDF's run-to-parity), which is the
  *    tail a token request sees during a sign-in flood.
  *  - `idle`: Linux `SCHED_IDLE` (sched(7)) through util-linux's `chrt --idle` on the thread's own
- *    id; such a thread is preempted as soon as any normal thread wakes. What it does not
+ *    id; such a thread is preempted as soon as any normal thread wakes. Measured on a quiet
+ *    2-core VM, the flood tail did not move reliably (docs/performance.md, "The flood tail and
+ *    SCHED_IDLE"): the tail is the event loop's own work, not the hashes. What it does not
  *    protect against: on a host whose cores are busy with anything else, idle-class hashing gets
  *    almost no CPU and sign-ins queue (hence not the default). Where `chrt` or `/proc/thread-self`
  *    is missing, the thread stays at nice 19.
