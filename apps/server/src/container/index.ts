@@ -86,7 +86,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     const repos = {
       pools: createPoolsRepo(db.db),
       accessKeys: createAccessKeysRepo(db.db),
-      audit: createAuditRepo(db.db),
+      audit: createAuditRepo(db.db, db.sqlite),
       // Usernames and emails are looked up in their stored form on every path (services/users/lookups.ts).
       users: withIdentifierLookups(createUsersRepo(db.db)),
       applications: createApplicationsRepo(db.db),

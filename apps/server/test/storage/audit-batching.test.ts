@@ -12,7 +12,10 @@ import { createAuditService } from '../../src/services/audit.js';
  * What must hold: nothing is lost on close, reads see every event recorded before them, the
  * queue is bounded without dropping, and a failed batch is kept and written later.
  */
-describe('audit service batching (SQLite)', () => {
+describe.each([
+  ['through Kysely', false],
+  ['with the direct SQLite statement', true],
+] as const)('audit service batching (SQLite, %s)', (_how, direct) => {
   let dir: string;
   let h: DbHandle;
   let repo: AuditRepo;
@@ -22,7 +25,7 @@ describe('audit service batching (SQLite)', () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-audit-'));
     h = await connectDb(`sqlite:${join(dir, 'a.db')}`);
     await migrateToLatest(h);
-    repo = createAuditRepo(h.db);
+    repo = createAuditRepo(h.db, direct ? h.sqlite : undefined);
   });
   afterAll(async () => {
     await h.close();
@@ -69,6 +72,14 @@ describe('audit service batching (SQLite)', () => {
     expect(Number(await count('p-bound'))).toBeGreaterThanOrEqual(200 - 20 - 10);
     await audit.close();
     expect(Number(await count('p-bound'))).toBe(200);
+  });
+
+  it('writes a batch all or nothing', async () => {
+    const row = (id: string) => ({ id, pool_id: 'p-atomic', at: new Date().toISOString(), type: 't', actor: null, subject: null, ip: null, user_agent: null, result: 'success', request_id: null, data: '{}' });
+    await expect(repo.insertMany([row('atomic-1'), row('atomic-2'), row('atomic-1')])).rejects.toThrow();
+    expect(Number(await count('p-atomic'))).toBe(0);
+    await repo.insertMany([row('atomic-1'), row('atomic-2')]);
+    expect(Number(await count('p-atomic'))).toBe(2);
   });
 
   it('a batch that fails is kept and written by a later flush', async () => {

@@ -10,6 +10,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface SqliteConnection {
   readonly inTransaction: boolean;
   prepare(source: string): SqliteStatement;
+  /** better-sqlite3's transaction wrapper: BEGIN, the function, COMMIT (ROLLBACK when it throws). */
+  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
 }
 export interface SqliteStatement {
   run(...params: unknown[]): { changes: number };
