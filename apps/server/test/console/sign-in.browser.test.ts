@@ -43,29 +43,47 @@ afterAll(async () => {
   await s?.close();
 });
 
+/** `promise`, or a failure naming `step` after `ms` (for the browser calls that have no limit of their own). */
+function within<T>(ms: number, step: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${step} took more than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 describe('console sign-in', () => {
-  it('serves the shell without a session and starts the sign-in itself (authorization code + PKCE of the system pool)', async () => {
+  // Twice in CI (of 664f6a1, one file at a time, and of b0fb163, two at a time) this test alone
+  // ran into the 90-s test timeout, while the file's other tests, which open contexts and sign
+  // in through the same browser, passed; it passes alone. Every step now has a limit that names
+  // it (80 s in all), and the test is retried once in case the machine stalls.
+  it('serves the shell without a session and starts the sign-in itself (authorization code + PKCE of the system pool)', { retry: 1 }, async () => {
     // Every wait has its own limit, so a slow CI machine fails with the step's name rather than
     // the test's 90-s timeout (CI of 664f6a1 timed out here once, without saying where).
-    const res = await fetch(`${s.url}/console/users`, { signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${s.url}/console/users`, { signal: AbortSignal.timeout(10_000) });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await res.text()).toContain('<div id="root">');
-    const cfg = (await (await fetch(`${s.url}/console/config.json`, { signal: AbortSignal.timeout(30_000) })).json()) as { issuer: string; clientId: string; redirectUri: string };
+    const cfg = (await (await fetch(`${s.url}/console/config.json`, { signal: AbortSignal.timeout(10_000) })).json()) as { issuer: string; clientId: string; redirectUri: string };
     expect(cfg.redirectUri).toBe(`${s.url}/console/callback`);
     expect(cfg.issuer).toBe(`${s.url}/pools/gatehouse-admin/oidc`);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const authRequest = page.waitForRequest((r) => r.url().startsWith(`${cfg.issuer}/auth`), { timeout: 60_000 });
-    // The shell sends the browser on to the issuer by itself, so the first document may never
-    // reach its load event: only its commit is awaited.
-    await page.goto(`${s.url}/console/`, { waitUntil: 'commit', timeout: 30_000 });
-    const auth = new URL((await authRequest).url());
-    expect(auth.searchParams.get('client_id')).toBe(cfg.clientId);
-    expect(auth.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(auth.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(auth.searchParams.get('state')).toBeTruthy();
-    await context.close();
+    const context = await within(10_000, 'browser.newContext', browser.newContext());
+    try {
+      const page = await within(10_000, 'context.newPage', context.newPage());
+      const authRequest = page.waitForRequest((r) => r.url().startsWith(`${cfg.issuer}/auth`), { timeout: 30_000 });
+      // The shell sends the browser on to the issuer by itself, so the first document may never
+      // reach its load event: only its commit is awaited.
+      await page.goto(`${s.url}/console/`, { waitUntil: 'commit', timeout: 20_000 });
+      const auth = new URL((await authRequest).url());
+      expect(auth.searchParams.get('client_id')).toBe(cfg.clientId);
+      expect(auth.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(auth.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(auth.searchParams.get('state')).toBeTruthy();
+    } finally {
+      // The page is still on its way to the hosted login; closing is not what this test checks,
+      // so a slow close does not fail it (afterAll closes the browser).
+      await within(10_000, 'context.close', context.close()).catch(() => undefined);
+    }
   });
 
   it('an owner reaches every pool through the same handlers as a signed request; the audit log names the administrator', async () => {
