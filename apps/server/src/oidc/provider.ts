@@ -106,6 +106,15 @@ export function poolBasePath(publicUrl: string, poolId: string, isDefault: boole
 
 const meta = (client: unknown): GatehouseClientMeta | undefined => (client as { gatehouse?: GatehouseClientMeta } | undefined)?.gatehouse;
 
+/** What the pool's one resource server is for a client (oidc-provider's getResourceServerInfo answer). */
+interface ResourceServerInfo {
+  scope: string;
+  audience: string;
+  accessTokenTTL: number;
+  accessTokenFormat: 'jwt';
+  jwt: { sign: { alg: 'ES256' } };
+}
+
 interface Entry {
   provider: Provider;
   version: string;
@@ -114,7 +123,7 @@ interface Entry {
   base: string;
   /** The resource (audience) of the pool's JWT access tokens, and its resource-server settings for a client. */
   resource: string;
-  resourceServerInfo: (client: unknown) => { scope: string; audience: string; accessTokenTTL: number; accessTokenFormat: 'jwt'; jwt: { sign: { alg: 'ES256' } } };
+  resourceServerInfo: (client: unknown) => ResourceServerInfo;
   /** The pool's JWT access tokens with their grants in one KV read (the lean endpoints). */
   jwt: JwtReader;
   /** oidc-provider Client instances by the client registry's metadata object (see `client` below). */
@@ -150,12 +159,12 @@ export function createProviderRegistry(deps: ProviderDeps) {
     };
 
     /** The pool's one resource server as a client sees it (also read by the lean client-credentials handler). */
-    const resourceServerInfo = (client: unknown) => ({
+    const resourceServerInfo = (client: unknown): ResourceServerInfo => ({
       scope: allowedScopes(client),
       audience: resource,
       accessTokenTTL: meta(client)?.accessTokenTtl ?? 7200,
-      accessTokenFormat: 'jwt' as const,
-      jwt: { sign: { alg: 'ES256' as const } },
+      accessTokenFormat: 'jwt',
+      jwt: { sign: { alg: 'ES256' } },
     });
 
     const config: Configuration = {
@@ -346,7 +355,7 @@ export function createProviderRegistry(deps: ProviderDeps) {
     revocation: (poolId: string) => revocationMarks(scopedKv(deps.kv, poolId)),
     /** Records a token issued outside oidc-provider's request pipeline exactly as its `grant.success` listener does. */
     recordTokenIssued(poolId: string, grantType: string, clientId: string, request: RequestFacts): void {
-      deps.audit.record(tokenIssuedEvent(poolId, grantType, clientId, undefined, request)).catch((err) => deps.log?.warn({ err }, 'audit write failed'));
+      void recordAudit(deps, tokenIssuedEvent(poolId, grantType, clientId, undefined, request));
     },
     /**
      * oidc-provider's Client of a client id, the instance reused for as long as the client
@@ -486,6 +495,9 @@ function allowOwnJwtAtUserinfo(provider: Provider, resource: string): void {
   };
 }
 
+/** An audit event written off the request; a failed write is logged, never the request's failure. */
+const recordAudit = (deps: ProviderDeps, e: Parameters<AuditService['record']>[0]) => deps.audit.record(e).catch((err) => deps.log?.warn({ err }, 'audit write failed'));
+
 type RequestFacts = { ip: string | null; userAgent: string | null; requestId: string | null };
 
 /** The audit event of a successful token request (oidc-provider's `grant.success`, or the lean client-credentials handler). */
@@ -507,7 +519,7 @@ function auditEvents(provider: Provider, poolId: string, deps: ProviderDeps): vo
     userAgent: ctx?.get?.('user-agent') || null,
     requestId: ((ctx?.req as { ghRequestId?: string } | undefined)?.ghRequestId) ?? null,
   });
-  const record = (e: Parameters<AuditService['record']>[0]) => deps.audit.record(e).catch((err) => deps.log?.warn({ err }, 'audit write failed'));
+  const record = (e: Parameters<AuditService['record']>[0]) => recordAudit(deps, e);
 
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     void record(tokenIssuedEvent(poolId, String(ctx.oidc.params?.grant_type ?? ''), ctx.oidc.client?.clientId, ctx.oidc.account?.accountId, from(ctx)));
