@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalInvalidationBus, createRedisInvalidationBus, TOPICS, type InvalidationBus } from '../../src/storage/kv/invalidation-bus.js';
 import { createClientRegistry } from '../../src/oidc/clients.js';
@@ -132,6 +133,34 @@ describe.skipIf(!hasRedis)('Redis bus', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(onA).toEqual(['ak_1', undefined]); // local delivery only, its own echo is ignored
     expect(onOther).toEqual([]);
+  });
+
+  it('publish resolves only after every other node ran its handler (acknowledged), and is bounded when one never answers', async () => {
+    const prefix = `ghtest-${randomBytes(4).toString('hex')}:`;
+    const [a, b, c] = [await open(prefix), await open(prefix), await open(prefix)];
+    const ran: string[] = [];
+    b.subscribe(TOPICS.application, (k) => ran.push(`b:${k}`));
+    c.subscribe(TOPICS.application, (k) => ran.push(`c:${k}`));
+    await a.publish(TOPICS.application, 'app_1');
+    // No wait of any kind between the publish and this check.
+    expect(ran.sort()).toEqual(['b:app_1', 'c:app_1']);
+
+    // A subscriber that never acknowledges (an older node, or one stalled) delays the publish by
+    // the acknowledgement bound, then the write goes on and the failure is reported.
+    const errors: string[] = [];
+    const d = await createRedisInvalidationBus(REDIS_URL, { keyPrefix: prefix, ackTimeoutMs: 300, onError: (err, what) => errors.push(`${what}: ${err.message}`) });
+    buses.push(d);
+    const silent = new Redis(REDIS_URL);
+    await silent.subscribe(`${prefix}invalidate`);
+    try {
+      const t0 = Date.now();
+      await d.publish(TOPICS.application, 'app_2');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+      expect(errors).toEqual(['invalidation acknowledgement application: 3 of 4 nodes acknowledged within 300 ms']);
+      expect(ran.filter((r) => r.endsWith('app_2')).sort()).toEqual(['b:app_2', 'c:app_2']);
+    } finally {
+      silent.disconnect();
+    }
   });
 });
 

@@ -7,9 +7,15 @@ import { connectRedis, DEFAULT_REDIS_KEY_PREFIX } from './redis-kv.js';
  * subscriber of the topic drops that entry (or everything, when the key is absent).
  *
  * - `redis` (GATEHOUSE_REDIS_URL set): the message goes over Redis pub/sub on the channel
- *   `<keyPrefix>invalidate` to every node at once. `publish` delivers locally first, then resolves
- *   once Redis has handed the message to the subscribers' connections, so a write's HTTP response
- *   is sent after the other nodes have it. Pub/sub is fire-and-forget: a node whose subscriber
+ *   `<keyPrefix>invalidate` to every node at once. `publish` delivers locally first, then waits
+ *   until every other subscriber has acknowledged that it dropped the entry (each answers on the
+ *   publisher's own channel `<keyPrefix>invalidate-ack:<node>`; PUBLISH's reply says how many
+ *   answers to expect), so a write's HTTP response is sent after the other nodes acted on it and
+ *   the next request anywhere sees the change. Redis queueing the message is not enough for
+ *   that: a node whose event loop reads a request before its subscriber socket would still
+ *   answer from the old entry. The wait is bounded (`ackTimeoutMs`, default 1 s): a node that is
+ *   stalled, or whose connection died without Redis noticing yet, delays writes by that much and
+ *   is then bounded by the TTL, like a missed message. Pub/sub is fire-and-forget: a node whose subscriber
  *   connection was down misses messages, so on every reconnect it drops all its cached entries,
  *   and each cache keeps its short TTL as the bound for what slips through (e.g. a message sent
  *   while the connection was broken but not yet noticed).
@@ -64,6 +70,8 @@ export interface InvalidationBusOptions {
   onError?: (err: Error, what: string) => void;
   /** Bound on a publish while Redis hangs (default 1000 ms). */
   commandTimeoutMs?: number;
+  /** Bound on waiting for the other nodes' acknowledgements of one message (default 1000 ms). */
+  ackTimeoutMs?: number;
 }
 
 interface Message {
@@ -71,8 +79,10 @@ interface Message {
   t: string;
   /** key (absent: all) */
   k?: string;
-  /** the publishing node, so it does not handle its own message twice */
+  /** the publishing node, so it does not handle its own message twice, and where the acknowledgement goes */
   n: string;
+  /** the message's id, echoed in the acknowledgement */
+  i?: string;
 }
 
 function createDispatcher() {
@@ -112,6 +122,16 @@ export function createLocalInvalidationBus(): InvalidationBus {
   };
 }
 
+interface Ack {
+  got: number;
+  expected: number | undefined;
+  done: () => void;
+}
+
+function settle(w: Ack): void {
+  if (w.expected !== undefined && w.got >= w.expected) w.done();
+}
+
 /**
  * Redis pub/sub with a dedicated subscriber connection (a subscribed ioredis connection can run
  * no other command) and a publisher connection. Resolves once subscribed, so a node never serves
@@ -120,6 +140,11 @@ export function createLocalInvalidationBus(): InvalidationBus {
 export async function createRedisInvalidationBus(url: string, opts: Omit<InvalidationBusOptions, 'redisUrl'> = {}): Promise<InvalidationBus> {
   const channel = `${opts.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX}invalidate`;
   const node = randomBytes(8).toString('hex');
+  const ackChannel = (n: string) => `${channel}-ack:${n}`;
+  const myAcks = ackChannel(node);
+  const ackTimeoutMs = opts.ackTimeoutMs ?? 1000;
+  /** message id -> acknowledgements received, how many are expected (known once PUBLISH answers), what to call when all are in */
+  const waiting = new Map<string, Ack>();
   const onError = opts.onError ?? (() => undefined);
   const d = createDispatcher();
   // Same connection rules as the KV store: fail at once at start when Redis does not answer, then
@@ -133,6 +158,14 @@ export async function createRedisInvalidationBus(url: string, opts: Omit<Invalid
     throw err;
   }
   sub.on('message', (ch: string, raw: string) => {
+    if (ch === myAcks) {
+      const w = waiting.get(raw);
+      if (w) {
+        w.got++;
+        settle(w);
+      }
+      return;
+    }
     if (ch !== channel) return;
     let m: Message;
     try {
@@ -140,11 +173,13 @@ export async function createRedisInvalidationBus(url: string, opts: Omit<Invalid
     } catch {
       return;
     }
-    if (typeof m?.t !== 'string' || m.n === node) return;
+    if (typeof m?.t !== 'string' || typeof m.n !== 'string' || m.n === node) return;
     d.deliver(m.t, typeof m.k === 'string' ? m.k : undefined);
+    // Acknowledged only after the handlers ran (they are synchronous, so the entry is gone).
+    if (typeof m.i === 'string') pub.publish(ackChannel(m.n), m.i).catch((err: Error) => onError(err, 'invalidation acknowledgement'));
   });
   try {
-    await sub.subscribe(channel);
+    await sub.subscribe(channel, myAcks);
     await pub.ping();
   } catch (err) {
     pub.disconnect();
@@ -163,11 +198,24 @@ export async function createRedisInvalidationBus(url: string, opts: Omit<Invalid
     mode: 'redis',
     async publish(topic, key) {
       d.deliver(topic, key);
-      const m: Message = { t: topic, ...(key !== undefined ? { k: key } : {}), n: node };
+      const id = randomBytes(8).toString('hex');
+      const m: Message = { t: topic, ...(key !== undefined ? { k: key } : {}), n: node, i: id };
+      let timer: NodeJS.Timeout | undefined;
+      const w: Ack = { got: 0, expected: undefined, done: () => undefined };
+      const allAcked = new Promise<void>((resolve) => (w.done = resolve));
+      // Registered before the PUBLISH: an acknowledgement may be read before PUBLISH's reply.
+      waiting.set(id, w);
       try {
-        await pub.publish(channel, JSON.stringify(m));
+        // PUBLISH answers how many subscribers got the message; one of them is this node.
+        w.expected = Math.max(0, (await pub.publish(channel, JSON.stringify(m))) - 1);
+        settle(w);
+        const inTime = await Promise.race([allAcked.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ackTimeoutMs, false)))]);
+        if (!inTime) onError(new Error(`${w.got} of ${w.expected} nodes acknowledged within ${ackTimeoutMs} ms`), `invalidation acknowledgement ${topic}`);
       } catch (err) {
         onError(err as Error, `invalidation publish ${topic}`);
+      } finally {
+        clearTimeout(timer);
+        waiting.delete(id);
       }
     },
     subscribe: (topic, h) => d.subscribe(topic, h),
