@@ -6,6 +6,7 @@ import type { UsersRepo } from '../storage/repositories/users.js';
 import type { SecretBox } from '../utils/crypto.js';
 import { createJwtReader, createKvAdapterFactory, revocationMarks, sha256, type JwtReader } from './adapter.js';
 import { createJwtVerifier, PRIVATE_CLAIM, privateClaimsOf } from './jwt-access-tokens.js';
+import { LocalSigningKey } from './local-signing-key.js';
 import { organizationScopesOf, SCOPE_CLAIMS, SUPPORTED_SCOPES, userClaims, type OrganizationClaims } from './claims.js';
 import type { ClientRegistry, GatehouseClientMeta } from './clients.js';
 import type { SigningKeysService } from './signing-keys.js';
@@ -170,7 +171,8 @@ export function createProviderRegistry(deps: ProviderDeps) {
     const config: Configuration = {
       adapter: adapter as unknown as Configuration['adapter'],
       clients: [],
-      jwks: { keys: keys as never },
+      // Signed here with node:crypto instead of WebCrypto (local-signing-key.ts); a key of another algorithm stays a JWK.
+      jwks: { keys: keys.map((k) => LocalSigningKey.from(k as never) ?? k) as never },
       cookies: {
         keys: [cookieKey],
         long: { signed: true, httpOnly: true, sameSite: 'lax', ...(https ? { secure: true } : {}) },
@@ -268,6 +270,9 @@ export function createProviderRegistry(deps: ProviderDeps) {
       },
       features: {
         devInteractions: { enabled: false },
+        // ExternalSigningKey support, for LocalSigningKey above (experimental in oidc-provider 9:
+        // an upgrade that changes the experiment's version refuses to start until this is checked).
+        externalSigningSupport: { enabled: true, ack: 'experimental-01' },
         clientCredentials: { enabled: true },
         introspection: {
           enabled: true,
