@@ -1,5 +1,6 @@
 import { AppError } from '../../errors/app-error.js';
 import type { CredentialsRepo } from '../../storage/repositories/credentials.js';
+import { copyJson } from '../../utils/json-copy.js';
 import { nowIso } from '../../utils/time.js';
 import { DEFAULT_PASSWORD_POLICY, mergePolicy, type PasswordPolicy } from '../passwords/policy.js';
 import { DEFAULT_QRCODE_SETTINGS, validateQrCodeSettings, type QrCodeSettings } from '../qrcode/settings.js';
@@ -145,7 +146,7 @@ export function withSettingsCache(service: AuthSettingsService, opts: { ttlMs: n
         entries.set(poolId, e);
         settings.catch(() => entries.get(poolId) === e && entries.delete(poolId));
       }
-      return structuredClone(await e.settings);
+      return copyJson(await e.settings);
     },
     async update(poolId: string, patch: AuthSettingsPatch): Promise<AuthSettings> {
       try {
