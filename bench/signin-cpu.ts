@@ -6,8 +6,11 @@
  * of the main thread per request: what the issue calls "the event loop's share per sign-in".
  * CPU time of one thread moves far less with foreign load than requests per second, so two
  * trees can be compared on a busy machine by running this script in each, alternately.
- * `--only signin|cc|refresh` measures one of them (e.g. under `node --import tsx --cpu-prof`;
- * `refresh` is refresh-token rotation at POST /oidc/token, 32 chains, measured only with --only);
+ * `--only signin|cc|refresh|mfa` measures one of them (e.g. under `node --import tsx --cpu-prof`;
+ * `refresh` is refresh-token rotation at POST /oidc/token, 32 chains, measured only with --only;
+ * `mfa` is a password sign-in answered with an mfaToken, then POST /api/v3/mfa/verify with a
+ * TOTP code, every user enrolled and the app's OTP factor on, measured only with --only: each
+ * user signs in once per 30-s step at most, so keep rounds × requests below --users);
  * `--statements` (SQLite) lists the SQL statements one request runs, on average, and exits.
  * `--cpu-prof <file>` writes a V8 CPU profile of the measured rounds only (no start-up, no
  * seeding, no warm-up), for `npx tsx bench/profile-summary.ts <file> 40 --inclusive`. V8's
@@ -49,7 +52,7 @@ await c.repos.users.insertMany(Array.from({ length: USERS - 1 }, (_, k) => ({ ..
 await c.authn.settings.update(poolId, { bruteForce: { captchaAfter: 0 } });
 const app = await buildApp(c);
 
-type Kind = 'signin' | 'cc' | 'refresh';
+type Kind = 'signin' | 'cc' | 'refresh' | 'mfa';
 let next = 0;
 // Refresh-token chains (one per concurrent request, as the bench's refresh scenario): signed in
 // with offline_access, each rotation presents the chain's current token.
@@ -62,6 +65,24 @@ if (args.only === 'refresh') {
     chains.push(t);
   }
 }
+// MFA: every user has the same TOTP secret (as the bench's MFA scenario), the app asks for OTP.
+const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const { Secret, TOTP } = await import('otpauth');
+const totp = new TOTP({ secret: Secret.fromBase32(TOTP_SECRET), period: 30, digits: 6, algorithm: 'SHA1' });
+if (args.only === 'mfa') {
+  for (let k = 0; k < USERS; k++) {
+    const u = (await c.repos.users.findBy(poolId, 'email', `u${k}@bench.example`))!;
+    await c.mfa.factors.importOtp(poolId, u.id, TOTP_SECRET, 'bench');
+  }
+  await c.mfa.policies.update(poolId, web.appId, { enabledFactors: ['OTP'] });
+}
+const signInRequest = () => app.inject({ method: 'POST', url: '/api/v3/signin', headers: { 'content-type': 'application/json', 'x-authing-app-id': web.appId }, payload: JSON.stringify({ connection: 'PASSWORD', passwordPayload: { email: `u${next++ % USERS}@bench.example`, password: PASSWORD }, client_id: web.appId, client_secret: web.appSecret }) });
+const mfaSignIn = async () => {
+  const first = await signInRequest();
+  const mfaToken = (JSON.parse(first.body) as { data?: { mfaToken?: string } }).data?.mfaToken;
+  if (!mfaToken) return first;
+  return app.inject({ method: 'POST', url: '/api/v3/mfa/verify', headers: { 'content-type': 'application/json', 'x-authing-app-id': web.appId }, payload: JSON.stringify({ mfaToken, factorType: 'OTP', passCode: totp.generate() }) });
+};
 let chain = 0;
 const rotate = async () => {
   const w = chain++ % chains.length;
@@ -73,13 +94,15 @@ const basic = `Basic ${Buffer.from(`${m2m.appId}:${m2m.appSecret}`).toString('ba
 const one = (kind: Kind) =>
   kind === 'refresh'
     ? rotate()
+    : kind === 'mfa'
+    ? mfaSignIn()
     : kind === 'signin'
-    ? app.inject({ method: 'POST', url: '/api/v3/signin', headers: { 'content-type': 'application/json', 'x-authing-app-id': web.appId }, payload: JSON.stringify({ connection: 'PASSWORD', passwordPayload: { email: `u${next++ % USERS}@bench.example`, password: PASSWORD }, client_id: web.appId, client_secret: web.appSecret }) })
+    ? signInRequest()
     : app.inject({ method: 'POST', url: '/oidc/token', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, payload: 'grant_type=client_credentials' });
-const ok = (kind: Kind, body: string) => (kind === 'signin' ? body.includes('"statusCode":200') && body.includes('access_token') : kind === 'refresh' ? body.includes('"refresh_token"') : body.includes('"access_token"'));
+const ok = (kind: Kind, body: string) => (kind === 'signin' || kind === 'mfa' ? body.includes('"statusCode":200') && body.includes('access_token') : kind === 'refresh' ? body.includes('"refresh_token"') : body.includes('"access_token"'));
 
 async function round(kind: Kind, n: number): Promise<number> {
-  const conc = kind === 'signin' ? 16 : 32;
+  const conc = kind === 'signin' || kind === 'mfa' ? 16 : 32;
   const t0 = process.threadCpuUsage();
   for (let i = 0; i < n; i += conc) {
     const batch = await Promise.all(Array.from({ length: Math.min(conc, n - i) }, () => one(kind)));
@@ -135,9 +158,10 @@ if (args.statements) {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-const r: Record<Kind, number[]> = { signin: [], cc: [], refresh: [] };
+const r: Record<Kind, number[]> = { signin: [], cc: [], refresh: [], mfa: [] };
 const warmUp = async () => {
   if (args.only === 'refresh') return void (await round('refresh', 200));
+  if (args.only === 'mfa') return void (await round('mfa', 64));
   await round('signin', 64);
   await round('cc', 200);
 };
@@ -153,6 +177,8 @@ const perfCtl = (cmd: string) => args['perf-ctl'] && writeFileSync(args['perf-ct
 perfCtl('enable');
 if (args.only === 'refresh') {
   for (let i = 0; i < ROUNDS; i++) r.refresh.push(await round('refresh', N * 2));
+} else if (args.only === 'mfa') {
+  for (let i = 0; i < ROUNDS; i++) r.mfa.push(await round('mfa', N));
 } else {
   for (let i = 0; i < ROUNDS; i++) {
     if (args.only !== 'cc') r.signin.push(await round('signin', N));
@@ -174,6 +200,7 @@ process.stdout.write(
     '|---|---|',
     `| password sign-in (POST /api/v3/signin) | ${f(r.signin)} |`,
     `| client credentials (POST /oidc/token) | ${f(r.cc)} |`,
+    ...(r.mfa.length ? [`| MFA sign-in: password, then TOTP (POST /api/v3/signin + /api/v3/mfa/verify, both requests) | ${f(r.mfa)} |`] : []),
     ...(r.refresh.length ? [`| refresh-token rotation (POST /oidc/token, ${N * 2} per round) | ${f(r.refresh)} |`] : []),
     '',
   ].join('\n'),
