@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -10,9 +10,26 @@ export function randomId(bytes = 12): string {
   return out.slice(0, Math.ceil(bytes * 1.6));
 }
 
+/**
+ * CSPRNG bytes for sortableId, drawn 1,024 ids at a time: one `randomBytes(6)` per id cost a
+ * synchronous call into OpenSSL each time (~2 % of a client-credentials token, whose audit event
+ * gets an id). Ids are identifiers, not secrets (they are shown to clients), so bytes waiting in
+ * this buffer protect nothing that a per-call draw would; secrets keep their own draw
+ * (urlSafeSecret). The buffer is refilled before any byte is reused.
+ */
+const ID_BYTES = 6;
+const idPool = Buffer.allocUnsafe(ID_BYTES * 1024);
+let idPoolOffset = idPool.length;
+
 /** 24 hex characters, time-ordered first (48-bit ms timestamp + 48 random bits), like a Mongo ObjectId / ULID. */
 export function sortableId(now = Date.now()): string {
-  return now.toString(16).padStart(12, '0') + randomBytes(6).toString('hex');
+  if (idPoolOffset + ID_BYTES > idPool.length) {
+    randomFillSync(idPool);
+    idPoolOffset = 0;
+  }
+  const random = idPool.toString('hex', idPoolOffset, idPoolOffset + ID_BYTES);
+  idPoolOffset += ID_BYTES;
+  return now.toString(16).padStart(12, '0') + random;
 }
 
 /**
