@@ -74,6 +74,9 @@ export async function oidcMount(app: FastifyInstance, opts: MountOptions): Promi
   const withSingleClientAuth = async (req: FastifyRequest, provider: Provider, body: string): Promise<string> => {
     const auth = req.headers.authorization;
     if (!auth?.toLowerCase().startsWith('basic ')) return body;
+    // Nothing to reconcile without a client_secret in the body (checked before parsing: the
+    // common Basic-only request is not parsed here; a percent-encoded name is parsed).
+    if (!body.includes('client_secret') && !body.includes('%')) return body;
     const form = new URLSearchParams(body);
     const secret = form.get('client_secret');
     if (secret === null) return body;
