@@ -40,7 +40,7 @@ describe('JWTs are signed by the local signing keys', () => {
     const subtleSign = vi.spyOn(Object.getPrototypeOf(globalThis.crypto.subtle) as SubtleCrypto, 'sign');
     // The spy sees WebCrypto signatures — what oidc-provider's jose (its webapi build) signs
     // with for a JWK — so its silence below means something.
-    const { privateKey } = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])) as CryptoKeyPair;
+    const { privateKey } = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])) as { privateKey: CryptoKey };
     await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, new TextEncoder().encode('x'));
     expect(subtleSign).toHaveBeenCalledTimes(1);
     subtleSign.mockClear();
