@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
+import { JWS_ALGS } from './jws-algorithms.js';
 
 /**
  * JWT access tokens are not stored (issue #22): a Gatehouse JWT access token is self-contained,
@@ -91,10 +92,6 @@ export interface JwtVerifierOptions {
   cacheSize?: number;
 }
 
-const ALGS: Record<string, { kty: string; dsaEncoding?: 'ieee-p1363' }> = {
-  ES256: { kty: 'EC', dsaEncoding: 'ieee-p1363' },
-  RS256: { kty: 'RSA' },
-};
 
 const decodePart = (part: string): Record<string, unknown> | undefined => {
   try {
@@ -130,7 +127,7 @@ export function hasPrivateClaim(value: string): boolean {
 export function createJwtVerifier(opts: JwtVerifierOptions) {
   const keys = new Map<string, { alg: string; key: KeyObject; dsaEncoding?: 'ieee-p1363' }>();
   for (const jwk of opts.keys) {
-    const alg = typeof jwk.alg === 'string' ? ALGS[jwk.alg] : undefined;
+    const alg = typeof jwk.alg === 'string' ? JWS_ALGS[jwk.alg] : undefined;
     if (!jwk.kid || !alg || jwk.kty !== alg.kty) continue;
     keys.set(jwk.kid, { alg: jwk.alg!, key: createPublicKey(createPrivateKey({ key: jwk as never, format: 'jwk' })), ...(alg.dsaEncoding ? { dsaEncoding: alg.dsaEncoding } : {}) });
   }

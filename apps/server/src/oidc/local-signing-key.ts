@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { ExternalSigningKey } from 'oidc-provider';
+import { JWS_ALGS } from './jws-algorithms.js';
 
 /**
  * One of a pool's signing keys, handed to oidc-provider as an `ExternalSigningKey` (its
@@ -11,42 +12,36 @@ import { ExternalSigningKey } from 'oidc-provider';
  * signature itself takes on the pool; `sign()` here costs ~35 µs in all (issue #22: a
  * client-credentials token is one signature, a sign-in or a refresh two).
  *
- * The token is byte for byte what jose would produce: oidc-provider builds the JWS itself for
- * an external key (lib/helpers/jwt.js: base64url of the same protected header and payload JSON),
- * and only the signature bytes come from here — RFC 7518 §3.4 wants ECDSA signatures as the
- * fixed-size R‖S concatenation (IEEE P1363), which `dsaEncoding: 'ieee-p1363'` gives; RS256 is
- * RSASSA-PKCS1-v1_5 with SHA-256 (§3.3), node:crypto's default for an RSA key. oidc-provider
- * verifies with `keyObject()`, the public half, and publishes the JWKS from it.
+ * The token's header and payload are byte for byte what jose would produce (an ECDSA signature
+ * differs on every call anyway): oidc-provider builds the JWS itself for an external key (lib/helpers/jwt.js: base64url of the same protected header and payload JSON),
+ * and only the signature bytes come from here, in the encoding of jws-algorithms.ts (the table
+ * the access-token verifier uses too). oidc-provider verifies with `keyObject()`, the public
+ * half, and publishes the JWKS from it.
  *
  * What it does not change: the private key is still in this process's memory (as before); an
  * HSM or KMS would implement the same `sign` with a remote call.
  */
-const SIGNERS: Record<string, (data: Uint8Array, key: KeyObject) => Buffer> = {
-  ES256: (data, key) => sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }),
-  RS256: (data, key) => sign('sha256', data, key),
-};
-
 export class LocalSigningKey extends ExternalSigningKey {
   readonly #kid: string;
   readonly #alg: string;
   readonly #privateKey: KeyObject;
   readonly #publicKey: KeyObject;
-  readonly #sign: (data: Uint8Array, key: KeyObject) => Buffer;
+  readonly #dsaEncoding: 'ieee-p1363' | undefined;
 
-  private constructor(jwk: { kid: string; alg: string }, signer: (data: Uint8Array, key: KeyObject) => Buffer) {
+  private constructor(jwk: { kid: string; alg: string }, dsaEncoding: 'ieee-p1363' | undefined) {
     super();
     this.#kid = jwk.kid;
     this.#alg = jwk.alg;
     this.#privateKey = createPrivateKey({ key: jwk as never, format: 'jwk' });
     this.#publicKey = createPublicKey(this.#privateKey);
-    this.#sign = signer;
+    this.#dsaEncoding = dsaEncoding;
   }
 
   /** The key for a private JWK of an algorithm signed here, or undefined (oidc-provider then uses the JWK itself). */
-  static from(jwk: { kid?: unknown; alg?: unknown; d?: unknown }): LocalSigningKey | undefined {
-    const signer = typeof jwk.alg === 'string' ? SIGNERS[jwk.alg] : undefined;
-    if (!signer || typeof jwk.kid !== 'string' || !jwk.kid || typeof jwk.d !== 'string') return undefined;
-    return new LocalSigningKey(jwk as { kid: string; alg: string }, signer);
+  static from(jwk: { kid?: unknown; alg?: unknown; kty?: unknown; d?: unknown }): LocalSigningKey | undefined {
+    const alg = typeof jwk.alg === 'string' ? JWS_ALGS[jwk.alg] : undefined;
+    if (!alg || jwk.kty !== alg.kty || typeof jwk.kid !== 'string' || !jwk.kid || typeof jwk.d !== 'string') return undefined;
+    return new LocalSigningKey(jwk as { kid: string; alg: string }, alg.dsaEncoding);
   }
 
   override get kid(): string {
@@ -62,6 +57,6 @@ export class LocalSigningKey extends ExternalSigningKey {
   }
 
   override sign(data: Uint8Array): Buffer {
-    return this.#sign(data, this.#privateKey);
+    return sign('sha256', data, this.#dsaEncoding ? { key: this.#privateKey, dsaEncoding: this.#dsaEncoding } : this.#privateKey);
   }
 }
