@@ -88,9 +88,9 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       accessKeys: createAccessKeysRepo(db.db),
       audit: createAuditRepo(db.db, db.sqlite),
       // Usernames and emails are looked up in their stored form on every path (services/users/lookups.ts).
-      users: withIdentifierLookups(createUsersRepo(db.db)),
+      users: withIdentifierLookups(createUsersRepo(db.db, db.sqlite)),
       applications: createApplicationsRepo(db.db),
-      roles: createRolesRepo(db.db),
+      roles: createRolesRepo(db.db, db.sqlite),
       signingKeys: createSigningKeysRepo(db.db),
     };
     // Written in batches off the request path; close() below flushes before the database closes.
@@ -254,6 +254,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // MFA (docs/mfa.md): policies, factors and the engine's MFA step, after the user scripts' step.
     const mfa = createMfaGraph({
       db: db.db,
+      sqlite: db.sqlite,
       kv,
       box,
       events,

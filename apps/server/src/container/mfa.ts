@@ -10,6 +10,7 @@ import { createMfaPolicies } from '../services/mfa/policy.js';
 import { createRememberedDevices } from '../services/mfa/remembered-devices.js';
 import { createMfaUserStatus } from '../services/mfa/user-status.js';
 import { createWebauthn } from '../services/mfa/webauthn.js';
+import type { SqliteConnection } from '../storage/db/connect.js';
 import type { Database } from '../storage/db/schema.js';
 import type { KvStore } from '../storage/kv/types.js';
 import { createMfaRepo, type MfaPolicyRow } from '../storage/repositories/mfa.js';
@@ -25,6 +26,8 @@ import type { SecretBox } from '../utils/crypto.js';
  */
 export function createMfaGraph(deps: {
   db: Kysely<Database>;
+  /** SQLite: the connection under `db`, for the MFA repository's hot statements. */
+  sqlite?: SqliteConnection | undefined;
   kv: KvStore;
   box: SecretBox;
   events: EventService;
@@ -42,7 +45,7 @@ export function createMfaGraph(deps: {
   /** The engine's hooks around a second-factor check (user scripts). */
   hooks?: () => readonly Pick<EngineHooks, 'beforeMfaVerify' | 'afterMfaVerify'>[];
 }) {
-  const stored = createMfaRepo(deps.db);
+  const stored = createMfaRepo(deps.db, deps.sqlite);
   // Policies and "does any user of the pool have trigger data" are read by every sign-in: cached
   // per node, dropped on every node by the writes below (services/mfa/config-cache.ts).
   const config = createMfaConfigCache(stored, { ttlMs: 10_000 });

@@ -17,7 +17,9 @@ export function createTokenService(registry: ProviderRegistry, audit: Pick<Audit
   return {
     async issue(input: IssueTokensInput): Promise<LoginTokenResponseData> {
       const { provider, issuer } = await registry.entry(input.poolId);
-      const client = await provider.Client.find(input.appId);
+      // The registry's Client instance (reused while the app is unchanged): Client.find would
+      // serialise and hash the app's whole metadata again on every sign-in.
+      const client = (await registry.client(input.poolId, input.appId)) as InstanceType<typeof provider.Client> | undefined;
       if (!client) throw new AppError('application.not_found');
       const gh = (client as unknown as { gatehouse?: GatehouseClientMeta }).gatehouse;
 

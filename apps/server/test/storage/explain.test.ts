@@ -12,8 +12,9 @@ import { sortableId } from '../../src/utils/ids.js';
  * management list-users page must be answered from an index, on both databases.
  *
  * The queries are the repository's own: the repository runs against the server's database
- * through a Kysely plugin that records each compiled statement, and the test asks the database
- * for the plan of exactly that SQL with its parameters. SQLite: EXPLAIN QUERY PLAN names the
+ * through a Kysely plugin that records each compiled statement, and through a wrapper that
+ * records the precompiled lookups it executes (storage/db/compiled-query.ts) with their real
+ * arguments; the test asks the database for the plan of exactly that SQL with its parameters. SQLite: EXPLAIN QUERY PLAN names the
  * index. PostgreSQL: EXPLAIN with enable_seqscan=off (the table is small here; a sequential scan
  * that is merely cheaper on a few rows would otherwise hide a missing index) shows an index scan.
  */
@@ -28,7 +29,21 @@ function recorder(db: Kysely<Database>) {
     },
     transformResult: async ({ result }) => result,
   });
-  return { repo: createUsersRepo(spy), compiled };
+  // Precompiled lookups are compiled once (with placeholder arguments, recorded above) and run
+  // through db.executeQuery with the real ones: record those, the last word on what ran.
+  const executing = new Proxy(spy, {
+    get(target, prop) {
+      if (prop === 'executeQuery') {
+        return (q: CompiledQuery) => {
+          compiled.push(q);
+          return target.executeQuery(q);
+        };
+      }
+      const v = Reflect.get(target, prop) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { repo: createUsersRepo(executing), compiled };
 }
 
 function explainSuite(dbKind: 'sqlite' | 'postgres', skip = false) {
@@ -52,14 +67,14 @@ function explainSuite(dbKind: 'sqlite' | 'postgres', skip = false) {
     }, 60_000);
     afterAll(async () => s?.close());
 
-    /** The plan of the one statement `run` makes through the users repository. */
-    async function planOf(run: (repo: ReturnType<typeof createUsersRepo>) => Promise<unknown>, pick = (qs: CompiledQuery[]) => qs[0]!): Promise<{ sql: string; plan: string }> {
+    /** The plan of the statement `run` makes through the users repository (by default the last one recorded: the one executed). */
+    async function planOf(run: (repo: ReturnType<typeof createUsersRepo>) => Promise<unknown>, pick = (qs: CompiledQuery[]) => qs.at(-1)!): Promise<{ sql: string; plan: string; parameters: readonly unknown[] }> {
       const { repo, compiled } = recorder(db);
       await run(repo);
       const q = pick(compiled);
       if (dbKind === 'sqlite') {
         const rows = (await db.executeQuery(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]))).rows as Array<{ detail: string }>;
-        return { sql: q.sql, plan: rows.map((r) => r.detail).join('\n') };
+        return { sql: q.sql, plan: rows.map((r) => r.detail).join('\n'), parameters: q.parameters };
       }
       const plan = await db.connection().execute(async (conn) => {
         await conn.executeQuery(CompiledQuery.raw('set enable_seqscan = off'));
@@ -70,7 +85,7 @@ function explainSuite(dbKind: 'sqlite' | 'postgres', skip = false) {
           await conn.executeQuery(CompiledQuery.raw('reset enable_seqscan'));
         }
       });
-      return { sql: q.sql, plan };
+      return { sql: q.sql, plan, parameters: q.parameters };
     }
 
     const usesIndex = (plan: string, index: string) => {
@@ -88,8 +103,9 @@ function explainSuite(dbKind: 'sqlite' | 'postgres', skip = false) {
       ['username', 'seed1234', 'users_pool_username'],
       ['phone', '+8613100001234', 'users_pool_phone'],
     ] as const)('sign-in lookup by %s within a pool', async (column, value, index) => {
-      const { sql, plan } = await planOf(async (repo) => expect((await repo.findBy(s.poolId, column, value))?.[column]).toBe(value));
+      const { sql, plan, parameters } = await planOf(async (repo) => expect((await repo.findBy(s.poolId, column, value))?.[column]).toBe(value));
       expect(sql).toMatch(/"pool_id" = /);
+      expect(parameters).toEqual([s.poolId, value]);
       usesIndex(plan, index);
     });
 

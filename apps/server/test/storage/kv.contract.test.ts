@@ -6,7 +6,7 @@ import { createKv } from '../../src/storage/kv/create-kv.js';
 import { createRedisKv } from '../../src/storage/kv/redis-kv.js';
 import { scopedKv } from '../../src/storage/kv/scoped.js';
 import { createSqlKv } from '../../src/storage/kv/sql-kv.js';
-import { kvGetMany, type KvStore } from '../../src/storage/kv/types.js';
+import { kvDelMany, kvGetMany, type KvStore } from '../../src/storage/kv/types.js';
 import { createPgDatabase, postgresAvailable, REDIS_URL, redisAvailable } from '../support/services.js';
 import { kvBackends, openSqlKv, purgeRedisPrefix, tempSqliteUrl, type KvSubject } from '../support/kv-backends.js';
 
@@ -65,6 +65,25 @@ function kvContract(name: string, open: () => Promise<Subject>, skip = false) {
         expect(await kvGetMany(kv, keys)).toEqual(expected);
       }
       expect(await kvGetMany(kv, [])).toEqual([]);
+    });
+
+    it('delMany (and its per-key fallback) deletes the named keys only, absent and expired ones included', async () => {
+      // Live keys, an absent one (the last of each set) and an expired one (the second, when
+      // there is one); sets of 1 to 7 keys, through delMany and through the per-key fallback.
+      const cases = [1, 2, 3, 6, 7].flatMap((n) => [false, true].map((withFallback) => ({ withFallback, named: Array.from({ length: n }, (_, i) => key(`delmany-${n}-${i}`)) })));
+      const kept = key('delmany-kept');
+      for (const { named } of cases) for (const k of named.slice(0, -1)) await kv.set(k, 'v', k === named[1] ? SHORT : LONG);
+      await kv.set(kept, 'stays', LONG);
+      await sleep(PAST_SHORT);
+      for (const { withFallback, named } of cases) {
+        const store: KvStore = withFallback ? { ...kv, delMany: undefined } : kv;
+        await kvDelMany(store, [...named, named[0]!]); // a repeated key is harmless
+        expect(await kvGetMany(kv, named)).toEqual(named.map(() => null));
+        // A deleted key starts afresh: a counter restarts at 1.
+        expect(await kv.incr(named[0]!, LONG)).toBe(1);
+      }
+      expect(await kv.get(kept)).toBe('stays');
+      await expect(kvDelMany(kv, [])).resolves.toBeUndefined();
     });
 
     it('keeps values byte-exact (unicode, empty, JSON)', async () => {

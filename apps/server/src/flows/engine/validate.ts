@@ -17,6 +17,9 @@ export function validateInput<T>(schema: TSchema, raw: unknown, path: string, mi
     compiled.set(schema, check);
   }
   const value = typeof raw === 'object' && !Array.isArray(raw) ? Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([, v]) => v !== null)) : raw;
+  // Check() is the compiled validator; Errors() walks the schema interpretively, so it runs only
+  // to name the problem of an input that failed (it used to run on every valid sign-in too).
+  if (check.Check(value)) return value as T;
   const first = check.Errors(value)[Symbol.iterator]().next();
   if (!first.done) throw new AppError('request.invalid_input', { details: [{ path: `${path}${first.value.path}`, message: first.value.message }] });
   return value as T;

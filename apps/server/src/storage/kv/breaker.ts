@@ -97,6 +97,7 @@ export function withCircuitBreaker(kv: KvStore, opts: BreakerOptions = {}): KvSt
     incr: (k, t, by) => run(() => kv.incr(k, t, by)),
     take: (k) => run(() => kv.take(k)),
     del: (k) => run(() => kv.del(k)),
+    ...(kv.delMany ? { delMany: (keys: string[]) => run(() => kv.delMany!(keys)) } : {}),
     ttl: (k) => run(() => kv.ttl(k)),
     ping: () => run(() => kv.ping()),
     close: () => kv.close(),

@@ -82,6 +82,9 @@ export function createMemoryKv(opts: MemoryKvOptions = {}): KvStore {
       entries.delete(key);
       return true;
     },
+    async delMany(keys) {
+      for (const k of keys) entries.delete(k);
+    },
     async ttl(key) {
       const now = Date.now();
       const e = live(key, now);

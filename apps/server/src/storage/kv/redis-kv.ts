@@ -117,6 +117,9 @@ export async function createRedisKv(url: string, opts: RedisKvOptions = {}): Pro
     async del(key) {
       return (await client.del(key)) > 0;
     },
+    async delMany(keys) {
+      if (keys.length > 0) await client.del(...keys);
+    },
     async ttl(key) {
       const ms = await client.pttl(key);
       // -2: no such key. -1: a key without expiry, which this store never creates; it has

@@ -15,6 +15,7 @@ export function scopedKv(kv: KvStore, poolId: string): KvStore {
     incr: (k, t, by) => kv.incr(p + k, t, by),
     take: (k) => kv.take(p + k),
     del: (k) => kv.del(p + k),
+    ...(kv.delMany ? { delMany: (keys: string[]) => kv.delMany!(keys.map((k) => p + k)) } : {}),
     ttl: (k) => kv.ttl(p + k),
     ping: () => kv.ping(),
     close: async () => undefined, // the view does not own the store

@@ -166,6 +166,16 @@ export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore 
       return row !== undefined && Number(row.expires_at) > now;
     },
 
+    async delMany(keys) {
+      if (keys.length === 0) return;
+      const d = direct?.();
+      if (d && keys.length <= MANY_DIRECT) {
+        d[`delMany${keys.length}` as 'delMany1'].run(...keys);
+        return;
+      }
+      await db.deleteFrom('kv').where('key', 'in', keys).execute();
+    },
+
     async ttl(key) {
       const now = Date.now();
       const d = direct?.();
@@ -193,12 +203,12 @@ export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore 
 }
 
 /**
- * getMany runs directly for up to this many keys (one prepared statement per key count). Five is
- * what the lean introspection reads at once: a JWT's deny-list entry, its grant's record and the
+ * getMany and delMany run directly for up to this many keys (one prepared statement per key
+ * count). Five is what the lean introspection reads at once: a JWT's deny-list entry, its grant's record and the
  * three tombstones (oidc/adapter.ts, createJwtReader).
  */
 const MANY_DIRECT = 6;
-type DirectStatements = Record<'get' | 'set' | 'setIfAbsent' | 'incr' | 'take' | 'del' | 'ttl' | `many${1 | 2 | 3 | 4 | 5 | 6}`, SqliteStatement>;
+type DirectStatements = Record<'get' | 'set' | 'setIfAbsent' | 'incr' | 'take' | 'del' | 'ttl' | `many${1 | 2 | 3 | 4 | 5 | 6}` | `delMany${1 | 2 | 3 | 4 | 5 | 6}`, SqliteStatement>;
 
 /**
  * The KV statements as prepared better-sqlite3 statements, the same SQL Kysely generates
@@ -207,7 +217,9 @@ type DirectStatements = Record<'get' | 'set' | 'setIfAbsent' | 'incr' | 'take' |
  */
 function directStatements(conn: SqliteConnection): () => DirectStatements | undefined {
   let stmts: DirectStatements | undefined;
-  const many = (n: number) => conn.prepare(`select "key", "value" from "kv" where "key" in (${Array(n).fill('?').join(', ')}) and "expires_at" > ?`);
+  const list = (n: number) => Array(n).fill('?').join(', ');
+  const many = (n: number) => conn.prepare(`select "key", "value" from "kv" where "key" in (${list(n)}) and "expires_at" > ?`);
+  const delMany = (n: number) => conn.prepare(`delete from "kv" where "key" in (${list(n)})`);
   const upsert = 'insert into "kv" ("key", "value", "expires_at") values (?, ?, ?) on conflict ("key") do update set';
   return () => {
     if (conn.inTransaction) return undefined;
@@ -228,6 +240,12 @@ function directStatements(conn: SqliteConnection): () => DirectStatements | unde
       many4: many(4),
       many5: many(5),
       many6: many(6),
+      delMany1: delMany(1),
+      delMany2: delMany(2),
+      delMany3: delMany(3),
+      delMany4: delMany(4),
+      delMany5: delMany(5),
+      delMany6: delMany(6),
     };
     return stmts;
   };

@@ -26,6 +26,12 @@ export interface KvStore {
   take(key: string): Promise<string | null>;
   /** Deletes; true when a live value was removed. */
   del(key: string): Promise<boolean>;
+  /**
+   * Deletes several keys in one round trip (one statement, one Redis command): the attempt
+   * guard clears a success's counters this way. Not atomic across keys. Optional: callers fall
+   * back to del() per key (kvDelMany below).
+   */
+  delMany?(keys: string[]): Promise<void>;
   /** Remaining lifetime in ms, or null when the key is absent or expired. */
   ttl(key: string): Promise<number | null>;
   ping(): Promise<void>;
@@ -33,6 +39,13 @@ export interface KvStore {
 }
 
 export type KvBackend = 'memory' | 'sql' | 'redis';
+
+/** delMany when the backend has it, else one del() per key (in parallel). */
+export async function kvDelMany(kv: KvStore, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  if (kv.delMany) return kv.delMany(keys);
+  await Promise.all(keys.map((k) => kv.del(k)));
+}
 
 /** getMany when the backend has it, else one get() per key (in parallel). */
 export function kvGetMany(kv: KvStore, keys: string[]): Promise<(string | null)[]> {

@@ -1,19 +1,41 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { SqliteConnection } from '../db/connect.js';
+import { compiledQuery, compiledWrite } from '../db/compiled-query.js';
 import type { Database, MfaFactorTable, MfaPolicyTable, WebauthnCredentialTable } from '../db/schema.js';
 
 export type MfaFactorRow = Selectable<MfaFactorTable>;
 export type MfaPolicyRow = Selectable<MfaPolicyTable>;
 export type WebauthnCredentialRow = Selectable<WebauthnCredentialTable>;
 
-/** SQL of the MFA area (migration 0035): factors, recovery codes, policies, WebAuthn credentials. Scoped by pool. */
-export function createMfaRepo(db: Kysely<Database>) {
+/**
+ * SQL of the MFA area (migration 0035): factors, recovery codes, policies, WebAuthn credentials.
+ * Scoped by pool. `direct`: the SQLite connection under `db`, for the statements every
+ * second-factor sign-in runs (storage/db/compiled-query.ts).
+ */
+export function createMfaRepo(db: Kysely<Database>, direct?: SqliteConnection) {
+  const factorsOf = compiledQuery<MfaFactorRow>(db, direct, 2, (k, poolId: string, userId: string) =>
+    k.selectFrom('mfa_factors').selectAll().where('pool_id', '=', poolId).where('user_id', '=', userId).orderBy('created_at'),
+  );
+  const factorOfType = compiledQuery<MfaFactorRow>(db, direct, 3, (k, poolId: string, userId: string, type: string) =>
+    k.selectFrom('mfa_factors').selectAll().where('pool_id', '=', poolId).where('user_id', '=', userId).where('factor_type', '=', type),
+  );
+  const acceptStep = compiledWrite(db, direct, 3, (k, poolId: string, factorId: string, step: number) =>
+    k
+      .updateTable('mfa_factors')
+      .set({ last_step: step })
+      .where('pool_id', '=', poolId)
+      .where('id', '=', factorId)
+      .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)])),
+  );
+  const recoveryCodesLeft = compiledQuery<{ n: number }>(db, direct, 2, (k, poolId: string, userId: string) =>
+    k.selectFrom('mfa_recovery_codes').select((eb) => eb.fn.countAll<number>().as('n')).where('pool_id', '=', poolId).where('user_id', '=', userId).where('used_at', 'is', null),
+  );
   return {
     // --- factors
-    listFactors: (poolId: string, userId: string) => db.selectFrom('mfa_factors').selectAll().where('pool_id', '=', poolId).where('user_id', '=', userId).orderBy('created_at').execute(),
+    listFactors: (poolId: string, userId: string) => factorsOf(poolId, userId),
     findFactor: (poolId: string, userId: string, factorId: string) =>
       db.selectFrom('mfa_factors').selectAll().where('pool_id', '=', poolId).where('user_id', '=', userId).where('id', '=', factorId).executeTakeFirst(),
-    findFactorByType: (poolId: string, userId: string, type: string) =>
-      db.selectFrom('mfa_factors').selectAll().where('pool_id', '=', poolId).where('user_id', '=', userId).where('factor_type', '=', type).executeTakeFirst(),
+    findFactorByType: async (poolId: string, userId: string, type: string): Promise<MfaFactorRow | undefined> => (await factorOfType(poolId, userId, type))[0],
     /** false when the user already has a factor of this type (unique index). */
     insertFactor: async (row: MfaFactorRow): Promise<boolean> => {
       const res = await db.insertInto('mfa_factors').values(row).onConflict((oc) => oc.columns(['pool_id', 'user_id', 'factor_type']).doNothing()).executeTakeFirst();
@@ -41,16 +63,7 @@ export function createMfaRepo(db: Kysely<Database>) {
      * Accepts a TOTP time step once: sets `last_step` only when it moves forward. Two parallel
      * requests with the same code cannot both succeed (one UPDATE matches, the other does not).
      */
-    acceptStep: async (poolId: string, factorId: string, step: number): Promise<boolean> => {
-      const res = await db
-        .updateTable('mfa_factors')
-        .set({ last_step: step })
-        .where('pool_id', '=', poolId)
-        .where('id', '=', factorId)
-        .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))
-        .executeTakeFirst();
-      return Number(res.numUpdatedRows) > 0;
-    },
+    acceptStep: async (poolId: string, factorId: string, step: number): Promise<boolean> => (await acceptStep(poolId, factorId, step)) > 0,
 
     // --- recovery codes
     replaceRecoveryCodes: (poolId: string, userId: string, digests: string[], at: string) =>
@@ -58,10 +71,7 @@ export function createMfaRepo(db: Kysely<Database>) {
         await tx.deleteFrom('mfa_recovery_codes').where('pool_id', '=', poolId).where('user_id', '=', userId).execute();
         if (digests.length) await tx.insertInto('mfa_recovery_codes').values(digests.map((d) => ({ pool_id: poolId, user_id: userId, code_digest: d, used_at: null, created_at: at }))).execute();
       }),
-    countRecoveryCodes: async (poolId: string, userId: string): Promise<number> => {
-      const r = await db.selectFrom('mfa_recovery_codes').select((eb) => eb.fn.countAll<number>().as('n')).where('pool_id', '=', poolId).where('user_id', '=', userId).where('used_at', 'is', null).executeTakeFirst();
-      return Number(r?.n ?? 0);
-    },
+    countRecoveryCodes: async (poolId: string, userId: string): Promise<number> => Number((await recoveryCodesLeft(poolId, userId))[0]?.n ?? 0),
     /** Spends a recovery code: true only for the one call that marked it used. */
     useRecoveryCode: async (poolId: string, userId: string, digest: string, at: string): Promise<boolean> => {
       const res = await db

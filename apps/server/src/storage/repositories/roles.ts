@@ -1,4 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { SqliteConnection } from '../db/connect.js';
+import { compiledQuery } from '../db/compiled-query.js';
 import type { Database, RoleTable } from '../db/schema.js';
 import { likePattern, pageOf } from './list-queries.js';
 
@@ -7,8 +9,23 @@ export type RoleRow = Selectable<RoleTable>;
 /** The user columns get-user-roles may look a user up by (vendor `userIdType`). */
 export type UserLookupColumn = 'id' | 'username' | 'email' | 'phone' | 'external_id';
 
-/** All SQL for roles and role assignments, scoped by pool. */
-export function createRolesRepo(db: Kysely<Database>) {
+/**
+ * All SQL for roles and role assignments, scoped by pool. `direct`: the SQLite connection under
+ * `db`, for the role codes every token issue reads (compiled-query.ts).
+ */
+export function createRolesRepo(db: Kysely<Database>, direct?: SqliteConnection) {
+  const rolesOfUser = compiledQuery<RoleRow>(db, direct, 3, (k, poolId: string, userId: string, namespace: string) =>
+    k
+      .selectFrom('user_roles')
+      .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+      .selectAll('roles')
+      .where('user_roles.pool_id', '=', poolId)
+      .where('roles.pool_id', '=', poolId)
+      .where('user_roles.user_id', '=', userId)
+      .where('roles.namespace', '=', namespace)
+      .orderBy('roles.created_at', 'asc')
+      .orderBy('roles.id', 'asc'),
+  );
   const listWhere = (poolId: string, namespace: string, keywords?: string) => {
     let q = db.selectFrom('roles').where('pool_id', '=', poolId).where('namespace', '=', namespace);
     if (keywords) {
@@ -79,19 +96,7 @@ export function createRolesRepo(db: Kysely<Database>) {
       if (roleIds.length) await db.deleteFrom('user_roles').where('pool_id', '=', poolId).where('user_id', '=', userId).where('role_id', 'in', roleIds).execute();
     },
 
-    async rolesOfUser(poolId: string, userId: string, namespace: string): Promise<RoleRow[]> {
-      return db
-        .selectFrom('user_roles')
-        .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-        .selectAll('roles')
-        .where('user_roles.pool_id', '=', poolId)
-        .where('roles.pool_id', '=', poolId)
-        .where('user_roles.user_id', '=', userId)
-        .where('roles.namespace', '=', namespace)
-        .orderBy('roles.created_at', 'asc')
-        .orderBy('roles.id', 'asc')
-        .execute();
-    },
+    rolesOfUser: (poolId: string, userId: string, namespace: string): Promise<RoleRow[]> => rolesOfUser(poolId, userId, namespace),
   };
 }
 export type RolesRepo = ReturnType<typeof createRolesRepo>;

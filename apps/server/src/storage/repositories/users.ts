@@ -1,4 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import type { SqliteConnection } from '../db/connect.js';
+import { compiledQuery } from '../db/compiled-query.js';
 import type { Database, UserTable } from '../db/schema.js';
 import { likePattern } from './list-queries.js';
 
@@ -73,8 +75,19 @@ function conditionExpr(eb: Eb, c: UserCondition) {
   }
 }
 
-export function createUsersRepo(db: Kysely<Database>) {
+/** `direct`: the SQLite connection under `db`, for the lookups every sign-in makes (compiled-query.ts). */
+export function createUsersRepo(db: Kysely<Database>, direct?: SqliteConnection) {
   const inPool = (poolId: string) => db.selectFrom('users').selectAll().where('pool_id', '=', poolId);
+  // One compiled lookup per column: the column is part of the SQL text, the values are parameters.
+  const lookups = new Map<UserLookupColumn, (poolId: string, value: string) => Promise<UserRow[]>>();
+  const lookup = (column: UserLookupColumn) => {
+    let q = lookups.get(column);
+    if (!q) {
+      q = compiledQuery<UserRow>(db, direct, 2, (k, poolId: string, value: string) => k.selectFrom('users').selectAll().where('pool_id', '=', poolId).where(column, '=', value));
+      lookups.set(column, q);
+    }
+    return q;
+  };
 
   const listWhere = (poolId: string, q: UserListQuery) => (eb: Eb) => {
     const parts: Array<Expression<SqlBool>> = [eb('pool_id', '=', poolId)];
@@ -113,10 +126,9 @@ export function createUsersRepo(db: Kysely<Database>) {
         for (const row of rows) await trx.insertInto('users').values(row).execute();
       }),
 
-    findBy: (poolId: string, column: UserLookupColumn, value: string) =>
-      inPool(poolId).where(column, '=', value).executeTakeFirst(),
+    findBy: async (poolId: string, column: UserLookupColumn, value: string): Promise<UserRow | undefined> => (await lookup(column)(poolId, value))[0],
 
-    findById: (poolId: string, id: string) => inPool(poolId).where('id', '=', id).executeTakeFirst(),
+    findById: async (poolId: string, id: string): Promise<UserRow | undefined> => (await lookup('id')(poolId, id))[0],
 
     findManyBy: (poolId: string, column: UserLookupColumn, values: string[]) =>
       values.length === 0 ? Promise.resolve([] as UserRow[]) : inPool(poolId).where(column, 'in', values).execute(),
