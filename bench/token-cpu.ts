@@ -1,6 +1,7 @@
 /**
- * `npx tsx bench/token-cpu.ts [--requests N] [--rounds R]` — server CPU time per userinfo,
- * introspection and client-credentials request, lean handler (oidcFastEndpoints on) against oidc-provider alone (off),
+ * `npx tsx bench/token-cpu.ts [--requests N] [--rounds R] [--only userinfo,introspection,cc,refresh]`
+ * — server CPU time per userinfo, introspection, client-credentials and refresh-token rotation
+ * request, lean handler (oidcFastEndpoints on) against oidc-provider alone (off),
  * in one process on one SQLite database, rounds interleaved. CPU time (process.cpuUsage) per
  * request is far less sensitive to other load on the machine than requests per second, so this
  * gives a usable before/after comparison on a busy machine; it is not a throughput figure (no
@@ -15,7 +16,7 @@ import { createContainer } from '../apps/server/src/container/index.js';
 import { buildApp } from '../apps/server/src/app.js';
 import { bootstrap } from '../apps/server/src/services/bootstrap.js';
 
-const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' } } });
+const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' }, only: { type: 'string' } } });
 const N = Number(args.requests);
 const ROUNDS = Number(args.rounds);
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-token-cpu-'));
@@ -36,11 +37,28 @@ const tokens = await Promise.all(
 const m2m = await on.services.applications.create(poolId, { appName: 'cpu-m2m', appType: 'api', oidcConfig: { grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' } } as never);
 const m2mBasic = `Basic ${Buffer.from(`${m2m.appId}:${m2m.appSecret}`).toString('base64')}`;
 
-type Kind = 'userinfo' | 'introspection' | 'client credentials';
+// Refresh-token chains, 16 per variant (one per concurrent request): each rotation presents its
+// chain's current token and keeps the new one.
+const chains = { on: [] as string[], off: [] as string[] };
+for (const which of ['on', 'off'] as const) {
+  for (let k = 0; k < 16; k++) {
+    const t = (await on.oidc.tokens.issue({ poolId, appId, userId: user.userId, scope: 'openid profile offline_access', facts: { authTime: Math.floor(Date.now() / 1000), amr: ['pwd'] } } as never)) as { refresh_token?: string };
+    if (!t.refresh_token) throw new Error('no refresh token issued');
+    chains[which].push(t.refresh_token);
+  }
+}
+
+type Kind = 'userinfo' | 'introspection' | 'client credentials' | 'refresh';
 async function round(which: 'on' | 'off', kind: Kind): Promise<number> {
   const app = apps[which];
-  const one = (i: number) => {
+  const one = async (i: number) => {
     const t = tokens[i % tokens.length]!.access_token;
+    if (kind === 'refresh') {
+      const k = i % 16;
+      const r = await app.inject({ method: 'POST', url: '/oidc/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: chains[which][k]!, client_id: appId, client_secret: secret }).toString() });
+      if (r.statusCode === 200) chains[which][k] = (JSON.parse(r.body) as { refresh_token: string }).refresh_token;
+      return r;
+    }
     if (kind === 'client credentials') return app.inject({ method: 'POST', url: '/oidc/token', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: m2mBasic }, payload: 'grant_type=client_credentials' });
     return kind === 'userinfo'
       ? app.inject({ method: 'GET', url: '/oidc/me', headers: { authorization: `Bearer ${t}` } })
@@ -58,7 +76,8 @@ async function round(which: 'on' | 'off', kind: Kind): Promise<number> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const out: string[] = [`${N} requests per round, ${ROUNDS} rounds, interleaved; µs of process CPU per request (median, min–max)`, '', '| endpoint | oidc-provider (off) | lean (on) | ratio |', '|---|---|---|---|'];
-for (const kind of ['userinfo', 'introspection', 'client credentials'] as Kind[]) {
+const wanted = args.only?.split(',').map((k) => (k === 'cc' ? 'client credentials' : k));
+for (const kind of (['userinfo', 'introspection', 'client credentials', 'refresh'] as Kind[]).filter((k) => !wanted || wanted.includes(k))) {
   const r = { on: [] as number[], off: [] as number[] };
   for (let i = 0; i < ROUNDS; i++) {
     r.off.push(await round('off', kind));

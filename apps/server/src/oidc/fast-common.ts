@@ -20,10 +20,10 @@ export interface FastResponse {
  * middleware for a request without Origin (requests with one are deferred), no-store (RFC 6749
  * §5.1, RFC 7662 §2.2), then Koa's type and length.
  */
-export const json = (body: unknown): FastResponse => {
+export const json = (body: unknown, status = 200): FastResponse => {
   const text = JSON.stringify(body);
   return {
-    status: 200,
+    status,
     headers: {
       vary: 'Origin',
       'access-control-allow-origin': '*',

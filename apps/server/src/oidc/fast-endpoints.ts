@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import filterClaims from 'oidc-provider/lib/helpers/filter_claims.js';
 import { hasPrivateClaim, type VerifiedAccessToken } from './jwt-access-tokens.js';
 import type { ProviderRegistry } from './provider.js';
+import { createFastRefreshToken } from './fast-refresh-token.js';
 import { createFastClientCredentials } from './fast-client-credentials.js';
 import { deferred, epochTime, json, secretAuthenticatedClient, secretCredentials, strictForm, type FastClient, type FastResponse } from './fast-common.js';
 
@@ -58,6 +59,8 @@ export function createFastEndpoints(registry: ProviderRegistry) {
   return {
     /** POST /token with grant_type=client_credentials (fast-client-credentials.ts). */
     clientCredentials: createFastClientCredentials(registry),
+    /** POST /token with grant_type=refresh_token (fast-refresh-token.ts). */
+    refreshToken: createFastRefreshToken(registry),
     /** GET /me with `Authorization: Bearer <Gatehouse JWT>` and no query: the claims, or undefined (go to oidc-provider). */
     async userinfo(poolId: string, req: { method: string; url: string; headers: IncomingHttpHeaders }): Promise<FastResponse | undefined> {
       if (req.method !== 'GET' || req.url.includes('?') || deferred(req.headers)) return undefined;

@@ -20,6 +20,8 @@ export interface MountOptions {
 const TOKEN_BODY_LIMIT = 56 * 1024;
 
 type RawReq = IncomingMessage & { originalUrl?: string; ghIp?: string; ghRequestId?: string };
+/** The client's address and the request id, where the provider's audit listeners read them (provider.ts auditEvents). */
+const withRequestFacts = (raw: RawReq, req: FastifyRequest): RawReq => Object.assign(raw, { ghIp: req.ip, ghRequestId: req.id });
 
 const handlers = new WeakMap<Provider, (req: IncomingMessage, res: ServerResponse) => void>();
 const handlerOf = (p: Provider) => {
@@ -124,7 +126,8 @@ export async function oidcMount(app: FastifyInstance, opts: MountOptions): Promi
       if (/\/token(\/introspection|\/revocation)?$/.test(path)) text = await withSingleClientAuth(req, provider, text);
       if (path.endsWith('/token')) text = await withDefaultScope(req, poolId, text);
       if (opts.fast && rest === '/token' && req.method === 'POST') {
-        const r = await opts.fast.clientCredentials(poolId, { headers: req.headers, body: text, ip: req.ip, requestId: req.id });
+        const tokenRequest = { headers: req.headers, body: text, ip: req.ip, requestId: req.id };
+        const r = (await opts.fast.clientCredentials(poolId, tokenRequest)) ?? (await opts.fast.refreshToken(poolId, { ...tokenRequest, raw: withRequestFacts(raw, req) }));
         if (r) return answer(req, reply, r);
       }
       if (opts.fast && rest === '/token/introspection' && req.method === 'POST') {
@@ -154,8 +157,7 @@ export async function oidcMount(app: FastifyInstance, opts: MountOptions): Promi
     raw.headers['x-forwarded-host'] = pub.host;
     raw.headers['x-forwarded-proto'] = pub.protocol.replace(':', '');
     raw.headers['x-forwarded-for'] = req.ip;
-    raw.ghIp = req.ip;
-    raw.ghRequestId = req.id;
+    withRequestFacts(raw, req);
     reply.raw.setHeader('x-request-id', req.id);
     reply.hijack();
     handlerOf(provider)(raw, reply.raw);
