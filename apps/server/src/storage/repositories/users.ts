@@ -13,6 +13,7 @@ export type UserPatch = Omit<Updateable<UserTable>, 'id' | 'pool_id' | 'created_
 
 /** Columns a user can be looked up by; each is unique per pool (migration 0001). */
 export type UserLookupColumn = 'id' | 'email' | 'phone' | 'username' | 'external_id';
+const LOOKUP_COLUMNS: ReadonlySet<string> = new Set<UserLookupColumn>(['id', 'email', 'phone', 'username', 'external_id']);
 /** Columns that may be searched, filtered and sorted on (never `password_hash` or `pool_id`). */
 export type UserQueryColumn = Exclude<keyof UserTable, 'pool_id' | 'password_hash' | 'custom_data'>;
 
@@ -83,6 +84,8 @@ export function createUsersRepo(db: Kysely<Database>, direct?: SqliteConnection)
   const lookup = (column: UserLookupColumn) => {
     let q = lookups.get(column);
     if (!q) {
+      // Callers map vendor id types to these columns; anything else is a bug, never a new statement.
+      if (!LOOKUP_COLUMNS.has(column)) throw new Error(`users.findBy: not a lookup column: ${String(column)}`);
       q = compiledQuery<UserRow>(db, direct, 2, (k, poolId: string, value: string) => k.selectFrom('users').selectAll().where('pool_id', '=', poolId).where(column, '=', value));
       lookups.set(column, q);
     }
