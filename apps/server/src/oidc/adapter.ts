@@ -157,6 +157,8 @@ export interface JwtWithGrant {
    * belongs to another account (oidc-provider then treats the token as invalid).
    */
   grant?: Payload & { clientId?: string; exp?: number };
+  /** The grant's record as stored (the text `grant` was parsed from): equal text, equal grant. */
+  grantText?: string;
 }
 
 /**
@@ -197,7 +199,7 @@ export function createJwtReader(kv: KvStore, jwt: JwtVerifier) {
       if (grant.kind !== 'Grant' || grant.accountId !== token.accountId) return { verified, token };
       if (accountRevokedAt !== null && storedAt(grant) <= Number(accountRevokedAt)) return { verified, token };
       delete grant[STORED_AT];
-      return { verified, token, grant };
+      return { verified, token, grant, grantText: rawGrant };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 // @ts-expect-error -- internal module of oidc-provider (no types); the same function its userinfo action uses.
 import filterClaims from 'oidc-provider/lib/helpers/filter_claims.js';
+import { organizationScopesOf } from './claims.js';
 import { hasPrivateClaim, type VerifiedAccessToken } from './jwt-access-tokens.js';
 import type { ProviderRegistry } from './provider.js';
 import { createFastRefreshToken } from './fast-refresh-token.js';
@@ -55,6 +56,8 @@ export function createFastEndpoints(registry: ProviderRegistry) {
    * still checked on every request before it is used.
    */
   const activeAnswers = new WeakMap<VerifiedAccessToken, FastResponse>();
+  /** Userinfo answers by verified token, with what each was computed from (see userinfo). */
+  const answers = new WeakMap<VerifiedAccessToken, { grantText: string; client: unknown; user: object; roles: object; answer: FastResponse }>();
 
   return {
     /** POST /token with grant_type=client_credentials (fast-client-credentials.ts). */
@@ -73,27 +76,38 @@ export function createFastEndpoints(registry: ProviderRegistry) {
       // would not be found, goes to oidc-provider, which answers the error.
       const found = await e.jwt.find(value);
       if (!found || found.token.kind !== 'AccessToken' || !found.grant) return undefined;
+      const t = found.token as typeof found.token & { accountId?: string };
+      const client = (await registry.client(poolId, t.clientId)) as FastClient | undefined;
+      if (!client || client.userinfoSignedResponseAlg || client.userinfoEncryptedResponseAlg || client.subjectType === 'pairwise') return undefined;
+      const g = found.grant;
+      if (typeof g.exp !== 'number' || g.exp <= epochTime() || g.clientId !== t.clientId) return undefined;
+      const parts = t.accountId ? await registry.accountParts(poolId, t.accountId) : undefined;
+      // The answer is a function of the token, its grant, the client and the user's claims: while
+      // all of them are the same (the same verified token, the grant's stored text, the client and
+      // account cache's objects), it is the same answer. Organisation claims are read anew each
+      // time, so tokens with those scopes are never served from here.
+      const hit = answers.get(found.verified);
+      if (hit && parts && hit.grantText === found.grantText && hit.client === client && hit.user === parts.user && hit.roles === parts.roles) return hit.answer;
+
       const p = e.provider as unknown as Models;
       const token = p.AccessToken.instantiate(found.token);
       // Errors (missing openid; sender-constrained) are oidc-provider's to answer.
       if (!token.scopes.has('openid') || token.isSenderConstrained() || !token.accountId) return undefined;
-      const client = (await registry.client(poolId, token.clientId)) as FastClient | undefined;
-      if (!client || client.userinfoSignedResponseAlg || client.userinfoEncryptedResponseAlg || client.subjectType === 'pairwise') return undefined;
-      const g = found.grant;
-      if (typeof g.exp !== 'number' || g.exp <= epochTime() || g.clientId !== token.clientId) return undefined;
       const grant = p.Grant.instantiate(g);
       // oidc-provider's userinfo `respond`, step for step.
       const claims = filterClaims(token.claims, 'userinfo', grant) as Record<string, unknown>;
       const rejected = grant.getRejectedOIDCClaims();
       const scope = grant.getOIDCScopeFiltered(new Set((token.scope ?? '').split(' ')));
       // The account's claims for that scope, as oidc-provider's account.claims('userinfo', scope) has them.
-      const available = await registry.accountClaims(poolId, token.accountId, scope);
-      if (!available) return undefined;
+      const available = parts && (await registry.accountClaims(poolId, token.accountId, scope));
+      if (!parts || !available) return undefined;
       const mask = new p.Claims({ ...available, sub: token.accountId }, { client });
       mask.scope(scope);
       mask.mask(claims);
       mask.rejected(rejected);
-      return json(await mask.result());
+      const answer = json(await mask.result());
+      if (found.grantText !== undefined && organizationScopesOf(scope).length === 0) answers.set(found.verified, { grantText: found.grantText, client, user: parts.user, roles: parts.roles, answer });
+      return answer;
     },
 
     /**

@@ -139,6 +139,18 @@ export function createProviderRegistry(deps: ProviderDeps) {
     return scopes.length > 0 && deps.organizationClaims ? deps.organizationClaims(poolId, userId, scopes) : {};
   };
 
+  /**
+   * What an active user's claims are computed from, apart from organisation claims: the user row
+   * and role codes, the very objects the account cache holds (the same ones on every call until a
+   * change of the user drops them, or the cache's TTL), so the same objects mean the same
+   * claims. Undefined when the user is unknown, blocked or not activated.
+   */
+  const accountParts = async (poolId: string, userId: string) => {
+    const user = await deps.usersRepo.findById(poolId, userId);
+    if (!user || user.blocked === 1 || (user.status && user.status !== 'Activated')) return undefined;
+    return { user, roles: await deps.userRoles(poolId, userId) };
+  };
+
   async function build(poolId: string): Promise<Entry> {
     const isDefault = await deps.isDefaultPool(poolId);
     const base = poolBasePath(deps.publicUrl, poolId, isDefault);
@@ -384,10 +396,10 @@ export function createProviderRegistry(deps: ProviderDeps) {
      * organisation claims only for the organisation scopes in `scope`.
      */
     async accountClaims(poolId: string, userId: string, scope?: string) {
-      const user = await deps.usersRepo.findById(poolId, userId);
-      if (!user || user.blocked === 1 || (user.status && user.status !== 'Activated')) return undefined;
-      return userClaims(user, await deps.userRoles(poolId, userId), await organization(poolId, userId, scope));
+      const parts = await accountParts(poolId, userId);
+      return parts && userClaims(parts.user, parts.roles, await organization(poolId, userId, scope));
     },
+    accountParts,
   };
 }
 export type ProviderRegistry = ReturnType<typeof createProviderRegistry>;
