@@ -99,7 +99,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     const events = createEventService({ log });
     events.subscribe(auditSubscriber(audit));
     // Webhooks: the outbox listener (in the emitter's transaction) and this node's delivery worker.
-    const webhooks = createWebhooks({ config, db: db.db, box, log, events, outbound, bus: invalidation });
+    const webhooks = createWebhooks({ config, db: db.db, sqlite: db.sqlite, box, log, events, outbound, bus: invalidation });
     // Writes that can change a user's claims drop the user from every node's claims cache (oidc/account-cache.ts).
     publishAccountChanges(invalidation, { users: repos.users, roles: repos.roles });
     const customFields = createCustomFields({ db: db.db, box, users: repos.users, roles: repos.roles, userDataChanged: publishUserDataChange(invalidation) });

@@ -16,8 +16,8 @@ import { createWebhooksService } from '../services/webhooks/service.js';
  * transaction), the delivery worker of this node (started here, stopped by `close`), and the
  * management service. Deliveries go out only through the outbound guard.
  */
-export function createWebhooks(deps: { config: Config; db: DbHandle['db']; box: SecretBox; log: Logger; events: EventService; outbound: OutboundGuard; bus: InvalidationBus }) {
-  const repo = createWebhooksRepo(deps.db);
+export function createWebhooks(deps: { config: Config; db: DbHandle['db']; sqlite?: DbHandle['sqlite']; box: SecretBox; log: Logger; events: EventService; outbound: OutboundGuard; bus: InvalidationBus }) {
+  const repo = createWebhooksRepo(deps.db, deps.sqlite);
   const outcomes: Array<(o: { event: string; status: 'delivered' | 'retrying' | 'failed' }) => void> = [];
   const worker: WebhookWorker = createWebhookWorker({
     repo,

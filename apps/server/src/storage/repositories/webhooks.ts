@@ -1,4 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { SqliteConnection } from '../db/connect.js';
+import { compiledQuery, compiledWrite } from '../db/compiled-query.js';
 import type { Database, WebhookAttemptTable, WebhookDeliveryTable, WebhookTable } from '../db/schema.js';
 
 /**
@@ -10,18 +12,45 @@ export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptTable>;
 export type WebhookPatch = Partial<Omit<WebhookRow, 'id' | 'pool_id' | 'created_at'>>;
 
-export function createWebhooksRepo(db: Kysely<Database>) {
+/** The attempt log's columns, in the order the compiled insert binds them. */
+const ATTEMPT_COLUMNS = ['id', 'pool_id', 'webhook_id', 'delivery_id', 'event_name', 'attempt', 'request_headers', 'request_body', 'response_status', 'response_headers', 'response_body', 'duration_ms', 'success', 'error', 'at'] as const;
+
+/**
+ * `direct`: the SQLite connection under `db`, for the statements the delivery worker runs per
+ * delivery (storage/db/compiled-query.ts); `within` (a transaction) runs everything through it.
+ */
+export function createWebhooksRepo(db: Kysely<Database>, direct?: SqliteConnection) {
+  const delivery = compiledQuery<WebhookDeliveryRow>(db, direct, 1, (k, id: string) => k.selectFrom('webhook_deliveries').selectAll().where('id', '=', id));
+  const hook = compiledQuery<WebhookRow>(db, direct, 1, (k, id: string) => k.selectFrom('webhooks').selectAll().where('id', '=', id));
+  const claim = compiledWrite(db, direct, 5, (k, id: string, expected: number, now: number, leaseUntil: number, at: string) =>
+    k
+      .updateTable('webhook_deliveries')
+      .set({ attempts: sql<number>`${expected} + 1`, next_attempt_at: leaseUntil, updated_at: at })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .where('attempts', '=', expected)
+      .where('next_attempt_at', '<=', now),
+  );
+  const finish = compiledWrite(db, direct, 4, (k, id: string, status: string, error: string | null, at: string) =>
+    k.updateTable('webhook_deliveries').set({ status, last_error: error, updated_at: at }).where('id', '=', id),
+  );
+  const retryLater = compiledWrite(db, direct, 4, (k, id: string, nextAttemptAt: number, error: string, at: string) =>
+    k.updateTable('webhook_deliveries').set({ next_attempt_at: nextAttemptAt, last_error: error, updated_at: at }).where('id', '=', id).where('status', '=', 'pending'),
+  );
+  const insertAttempt = compiledWrite(db, direct, ATTEMPT_COLUMNS.length, (k, ...v: never[]) =>
+    k.insertInto('webhook_attempts').values(Object.fromEntries(ATTEMPT_COLUMNS.map((c, i) => [c, v[i]])) as unknown as WebhookAttemptRow),
+  );
   return {
     /**
      * The same queries on the caller's transaction (an event emitted inside one: the outbox rows
      * commit or roll back with the change). `trx` is the Kysely transaction the caller holds.
      */
-    within: (trx: unknown) => createWebhooksRepo(trx ? (trx as Kysely<Database>) : db),
+    within: (trx: unknown) => (trx ? createWebhooksRepo(trx as Kysely<Database>) : createWebhooksRepo(db, direct)),
 
     // --- subscriptions
     insert: (row: WebhookRow) => db.insertInto('webhooks').values(row).execute(),
     find: (poolId: string, id: string) => db.selectFrom('webhooks').selectAll().where('pool_id', '=', poolId).where('id', '=', id).executeTakeFirst(),
-    findById: (id: string) => db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst(),
+    findById: async (id: string): Promise<WebhookRow | undefined> => (await hook(id))[0],
     count: async (poolId: string) => Number((await db.selectFrom('webhooks').select((eb) => eb.fn.countAll().as('n')).where('pool_id', '=', poolId).executeTakeFirstOrThrow()).n),
     list: (poolId: string, offset: number, limit: number) =>
       db.selectFrom('webhooks').selectAll().where('pool_id', '=', poolId).orderBy('created_at', 'desc').orderBy('id', 'desc').offset(offset).limit(limit).execute(),
@@ -39,7 +68,7 @@ export function createWebhooksRepo(db: Kysely<Database>) {
     insertDeliveries: async (rows: WebhookDeliveryRow[]) => {
       if (rows.length > 0) await db.insertInto('webhook_deliveries').values(rows).execute();
     },
-    findDelivery: (id: string) => db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst(),
+    findDelivery: async (id: string): Promise<WebhookDeliveryRow | undefined> => (await delivery(id))[0],
     findDeliveryOf: (poolId: string, webhookId: string, id: string) =>
       db.selectFrom('webhook_deliveries').selectAll().where('pool_id', '=', poolId).where('webhook_id', '=', webhookId).where('id', '=', id).executeTakeFirst(),
     /**
@@ -76,21 +105,13 @@ export function createWebhooksRepo(db: Kysely<Database>) {
      * the next attempt into the future, so a node that dies mid-send leaves a row that becomes due
      * again — delivered again with the same message id (receivers deduplicate on it).
      */
-    claim: async (id: string, expectedAttempts: number, now: number, leaseUntil: number, at: string) => {
-      const res = await db
-        .updateTable('webhook_deliveries')
-        .set({ attempts: expectedAttempts + 1, next_attempt_at: leaseUntil, updated_at: at })
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .where('attempts', '=', expectedAttempts)
-        .where('next_attempt_at', '<=', now)
-        .executeTakeFirst();
-      return Number(res.numUpdatedRows) === 1;
+    claim: async (id: string, expectedAttempts: number, now: number, leaseUntil: number, at: string) => (await claim(id, expectedAttempts, now, leaseUntil, at)) === 1,
+    finish: async (id: string, status: 'delivered' | 'failed' | 'cancelled', error: string | null, at: string): Promise<void> => {
+      await finish(id, status, error, at);
     },
-    finish: (id: string, status: 'delivered' | 'failed' | 'cancelled', error: string | null, at: string) =>
-      db.updateTable('webhook_deliveries').set({ status, last_error: error, updated_at: at }).where('id', '=', id).execute(),
-    retryLater: (id: string, nextAttemptAt: number, error: string, at: string) =>
-      db.updateTable('webhook_deliveries').set({ next_attempt_at: nextAttemptAt, last_error: error, updated_at: at }).where('id', '=', id).where('status', '=', 'pending').execute(),
+    retryLater: async (id: string, nextAttemptAt: number, error: string, at: string): Promise<void> => {
+      await retryLater(id, nextAttemptAt, error, at);
+    },
     /** Redeliver: a finished delivery is pending again for one more attempt, with the same id. */
     reopen: async (poolId: string, id: string, now: number, at: string) =>
       Number(
@@ -108,7 +129,9 @@ export function createWebhooksRepo(db: Kysely<Database>) {
       db.selectFrom('webhook_deliveries').select(['status', (eb) => eb.fn.countAll().as('n')]).where('pool_id', '=', poolId).groupBy('status').execute(),
 
     // --- attempt log
-    insertAttempt: (row: WebhookAttemptRow) => db.insertInto('webhook_attempts').values(row).execute(),
+    insertAttempt: async (row: WebhookAttemptRow): Promise<void> => {
+      await insertAttempt(...ATTEMPT_COLUMNS.map((c) => row[c]));
+    },
     countAttempts: async (poolId: string, webhookId: string) =>
       Number((await db.selectFrom('webhook_attempts').select((eb) => eb.fn.countAll().as('n')).where('pool_id', '=', poolId).where('webhook_id', '=', webhookId).executeTakeFirstOrThrow()).n),
     attempts: (poolId: string, webhookId: string, offset: number, limit: number) =>
