@@ -99,7 +99,7 @@ export function createFastEndpoints(registry: ProviderRegistry) {
       const rejected = grant.getRejectedOIDCClaims();
       const scope = grant.getOIDCScopeFiltered(new Set((token.scope ?? '').split(' ')));
       // The account's claims for that scope, as oidc-provider's account.claims('userinfo', scope) has them.
-      const available = parts && (await registry.accountClaims(poolId, token.accountId, scope));
+      const available = parts && (await registry.accountClaims(poolId, token.accountId, scope, parts));
       if (!parts || !available) return undefined;
       const mask = new p.Claims({ ...available, sub: token.accountId }, { client });
       mask.scope(scope);

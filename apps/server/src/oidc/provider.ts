@@ -395,8 +395,9 @@ export function createProviderRegistry(deps: ProviderDeps) {
      * Every claim of an active user (undefined when unknown, blocked or not activated); the
      * organisation claims only for the organisation scopes in `scope`.
      */
-    async accountClaims(poolId: string, userId: string, scope?: string) {
-      const parts = await accountParts(poolId, userId);
+    async accountClaims(poolId: string, userId: string, scope?: string, known?: Awaited<ReturnType<typeof accountParts>>) {
+      // `known`: the caller's accountParts of this user (read already), so they are not read twice.
+      const parts = known ?? (await accountParts(poolId, userId));
       return parts && userClaims(parts.user, parts.roles, await organization(poolId, userId, scope));
     },
     accountParts,
