@@ -41,8 +41,11 @@ describe('the lean refresh-token grant answers as oidc-provider does', () => {
     basicApp = await mk({ oidcConfig: { token_endpoint_auth_method: 'client_secret_basic' } });
     other = await mk({});
     userId = await seedUser(a, { email: 'rotate@example.com', username: 'rotate', name: 'Rotating User' });
+    // One sign-in time for every family: two families issued across a second boundary would
+    // otherwise differ in auth_time, which the comparisons below would report.
+    const authTime = Math.floor(Date.now() / 1000);
     fresh = async (app, scope = 'openid profile email offline_access') => {
-      const t = (await a.container.oidc.tokens.issue({ poolId: a.poolId, appId: app.appId, userId, scope, facts: { authTime: Math.floor(Date.now() / 1000), amr: ['pwd'] } } as never)) as { refresh_token?: string };
+      const t = (await a.container.oidc.tokens.issue({ poolId: a.poolId, appId: app.appId, userId, scope, facts: { authTime, amr: ['pwd'] } } as never)) as { refresh_token?: string };
       expect(t.refresh_token).toBeTruthy();
       return t.refresh_token!;
     };
