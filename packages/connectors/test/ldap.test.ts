@@ -255,24 +255,53 @@ describe.skipIf(!hasSlapd)('ldap directory connector (OpenLDAP slapd)', () => {
       expect(silent.accepted()).toBeGreaterThan(0);
     }, 10_000);
 
-    it('keeps directory connections within the pool size and unbinds every user bind', async () => {
+    it('keeps directory connections within the pool size and reuses user-bind connections', async () => {
       const proxy = await startCountingProxy(dir.port);
       cleanup.push(proxy.close);
       const c = make({ ldapUrl: proxy.url, poolSize: 3 });
-      const results = await Promise.allSettled(
-        Array.from({ length: 24 }, (_, i) => c.authenticate('alice', i % 2 ? dir.users.alice.password : 'Wrong-Password-1')),
-      );
-      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(12);
-      expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(Array(12).fill('connector.invalid_credentials'));
+      const round = () =>
+        Promise.allSettled(Array.from({ length: 24 }, (_, i) => c.authenticate('alice', i % 2 ? dir.users.alice.password : 'Wrong-Password-1')));
+      const results = [...(await round()), ...(await round())];
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(24);
+      expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(Array(24).fill('connector.invalid_credentials'));
       // At most poolSize service connections plus poolSize user binds at any moment.
       expect(proxy.maxOpen()).toBeLessThanOrEqual(6);
+      // 48 sign-ins, and far fewer connections: a user-bind connection serves the next user bind,
+      // whatever the last bind on it answered (a new one is opened only when none is idle, and
+      // one opened for a refused bind is not kept).
+      expect(proxy.total()).toBeLessThan(24);
       await new Promise((r) => setTimeout(r, 100));
-      // Every user-bind connection was closed; only idle service connections stay, until close().
-      expect(proxy.open()).toBeLessThanOrEqual(3);
+      expect(proxy.open()).toBeLessThanOrEqual(6);
       await c.close();
       await new Promise((r) => setTimeout(r, 100));
       expect(proxy.open()).toBe(0);
       await expectConnectorError(c.authenticate('alice', dir.users.alice.password), 'connector.unavailable');
+    });
+
+    it('a kept user-bind connection carries nothing into the next bind: a wrong password after a right one is refused', async () => {
+      const proxy = await startCountingProxy(dir.port);
+      cleanup.push(proxy.close);
+      const c = make({ ldapUrl: proxy.url, poolSize: 1 });
+      expect((await c.authenticate('alice', dir.users.alice.password)).username).toBe('alice');
+      const opened = proxy.total();
+      await expectConnectorError(c.authenticate('alice', 'Wrong-Password-1'), 'connector.invalid_credentials');
+      // Ppolicy answers on a kept connection too (bob is administratively locked).
+      await expectConnectorError(c.authenticate('bob', dir.users.bob.password), 'connector.account_disabled');
+      expect((await c.authenticate('alice', dir.users.alice.password)).username).toBe('alice');
+      expect(proxy.total()).toBe(opened);
+      await c.close();
+    });
+
+    it('replaces a kept user-bind connection the directory dropped while idle', async () => {
+      const proxy = await startCountingProxy(dir.port);
+      cleanup.push(proxy.close);
+      const c = make({ ldapUrl: proxy.url, poolSize: 1, timeoutMs: 2_000 });
+      expect((await c.authenticate('alice', dir.users.alice.password)).username).toBe('alice');
+      proxy.cut();
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await c.authenticate('alice', dir.users.alice.password)).username).toBe('alice');
+      await expectConnectorError(c.authenticate('alice', 'Wrong-Password-1'), 'connector.invalid_credentials');
+      await c.close();
     });
 
     it('fails closed while the directory is down and recovers by itself when it returns', async () => {

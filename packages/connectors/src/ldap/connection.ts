@@ -13,7 +13,7 @@
  * must carry that IP in subjectAltName (RFC 6125; Node's checkServerIdentity).
  */
 import { isIP, Socket, connect as netConnect } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions as TlsOptions, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type ConnectionOptions as TlsOptions, type SecureContext, type TLSSocket } from 'node:tls';
 import { Client, type Control, type Entry, type SearchOptions } from 'ldapts';
 import type { Endpoint } from './endpoints.js';
 import { DeadlineError, toDirectoryError, type Phase } from './errors.js';
@@ -22,6 +22,13 @@ export interface ConnectionOptions {
   startTls: boolean;
   /** PEM certificates to trust instead of the system store. */
   ca?: string[];
+  /**
+   * The TLS context built from `ca` (tlsContext below), made once per connector: building it
+   * parses every PEM certificate again, which was a tenth of a directory sign-in's CPU when it
+   * was done per connection. Called in the TLS step, so a certificate it cannot parse fails
+   * that step as before. Absent: built per connection from `ca`.
+   */
+  secureContext?: () => SecureContext;
   timeoutMs: number;
   /**
    * Opens the TCP connection (the server passes its outbound guard's, which checks the address
@@ -51,14 +58,23 @@ export function withDeadline<T>(p: Promise<T>, ms: number, what: string, onTimeo
   });
 }
 
-function tlsOptions(ep: Endpoint, ca: string[] | undefined): TlsOptions {
+/**
+ * The trust anchors and protocol floor of every directory connection (`ca` replaces the system
+ * store when set), built on first use and then kept. A build that throws is not kept.
+ */
+export function tlsContext(ca: string[] | undefined): () => SecureContext {
+  let ctx: SecureContext | undefined;
+  return () => (ctx ??= createSecureContext({ ...(ca ? { ca } : {}), minVersion: 'TLSv1.2' }));
+}
+
+function tlsOptions(ep: Endpoint, opts: Pick<ConnectionOptions, 'ca' | 'secureContext'>): TlsOptions {
   return {
     host: ep.host,
     // SNI takes host names only (RFC 6066 §3); an IP is still checked against the certificate's IP SANs.
     ...(isIP(ep.host) ? {} : { servername: ep.host }),
-    ...(ca ? { ca } : {}),
+    // With a context, its `ca` and `minVersion` apply (the context holds them, tlsContext above).
+    ...(opts.secureContext ? { secureContext: opts.secureContext() } : { ...(opts.ca ? { ca: opts.ca } : {}), minVersion: 'TLSv1.2' as const }),
     rejectUnauthorized: true,
-    minVersion: 'TLSv1.2',
   };
 }
 
@@ -115,7 +131,7 @@ export class DirectoryConnection {
       let first: Socket = raw;
       if (ep.secure) {
         phase = 'tls';
-        const secure = tlsConnect({ ...tlsOptions(ep, opts.ca), socket: raw });
+        const secure = tlsConnect({ ...tlsOptions(ep, opts), socket: raw });
         sockets.push(secure);
         secure.on('error', () => {});
         await withDeadline(waitFor(secure, 'secureConnect'), opts.timeoutMs, `TLS handshake with ${ep.label}`, destroyAll);
@@ -141,7 +157,7 @@ export class DirectoryConnection {
           if (!upgrade) return once();
           if (upgraded) throw new Error('reconnect refused');
           upgraded = true;
-          const secure: TLSSocket = tlsConnect({ ...tlsOptions(ep, opts.ca), socket: raw });
+          const secure: TLSSocket = tlsConnect({ ...tlsOptions(ep, opts), socket: raw });
           sockets.push(secure);
           return secure;
         }) as unknown as typeof tlsConnect,
@@ -150,7 +166,7 @@ export class DirectoryConnection {
       if (opts.startTls && !ep.secure) {
         phase = 'starttls';
         // RFC 4511 §4.14 / RFC 4513 §3: StartTLS, then verify the server's identity before any bind.
-        await withDeadline(client.startTLS(tlsOptions(ep, opts.ca)), opts.timeoutMs, `StartTLS with ${ep.label}`, destroyAll).catch((err: unknown) => {
+        await withDeadline(client.startTLS(tlsOptions(ep, opts)), opts.timeoutMs, `StartTLS with ${ep.label}`, destroyAll).catch((err: unknown) => {
           // The server accepted StartTLS and the handshake itself failed: a TLS problem, like ldaps://.
           if (upgraded) phase = 'tls';
           throw err;

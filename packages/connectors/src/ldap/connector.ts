@@ -2,8 +2,8 @@
  * Directory sign-in: search with the service account, then bind as the entry found, with the
  * user's password, on a connection of its own (never a DN assembled from what the user typed).
  *
- *   check input → search user (pooled service connection) → bind as that DN (own connection,
- *   unbound afterwards) → account state (ppolicy control / AD sub-code / userAccountControl) →
+ *   check input → search user (pooled service connection) → bind as that DN (a connection kept
+ *   for user binds only, never searched on) → account state (ppolicy control / AD sub-code / userAccountControl) →
  *   search groups (service connection) → IdentityProfile
  *
  * What this does not protect against: timing. An unknown account answers after one search, a
@@ -22,9 +22,9 @@ import {
 import { PasswordPolicyControl, type Entry } from 'ldapts';
 import { DEFAULTS, MAX_ACCOUNT_LENGTH, MAX_GROUPS, MAX_PASSWORD_LENGTH, type DirectoryType } from './defaults.js';
 import { resolveConfig } from './config.js';
-import { DirectoryConnection, type ConnectionOptions } from './connection.js';
+import { tlsContext, type ConnectionOptions, type DirectoryConnection } from './connection.js';
 import type { Endpoint } from './endpoints.js';
-import { DirectoryError, fromPasswordPolicy, toDirectoryError } from './errors.js';
+import { DirectoryError, fromPasswordPolicy, isConnectionFailure, toDirectoryError } from './errors.js';
 import { renderFilter } from './filter.js';
 import { EndpointSelector, openWithFailover, Semaphore, ServicePool } from './pool.js';
 import { attr, stableId, toProfile } from './profile.js';
@@ -40,7 +40,13 @@ export function createDirectoryConnector(type: DirectoryType, manifest: Director
   const config = validateConfig<DirectoryConfig>(manifest, rawConfig);
   const resolved = resolveConfig(manifest.id, config);
   const defaults = DEFAULTS[type];
-  const connOpts: ConnectionOptions = { startTls: config.startTls, timeoutMs: config.timeoutMs, ...(resolved.ca ? { ca: resolved.ca } : {}), ...(deps.connect ? { connect: deps.connect } : {}) };
+  const connOpts: ConnectionOptions = {
+    startTls: config.startTls,
+    timeoutMs: config.timeoutMs,
+    ...(resolved.ca ? { ca: resolved.ca } : {}),
+    secureContext: tlsContext(resolved.ca),
+    ...(deps.connect ? { connect: deps.connect } : {}),
+  };
   const selector = new EndpointSelector(resolved.endpoints);
   const limiter = new Semaphore(config.poolSize);
   let closed = false;
@@ -50,6 +56,15 @@ export function createDirectoryConnector(type: DirectoryType, manifest: Director
     if (config.bindDn && config.bindPassword) await conn.bind(config.bindDn, config.bindPassword, 'service-bind');
   };
   const pool = new ServicePool(() => openWithFailover(selector, connOpts, serviceBind), config.poolSize);
+  /**
+   * Connections that carried a user bind, kept for the next user bind (at most `poolSize`, closed
+   * after IDLE_CLOSE_MS idle). A bind on an open connection replaces its authentication state
+   * (RFC 4511 §4.2.1), so a kept connection carries nothing of the previous user into the next
+   * bind; and nothing but binds ever runs on these connections (searches use `pool`, bound as the
+   * service account), so no operation runs under a user's identity. It saves the TCP connect, the
+   * TLS handshake and the unbind of every sign-in — most of a directory sign-in's CPU.
+   */
+  const binds = new ServicePool(() => Promise.reject(new Error('bind connections are opened by bindAsUser')), config.poolSize);
 
   const userAttributes = [
     ...defaults.idAttributes,
@@ -97,27 +112,41 @@ export function createDirectoryConnector(type: DirectoryType, manifest: Director
   async function bindAsUser(entry: Entry, password: string, endpoint: Endpoint): Promise<void> {
     const lockedTime = attr(entry, 'pwdAccountLockedTime');
     const adminLocked = (Array.isArray(lockedTime) ? lockedTime[0] : lockedTime) === ADMIN_LOCKED;
-    // Bind on a connection of its own, on the server that found the entry (replicas may lag),
-    // and unbind it afterwards whatever happened.
-    const conn = await openWithFailover(
-      selector,
-      connOpts,
-      async (c) => {
-        // OpenLDAP (and 389-ds) explain a refused or restricted bind in the password policy control;
-        // AD explains in the diagnostic message instead and gets no control.
-        const control = type === 'ldap' ? new PasswordPolicyControl() : undefined;
-        try {
-          await c.bind(entry.dn, password, 'user-bind', control ? [control] : undefined);
-        } catch (err) {
-          throw fromPasswordPolicy(control?.value?.error, adminLocked, c.endpoint.label) ?? err;
+    const bind = async (c: DirectoryConnection) => {
+      // OpenLDAP (and 389-ds) explain a refused or restricted bind in the password policy control;
+      // AD explains in the diagnostic message instead and gets no control.
+      const control = type === 'ldap' ? new PasswordPolicyControl() : undefined;
+      try {
+        await c.bind(entry.dn, password, 'user-bind', control ? [control] : undefined);
+      } catch (err) {
+        throw fromPasswordPolicy(control?.value?.error, adminLocked, c.endpoint.label) ?? err;
+      }
+      // A successful bind can still carry "change your password first" (ChangeAfterReset).
+      const policy = fromPasswordPolicy(control?.value?.error, adminLocked, c.endpoint.label);
+      if (policy) throw policy;
+    };
+    // On the server that found the entry (replicas may lag): a kept connection to it, else a new
+    // one (with failover, as for the service account). Either way the connection is kept
+    // afterwards if still usable, whatever the bind answered.
+    const kept = binds.take(endpoint);
+    if (kept) {
+      try {
+        await bind(kept);
+        binds.give(kept);
+        return;
+      } catch (err) {
+        if (!isConnectionFailure(err)) {
+          binds.give(kept);
+          throw err;
         }
-        // A successful bind can still carry "change your password first" (ChangeAfterReset).
-        const policy = fromPasswordPolicy(control?.value?.error, adminLocked, c.endpoint.label);
-        if (policy) throw policy;
-      },
-      endpoint,
-    );
-    await conn.close();
+        // Dropped while idle (AD closes idle connections after 15 minutes): bind once more on a new
+        // connection. The bind did not reach a server that had already closed the connection; if
+        // the connection broke after the server read it, the directory counts this attempt twice.
+        await kept.close();
+      }
+    }
+    const conn = await openWithFailover(selector, connOpts, bind, endpoint);
+    binds.give(conn);
   }
 
   async function groupsOf(dn: string): Promise<string[]> {
@@ -162,7 +191,7 @@ export function createDirectoryConnector(type: DirectoryType, manifest: Director
     async close(): Promise<void> {
       closed = true;
       limiter.failWaiting(new DirectoryError('connector.unavailable', 'connect', 'connector closed'));
-      await pool.close();
+      await Promise.all([pool.close(), binds.close()]);
     },
   };
 }

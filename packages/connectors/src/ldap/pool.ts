@@ -5,9 +5,9 @@
  *    flood of directory connections).
  *  - `EndpointSelector`: URLs are tried in the configured order; one that failed to connect is
  *    tried last for ENDPOINT_COOLDOWN_MS, so a dead primary does not cost every sign-in a timeout.
- *  - `ServicePool`: service-account connections kept open between sign-ins (at most `poolSize`,
- *    closed after IDLE_CLOSE_MS idle). A kept connection the server has meanwhile dropped is
- *    replaced once, transparently.
+ *  - `ServicePool`: connections kept open between sign-ins (at most `poolSize`, closed after
+ *    IDLE_CLOSE_MS idle): one pool bound as the service account for searches, one for user binds.
+ *    A kept connection the server has meanwhile dropped is replaced once, transparently.
  */
 import { ENDPOINT_COOLDOWN_MS, IDLE_CLOSE_MS } from './defaults.js';
 import { DirectoryConnection, type ConnectionOptions } from './connection.js';
@@ -133,14 +133,14 @@ export class ServicePool {
 
   /** Runs `fn` on a service-account connection. Only idempotent work (searches) belongs here. */
   async use<T>(fn: (conn: DirectoryConnection) => Promise<T>): Promise<T> {
-    const kept = this.takeIdle();
+    const kept = this.take();
     const conn = kept ?? (await this.open());
     try {
       const result = await fn(conn);
-      this.putBack(conn);
+      this.give(conn);
       return result;
     } catch (err) {
-      if (conn.usable) this.putBack(conn);
+      if (conn.usable) this.give(conn);
       else await conn.close();
       // A kept connection that the server dropped while idle (AD closes idle LDAP connections after
       // 15 minutes, MaxConnIdleTime): try once more on a fresh one.
@@ -148,10 +148,10 @@ export class ServicePool {
         const fresh = await this.open();
         try {
           const result = await fn(fresh);
-          this.putBack(fresh);
+          this.give(fresh);
           return result;
         } catch (again) {
-          if (fresh.usable) this.putBack(fresh);
+          if (fresh.usable) this.give(fresh);
           else await fresh.close();
           throw again;
         }
@@ -168,10 +168,15 @@ export class ServicePool {
     await Promise.all(all.map((c) => c.close()));
   }
 
-  private takeIdle(): DirectoryConnection | undefined {
-    for (;;) {
-      const conn = this.idle.pop();
-      if (!conn) return undefined;
+  /**
+   * An idle connection, the most recently used first; with `endpoint`, only one to that server.
+   * Connections found unusable on the way are closed. Undefined: open one.
+   */
+  take(endpoint?: Endpoint): DirectoryConnection | undefined {
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const conn = this.idle[i]!;
+      if (conn.usable && endpoint && conn.endpoint !== endpoint) continue;
+      this.idle.splice(i, 1);
       clearTimeout(this.timers.get(conn));
       this.timers.delete(conn);
       if (conn.usable) {
@@ -180,9 +185,11 @@ export class ServicePool {
       }
       void conn.close();
     }
+    return undefined;
   }
 
-  private putBack(conn: DirectoryConnection): void {
+  /** Keeps a connection for later (closed instead when unusable, the pool is full or closed). */
+  give(conn: DirectoryConnection): void {
     if (this.closed || !conn.usable || this.idle.length >= this.maxIdle) {
       void conn.close();
       return;
