@@ -11,6 +11,8 @@
  * `mfa` is a password sign-in answered with an mfaToken, then POST /api/v3/mfa/verify with a
  * TOTP code, every user enrolled and the app's OTP factor on, measured only with --only: each
  * user signs in once per 30-s step at most, so keep rounds × requests below --users);
+ * `ldap` is a directory sign-in (connection LDAP) against a throwaway slapd over StartTLS, as the
+ * bench's `ldap` scenario (measured only with --only; the directory's own CPU is not counted);
  * `--statements` (SQLite) lists the SQL statements one request runs, on average, and exits.
  * `--cpu-prof <file>` writes a V8 CPU profile of the measured rounds only (no start-up, no
  * seeding, no warm-up), for `npx tsx bench/profile-summary.ts <file> 40 --inclusive`. V8's
@@ -36,7 +38,7 @@ const ROUNDS = Number(args.rounds);
 const USERS = Number(args.users);
 const PASSWORD = 'bench passphrase 0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-signin-cpu-'));
-const c = await createContainer(loadConfig({}, { dataDir: dir, databaseUrl: `sqlite:${join(dir, 'gh.db')}`, secret: 'signin-cpu-master-secret-0123456789abcdefg', publicUrl: 'http://127.0.0.1:9', logLevel: 'silent' }));
+const c = await createContainer(loadConfig({}, { dataDir: dir, databaseUrl: `sqlite:${join(dir, 'gh.db')}`, secret: 'signin-cpu-master-secret-0123456789abcdefg', publicUrl: 'http://127.0.0.1:9', logLevel: 'silent', ...(args.only === 'ldap' ? { outboundAllow: '127.0.0.1' } : {}) }));
 const boot = (await bootstrap(c))!;
 const poolId = boot.pool.id;
 const web = await c.services.applications.create(poolId, { appName: 'CPU web', appType: 'web', redirectUris: ['http://127.0.0.1:9/cb'] } as never);
@@ -52,7 +54,7 @@ await c.repos.users.insertMany(Array.from({ length: USERS - 1 }, (_, k) => ({ ..
 await c.authn.settings.update(poolId, { bruteForce: { captchaAfter: 0 } });
 const app = await buildApp(c);
 
-type Kind = 'signin' | 'cc' | 'refresh' | 'mfa';
+type Kind = 'signin' | 'cc' | 'refresh' | 'mfa' | 'ldap';
 let next = 0;
 // Refresh-token chains (one per concurrent request, as the bench's refresh scenario): signed in
 // with offline_access, each rotation presents the chain's current token.
@@ -76,6 +78,24 @@ if (args.only === 'mfa') {
   }
   await c.mfa.policies.update(poolId, web.appId, { enabledFactors: ['OTP'] });
 }
+// LDAP: as the bench's scenario (bench/run.ts): StartTLS, 64 directory users round-robin.
+let stopDirectory = async () => {};
+let ldapUsers: string[] = [];
+let ldapPassword = '';
+if (args.only === 'ldap') {
+  const { startSlapd } = await import('../packages/connectors/test/fixtures/directories/index.js');
+  const { addDirectoryUsers } = await import('./lib/directory.js');
+  const dirSrv = await startSlapd();
+  stopDirectory = () => dirSrv.stop();
+  const idp = await c.federation.sources.createIdp(poolId, { name: 'cpu ldap', type: 'ldap' } as never);
+  const fields = { ldapUrl: dirSrv.url, startTls: true, tlsCaCert: dirSrv.caPem, bindDn: dirSrv.service.dn, bindPassword: dirSrv.service.password, baseDn: dirSrv.peopleDn, groupBaseDn: dirSrv.groupsDn, attributeMap: { uid: 'username', mail: 'email', cn: 'name' }, timeoutMs: 30_000 };
+  const conn = await c.federation.sources.createConnection(poolId, { extIdpId: idp.id, type: 'ldap', identifier: 'cpu-ldap', displayName: 'CPU LDAP', fields } as never);
+  await c.federation.sources.changeConnectionState(poolId, { id: conn.id, enabled: true, appIds: [web.appId] });
+  ldapPassword = dirSrv.users.alice.password;
+  ldapUsers = await addDirectoryUsers(dirSrv, 64, ldapPassword);
+}
+let nextLdap = 0;
+const ldapSignIn = () => app.inject({ method: 'POST', url: '/api/v3/signin', headers: { 'content-type': 'application/json', 'x-authing-app-id': web.appId }, payload: JSON.stringify({ connection: 'LDAP', ldapPayload: { sAMAccountName: ldapUsers[nextLdap++ % ldapUsers.length], password: ldapPassword }, client_id: web.appId, client_secret: web.appSecret }) });
 const signInRequest = () => app.inject({ method: 'POST', url: '/api/v3/signin', headers: { 'content-type': 'application/json', 'x-authing-app-id': web.appId }, payload: JSON.stringify({ connection: 'PASSWORD', passwordPayload: { email: `u${next++ % USERS}@bench.example`, password: PASSWORD }, client_id: web.appId, client_secret: web.appSecret }) });
 const mfaSignIn = async () => {
   const first = await signInRequest();
@@ -94,15 +114,17 @@ const basic = `Basic ${Buffer.from(`${m2m.appId}:${m2m.appSecret}`).toString('ba
 const one = (kind: Kind) =>
   kind === 'refresh'
     ? rotate()
+    : kind === 'ldap'
+    ? ldapSignIn()
     : kind === 'mfa'
     ? mfaSignIn()
     : kind === 'signin'
     ? signInRequest()
     : app.inject({ method: 'POST', url: '/oidc/token', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, payload: 'grant_type=client_credentials' });
-const ok = (kind: Kind, body: string) => (kind === 'signin' || kind === 'mfa' ? body.includes('"statusCode":200') && body.includes('access_token') : kind === 'refresh' ? body.includes('"refresh_token"') : body.includes('"access_token"'));
+const ok = (kind: Kind, body: string) => (kind === 'signin' || kind === 'mfa' || kind === 'ldap' ? body.includes('"statusCode":200') && body.includes('access_token') : kind === 'refresh' ? body.includes('"refresh_token"') : body.includes('"access_token"'));
 
 async function round(kind: Kind, n: number): Promise<number> {
-  const conc = kind === 'signin' || kind === 'mfa' ? 16 : 32;
+  const conc = kind === 'signin' || kind === 'mfa' || kind === 'ldap' ? 16 : 32;
   const t0 = process.threadCpuUsage();
   for (let i = 0; i < n; i += conc) {
     const batch = await Promise.all(Array.from({ length: Math.min(conc, n - i) }, () => one(kind)));
@@ -153,15 +175,17 @@ if (args.statements) {
   }
   await app.close();
   await c.close();
+  await stopDirectory();
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-const r: Record<Kind, number[]> = { signin: [], cc: [], refresh: [], mfa: [] };
+const r: Record<Kind, number[]> = { signin: [], cc: [], refresh: [], mfa: [], ldap: [] };
 const warmUp = async () => {
   if (args.only === 'refresh') return void (await round('refresh', 200));
   if (args.only === 'mfa') return void (await round('mfa', 64));
+  if (args.only === 'ldap') return void (await round('ldap', 128));
   await round('signin', 64);
   await round('cc', 200);
 };
@@ -179,6 +203,8 @@ if (args.only === 'refresh') {
   for (let i = 0; i < ROUNDS; i++) r.refresh.push(await round('refresh', N * 2));
 } else if (args.only === 'mfa') {
   for (let i = 0; i < ROUNDS; i++) r.mfa.push(await round('mfa', N));
+} else if (args.only === 'ldap') {
+  for (let i = 0; i < ROUNDS; i++) r.ldap.push(await round('ldap', N));
 } else {
   for (let i = 0; i < ROUNDS; i++) {
     if (args.only !== 'cc') r.signin.push(await round('signin', N));
@@ -201,10 +227,12 @@ process.stdout.write(
     `| password sign-in (POST /api/v3/signin) | ${f(r.signin)} |`,
     `| client credentials (POST /oidc/token) | ${f(r.cc)} |`,
     ...(r.mfa.length ? [`| MFA sign-in: password, then TOTP (POST /api/v3/signin + /api/v3/mfa/verify, both requests) | ${f(r.mfa)} |`] : []),
+    ...(r.ldap.length ? [`| LDAP sign-in (POST /api/v3/signin, connection LDAP, StartTLS) | ${f(r.ldap)} |`] : []),
     ...(r.refresh.length ? [`| refresh-token rotation (POST /oidc/token, ${N * 2} per round) | ${f(r.refresh)} |`] : []),
     '',
   ].join('\n'),
 );
 await app.close();
 await c.close();
+await stopDirectory();
 rmSync(dir, { recursive: true, force: true });

@@ -13,11 +13,14 @@ import type { RolesRepo } from '../storage/repositories/roles.js';
 import type { UsersRepo } from '../storage/repositories/users.js';
 import type { Logger } from '../utils/logger.js';
 
+/** A saved connection with its fields unsealed. */
+type ConnectionRow = { id: string; poolId: string; extIdpId: string; type: string; displayName: string; updatedAt: string; fields: Record<string, unknown> };
+
 /** What the directory area uses of the federation storage (identity sources, connections, identities). */
 export interface DirectoryFederation {
   sources: {
-    enabledConnectionsForApp(poolId: string, appId: string, type?: string): Promise<Array<{ id: string }>>;
-    getConnectionWithSecrets(id: string, poolId?: string): Promise<{ id: string; poolId: string; extIdpId: string; type: string; displayName: string; updatedAt: string; fields: Record<string, unknown> } | undefined>;
+    enabledConnectionsWithSecretsForApp(poolId: string, appId: string, type: string): Promise<Array<ConnectionRow>>;
+    getConnectionWithSecrets(id: string, poolId?: string): Promise<ConnectionRow | undefined>;
   };
   identities: {
     findUserId(conn: { id: string; poolId: string; extIdpId: string; type: string }, profile: { id: string }): Promise<string | undefined>;
@@ -42,7 +45,7 @@ export function createDirectory(d: {
   rolesRepo: Pick<RolesRepo, 'findByCode' | 'assign' | 'unassign'>;
   log: Logger;
 }) {
-  const record = (c: NonNullable<Awaited<ReturnType<DirectoryFederation['sources']['getConnectionWithSecrets']>>>): DirectoryConnectionRecord | null =>
+  const record = (c: ConnectionRow): DirectoryConnectionRecord | null =>
     isDirectoryType(c.type) ? { id: c.id, poolId: c.poolId, extIdpId: c.extIdpId, type: c.type, displayName: c.displayName, updatedAt: c.updatedAt, fields: c.fields } : null;
 
   /** The guard's TCP connect; an address the operator has not allowed is a configuration error, not an outage. */
@@ -71,13 +74,7 @@ export function createDirectory(d: {
   const service = createDirectoryService({
     sources: {
       async enabledForApp(poolId, appId, type) {
-        const out: DirectoryConnectionRecord[] = [];
-        for (const v of await d.federation.sources.enabledConnectionsForApp(poolId, appId, type)) {
-          const c = await d.federation.sources.getConnectionWithSecrets(v.id, poolId);
-          const r = c && record(c);
-          if (r) out.push(r);
-        }
-        return out;
+        return (await d.federation.sources.enabledConnectionsWithSecretsForApp(poolId, appId, type)).map(record).filter((r) => r !== null);
       },
       async byId(poolId, id) {
         const c = await d.federation.sources.getConnectionWithSecrets(id, poolId);

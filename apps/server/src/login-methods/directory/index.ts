@@ -1,5 +1,5 @@
 import { AppError } from '../../errors/app-error.js';
-import type { DirectoryOutcome, DirectoryType } from '../../services/directory/types.js';
+import type { DirectoryConnectionRecord, DirectoryOutcome, DirectoryType } from '../../services/directory/types.js';
 import { counterKey } from '../counter-keys.js';
 import type { Identified, LoginMethod, MethodContext, MethodOutcome } from '../types.js';
 import { directoryMethodErrors } from './errors.js';
@@ -7,9 +7,15 @@ import { accountOf, DirectoryInputSchema, type DirectoryInput } from './schema.j
 
 export interface DirectoryMethodDeps {
   /** Throws `directory.not_configured` when the application has no enabled connection of this type. */
-  connectionFor(poolId: string, appId: string | null, type: DirectoryType): Promise<{ id: string; displayName: string }>;
+  connectionFor(poolId: string, appId: string | null, type: DirectoryType): Promise<DirectoryConnectionRecord>;
   enabledConnection(poolId: string, appId: string, type: DirectoryType): Promise<{ displayName: string } | null>;
-  signIn(ctx: { poolId: string; appId: string | null }, type: DirectoryType, account: string, password: string): Promise<DirectoryOutcome>;
+  /** `conn`: the connection `connectionFor` answered for this attempt (not looked up again). */
+  signIn(ctx: { poolId: string; appId: string | null }, type: DirectoryType, account: string, password: string, conn?: DirectoryConnectionRecord): Promise<DirectoryOutcome>;
+}
+
+/** What `identify` found, for `verify` of the same attempt: the application's connection. */
+interface DirectoryIdentified extends Identified {
+  connection?: DirectoryConnectionRecord;
 }
 
 const NAMES: Record<DirectoryType, { connection: string; payloadField: string; label: { en: string; zh: string } }> = {
@@ -56,12 +62,12 @@ function createDirectoryMethod(type: DirectoryType, deps: DirectoryMethodDeps) {
     check(p: DirectoryInput) {
       if (!accountOf(p)) throw new AppError('auth.payload_required');
     },
-    async identify(ctx: MethodContext, p: DirectoryInput): Promise<Identified> {
-      await deps.connectionFor(ctx.poolId, ctx.appId, type);
-      return { user: null, keys: [counterKey(accountOf(p))] };
+    async identify(ctx: MethodContext, p: DirectoryInput): Promise<DirectoryIdentified> {
+      const connection = await deps.connectionFor(ctx.poolId, ctx.appId, type);
+      return { user: null, keys: [counterKey(accountOf(p))], connection };
     },
-    async verify(ctx: MethodContext, p: DirectoryInput): Promise<MethodOutcome> {
-      const r = await deps.signIn(ctx, type, accountOf(p), p.password);
+    async verify(ctx: MethodContext, p: DirectoryInput, identified: DirectoryIdentified): Promise<MethodOutcome> {
+      const r = await deps.signIn(ctx, type, accountOf(p), p.password, identified.connection);
       if (r.status === 'authenticated') return { status: 'authenticated', user: r.user, amr: ['pwd'] };
       return r;
     },

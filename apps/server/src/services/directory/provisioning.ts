@@ -79,6 +79,8 @@ export function createDirectoryProvisioning(deps: ProvisioningDeps) {
       const wanted = mappedFields(profile);
       const linked = await deps.identities.userOf(poolId, conn, profile.id);
       let userId: string;
+      /** The user row as it stands after this sign-in, when nothing here wrote to it. */
+      let unchanged: UserRow | undefined;
       if (linked) {
         const current = await deps.findUser(poolId, linked);
         if (!current) return undefined;
@@ -86,6 +88,7 @@ export function createDirectoryProvisioning(deps: ProvisioningDeps) {
         const changed: Mapped = {};
         const now: Mapped = { username: current.username ?? undefined, email: current.email ?? undefined, phone: current.phone ?? undefined, name: current.name ?? undefined, photo: current.photo ?? undefined, externalId: current.external_id ?? undefined };
         for (const k of Object.keys(wanted) as Array<keyof Mapped>) if (wanted[k] !== now[k]) changed[k] = wanted[k];
+        if (Object.keys(changed).length === 0) unchanged = current;
         userId = await write(poolId, linked, changed, conn);
       } else {
         userId = await write(poolId, null, wanted, conn);
@@ -100,7 +103,8 @@ export function createDirectoryProvisioning(deps: ProvisioningDeps) {
         const { unknown } = await deps.roles.sync(poolId, userId, granted, removed);
         if (unknown.length) deps.log.warn({ connection: conn.id, roles: unknown }, 'directory roleMap names roles that do not exist in the pool (create them first)');
       }
-      return deps.findUser(poolId, userId);
+      // Roles are not part of the row: an unchanged row is the one read above.
+      return unchanged ?? deps.findUser(poolId, userId);
     },
   };
 }

@@ -68,8 +68,9 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
       return enabled.length === 1 ? (enabled[0] as DirectoryConnectionRecord) : null;
     },
 
-    async signIn(ctx: { poolId: string; appId: string | null }, type: DirectoryType, account: string, password: string): Promise<DirectoryOutcome> {
-      const conn = await connectionFor(ctx.poolId, ctx.appId, type);
+    /** `known`: the connection `connectionFor` answered moments ago in the same attempt (the login method's identify step). */
+    async signIn(ctx: { poolId: string; appId: string | null }, type: DirectoryType, account: string, password: string, known?: DirectoryConnectionRecord): Promise<DirectoryOutcome> {
+      const conn = known && known.poolId === ctx.poolId && known.type === type ? known : await connectionFor(ctx.poolId, ctx.appId, type);
       // RFC 4513 §5.1.2: a simple bind with a DN and an empty password is an "unauthenticated
       // bind" that many directories answer with success. Refused here, before any connection
       // (the connector refuses it too).

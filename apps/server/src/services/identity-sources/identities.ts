@@ -74,7 +74,6 @@ export function createIdentitiesService(deps: {
      */
     async record(conn: IdentityConnection, userId: string, profile: IdentityProfile): Promise<void> {
       const at = nowIso();
-      const provider = providerOf((await deps.idpType(conn.poolId, conn.extIdpId)) ?? conn.type);
       const userinfo = JSON.stringify(profile.raw ?? {}).slice(0, 64 * 1024);
       const keys: Array<{ scope: string; idType: string; subject: string }> = [{ scope: conn.id, idType: 'generic', subject: profile.id }];
       if (profile.unionId) keys.push({ scope: conn.extIdpId, idType: 'unionid', subject: profile.unionId });
@@ -83,9 +82,14 @@ export function createIdentitiesService(deps: {
         if (cur && cur.user_id !== userId) throw new AppError('federation.identity_taken');
         if (cur) {
           const origins = new Set(JSON.parse(cur.origin_conn_ids) as string[]);
+          const known = origins.has(conn.id);
           origins.add(conn.id);
+          // Nothing new (the usual repeat sign-in): no write. `updated_at` says when the identity's
+          // data last changed; sign-ins themselves are in the login history.
+          if (known && cur.userinfo === userinfo) continue;
           await repo.touchIdentity(cur.id, { userinfo, origin_conn_ids: JSON.stringify([...origins]), updated_at: at });
         } else {
+          const provider = providerOf((await deps.idpType(conn.poolId, conn.extIdpId)) ?? conn.type);
           await insert({ id: sortableId(), pool_id: conn.poolId, user_id: userId, ext_idp_id: conn.extIdpId, conn_id: conn.id, scope: k.scope, id_type: k.idType, subject: k.subject, provider, userinfo, origin_conn_ids: JSON.stringify([conn.id]), created_at: at, updated_at: at });
         }
       }

@@ -33,21 +33,25 @@ export function createSourcesService(deps: {
   const openFields = (row: ExtIdpConnRow) => openConfig(box, row.fields_enc, sealContext(row.pool_id, row.id));
 
   const idpView = (r: ExtIdpRow): IdpView => ({ id: r.id, poolId: r.pool_id, name: r.name, type: r.type, tenantId: r.tenant_id, createdAt: r.created_at });
+  /** The connection without its fields. */
+  const baseView = (r: ExtIdpConnRow): Omit<ConnectionView, 'fields'> => ({
+    id: r.id,
+    poolId: r.pool_id,
+    extIdpId: r.ext_idp_id,
+    type: r.type,
+    identifier: r.identifier,
+    displayName: r.display_name,
+    logo: r.logo,
+    loginOnly: r.login_only === 1,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  });
+  /** The connection as clients see it: secret fields masked. */
   function connView(r: ExtIdpConnRow, fields = openFields(r)): ConnectionView {
-    return {
-      id: r.id,
-      poolId: r.pool_id,
-      extIdpId: r.ext_idp_id,
-      type: r.type,
-      identifier: r.identifier,
-      displayName: r.display_name,
-      logo: r.logo,
-      loginOnly: r.login_only === 1,
-      fields: maskFields(catalog.forType(r.type)?.manifest, fields),
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    };
+    return { ...baseView(r), fields: maskFields(catalog.forType(r.type)?.manifest, fields) };
   }
+  /** The connection with its fields unsealed, secrets included (to build its connector; never sent to a client). */
+  const withSecrets = (row: ExtIdpConnRow): ConnectionWithSecrets => ({ ...baseView(row), fields: openFields(row), kind: catalog.forType(row.type)?.kind ?? 'social' });
 
   async function idpOrThrow(poolId: string, id: string): Promise<ExtIdpRow> {
     const row = await repo.findIdp(poolId, id);
@@ -173,6 +177,14 @@ export function createSourcesService(deps: {
       const rows = await repo.enabledConnsForApp(poolId, appId);
       return rows.filter((r) => type === undefined || r.type === type).map((r) => connView(r));
     },
+    /**
+     * The connections of one type enabled for an application, with their fields, secrets
+     * included (a directory sign-in builds its connector from them): one read, and only the
+     * connections of that type are unsealed.
+     */
+    async enabledConnectionsWithSecretsForApp(poolId: string, appId: string, type: string): Promise<ConnectionWithSecrets[]> {
+      return (await repo.enabledConnsForApp(poolId, appId)).filter((r) => r.type === type).map(withSecrets);
+    },
     /** Whether a connection is enabled for an application. */
     async isEnabledForApp(poolId: string, connId: string, appId: string): Promise<boolean> {
       return (await repo.enabledConnsForApp(poolId, appId)).some((r) => r.id === connId);
@@ -188,24 +200,15 @@ export function createSourcesService(deps: {
      */
     async getConnectionWithSecrets(id: string, poolId?: string): Promise<ConnectionWithSecrets | undefined> {
       const row = poolId ? await repo.findConn(poolId, id) : await repo.findConnAnyPool(id);
-      if (!row) return undefined;
-      const entry = catalog.forType(row.type);
-      const fields = openFields(row);
-      return { ...connView(row, fields), fields, kind: entry?.kind ?? 'social' };
+      return row ? withSecrets(row) : undefined;
     },
     /** Every connection with this identifier, in any pool, with its fields (a vendor push carries only the identifier). */
     async connectionsWithSecretsByIdentifier(identifier: string): Promise<ConnectionWithSecrets[]> {
-      return (await repo.findConnsByIdentifierAnyPool(identifier)).map((row) => {
-        const fields = openFields(row);
-        return { ...connView(row, fields), fields, kind: catalog.forType(row.type)?.kind ?? 'social' };
-      });
+      return (await repo.findConnsByIdentifierAnyPool(identifier)).map(withSecrets);
     },
     /** Every connection of these types, in any pool, with its fields (the scheduled organisation sync's sources). */
     async connectionsWithSecretsByTypes(types: string[]): Promise<ConnectionWithSecrets[]> {
-      return (await repo.findConnsByTypesAnyPool(types)).map((row) => {
-        const fields = openFields(row);
-        return { ...connView(row, fields), fields, kind: catalog.forType(row.type)?.kind ?? 'social' };
-      });
+      return (await repo.findConnsByTypesAnyPool(types)).map(withSecrets);
     },
     /** The connector catalog (connection type → manifest and factory). */
     catalog,
