@@ -211,9 +211,9 @@ export function startGatehouse(server: ServerEnv, opts: { cpuProfDir?: string; o
 }
 
 /** A peer (bench/peers/*.mjs) as its own process on its own port. */
-export async function startPeer(script: string, probePath: string): Promise<Child> {
+export async function startPeer(script: string, probePath: string, args: string[] = []): Promise<Child> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'bench/peers', script), String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'bench/peers', script), String(port), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = `http://127.0.0.1:${port}`;
   return track(child, url, probePath.startsWith('http') ? probePath : `${url}${probePath}`);
 }
