@@ -7,6 +7,7 @@ import { registerValidation } from './http/validation.js';
 import { registerInputCharacters } from './http/plugins/input-characters.js';
 import { registerAvailability } from './http/plugins/availability.js';
 import { registerMetrics } from './http/plugins/metrics.js';
+import { registerInFlight } from './http/plugins/in-flight.js';
 import { registerOpenApi } from './http/plugins/openapi.js';
 import { healthRoutes } from './http/routes/health/index.js';
 import { managementRoutes } from './http/routes/management/management.js';
@@ -50,6 +51,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.decorate('gh', container);
+  // Before any route: close() also waits for handlers whose client has gone (http/plugins/in-flight.ts).
+  registerInFlight(app);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
     reply.header('x-content-type-options', 'nosniff');

@@ -35,6 +35,44 @@ describe('graceful shutdown', () => {
   });
 });
 
+describe('graceful shutdown with clients gone', () => {
+  it('waits for handlers whose client disconnected: queued sign-ins finish before close() resolves', async () => {
+    const s = await startServer();
+    const port = Number(new URL(s.url).port);
+    const password = 'Shutdown-Passphrase-1';
+    // One account per sign-in: eight at once on one account would meet the attempt guard's captcha.
+    for (let i = 0; i < 8; i++) expect((await s.mgmt().createUser({ email: `gone${i}@example.com`, password })).statusCode).toBe(200);
+    const secret = await s.container.services.applications.getSecret(s.poolId, s.defaultAppId);
+    const logins: string[] = [];
+    s.container.services.events.subscribe((e) => {
+      if (e.name.startsWith('login')) logins.push(e.name);
+    });
+    // Eight sign-ins sent whole, their connections dropped at once: the hashing pool verifies
+    // them a few at a time, so most are still queued when close() starts.
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const body = JSON.stringify({ connection: 'PASSWORD', passwordPayload: { email: `gone${i}@example.com`, password }, client_id: s.defaultAppId, client_secret: secret });
+        const head = `POST /api/v3/signin HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nx-authing-app-id: ${s.defaultAppId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`;
+        const sock = connect(port, '127.0.0.1');
+        await new Promise<void>((r) => sock.once('connect', () => r()));
+        await new Promise<void>((r) => sock.write(head + body, () => r()));
+        await new Promise((r) => setTimeout(r, 20));
+        sock.destroy();
+      }),
+    );
+    await s.app.close(); // what main.ts does on SIGTERM, before it closes the database
+    const atClose = [...logins];
+    // Sign-ins the server had started are all done by then (those it had not read yet when their
+    // connection dropped never start): nothing more finishes later. Without the wait, close()
+    // resolved with none finished and they went on after it.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(atClose.length).toBeGreaterThan(0);
+    expect(logins).toEqual(atClose);
+    expect(atClose.every((e) => e === 'login')).toBe(true);
+    await s.close().catch(() => undefined);
+  });
+});
+
 describe('logs', () => {
   it('carry no password, access-key secret, app secret or token, at debug level', async () => {
     const lines: string[] = [];
