@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ManagementClient } from 'authing-node-sdk';
 import { argon2Rate, jwtRates, rsaRate, type Limits } from './lib/limits.js';
+import { serverWindow, type ServerWindow } from './lib/server-pauses.js';
 import { setupCas, setupSaml } from './lib/sso.js';
 import { addDirectoryUsers } from './lib/directory.js';
 import { cannon, envelopeOk, loop, measure, percentile, profileWindows, runs as runCount, setRuns, skipped, trackProfile, type RequestSpec, type ScenarioResult } from './lib/load.js';
@@ -348,7 +349,7 @@ async function main() {
   if (want('isolation')) {
     // The goal is "3 runs out of 3": each run measures the probes idle, then during the flood.
     const probe = (spec: RequestSpec[]) => cannon({ url, connections: 4, durationS: DURATION, requests: spec, overallRate: 100 });
-    const perRun: Array<{ floodSigninRps: number; floodErrors: number; floodP99ms: number; userinfo: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number }; introspection: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number } }> = [];
+    const perRun: Array<{ floodSigninRps: number; floodErrors: number; floodP99ms: number; server: { idle: ServerWindow; flood: ServerWindow }; userinfo: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number }; introspection: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number } }> = [];
     // Warm the probes' paths (JIT, caches) before the first "idle" measurement.
     await Promise.all([cannon({ url, connections: 4, durationS: WARMUP, requests: userinfoSpec }), cannon({ url, connections: 4, durationS: WARMUP, requests: introspectSpec })]);
     for (let run = 1; run <= runCount(); run++) {
@@ -357,12 +358,18 @@ async function main() {
       // generator stops (sign-ins queued at the hashing semaphore): let it drain first, so the
       // "idle" probes are idle.
       await new Promise((r) => setTimeout(r, 3000));
+      // The server's own event-loop delay and GC pauses in each phase (bench/lib/server-pauses.ts).
+      const idleWindow = await serverWindow(url);
       const idle = await Promise.all([probe(userinfoSpec), probe(introspectSpec)]);
+      const idleServer = await idleWindow.end();
+      const floodWindow = await serverWindow(url);
       const [flood, ...busy] = await Promise.all([cannon({ url, connections: 64, durationS: DURATION, requests: signinSpec }), probe(userinfoSpec), probe(introspectSpec)]);
+      const floodServer = await floodWindow.end();
       perRun.push({
         floodSigninRps: flood.rps,
         floodErrors: flood.errors,
         floodP99ms: flood.p99ms,
+        server: { idle: idleServer, flood: floodServer },
         userinfo: { idleP99ms: idle[0]!.p99ms, floodP99ms: busy[0]!.p99ms, ratio: busy[0]!.p99ms / Math.max(idle[0]!.p99ms, 1), errors: idle[0]!.errors + busy[0]!.errors },
         introspection: { idleP99ms: idle[1]!.p99ms, floodP99ms: busy[1]!.p99ms, ratio: busy[1]!.p99ms / Math.max(idle[1]!.p99ms, 1), errors: idle[1]!.errors + busy[1]!.errors },
       });
@@ -863,9 +870,17 @@ function renderMarkdown(r: any, peerFastify: ScenarioResult | undefined): string
       '',
     );
     if (Array.isArray(i.runs)) {
-      lines.push('| run | flood sign-ins/s | userinfo p99 idle → flood | introspection p99 idle → flood |', '|---|---|---|---|');
-      (i.runs as Array<typeof i>).forEach((x, k) =>
-        lines.push(`| ${k + 1} | ${f(x.floodSigninRps, 1)} | ${f(x.userinfo.idleP99ms)} → ${f(x.userinfo.floodP99ms)} ms (${f(x.userinfo.ratio, 2)}×) | ${f(x.introspection.idleP99ms)} → ${f(x.introspection.floodP99ms)} ms (${f(x.introspection.ratio, 2)}×) |`),
+      lines.push(
+        '| run | flood sign-ins/s | userinfo p99 idle → flood | introspection p99 idle → flood | server event-loop delay p99 / max, idle → flood | server GC pauses: total ms (count, > 10 ms), idle → flood |',
+        '|---|---|---|---|---|---|',
+      );
+      type W = { loopP99ms: number; loopMaxMs: number; gcMs: number; gcPauses: number; gcOver10ms: number };
+      const loop = (w: W | undefined) => (w ? `${f(w.loopP99ms, 1)} / ${f(w.loopMaxMs, 1)} ms` : '–');
+      const gc = (w: W | undefined) => (w ? `${f(w.gcMs)} (${f(w.gcPauses)}, ${f(w.gcOver10ms)})` : '–');
+      (i.runs as Array<typeof i & { server?: { idle: W; flood: W } }>).forEach((x, k) =>
+        lines.push(
+          `| ${k + 1} | ${f(x.floodSigninRps, 1)} | ${f(x.userinfo.idleP99ms)} → ${f(x.userinfo.floodP99ms)} ms (${f(x.userinfo.ratio, 2)}×) | ${f(x.introspection.idleP99ms)} → ${f(x.introspection.floodP99ms)} ms (${f(x.introspection.ratio, 2)}×) | ${loop(x.server?.idle)} → ${loop(x.server?.flood)} | ${gc(x.server?.idle)} → ${gc(x.server?.flood)} |`,
+        ),
       );
       lines.push('');
     }

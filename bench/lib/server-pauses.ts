@@ -1,0 +1,55 @@
+/**
+ * The server's own view of a time window, read from its Prometheus metrics (prom-client's
+ * default metrics, http/plugins/metrics.ts): the event loop's delay and the garbage collector's
+ * pauses. The isolation scenario reads it around each phase so a probe's tail can be set
+ * against what the server's event loop itself went through (docs/performance.md, "The flood
+ * tail"). prom-client resets its event-loop histogram at every scrape, so a scrape right before
+ * a phase starts the window and one right after reads it; the GC figures are cumulative and are
+ * taken as differences.
+ */
+export interface ServerWindow {
+  /**
+   * Event-loop delay in the window (ms): how late prom-client's 10-ms sampling timer ran, i.e.
+   * each sample minus the window's shortest one (which is the interval itself).
+   */
+  loopP99ms: number;
+  loopMaxMs: number;
+  /** Garbage collection in the window: total pause time (ms), pauses, and pauses longer than 10 ms. */
+  gcMs: number;
+  gcPauses: number;
+  gcOver10ms: number;
+}
+
+type Scrape = Map<string, number>;
+
+async function scrape(url: string): Promise<Scrape> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const out: Scrape = new Map();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}
+
+const sumOf = (s: Scrape, prefix: string, has = '') => [...s].filter(([k]) => k.startsWith(prefix) && k.includes(has)).reduce((a, [, v]) => a + v, 0);
+
+/** Starts a window (resets the event-loop histogram); `end()` reads it. */
+export async function serverWindow(url: string): Promise<{ end: () => Promise<ServerWindow> }> {
+  const before = await scrape(url);
+  return {
+    async end() {
+      const after = await scrape(url);
+      const interval = after.get('nodejs_eventloop_lag_min_seconds') ?? NaN;
+      const d = (prefix: string, has = '') => sumOf(after, prefix, has) - sumOf(before, prefix, has);
+      return {
+        loopP99ms: ((after.get('nodejs_eventloop_lag_p99_seconds') ?? NaN) - interval) * 1000,
+        loopMaxMs: ((after.get('nodejs_eventloop_lag_max_seconds') ?? NaN) - interval) * 1000,
+        gcMs: d('nodejs_gc_duration_seconds_sum') * 1000,
+        gcPauses: d('nodejs_gc_duration_seconds_count'),
+        gcOver10ms: d('nodejs_gc_duration_seconds_count') - d('nodejs_gc_duration_seconds_bucket{', 'le="0.01"'),
+      };
+    },
+  };
+}
