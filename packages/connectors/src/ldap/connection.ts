@@ -20,15 +20,13 @@ import { DeadlineError, toDirectoryError, type Phase } from './errors.js';
 
 export interface ConnectionOptions {
   startTls: boolean;
-  /** PEM certificates to trust instead of the system store. */
-  ca?: string[];
   /**
-   * The TLS context built from `ca` (tlsContext below), made once per connector: building it
-   * parses every PEM certificate again, which was a tenth of a directory sign-in's CPU when it
-   * was done per connection. Called in the TLS step, so a certificate it cannot parse fails
-   * that step as before. Absent: built per connection from `ca`.
+   * The TLS context (tlsContext below: the trust anchors, the TLS floor), made once per
+   * connector: building it parses every PEM certificate again, which was a tenth of a directory
+   * sign-in's CPU when it was done per connection. Called in the TLS step, so a certificate it
+   * cannot parse fails that step.
    */
-  secureContext?: () => SecureContext;
+  secureContext: () => SecureContext;
   timeoutMs: number;
   /**
    * Opens the TCP connection (the server passes its outbound guard's, which checks the address
@@ -67,13 +65,13 @@ export function tlsContext(ca: string[] | undefined): () => SecureContext {
   return () => (ctx ??= createSecureContext({ ...(ca ? { ca } : {}), minVersion: 'TLSv1.2' }));
 }
 
-function tlsOptions(ep: Endpoint, opts: Pick<ConnectionOptions, 'ca' | 'secureContext'>): TlsOptions {
+function tlsOptions(ep: Endpoint, opts: Pick<ConnectionOptions, 'secureContext'>): TlsOptions {
   return {
     host: ep.host,
     // SNI takes host names only (RFC 6066 §3); an IP is still checked against the certificate's IP SANs.
     ...(isIP(ep.host) ? {} : { servername: ep.host }),
-    // With a context, its `ca` and `minVersion` apply (the context holds them, tlsContext above).
-    ...(opts.secureContext ? { secureContext: opts.secureContext() } : { ...(opts.ca ? { ca: opts.ca } : {}), minVersion: 'TLSv1.2' as const }),
+    // Trust anchors and TLS ≥ 1.2 come with the context (tlsContext above).
+    secureContext: opts.secureContext(),
     rejectUnauthorized: true,
   };
 }

@@ -43,7 +43,6 @@ export function createDirectoryConnector(type: DirectoryType, manifest: Director
   const connOpts: ConnectionOptions = {
     startTls: config.startTls,
     timeoutMs: config.timeoutMs,
-    ...(resolved.ca ? { ca: resolved.ca } : {}),
     secureContext: tlsContext(resolved.ca),
     ...(deps.connect ? { connect: deps.connect } : {}),
   };

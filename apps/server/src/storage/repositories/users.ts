@@ -12,8 +12,9 @@ export type UserRow = Selectable<UserTable>;
 export type UserPatch = Omit<Updateable<UserTable>, 'id' | 'pool_id' | 'created_at'>;
 
 /** Columns a user can be looked up by; each is unique per pool (migration 0001). */
-export type UserLookupColumn = 'id' | 'email' | 'phone' | 'username' | 'external_id';
-const LOOKUP_COLUMNS: ReadonlySet<string> = new Set<UserLookupColumn>(['id', 'email', 'phone', 'username', 'external_id']);
+const LOOKUP_COLUMN_LIST = ['id', 'email', 'phone', 'username', 'external_id'] as const;
+export type UserLookupColumn = (typeof LOOKUP_COLUMN_LIST)[number];
+const LOOKUP_COLUMNS: ReadonlySet<string> = new Set(LOOKUP_COLUMN_LIST);
 /** Columns that may be searched, filtered and sorted on (never `password_hash` or `pool_id`). */
 export type UserQueryColumn = Exclude<keyof UserTable, 'pool_id' | 'password_hash' | 'custom_data'>;
 

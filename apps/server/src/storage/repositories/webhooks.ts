@@ -45,7 +45,9 @@ export function createWebhooksRepo(db: Kysely<Database>, direct?: SqliteConnecti
      * The same queries on the caller's transaction (an event emitted inside one: the outbox rows
      * commit or roll back with the change). `trx` is the Kysely transaction the caller holds.
      */
-    within: (trx: unknown) => (trx ? createWebhooksRepo(trx as Kysely<Database>) : createWebhooksRepo(db, direct)),
+    within(trx: unknown) {
+      return trx ? createWebhooksRepo(trx as Kysely<Database>) : this;
+    },
 
     // --- subscriptions
     insert: (row: WebhookRow) => db.insertInto('webhooks').values(row).execute(),
