@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { errors } from 'oidc-provider';
+// @ts-expect-error -- internal module of oidc-provider (no types): the AsyncLocalStorage holding the
+// request context its models run under (the same one fast-refresh-token.ts enters).
+import als from 'oidc-provider/lib/helpers/als.js';
 import { kvGetMany, type KvStore } from '../storage/kv/types.js';
 import { hasPrivateClaim, payloadOfVerified, type JwtVerifier, type VerifiedAccessToken } from './jwt-access-tokens.js';
 
@@ -52,8 +55,18 @@ export const TOMBSTONE_TTL_MS = 400 * 86400 * 1000;
 export const JWT_VALUE_DIGEST = 'gh:vd';
 /** Field holding the epoch ms when a record was first stored (compared with time-based tombstones). */
 const STORED_AT = 'gh:ts';
-/** Models the provider saves again under the same id; their first-stored time is kept. */
-const RESAVED = new Set(['Session', 'Grant', 'DeviceCode', 'RefreshToken', 'BackchannelAuthenticationRequest']);
+/**
+ * Models the provider saves again under the same id; their first-stored time is kept. Not
+ * RefreshToken: oidc-provider saves one only when it is created (lib/helpers/grant_common.js,
+ * lib/actions/grants/refresh_token.js: a rotation saves a new token under a new id).
+ */
+const RESAVED = new Set(['Session', 'Grant', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+/**
+ * Single-use models whose find() also reads their grant's record, for the Grant.find that
+ * oidc-provider's token endpoint makes next in the same request (refresh_token and
+ * authorization_code grants: validateGrant).
+ */
+const GRANT_PREFETCH = new Set(['RefreshToken', 'AuthorizationCode']);
 /**
  * Ids of records being saved for the first time by Gatehouse's own code (the token service's
  * grants): their upsert skips the read of a previous record, which cannot exist. Ids are random
@@ -213,6 +226,41 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
   const marks = revocationMarks(kv);
   const idleMs = opts.sessionIdleMs;
 
+  /**
+   * What this process last read or wrote of a re-saved record (by key; bounded): when it was
+   * first stored, and for a Session the uid and expiry its uid index was written with and its
+   * last-use mark. oidc-provider finds the browser's Session at the start of every request that
+   * goes through its session middleware and saves it again at the end (lib/shared/session.js);
+   * with this the save reads no previous record, and rewrites neither the uid index when it would
+   * write the same uid with the same expiry (a signed-in session's lifetime is absolute,
+   * provider.ts ttl.Session) nor the last-use mark when it was renewed less than a minute ago
+   * (SEEN_RENEW_MS, the bound find() keeps too). Only ever an omitted write of what the store
+   * holds already: a record another node destroyed meanwhile is, if re-saved here, without its
+   * uid index and last-use mark, so it is not found again — the safe side.
+   */
+  type Known = { stamp?: number; uid?: string; exp?: number; seen?: number };
+  const known = new Map<string, Known>();
+  const remember = (key: string, k: Known) => {
+    if (known.size >= 10_000) known.clear();
+    known.set(key, k);
+  };
+  /**
+   * Grant records read together with a refresh token or code (GRANT_PREFETCH), for the Grant.find
+   * of the **same request** only: keyed by oidc-provider's request context (its AsyncLocalStorage),
+   * taken once. The same keys find('Grant') would read a moment later, read in one statement with
+   * the token's; outside a request context nothing is kept.
+   */
+  type Prefetched = { raw: string | null; accountId?: string; accountRevokedAt: string | null };
+  const prefetched = new WeakMap<object, Map<string, Prefetched>>();
+  const requestContext = (): object | undefined => (als as { getStore(): object | undefined }).getStore();
+  const takePrefetched = (grantId: string): Prefetched | undefined => {
+    const context = requestContext();
+    const byGrant = context === undefined ? undefined : prefetched.get(context);
+    const p = byGrant?.get(grantId);
+    byGrant?.delete(grantId);
+    return p;
+  };
+
   class KvAdapter implements OidcAdapter {
     /**
      * Expiry (epoch s) of single-use records this adapter just found: oidc-provider consumes a
@@ -230,18 +278,28 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
 
     async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
       const ttlMs = (typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : FALLBACK_TTL_S) * 1000;
+      const key = this.key(id);
+      const resaved = RESAVED.has(this.model) && !FIRST_SAVES.has(id);
+      const prior = resaved ? known.get(key) : undefined;
       let stamp = Date.now();
-      if (RESAVED.has(this.model) && !FIRST_SAVES.has(id)) {
-        const prev = await kv.get(this.key(id));
+      if (prior?.stamp !== undefined) stamp = prior.stamp;
+      else if (resaved) {
+        const prev = await kv.get(key);
         const prevTs = prev === null ? undefined : (JSON.parse(prev) as Payload)[STORED_AT];
         if (typeof prevTs === 'number') stamp = prevTs;
       }
       const tracked = this.model === 'Session' && idleMs !== undefined;
+      let seen = prior?.seen;
       // The last-use mark first: a session is never visible without it.
-      if (tracked) await kv.set(SEEN(id), String(Date.now()), Math.min(idleMs, ttlMs));
-      await kv.set(this.key(id), JSON.stringify({ ...payload, [STORED_AT]: stamp, ...(tracked ? { [IDLE_TRACKED]: 1 } : {}) }), ttlMs);
-      if (this.model === 'Session' && typeof payload.uid === 'string') await kv.set(`oidc:uid:${payload.uid}`, id, ttlMs);
+      if (tracked && !(seen !== undefined && Date.now() - seen < Math.min(SEEN_RENEW_MS, idleMs))) {
+        seen = Date.now();
+        await kv.set(SEEN(id), String(seen), Math.min(idleMs, ttlMs));
+      }
+      await kv.set(key, JSON.stringify({ ...payload, [STORED_AT]: stamp, ...(tracked ? { [IDLE_TRACKED]: 1 } : {}) }), ttlMs);
+      const uid = this.model === 'Session' && typeof payload.uid === 'string' ? payload.uid : undefined;
+      if (uid !== undefined && !(prior?.uid === uid && prior.exp === payload.exp)) await kv.set(`oidc:uid:${uid}`, id, ttlMs);
       if (typeof payload.userCode === 'string') await kv.set(`oidc:userCode:${payload.userCode}`, id, ttlMs);
+      if (RESAVED.has(this.model)) remember(key, { stamp, uid, exp: typeof payload.exp === 'number' ? payload.exp : undefined, seen: tracked ? seen : undefined });
     }
 
     async find(id: string): Promise<Payload | undefined> {
@@ -250,6 +308,8 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       let presentedJwt = false;
       let payload: Payload;
       let denyKey: string | undefined;
+      let seenMark: string | null = null;
+      let pre: Prefetched | undefined;
       if (JWT_MODELS.has(this.model) && id.includes('.') && hasPrivateClaim(id)) {
         // Not stored: verified locally, the record rebuilt from the claims.
         const token = opts.jwt?.verify(id);
@@ -266,7 +326,13 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
           lookup = jti;
           presentedJwt = true;
         }
-        const raw = await kv.get(this.key(lookup));
+        let raw: string | null;
+        if (this.model === 'Session' && idleMs !== undefined) {
+          // The session and its last-use mark in one read (the mark is checked below).
+          [raw, seenMark] = (await kvGetMany(kv, [this.key(lookup), SEEN(lookup)])) as [string | null, string | null];
+        } else if (this.model === 'Grant' && (pre = takePrefetched(lookup)) !== undefined) {
+          raw = pre.raw;
+        } else raw = await kv.get(this.key(lookup));
         if (raw === null) return undefined;
         payload = JSON.parse(raw) as Payload;
       }
@@ -280,10 +346,18 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       }
 
       const stored = storedAt(payload);
+      const firstStored = payload[STORED_AT];
       delete payload[STORED_AT];
+      let seen: number | undefined;
       if (this.model === 'Session' && payload[IDLE_TRACKED]) {
         delete payload[IDLE_TRACKED];
-        if (idleMs !== undefined && !(await this.stillActive(lookup))) return undefined;
+        if (idleMs !== undefined) {
+          seen = await this.stillActive(lookup, seenMark);
+          if (seen === undefined) return undefined;
+        }
+      }
+      if (RESAVED.has(this.model)) {
+        remember(this.key(lookup), { stamp: typeof firstStored === 'number' ? firstStored : undefined, uid: typeof payload.uid === 'string' ? payload.uid : undefined, exp: typeof payload.exp === 'number' ? payload.exp : undefined, seen });
       }
       // Every tombstone that can hide this record, and its consumed mark, in one KV read.
       const grantId = GRANTABLE.has(this.model) && payload.grantId ? payload.grantId : this.model === 'Grant' ? lookup : undefined;
@@ -295,8 +369,16 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       const iAccount = accountId !== undefined ? at(ACCOUNT_REVOKED(accountId)) : -1;
       const iConsumed = CONSUMABLE.has(this.model) ? at(`oidc:consumed:${this.model}:${lookup}`) : -1;
       const iDenied = denyKey !== undefined ? at(denyKey) : -1;
+      const context = GRANT_PREFETCH.has(this.model) && grantId !== undefined ? requestContext() : undefined;
+      const iGrantRecord = context !== undefined ? at(`oidc:Grant:${grantId}`) : -1;
       if (keys.length === 0) return payload;
-      const found = await kvGetMany(kv, keys);
+      // The grant's find, served from what was read with its token (same request, see
+      // `prefetched`) when the grant belongs to the token's account: its tombstone was absent
+      // then (else the token was not found) and its account's is the one read. Otherwise read.
+      const found =
+        pre !== undefined && pre.accountId === accountId
+          ? keys.map((k) => (accountId !== undefined && k === ACCOUNT_REVOKED(accountId) ? pre!.accountRevokedAt : null))
+          : await kvGetMany(kv, keys);
       const mark = (i: number) => (i < 0 ? null : (found[i] ?? null));
       if (mark(iDenied) !== null) return undefined;
       if (mark(iGrant) !== null) return undefined;
@@ -304,6 +386,11 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       if (tokensRevokedAt !== null && stored <= Number(tokensRevokedAt)) return undefined;
       const accountRevokedAt = mark(iAccount);
       if (accountRevokedAt !== null && stored <= Number(accountRevokedAt)) return undefined;
+      if (context !== undefined) {
+        let byGrant = prefetched.get(context);
+        if (!byGrant) prefetched.set(context, (byGrant = new Map()));
+        byGrant.set(grantId!, { raw: mark(iGrantRecord), accountId, accountRevokedAt });
+      }
       const consumed = mark(iConsumed);
       if (consumed !== null) payload.consumed = Number(consumed);
       else if (iConsumed >= 0 && typeof payload.exp === 'number') {
@@ -313,15 +400,21 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       return payload;
     }
 
-    /** Idle timeout: the session's last-use mark is alive; renews it (bounded to once a minute). */
-    private async stillActive(sessionId: string): Promise<boolean> {
-      const seen = await kv.get(SEEN(sessionId));
-      if (seen === null) return false;
+    /**
+     * Idle timeout: the session's last-use mark (read with the session) is alive; renews it
+     * (bounded to once a minute). The mark's time as it now stands, or undefined: idle, gone.
+     */
+    private async stillActive(sessionId: string, seen: string | null): Promise<number | undefined> {
+      if (seen === null) return undefined;
       if (Date.now() - Number(seen) > SEEN_RENEW_MS) {
         const left = await kv.ttl(this.key(sessionId));
-        if (left !== null) await kv.set(SEEN(sessionId), String(Date.now()), Math.min(idleMs!, left));
+        if (left !== null) {
+          const now = Date.now();
+          await kv.set(SEEN(sessionId), String(now), Math.min(idleMs!, left));
+          return now;
+        }
       }
-      return true;
+      return Number(seen);
     }
 
     async findByUid(uid: string): Promise<Payload | undefined> {
@@ -358,6 +451,7 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
      * a revoked JWT access token stays on the deny-list exactly as long as it could be presented.
      */
     async destroy(id: string, expSeconds?: number): Promise<void> {
+      known.delete(this.key(id));
       if (this.model === 'Grant') await marks.revokeGrant(id);
       if (JWT_MODELS.has(this.model)) await marks.denyJwt(id, (typeof expSeconds === 'number' ? expSeconds : Math.floor(Date.now() / 1000) + FALLBACK_TTL_S) * 1000);
       const raw = await kv.take(this.key(id));

@@ -6,6 +6,8 @@ import { createJwtVerifier, privateClaimsOf } from '../../src/oidc/jwt-access-to
 import { scopedKv } from '../../src/storage/kv/scoped.js';
 import type { KvStore } from '../../src/storage/kv/types.js';
 import { kvBackends, type KvSubject } from '../support/kv-backends.js';
+// @ts-expect-error -- internal module of oidc-provider (no types): the request context its models run under.
+import als from 'oidc-provider/lib/helpers/als.js';
 
 /**
  * The oidc-provider storage adapter contract (the methods oidc-provider calls, with its
@@ -256,6 +258,100 @@ function adapterContract(name: string, open: () => Promise<Subject>, skip = fals
       const f = createKvAdapterFactory(poolKv, { special: { Client: client } });
       expect(await f('Client').find('app1')).toEqual({ client_id: 'app1' });
       expect(await f('Client').find('app2')).toBeUndefined();
+    });
+
+    /** The pool's KV with its reads and writes counted (by operation and key prefix). */
+    function counted(kv: KvStore) {
+      const ops: string[] = [];
+      const prefix = (k: string) => k.split(':').slice(0, 2).join(':');
+      const view: KvStore = {
+        ...kv,
+        get: (k) => (ops.push(`get ${prefix(k)}`), kv.get(k)),
+        getMany: (keys) => (ops.push(`getMany ${keys.map(prefix).join(',')}`), kv.getMany ? kv.getMany(keys) : Promise.all(keys.map((k) => kv.get(k)))),
+        set: (k, v, t) => (ops.push(`set ${prefix(k)}`), kv.set(k, v, t)),
+        ttl: (k) => (ops.push(`ttl ${prefix(k)}`), kv.ttl(k)),
+      };
+      return { view, ops, take: () => ops.splice(0) };
+    }
+
+    it('a session found and saved again keeps its uid index, last-use mark and first time without rewriting them; an idle one is gone', async () => {
+      const c = counted(poolKv);
+      const s = createKvAdapterFactory(c.view, { sessionIdleMs: 300_000 })('Session');
+      const sid = id();
+      const uid = id('uid');
+      const acc = id('acct');
+      const exp = now() + 600;
+      await s.upsert(sid, { jti: sid, uid, kind: 'Session', accountId: acc, iat: now(), exp }, 600);
+      expect(c.take().filter((o) => o.startsWith('set'))).toEqual(['set oidc:seen', 'set oidc:Session', 'set oidc:uid']);
+      // What oidc-provider's session middleware does on every request: find, then save again.
+      expect((await s.find(sid))?.uid).toBe(uid);
+      expect(c.take()).toEqual(['getMany oidc:Session,oidc:seen', 'getMany oidc:account-revoked']);
+      await s.upsert(sid, { jti: sid, uid, kind: 'Session', accountId: acc, iat: now(), exp }, 600);
+      expect(c.take()).toEqual(['set oidc:Session']);
+      expect((await s.findByUid(uid))?.jti).toBe(sid);
+      // Re-saves keep the first time: an account revocation after the first save hides it still.
+      await sleep(2);
+      await revocationMarks(poolKv).revokeAccount(acc);
+      await s.upsert(sid, { jti: sid, uid, kind: 'Session', accountId: acc, iat: now(), exp }, 600);
+      expect(await s.find(sid)).toBeUndefined();
+
+      // Another expiry: the uid index is written again with it.
+      const sid2 = id();
+      const uid2 = id('uid');
+      await s.upsert(sid2, { jti: sid2, uid: uid2, kind: 'Session', iat: now(), exp }, 600);
+      expect(await s.find(sid2)).toBeDefined();
+      c.take();
+      await s.upsert(sid2, { jti: sid2, uid: uid2, kind: 'Session', iat: now(), exp: exp + 60 }, 660);
+      expect(c.take()).toEqual(['set oidc:Session', 'set oidc:uid']);
+      // The last-use mark is read with the session every time: once it has run out, the session is gone.
+      expect(await poolKv.del(`oidc:seen:${sid2}`)).toBe(true);
+      expect(await s.find(sid2)).toBeUndefined();
+      // Saved again after that (a request in flight), without its mark: still not found.
+      await s.upsert(sid2, { jti: sid2, uid: uid2, kind: 'Session', iat: now(), exp: exp + 60 }, 660);
+      await s.destroy(sid2);
+      expect(await s.find(sid2)).toBeUndefined();
+      expect(await s.findByUid(uid2)).toBeUndefined();
+    });
+
+    it('a grant read with its refresh token serves the Grant.find of the same request only; revocations in between are seen by later requests', async () => {
+      const c = counted(poolKv);
+      const f = createKvAdapterFactory(c.view);
+      const marks = revocationMarks(poolKv);
+      const acc = id('acct');
+      const grantId = id('g');
+      const grant = { jti: grantId, kind: 'Grant', accountId: acc, clientId: 'c1', iat: now(), exp: now() + 600 };
+      await f('Grant').upsert(grantId, grant, 600);
+      const rt = id();
+      await f('RefreshToken').upsert(rt, { jti: rt, kind: 'RefreshToken', accountId: acc, grantId, clientId: 'c1', iat: now(), exp: now() + 600 }, 600);
+      c.take();
+
+      // One request (oidc-provider's request context): the token, then its grant, in two reads.
+      await als.run({}, async () => {
+        expect((await f('RefreshToken').find(rt))?.grantId).toBe(grantId);
+        expect(await f('Grant').find(grantId)).toEqual(grant);
+      });
+      expect(c.take()).toEqual(['get oidc:RefreshToken', 'getMany oidc:grant-revoked,oidc:grant-tokens-revoked,oidc:account-revoked,oidc:consumed,oidc:Grant']);
+      // Outside a request nothing is kept; another request reads the grant anew.
+      expect(await f('Grant').find(grantId)).toEqual(grant);
+      expect(c.take()).toEqual(['get oidc:Grant', 'getMany oidc:grant-revoked,oidc:account-revoked']);
+
+      // The token read in one request, the grant revoked, the grant looked up by the next request: gone.
+      await als.run({}, () => f('RefreshToken').find(rt));
+      await marks.revokeGrant(grantId);
+      expect(await als.run({}, () => f('Grant').find(grantId))).toBeUndefined();
+
+      // A grant of another account than its token's: that account's tombstone is read for it.
+      const other = id('acct');
+      const g2 = id('g');
+      await f('Grant').upsert(g2, { ...grant, jti: g2, accountId: other }, 600);
+      const rt2 = id();
+      await f('RefreshToken').upsert(rt2, { jti: rt2, kind: 'RefreshToken', accountId: acc, grantId: g2, clientId: 'c1', iat: now(), exp: now() + 600 }, 600);
+      await sleep(2);
+      await marks.revokeAccount(other);
+      await als.run({}, async () => {
+        expect(await f('RefreshToken').find(rt2)).toBeDefined();
+        expect(await f('Grant').find(g2)).toBeUndefined();
+      });
     });
   });
 }
