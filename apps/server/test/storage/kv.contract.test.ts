@@ -328,6 +328,27 @@ function sqlBehaviour(name: string, makeDb: () => Promise<{ url: string; cleanup
       await kv.close();
     });
 
+    it('a write lets work that was already waiting run first (a turn of the event loop; on SQLite the statement itself is synchronous)', async () => {
+      const kv = createSqlKv(await open());
+      const writes: Array<[string, () => Promise<unknown>]> = [
+        ['set', () => kv.set('turn-a', 'v', 60_000)],
+        ['setIfAbsent', () => kv.setIfAbsent('turn-b', 'v', 60_000)],
+        ['incr', () => kv.incr('turn-c', 60_000)],
+        ['take', () => kv.take('turn-a')],
+        ['del', () => kv.del('turn-b')],
+        ['delMany', () => kv.delMany!(['turn-c', 'turn-d'])],
+      ];
+      for (const [name, write] of writes) {
+        const order: string[] = [];
+        setImmediate(() => order.push('waiting'));
+        await write();
+        order.push(name);
+        expect(order).toEqual(['waiting', name]);
+      }
+      expect(await kv.get('turn-a')).toBeNull();
+      await kv.close();
+    });
+
     it('two instances over two handles on one database see each other (nodes sharing a DB)', async () => {
       const node1 = createSqlKv(await open());
       const node2 = createSqlKv(await open());

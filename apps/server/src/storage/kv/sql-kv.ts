@@ -28,11 +28,27 @@ export interface SqlKvOptions {
  * identical semantics; while a Kysely transaction holds the connection the Kysely path is
  * used, so a KV operation never joins someone else's transaction.
  *
+ * **Writes on SQLite first give the event loop a turn** (`setImmediate`, then the statement).
+ * A direct statement completes synchronously, so without it a request whose KV calls all
+ * resolve at once runs its whole handler in one stretch while the requests that arrived with it
+ * wait; each then runs every stage of the path — oidc-provider's code, the ES256 signatures —
+ * alone, with the CPU caches cold for it. Yielding at each write lets the requests that are
+ * ready at the same time advance stage by stage, as a network KV (Redis) makes them do anyway,
+ * so the same code and the signing tables are used back to back while hot. Measured on two
+ * cores (docs/performance.md, session 10): refresh rotation +28 %, a CAS ticket +20 %, a SAML
+ * assertion +10 % per busy core, client credentials unchanged. Reads do not yield: yielding
+ * at every operation cost more turns than it saved (CAS became slower). Nothing else changes:
+ * each operation is still one statement, so atomic; one caller's awaited calls still run in
+ * order; the turn is taken before `direct()` is consulted, so a transaction that took the
+ * connection meanwhile is still respected.
+ *
  * close() stops the sweep only: the DbHandle belongs to whoever created it.
  */
 export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore {
   const { db } = handle;
   const direct = handle.sqlite ? directStatements(handle.sqlite) : undefined;
+  /** A write's turn of the event loop, SQLite only (see above; PostgreSQL's statements are I/O already). */
+  const turn = direct ? () => new Promise<void>((resolve) => setImmediate(resolve)) : async () => undefined;
 
   let sweeping: Promise<unknown> | undefined;
   const sweep = setInterval(() => {
@@ -76,6 +92,7 @@ export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore 
     },
 
     async set(key, value, ttlMs) {
+      await turn();
       const now = Date.now();
       const d = direct?.();
       if (d) {
@@ -95,6 +112,7 @@ export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore 
     },
 
     async setIfAbsent(key, value, ttlMs) {
+      await turn();
       const now = Date.now();
       // Inserts when the key is new; overwrites only an expired row (the WHERE on DO
       // UPDATE). A live row makes the statement a no-op that returns nothing.
@@ -119,6 +137,7 @@ export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore 
 
     async incr(key, ttlMs, by = 1) {
       if (!Number.isSafeInteger(by)) throw new Error('KV incr: `by` must be an integer');
+      await turn();
       const now = Date.now();
       // The inserted row carries `by` as both the start value and the increment
       // (excluded.value). On conflict: an expired row restarts at `by` with the new expiry;
@@ -143,6 +162,7 @@ export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore 
     },
 
     async take(key) {
+      await turn();
       const d = direct?.();
       if (d) return (d.take.get(key, Date.now()) as { value: string } | undefined)?.value ?? null;
       const row = await db
@@ -155,6 +175,7 @@ export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore 
     },
 
     async del(key) {
+      await turn();
       const now = Date.now();
       // Deletes an expired leftover too (it is garbage), but only a live one counts.
       const d = direct?.();
@@ -168,6 +189,7 @@ export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore 
 
     async delMany(keys) {
       if (keys.length === 0) return;
+      await turn();
       const d = direct?.();
       if (d && keys.length <= MANY_DIRECT) {
         d[`delMany${keys.length}` as 'delMany1'].run(...keys);
