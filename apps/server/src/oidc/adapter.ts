@@ -240,9 +240,14 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
    */
   type Known = { stamp?: number; uid?: string; exp?: number; seen?: number };
   const known = new Map<string, Known>();
-  const remember = (key: string, k: Known) => {
+  const remember = (key: string, payload: Payload, stamp: unknown, seen: number | undefined) => {
     if (known.size >= 10_000) known.clear();
-    known.set(key, k);
+    known.set(key, {
+      stamp: typeof stamp === 'number' ? stamp : undefined,
+      uid: typeof payload.uid === 'string' ? payload.uid : undefined,
+      exp: typeof payload.exp === 'number' ? payload.exp : undefined,
+      seen,
+    });
   };
   /**
    * Grant records read together with a refresh token or code (GRANT_PREFETCH), for the Grant.find
@@ -299,7 +304,7 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       const uid = this.model === 'Session' && typeof payload.uid === 'string' ? payload.uid : undefined;
       if (uid !== undefined && !(prior?.uid === uid && prior.exp === payload.exp)) await kv.set(`oidc:uid:${uid}`, id, ttlMs);
       if (typeof payload.userCode === 'string') await kv.set(`oidc:userCode:${payload.userCode}`, id, ttlMs);
-      if (RESAVED.has(this.model)) remember(key, { stamp, uid, exp: typeof payload.exp === 'number' ? payload.exp : undefined, seen: tracked ? seen : undefined });
+      if (RESAVED.has(this.model)) remember(key, payload, stamp, tracked ? seen : undefined);
     }
 
     async find(id: string): Promise<Payload | undefined> {
@@ -357,7 +362,7 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
         }
       }
       if (RESAVED.has(this.model)) {
-        remember(this.key(lookup), { stamp: typeof firstStored === 'number' ? firstStored : undefined, uid: typeof payload.uid === 'string' ? payload.uid : undefined, exp: typeof payload.exp === 'number' ? payload.exp : undefined, seen });
+        remember(this.key(lookup), payload, firstStored, seen);
       }
       // Every tombstone that can hide this record, and its consumed mark, in one KV read.
       const grantId = GRANTABLE.has(this.model) && payload.grantId ? payload.grantId : this.model === 'Grant' ? lookup : undefined;
@@ -377,7 +382,7 @@ export function createKvAdapterFactory(kv: KvStore, opts: KvAdapterOptions = {})
       // then (else the token was not found) and its account's is the one read. Otherwise read.
       const found =
         pre !== undefined && pre.accountId === accountId
-          ? keys.map((k) => (accountId !== undefined && k === ACCOUNT_REVOKED(accountId) ? pre!.accountRevokedAt : null))
+          ? keys.map((_, i) => (i === iAccount ? pre!.accountRevokedAt : null))
           : await kvGetMany(kv, keys);
       const mark = (i: number) => (i < 0 ? null : (found[i] ?? null));
       if (mark(iDenied) !== null) return undefined;
