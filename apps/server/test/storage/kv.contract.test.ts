@@ -192,6 +192,15 @@ function kvContract(name: string, open: () => Promise<Subject>, skip = false) {
       expect(await kv.get(k)).toBeNull();
     });
 
+    it('writes issued together each get their own result', async () => {
+      const [once, ctr, ticket, gone, plain] = [key('together-once'), key('together-ctr'), key('together-ticket'), key('together-gone'), key('together-plain')];
+      await kv.set(ticket, 'ST-1', LONG);
+      await kv.set(gone, 'old', LONG);
+      const results = await Promise.all([kv.setIfAbsent(once, 'first', LONG), kv.incr(ctr, LONG, 5), kv.take(ticket), kv.del(gone), kv.set(plain, 'p', LONG)]);
+      expect(results).toEqual([true, 5, 'ST-1', true, undefined]);
+      expect(await kvGetMany(kv, [once, ctr, ticket, gone, plain])).toEqual(['first', '5', null, null, 'p']);
+    });
+
     it('take returns and removes the value once; null when missing or expired', async () => {
       const k = key('take');
       expect(await kv.take(k)).toBeNull();
@@ -349,6 +358,27 @@ function sqlBehaviour(name: string, makeDb: () => Promise<{ url: string; cleanup
       await kv.close();
     });
 
+    it('a write that fails fails its own caller only; the writes issued with it take effect', async () => {
+      const kv = createSqlKv(await open());
+      const [a, bad, c] = [key('grp-a'), key('grp-bad'), key('grp-c')];
+      // A null value breaks the table's NOT NULL: the statement fails, as a storage error would.
+      const settled = await Promise.allSettled([kv.set(a, 'A', LONG), kv.set(bad, null as never, LONG), kv.set(c, 'C', LONG)]);
+      expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await kvGetMany(kv, [a, bad, c])).toEqual(['A', null, 'C']);
+      await kv.close();
+    });
+
+    it('close() commits the writes already issued before it returns', async () => {
+      const handle = await open();
+      const kv = createSqlKv(handle);
+      const k = key('close-pending');
+      const pending = kv.set(k, 'v', LONG);
+      await kv.close();
+      const rows = await handle.db.selectFrom('kv').select('value').where('key', '=', k).execute();
+      expect(rows).toEqual([{ value: 'v' }]);
+      await pending;
+    });
+
     it('two instances over two handles on one database see each other (nodes sharing a DB)', async () => {
       const node1 = createSqlKv(await open());
       const node2 = createSqlKv(await open());
@@ -392,6 +422,61 @@ function sqlBehaviour(name: string, makeDb: () => Promise<{ url: string; cleanup
     });
   });
 }
+
+describe('sql KV on SQLite: group commit', () => {
+  it('writes issued together run in the order they were issued, each caller getting its own statement\'s result', async () => {
+    const { url, cleanup } = tempSqliteUrl();
+    const { kv, teardown } = await openSqlKv(url, cleanup);
+      const once = key('together-once');
+      const ctr = key('together-ctr');
+      const ticket = key('together-ticket');
+      const gone = key('together-gone');
+      await kv.set(gone, 'old', LONG);
+      const results = await Promise.all([
+        kv.setIfAbsent(once, 'first', LONG),
+        kv.setIfAbsent(once, 'second', LONG),
+        kv.incr(ctr, LONG),
+        kv.incr(ctr, LONG, 5),
+        kv.set(ticket, 'ST-1', LONG),
+        kv.take(ticket),
+        kv.take(ticket),
+        kv.del(gone),
+        kv.del(gone),
+      ]);
+      expect(results).toEqual([true, false, 1, 6, undefined, 'ST-1', null, true, false]);
+      expect(await kvGetMany(kv, [once, ctr, ticket, gone])).toEqual(['first', '6', null, null]);
+    await teardown();
+  });
+
+  it('writes issued in the same turn are committed in one transaction (the WAL grows by the pages they touched once, not once per write)', async () => {
+    const { url, cleanup } = tempSqliteUrl();
+    const handle = await connectDb(url);
+    try {
+      await migrateToLatest(handle);
+      // A second connection to the same file reads the WAL's frame count (PRAGMA wal_checkpoint,
+      // https://www.sqlite.org/pragma.html#pragma_wal_checkpoint): each COMMIT appends every page
+      // it changed, so eight separate commits of one small row each append at least eight frames.
+      const Sqlite = (await import('better-sqlite3')).default;
+      const file = url.replace(/^sqlite:/, '');
+      const other = new Sqlite(file);
+      other.pragma('busy_timeout = 5000');
+      const kv = createSqlKv(handle);
+      const frames = () => (other.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!.log;
+      await kv.set('warm', 'v', LONG); // the table's pages exist before the count starts
+      await vi.waitFor(() => expect((other.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>)[0]!.busy).toBe(0));
+      expect(frames()).toBe(0);
+      await Promise.all(Array.from({ length: 8 }, (_, i) => kv.set(`group-${i}`, `value ${i}`, LONG)));
+      expect(frames()).toBeGreaterThan(0);
+      expect(frames()).toBeLessThan(8);
+      expect(await kvGetMany(kv, Array.from({ length: 8 }, (_, i) => `group-${i}`))).toEqual(Array.from({ length: 8 }, (_, i) => `value ${i}`));
+      other.close();
+      await kv.close();
+    } finally {
+      await handle.close();
+      await cleanup();
+    }
+  });
+});
 
 sqlBehaviour('SQLite', async () => tempSqliteUrl());
 sqlBehaviour(
