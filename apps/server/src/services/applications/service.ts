@@ -261,7 +261,8 @@ export function createApplicationsService(repo: ApplicationsRepo, box: SecretBox
     async findClient(appId: string): Promise<{ poolId: string; app: ApplicationDto } | null> {
       if (appId.length > 128) return null;
       const row = await hot.get(appId);
-      return row ? { poolId: row.pool_id, app: toApplicationDto(row) } : null;
+      // The cached row's DTO, built once and shared (frozen): SAML, CAS and the login pages look the app up on every request.
+      return row ? { poolId: row.pool_id, app: dtoOf(row) } : null;
     },
 
     /**
