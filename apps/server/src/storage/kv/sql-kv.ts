@@ -314,12 +314,14 @@ interface QueuedWrite {
 /**
  * The group commit of SQLite KV writes (see createSqlKv): the first write queued schedules a
  * run at the next turn of the event loop; the run executes every write queued by then, in
- * order, in one transaction, and settles each caller after the COMMIT. `pending()` is the run
- * not yet done, for close().
+ * order, in one transaction, and settles each caller after the COMMIT. `pending()` settles when
+ * every write queued so far is done, for close().
  */
 function groupCommit(conn: SqliteConnection, direct: () => DirectStatements | undefined) {
   let queue: QueuedWrite[] = [];
   let scheduled: Promise<void> | undefined;
+  /** Writes handed to Kysely because a transaction held the connection, still running. */
+  let viaKysely: Promise<void> = Promise.resolve();
   type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
   const inOneTransaction = conn.transaction((writes: QueuedWrite[], d: DirectStatements, out: Outcome[]) => {
     for (const w of writes) {
@@ -339,9 +341,9 @@ function groupCommit(conn: SqliteConnection, direct: () => DirectStatements | un
     const d = direct();
     if (!d) {
       // A Kysely transaction holds the connection: each write waits for it through Kysely, in order.
-      void (async () => {
+      viaKysely = viaKysely.then(async () => {
         for (const w of writes) await w.viaKysely().then(w.resolve, w.reject);
-      })();
+      });
       return;
     }
     if (writes.length === 1) {
@@ -378,5 +380,9 @@ function groupCommit(conn: SqliteConnection, direct: () => DirectStatements | un
         }),
       );
     });
-  return Object.assign(write, { pending: () => scheduled });
+  const pending = async () => {
+    await scheduled;
+    await viaKysely;
+  };
+  return Object.assign(write, { pending });
 }
