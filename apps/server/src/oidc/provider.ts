@@ -16,6 +16,7 @@ import type { ScriptClaims } from '../services/tokens/types.js';
 import { renderErrorPage, renderLogoutPage, renderLoggedOutPage, renderDevicePage, renderDeviceConfirmPage, renderDeviceSuccessPage } from './pages.js';
 import { mfaRequested } from '../services/mfa/acr.js';
 import { ACR_MFA } from '../services/mfa/types.js';
+import { createCookieSigner } from './cookie-signer.js';
 
 /**
  * One oidc-provider instance per user pool, built lazily and cached. Issuers:
@@ -186,7 +187,8 @@ export function createProviderRegistry(deps: ProviderDeps) {
       // Signed here with node:crypto instead of WebCrypto (local-signing-key.ts); a key of another algorithm stays a JWK.
       jwks: { keys: keys.map((k) => LocalSigningKey.from(k as never) ?? k) as never },
       cookies: {
-        keys: [cookieKey],
+        // Keygrip's signatures, built once and compared with timingSafeEqual (cookie-signer.ts).
+        keys: createCookieSigner([cookieKey]),
         long: { signed: true, httpOnly: true, sameSite: 'lax', ...(https ? { secure: true } : {}) },
         short: { signed: true, httpOnly: true, sameSite: 'lax', ...(https ? { secure: true } : {}) },
         names: cookieNames(poolId, https),

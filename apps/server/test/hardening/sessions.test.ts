@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import * as oc from 'openid-client';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
@@ -221,6 +222,28 @@ describe('session cookies', () => {
     expect(backToA.tokens!.claims()!.sub).toBe(userA);
     const backToB = await codeFlow(b, browser, null, { prompt: 'none' });
     expect(backToB.tokens!.claims()!.sub).toBe(userB);
+  });
+
+  it('signs the session cookie as Keygrip does (HMAC-SHA1 of name=value, base64url) and takes a wrong signature as no session', async () => {
+    const a = await rp(s, s.poolId, s.url);
+    await seedUser(s, { email: 'signed@example.com', username: 'signed' });
+    const browser = new Browser();
+    expect((await codeFlow(a, browser, 'signed@example.com')).tokens).toBeTruthy();
+    const jar = (browser as unknown as { cookies: Map<string, string> }).cookies;
+    const name = `gh_session_${s.poolId}`;
+    const value = jar.get(name)!;
+    const sig = jar.get(`${name}.sig`)!;
+    // Cookies signed before the signer changed (and by any Keygrip-based node) stay valid.
+    expect(sig).toBe(createHmac('sha1', s.container.box.digest(`oidc-cookie-key:${s.poolId}`)).update(`${name}=${value}`).digest('base64url'));
+    // One character changed (same length), then a signature of another length: no session either way.
+    for (const forged of [`${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`, `${sig}A`]) {
+      jar.set(name, value);
+      jar.set(`${name}.sig`, forged);
+      expect((await codeFlow(a, browser, null, { prompt: 'none' })).error).toBe('login_required');
+    }
+    jar.set(name, value);
+    jar.set(`${name}.sig`, sig);
+    expect((await codeFlow(a, browser, null, { prompt: 'none' })).tokens).toBeTruthy(); // the forgery, not the session, was refused
   });
 
   it('ends a session that was idle longer than the idle timeout, and caps it at the absolute lifetime', async () => {
