@@ -56,7 +56,8 @@ export interface SqlKvOptions {
  * KV write never joins someone else's transaction. PostgreSQL is unchanged (its statements are
  * I/O already, and a pool of connections would gain nothing from sharing one).
  *
- * close() stops the sweep only: the DbHandle belongs to whoever created it.
+ * close() stops the sweep and waits for the writes already issued; it does not close the
+ * DbHandle, which belongs to whoever created it.
  */
 export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore {
   const { db } = handle;
