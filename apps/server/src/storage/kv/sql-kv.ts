@@ -324,7 +324,7 @@ function groupCommit(conn: SqliteConnection, direct: () => DirectStatements | un
   /** Writes handed to Kysely because a transaction held the connection, still running. */
   let viaKysely: Promise<void> = Promise.resolve();
   type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
-  const inOneTransaction = conn.transaction((writes: QueuedWrite[], d: DirectStatements, out: Outcome[]) => {
+  const runEach = (writes: QueuedWrite[], d: DirectStatements, out: Outcome[]) => {
     for (const w of writes) {
       try {
         out.push({ ok: true, value: w.direct(d) });
@@ -334,7 +334,8 @@ function groupCommit(conn: SqliteConnection, direct: () => DirectStatements | un
         out.push({ ok: false, err });
       }
     }
-  });
+  };
+  const inOneTransaction = conn.transaction(runEach);
   const run = () => {
     scheduled = undefined;
     const writes = queue;
@@ -347,19 +348,10 @@ function groupCommit(conn: SqliteConnection, direct: () => DirectStatements | un
       });
       return;
     }
-    if (writes.length === 1) {
-      // Alone: its own statement is its transaction; BEGIN and COMMIT would only add two.
-      const w = writes[0]!;
-      try {
-        w.resolve(w.direct(d));
-      } catch (err) {
-        w.reject(err);
-      }
-      return;
-    }
     const out: Outcome[] = [];
     try {
-      inOneTransaction(writes, d, out);
+      // A write alone is its own transaction: BEGIN and COMMIT would only add two statements.
+      (writes.length === 1 ? runEach : inOneTransaction)(writes, d, out);
     } catch (err) {
       // Rolled back (or the COMMIT failed): none of the group took effect.
       for (const w of writes) w.reject(err);
