@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ChinaSocialConnectorManifest, EmbeddedLoginManifest, HttpClient } from '@gatehouse/connector-kit';
+import type { SqliteConnection } from '../storage/db/connect.js';
 import type { Database } from '../storage/db/schema.js';
 import type { KvStore } from '../storage/kv/types.js';
 import { createExtIdpsRepo } from '../storage/repositories/ext-idps.js';
@@ -30,6 +31,8 @@ import type { Logger } from '../utils/logger.js';
  */
 export function createFederation(d: {
   db: Kysely<Database>;
+  /** The SQLite connection under `db` (undefined on PostgreSQL), for the compiled hot reads. */
+  direct?: SqliteConnection | undefined;
   box: SecretBox;
   kv: KvStore;
   log: Logger;
@@ -44,7 +47,7 @@ export function createFederation(d: {
   checkUrl?: (url: string) => Promise<void>;
   registry?: ConnectorRegistry;
 }) {
-  const repo = createExtIdpsRepo(d.db);
+  const repo = createExtIdpsRepo(d.db, d.direct);
   const registry = d.registry ?? createConnectorRegistry();
   const catalog = createConnectorCatalog(registry);
   const sources = createSourcesService({

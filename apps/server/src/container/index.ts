@@ -190,6 +190,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
     // Identity sources, connections and external identities (container/federation.ts).
     const federation = createFederation({
       db: db.db,
+      direct: db.sqlite,
       box,
       kv,
       log,

@@ -93,6 +93,15 @@ function rolesSuite(db: TestDb) {
       expect(ok(await mc.getUserRoles({ userId: fresh.userId }))).toEqual({ totalCount: 0, list: [] });
     });
 
+    it('lists a user’s roles in the order they were created, whatever the order of assignment', async () => {
+      const carol = await newUser();
+      const made = [await newRole(), await newRole(), await newRole(), await newRole()];
+      await newRole(); // not assigned
+      for (const r of [made[2]!, made[0]!, made[3]!, made[1]!]) ok(await mc.assignRole({ code: r.code, targets: [{ targetType: USER, targetIdentifier: carol.userId }] }));
+      const list = ok(await mc.getUserRoles({ userId: carol.userId })).list;
+      expect(list.map((r) => r.id)).toEqual(made.map((r) => r.id));
+    });
+
     it('refuses unknown roles and users without assigning anything', async () => {
       const alice = await newUser();
       const role = await newRole();
