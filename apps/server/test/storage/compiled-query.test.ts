@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectDb, type DbHandle } from '../../src/storage/db/connect.js';
 import { compiledQuery, compiledWrite } from '../../src/storage/db/compiled-query.js';
 import { migrateToLatest } from '../../src/storage/db/migrate.js';
+import { createSqlKv } from '../../src/storage/kv/sql-kv.js';
 import { createPgDatabase, postgresAvailable } from '../support/services.js';
 import { tempSqliteUrl } from '../support/kv-backends.js';
 
@@ -88,3 +89,93 @@ function suite(kind: 'sqlite' | 'postgres', skip = false) {
 
 suite('sqlite');
 suite('postgres', !hasPg);
+
+describe('compiled writes on SQLite join the connection’s group commit (storage/db/write-group.ts)', () => {
+  const setup = async () => {
+    const t = tempSqliteUrl();
+    const handle = await connectDb(t.url);
+    await migrateToLatest(handle);
+    const touch = compiledWrite(handle.db, handle.sqlite, 2, (k, value: string, key: string) => k.updateTable('kv').set({ value }).where('key', '=', key));
+    const insert = compiledWrite(handle.db, handle.sqlite, 2, (k, key: string, value: string) => k.insertInto('kv').values({ key, value, expires_at: 4_000_000_000_000 }));
+    return { ...t, handle, touch, insert };
+  };
+
+  it('writes issued in one turn, the KV’s among them, commit in one transaction, each with its own answer', async () => {
+    const { url, cleanup, handle, touch, insert } = await setup();
+    // A second connection reads the WAL's frame count (PRAGMA wal_checkpoint,
+    // https://www.sqlite.org/pragma.html#pragma_wal_checkpoint): eight separate commits of one
+    // small row each would append at least eight frames.
+    const Sqlite = (await import('better-sqlite3')).default;
+    const other = new Sqlite(url.replace(/^sqlite:/, ''));
+    other.pragma('busy_timeout = 5000');
+    const kv = createSqlKv(handle);
+    try {
+      await insert('gw:warm', 'v'); // the table's pages exist before the count starts
+      const frames = () => (other.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!.log;
+      await vi.waitFor(() => expect((other.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>)[0]!.busy).toBe(0));
+      expect(frames()).toBe(0);
+      const results = await Promise.allSettled([
+        insert('gw:a', '1'),
+        insert('gw:b', '2'),
+        touch('changed', 'gw:warm'),
+        touch('nothing', 'gw:none'),
+        insert('gw:a', 'duplicate'), // the primary key refuses it: this write fails alone
+        kv.set('gw:kv', 'from the KV', 60_000),
+        insert('gw:c', '3'),
+        touch('after', 'gw:a'), // sees the insert queued before it, in the same transaction
+      ]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'refused'))).toEqual([1, 1, 1, 0, 'refused', undefined, 1, 1]);
+      expect(frames()).toBeGreaterThan(0);
+      expect(frames()).toBeLessThan(7);
+      const rows = await handle.db.selectFrom('kv').select(['key', 'value']).where('key', 'like', 'gw:%').orderBy('key').execute();
+      expect(rows).toEqual([
+        { key: 'gw:a', value: 'after' },
+        { key: 'gw:b', value: '2' },
+        { key: 'gw:c', value: '3' },
+        { key: 'gw:kv', value: 'from the KV' },
+        { key: 'gw:warm', value: 'changed' },
+      ]);
+    } finally {
+      other.close();
+      await kv.close();
+      await handle.close();
+      await cleanup();
+    }
+  });
+
+  it('waits for a transaction that holds the connection instead of joining it', async () => {
+    const { cleanup, handle, insert } = await setup();
+    try {
+      let queued: Promise<number> | undefined;
+      await expect(
+        handle.db.transaction().execute(async (trx) => {
+          await trx.insertInto('kv').values({ key: 'gw:rolled-back', value: 'x', expires_at: 4_000_000_000_000 }).execute();
+          queued = insert('gw:outside', 'kept');
+          // The group's turn comes while this transaction is still open.
+          await new Promise((r) => setImmediate(r));
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await queued).toBe(1);
+      const keys = (await handle.db.selectFrom('kv').select('key').where('key', 'like', 'gw:%').execute()).map((r) => r.key);
+      expect(keys).toEqual(['gw:outside']);
+    } finally {
+      await handle.close();
+      await cleanup();
+    }
+  });
+
+  it('close() commits the writes already issued', async () => {
+    const { url, cleanup, handle, insert } = await setup();
+    const issued = insert('gw:late', 'issued before close');
+    await handle.close();
+    expect(await issued).toBe(1);
+    const again = await connectDb(url);
+    try {
+      expect(await again.db.selectFrom('kv').select('value').where('key', '=', 'gw:late').executeTakeFirst()).toEqual({ value: 'issued before close' });
+    } finally {
+      await again.close();
+      await cleanup();
+    }
+  });
+});

@@ -37,13 +37,19 @@ export function compiledQuery<R>(db: Kysely<Database>, direct: SqliteConnection 
   };
 }
 
-/** A write (UPDATE/DELETE/INSERT without RETURNING): the number of rows it changed. */
+/**
+ * A write (UPDATE/DELETE/INSERT without RETURNING): the number of rows it changed. On SQLite it
+ * joins the connection's group commit (write-group.ts) with the KV's writes: it runs at the next
+ * turn of the event loop inside the group's transaction, or through Kysely when a transaction
+ * holds the connection then, and answers after the COMMIT.
+ */
 export function compiledWrite(db: Kysely<Database>, direct: SqliteConnection | undefined, arity: number, build: Build<unknown>): (...args: Arg[]) => Promise<number> {
   const run = prepare(db, arity, build);
+  const viaKysely = async (sql: string, params: unknown[]) => Number((await db.executeQuery(CompiledQuery.raw(sql, params))).numAffectedRows ?? 0);
   return async (...args) => {
     const { sql, params } = run(args);
-    if (direct && !direct.inTransaction) return direct.prepare(sql).run(...params).changes;
-    return Number((await db.executeQuery(CompiledQuery.raw(sql, params))).numAffectedRows ?? 0);
+    if (direct) return direct.writes(() => direct.prepare(sql).run(...params).changes, () => viaKysely(sql, params));
+    return viaKysely(sql, params);
   };
 }
 

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { startSqliteCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { createWriteGroup, type WriteGroup } from './write-group.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -12,6 +13,8 @@ export interface SqliteConnection {
   prepare(source: string): SqliteStatement;
   /** better-sqlite3's transaction wrapper: BEGIN, the function, COMMIT (ROLLBACK when it throws). */
   transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
+  /** The connection's group commit (write-group.ts): the KV's and the compiled writes queue here. */
+  readonly writes: WriteGroup;
 }
 export interface SqliteStatement {
   run(...params: unknown[]): { changes: number };
@@ -86,15 +89,18 @@ export async function connectDb(url: string): Promise<DbHandle> {
       checkpointer = startSqliteCheckpointer(file);
     }
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const conn: SqliteConnection = Object.assign(sqlite as unknown as Omit<SqliteConnection, 'writes'>, { writes: createWriteGroup(sqlite as unknown as SqliteConnection) });
     return {
       db,
       dialect: 'sqlite',
-      sqlite: sqlite as unknown as SqliteConnection,
+      sqlite: conn,
       ...(checkpointer ? { checkpointer } : {}),
       ping: async () => {
         sqlite.prepare('select 1').get();
       },
       close: async () => {
+        // Writes already queued are committed before the connection closes.
+        await conn.writes.pending();
         await db.destroy();
         await checkpointer?.stop();
       },

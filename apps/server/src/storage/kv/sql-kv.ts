@@ -28,10 +28,10 @@ export interface SqlKvOptions {
  * identical semantics; while a Kysely transaction holds the connection the Kysely path is
  * used, so a KV operation never joins someone else's transaction.
  *
- * **Writes on SQLite are committed in groups.** A write is queued and the queue is run at the
- * next turn of the event loop (`setImmediate`): every write queued by then runs, in queue order,
- * inside one transaction, and each caller gets its own statement's result after the COMMIT.
- * Two effects, both measured (docs/performance.md, sessions 10 and 11):
+ * **Writes on SQLite are committed in groups**, in the connection's group commit
+ * (storage/db/write-group.ts, which says what it keeps and what it does not change): a write is
+ * queued and the queue runs at the next turn of the event loop, every write queued by then in one
+ * transaction. Two effects, both measured (docs/performance.md, sessions 10 and 11):
  *  - the turn: a direct statement completes synchronously, so without it a request whose KV
  *    calls all resolve at once runs its whole handler in one stretch while the requests that
  *    arrived with it wait, each then running every stage of the path (oidc-provider's code, the
@@ -42,19 +42,9 @@ export interface SqlKvOptions {
  *    WAL index) — in the server ~32 µs for an upsert that costs ~9 µs inside a shared
  *    transaction. A CAS ticket makes eight writes, a SAML assertion and a refresh rotation a
  *    handful.
- * Reads do not wait: yielding at every operation cost more turns than it saved.
- *
- * What this keeps: each operation is still one statement, so atomic on its own; one caller's
- * awaited calls run in order (its next call is queued after the previous one resolved); a
- * caller learns of success only after the COMMIT. A statement that fails inside the group
- * (SQLite rolls back that statement only) fails its own caller alone; an error that ends the
- * transaction (SQLite rolled it back, or the COMMIT failed) fails every write of the group,
- * none of which then took effect. What it does not change: a write becomes visible when its
- * group commits, so a read by another request in between sees the value from before, exactly
- * as it would have before the write's turn. The queue is consulted when it runs: while a
- * Kysely transaction holds the connection, each queued write goes through Kysely instead, so a
- * KV write never joins someone else's transaction. PostgreSQL is unchanged (its statements are
- * I/O already, and a pool of connections would gain nothing from sharing one).
+ * Reads do not wait: yielding at every operation cost more turns than it saved. PostgreSQL is
+ * unchanged (its statements are I/O already, and a pool of connections would gain nothing from
+ * sharing one).
  *
  * close() stops the sweep and waits for the writes already issued; it does not close the
  * DbHandle, which belongs to whoever created it.
@@ -64,14 +54,16 @@ export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore 
   const direct = handle.sqlite ? directStatements(handle.sqlite) : undefined;
   /**
    * A write: `direct` runs the prepared statement (inside the group's transaction), `viaKysely`
-   * the same SQL through Kysely. On SQLite the write is queued for the next group commit (see
-   * above); on PostgreSQL it runs through Kysely at once.
+   * the same SQL through Kysely. On SQLite the write is queued for the connection's next group
+   * commit (storage/db/write-group.ts, see above); on PostgreSQL it runs through Kysely at once.
    */
-  const group = direct && handle.sqlite ? groupCommit(handle.sqlite, direct) : undefined;
+  const group = handle.sqlite?.writes;
+  const statements = handle.sqlite ? preparedStatements(handle.sqlite) : undefined;
   /** PostgreSQL writes in flight, for close(). */
   const inFlight = new Set<Promise<unknown>>();
   const write = <T>(runDirect: (d: DirectStatements) => T, viaKysely: () => Promise<T>): Promise<T> => {
-    if (group) return group(runDirect, viaKysely);
+    // The group runs `direct` only when no transaction holds the connection (it checks).
+    if (group && statements) return group(() => runDirect(statements()), viaKysely);
     const p = viaKysely();
     inFlight.add(p);
     const forget = () => void inFlight.delete(p);
@@ -270,13 +262,18 @@ type DirectStatements = Record<'get' | 'set' | 'setIfAbsent' | 'incr' | 'take' |
  * transaction open on it), undefined otherwise. Prepared on first use (the table exists by then).
  */
 function directStatements(conn: SqliteConnection): () => DirectStatements | undefined {
+  const prepared = preparedStatements(conn);
+  return () => (conn.inTransaction ? undefined : prepared());
+}
+
+/** The statements, prepared on first use, whether or not a transaction holds the connection. */
+function preparedStatements(conn: SqliteConnection): () => DirectStatements {
   let stmts: DirectStatements | undefined;
   const list = (n: number) => Array(n).fill('?').join(', ');
   const many = (n: number) => conn.prepare(`select "key", "value" from "kv" where "key" in (${list(n)}) and "expires_at" > ?`);
   const delMany = (n: number) => conn.prepare(`delete from "kv" where "key" in (${list(n)})`);
   const upsert = 'insert into "kv" ("key", "value", "expires_at") values (?, ?, ?) on conflict ("key") do update set';
   return () => {
-    if (conn.inTransaction) return undefined;
     stmts ??= {
       get: conn.prepare('select "value" from "kv" where "key" = ? and "expires_at" > ?'),
       set: conn.prepare(`${upsert} "value" = "excluded"."value", "expires_at" = "excluded"."expires_at"`),
@@ -303,79 +300,4 @@ function directStatements(conn: SqliteConnection): () => DirectStatements | unde
     };
     return stmts;
   };
-}
-
-interface QueuedWrite {
-  direct: (d: DirectStatements) => unknown;
-  viaKysely: () => Promise<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (err: unknown) => void;
-}
-
-/**
- * The group commit of SQLite KV writes (see createSqlKv): the first write queued schedules a
- * run at the next turn of the event loop; the run executes every write queued by then, in
- * order, in one transaction, and settles each caller after the COMMIT. `pending()` settles when
- * every write queued so far is done, for close().
- */
-function groupCommit(conn: SqliteConnection, direct: () => DirectStatements | undefined) {
-  let queue: QueuedWrite[] = [];
-  let scheduled: Promise<void> | undefined;
-  /** Writes handed to Kysely because a transaction held the connection, still running. */
-  let viaKysely: Promise<void> = Promise.resolve();
-  type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
-  const runEach = (writes: QueuedWrite[], d: DirectStatements, out: Outcome[]) => {
-    for (const w of writes) {
-      try {
-        out.push({ ok: true, value: w.direct(d) });
-      } catch (err) {
-        // SQLite undid this statement only; an error that ended the transaction ends the group.
-        if (!conn.inTransaction) throw err;
-        out.push({ ok: false, err });
-      }
-    }
-  };
-  const inOneTransaction = conn.transaction(runEach);
-  const run = () => {
-    scheduled = undefined;
-    const writes = queue;
-    queue = [];
-    const d = direct();
-    if (!d) {
-      // A Kysely transaction holds the connection: each write waits for it through Kysely, in order.
-      viaKysely = viaKysely.then(async () => {
-        for (const w of writes) await w.viaKysely().then(w.resolve, w.reject);
-      });
-      return;
-    }
-    const out: Outcome[] = [];
-    try {
-      // A write alone is its own transaction: BEGIN and COMMIT would only add two statements.
-      (writes.length === 1 ? runEach : inOneTransaction)(writes, d, out);
-    } catch (err) {
-      // Rolled back (or the COMMIT failed): none of the group took effect.
-      for (const w of writes) w.reject(err);
-      return;
-    }
-    writes.forEach((w, i) => {
-      const o = out[i]!;
-      if (o.ok) w.resolve(o.value);
-      else w.reject(o.err);
-    });
-  };
-  const write = <T>(runDirect: (d: DirectStatements) => T, viaKysely: () => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      queue.push({ direct: runDirect, viaKysely, resolve: resolve as (v: unknown) => void, reject });
-      scheduled ??= new Promise<void>((done) =>
-        setImmediate(() => {
-          run();
-          done();
-        }),
-      );
-    });
-  const pending = async () => {
-    await scheduled;
-    await viaKysely;
-  };
-  return Object.assign(write, { pending });
 }
