@@ -1,4 +1,4 @@
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely, type RawBuilder } from 'kysely';
 import type { SqliteConnection } from './connect.js';
 import type { Database } from './schema.js';
 
@@ -14,7 +14,8 @@ import type { Database } from './schema.js';
  * so this adds no injection surface.
  *
  * Run on SQLite as one synchronous prepared better-sqlite3 statement (the connection caches it
- * by SQL text, connect.ts), as the KV does (storage/kv/sql-kv.ts); while a Kysely transaction
+ * by SQL text, connect.ts), as the KV does (storage/kv/sql-kv.ts) — a write queued in the
+ * connection's group commit (write-group.ts); while a Kysely transaction
  * holds the connection, and on PostgreSQL, through `db.executeQuery`, which queues for a
  * connection like any Kysely query. The rows are what Kysely would return: its SQLite driver
  * also calls `all()` on the same statement, and no plugin transforms results.
@@ -71,4 +72,16 @@ function prepare(db: Kysely<Database>, arity: number, build: Build<unknown>) {
     compiled ??= compile();
     return { sql: compiled.sql, params: compiled.params.map((p) => ('arg' in p ? args[p.arg] : p.value)) };
   };
+}
+
+/**
+ * A column a hot read filters on without letting SQLite choose an index for that term: on
+ * SQLite `+column` (sqlite.org optoverview.html, "Disqualifying WHERE clause terms using
+ * unary-+"), elsewhere the column itself (PostgreSQL has no unary `+` for text). For an
+ * `id in (select …)` read whose other terms would otherwise lead the planner, without
+ * statistics, to scan a whole pool's rows through a (pool, …) index instead of reading the few
+ * ids through the primary key (docs/performance.md, session 12).
+ */
+export function unindexed(direct: SqliteConnection | undefined, column: string): RawBuilder<string> {
+  return direct ? sql<string>`+${sql.ref(column)}` : sql<string>`${sql.ref(column)}`;
 }

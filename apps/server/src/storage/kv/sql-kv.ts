@@ -51,14 +51,16 @@ export interface SqlKvOptions {
  */
 export function createSqlKv(handle: DbHandle, opts: SqlKvOptions = {}): KvStore {
   const { db } = handle;
-  const direct = handle.sqlite ? directStatements(handle.sqlite) : undefined;
+  const conn = handle.sqlite;
+  const statements = conn ? preparedStatements(conn) : undefined;
+  /** The statements for a read now: undefined while a Kysely transaction holds the connection. */
+  const direct = conn && statements ? () => (conn.inTransaction ? undefined : statements()) : undefined;
   /**
    * A write: `direct` runs the prepared statement (inside the group's transaction), `viaKysely`
    * the same SQL through Kysely. On SQLite the write is queued for the connection's next group
    * commit (storage/db/write-group.ts, see above); on PostgreSQL it runs through Kysely at once.
    */
-  const group = handle.sqlite?.writes;
-  const statements = handle.sqlite ? preparedStatements(handle.sqlite) : undefined;
+  const group = conn?.writes;
   /** PostgreSQL writes in flight, for close(). */
   const inFlight = new Set<Promise<unknown>>();
   const write = <T>(runDirect: (d: DirectStatements) => T, viaKysely: () => Promise<T>): Promise<T> => {
@@ -258,15 +260,9 @@ type DirectStatements = Record<'get' | 'set' | 'setIfAbsent' | 'incr' | 'take' |
 
 /**
  * The KV statements as prepared better-sqlite3 statements, the same SQL Kysely generates
- * above. Returns a getter: the statements when the connection is free to use directly (no
- * transaction open on it), undefined otherwise. Prepared on first use (the table exists by then).
+ * above, prepared on first use (the table exists by then). The caller checks that no
+ * transaction holds the connection before running one (reads: `direct`; writes: the group).
  */
-function directStatements(conn: SqliteConnection): () => DirectStatements | undefined {
-  const prepared = preparedStatements(conn);
-  return () => (conn.inTransaction ? undefined : prepared());
-}
-
-/** The statements, prepared on first use, whether or not a transaction holds the connection. */
 function preparedStatements(conn: SqliteConnection): () => DirectStatements {
   let stmts: DirectStatements | undefined;
   const list = (n: number) => Array(n).fill('?').join(', ');

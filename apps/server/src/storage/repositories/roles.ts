@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { SqliteConnection } from '../db/connect.js';
-import { compiledQuery } from '../db/compiled-query.js';
+import { compiledQuery, unindexed } from '../db/compiled-query.js';
 import type { Database, RoleTable } from '../db/schema.js';
 import { likePattern, pageOf } from './list-queries.js';
 
@@ -17,22 +17,19 @@ export function createRolesRepo(db: Kysely<Database>, direct?: SqliteConnection)
   // The user's roles as one IN subquery rather than a join: on the SQLite that better-sqlite3
   // bundles (3.54), the join with bound parameters cost 15-25 µs a run even on empty tables,
   // the subquery 4-5 µs (docs/performance.md, session 12), and it ran on every sign-in whose
-  // user was not in the account cache. On SQLite the pool and namespace terms on `roles` carry
-  // a unary `+`, SQLite's documented way to keep a term from choosing an index (sqlite.org
-  // optoverview.html, "Disqualifying WHERE clause terms using unary-+"): without statistics the
-  // planner would otherwise scan the pool's roles through `roles_pool_ns_code` and probe the
+  // user was not in the account cache. The pool and namespace terms on `roles` are `unindexed`:
+  // the planner would otherwise scan the pool's roles through `roles_pool_ns_code` and probe the
   // subquery for each, instead of reading the user's few role ids through the primary key.
-  // PostgreSQL has no unary `+` for text and plans the subquery as a semi-join by itself.
-  const rolesOfUser = compiledQuery<RoleRow>(db, direct, 3, (k, poolId: string, userId: string, namespace: string) => {
-    const q = k
+  const rolesOfUser = compiledQuery<RoleRow>(db, direct, 3, (k, poolId: string, userId: string, namespace: string) =>
+    k
       .selectFrom('roles')
       .selectAll('roles')
-      .where('roles.id', 'in', k.selectFrom('user_roles').select('user_roles.role_id').where('user_roles.pool_id', '=', poolId).where('user_roles.user_id', '=', userId));
-    const scoped = direct
-      ? q.where(sql<string>`+${sql.ref('roles.pool_id')}`, '=', poolId).where(sql<string>`+${sql.ref('roles.namespace')}`, '=', namespace)
-      : q.where('roles.pool_id', '=', poolId).where('roles.namespace', '=', namespace);
-    return scoped.orderBy('roles.created_at', 'asc').orderBy('roles.id', 'asc');
-  });
+      .where('roles.id', 'in', k.selectFrom('user_roles').select('user_roles.role_id').where('user_roles.pool_id', '=', poolId).where('user_roles.user_id', '=', userId))
+      .where(unindexed(direct, 'roles.pool_id'), '=', poolId)
+      .where(unindexed(direct, 'roles.namespace'), '=', namespace)
+      .orderBy('roles.created_at', 'asc')
+      .orderBy('roles.id', 'asc'),
+  );
   const listWhere = (poolId: string, namespace: string, keywords?: string) => {
     let q = db.selectFrom('roles').where('pool_id', '=', poolId).where('namespace', '=', namespace);
     if (keywords) {
