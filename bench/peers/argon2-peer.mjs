@@ -6,11 +6,20 @@
 // "sign-ins / this peer's verifications" is the share the sign-in engine itself costs, with the
 // load generator's and HTTP's share taken out of the reference (issue 22: "show it by running
 // the raw-argon2 reference under the same load-generator conditions"). docs/performance.md.
+//
+// `argon2-peer.mjs <port> <threads> mfa <base32 TOTP secret>` is the same reference for the MFA
+// scenario's two requests: POST /api/v3/signin verifies argon2id and answers a random single-use
+// `mfaToken` (kept in memory); POST /api/v3/mfa/verify takes that token once and checks a TOTP
+// code (RFC 6238: HMAC-SHA1, 30-s steps, 6 digits, one step either side, constant-time compare)
+// and answers a fixed `access_token`. The scenario's own fetch loop drives it with the same
+// bodies. No replay mark, no user, no tokens signed: the hashing and two HTTP exchanges only.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as argon2 from '@node-rs/argon2';
 import Fastify from 'fastify';
 
 const PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1, algorithm: 2 };
 const threads = Number(process.argv[3] ?? 2);
+const mfa = process.argv[4] === 'mfa';
 const hash = await argon2.hash('bench passphrase 0123456789', PARAMS);
 let active = 0;
 const waiting = [];
@@ -21,19 +30,60 @@ const release = () => {
   else active--;
 };
 
+/** RFC 4648 base32 (no padding) to bytes. */
+const base32 = (s) => {
+  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of s.replace(/=+$/, '').toUpperCase()) {
+    value = (value << 5) | A.indexOf(ch);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+};
+const key = mfa ? base32(process.argv[5] ?? '') : undefined;
+/** RFC 6238 TOTP (RFC 4226 §5.3 dynamic truncation) for time step `step`. */
+const totpAt = (step) => {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const h = createHmac('sha1', key).update(msg).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+};
+const pending = new Set();
+
 const app = Fastify({ logger: false });
 app.get('/ready', async () => ({ ok: true }));
 app.post('/api/v3/signin', async (req, reply) => {
   const password = req.body?.passwordPayload?.password;
   if (typeof password !== 'string') return reply.code(400).send({ statusCode: 400 });
   await acquire();
+  let ok;
   try {
-    const ok = await argon2.verify(hash, password);
-    return { statusCode: ok ? 200 : 401, data: {} };
+    ok = await argon2.verify(hash, password);
   } finally {
     release();
   }
+  if (!ok || !mfa) return { statusCode: ok ? 200 : 401, data: {} };
+  const mfaToken = randomBytes(24).toString('base64url');
+  pending.add(mfaToken);
+  return { statusCode: 200, data: { mfaToken } };
 });
+if (mfa) {
+  app.post('/api/v3/mfa/verify', async (req) => {
+    const { mfaToken, passCode } = req.body ?? {};
+    if (typeof mfaToken !== 'string' || !pending.delete(mfaToken) || typeof passCode !== 'string' || passCode.length !== 6) return { statusCode: 401, data: {} };
+    const step = Math.floor(Date.now() / 30_000);
+    const given = Buffer.from(passCode);
+    const ok = [step - 1, step, step + 1].some((s) => timingSafeEqual(Buffer.from(totpAt(s)), given));
+    return ok ? { statusCode: 200, data: { access_token: 'peer' } } : { statusCode: 401, data: {} };
+  });
+}
 await app.listen({ port: Number(process.argv[2]), host: '127.0.0.1' });
 process.stdout.write('ready\n');
 process.on('SIGTERM', () => process.exit(0));
