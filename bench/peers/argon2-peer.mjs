@@ -10,12 +10,13 @@
 // `argon2-peer.mjs <port> <threads> mfa <base32 TOTP secret>` is the same reference for the MFA
 // scenario's two requests: POST /api/v3/signin verifies argon2id and answers a random single-use
 // `mfaToken` (kept in memory); POST /api/v3/mfa/verify takes that token once and checks a TOTP
-// code (RFC 6238: HMAC-SHA1, 30-s steps, 6 digits, one step either side, constant-time compare)
-// and answers a fixed `access_token`. The scenario's own fetch loop drives it with the same
-// bodies. No replay mark, no user, no tokens signed: the hashing and two HTTP exchanges only.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// code as the server checks it (RFC 6238 through otpauth: HMAC-SHA1, 30-s steps, 6 digits, one
+// step either side) and answers a fixed `access_token`. The scenario's own fetch loop drives it
+// with the same bodies. No replay mark, no user, no tokens signed: the hashing and two HTTP exchanges only.
+import { randomBytes } from 'node:crypto';
 import * as argon2 from '@node-rs/argon2';
 import Fastify from 'fastify';
+import { Secret, TOTP } from 'otpauth';
 
 const PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1, algorithm: 2 };
 const threads = Number(process.argv[3] ?? 2);
@@ -30,31 +31,9 @@ const release = () => {
   else active--;
 };
 
-/** RFC 4648 base32 (no padding) to bytes. */
-const base32 = (s) => {
-  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const ch of s.replace(/=+$/, '').toUpperCase()) {
-    value = (value << 5) | A.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-};
-const key = mfa ? base32(process.argv[5] ?? '') : undefined;
-/** RFC 6238 TOTP (RFC 4226 §5.3 dynamic truncation) for time step `step`. */
-const totpAt = (step) => {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(step));
-  const h = createHmac('sha1', key).update(msg).digest();
-  const o = h[h.length - 1] & 15;
-  return String((h.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-};
+// The server's own TOTP check (apps/server/src/services/mfa/totp.ts): otpauth, SHA-1, 6 digits,
+// 30-s steps, one step either side.
+const totp = mfa ? new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(process.argv[5] ?? '') }) : undefined;
 const pending = new Set();
 
 const app = Fastify({ logger: false });
@@ -77,10 +56,8 @@ app.post('/api/v3/signin', async (req, reply) => {
 if (mfa) {
   app.post('/api/v3/mfa/verify', async (req) => {
     const { mfaToken, passCode } = req.body ?? {};
-    if (typeof mfaToken !== 'string' || !pending.delete(mfaToken) || typeof passCode !== 'string' || passCode.length !== 6) return { statusCode: 401, data: {} };
-    const step = Math.floor(Date.now() / 30_000);
-    const given = Buffer.from(passCode);
-    const ok = [step - 1, step, step + 1].some((s) => timingSafeEqual(Buffer.from(totpAt(s)), given));
+    if (typeof mfaToken !== 'string' || !pending.delete(mfaToken) || typeof passCode !== 'string' || !/^\d{6}$/.test(passCode)) return { statusCode: 401, data: {} };
+    const ok = totp.validate({ token: passCode, window: 1 }) !== null;
     return ok ? { statusCode: 200, data: { access_token: 'peer' } } : { statusCode: 401, data: {} };
   });
 }
