@@ -18,6 +18,20 @@ export interface ServerWindow {
   gcMs: number;
   gcPauses: number;
   gcOver10ms: number;
+  /**
+   * The probes as the server timed them (Fastify's elapsed time, from the request's headers
+   * parsed to the response handed to the socket; http/plugins/metrics.ts): requests in the
+   * window and the p99 as the upper bound of its histogram bucket (ms). Set against the probe's
+   * own p99 (the load generator's clock), it separates time spent inside the server's handling
+   * from time spent before the server read the request or after it wrote the answer.
+   */
+  routes: Record<string, { requests: number; p99AtMostMs: number }>;
+}
+
+/** A route of the duration histogram, by method and Fastify route pattern (e.g. GET /oidc/*). */
+export interface RouteKey {
+  method: string;
+  route: string;
 }
 
 type Scrape = Map<string, number>;
@@ -35,8 +49,23 @@ async function scrape(url: string): Promise<Scrape> {
 
 const sumOf = (s: Scrape, prefix: string, has = '') => [...s].filter(([k]) => k.startsWith(prefix) && k.includes(has)).reduce((a, [, v]) => a + v, 0);
 
+const BUCKET = 'gatehouse_http_request_duration_seconds_bucket{';
+
+/** Requests per bucket bound (seconds, cumulative as Prometheus keeps them) of one route, every status. */
+function buckets(s: Scrape, key: RouteKey): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [k, v] of s) {
+    if (!k.startsWith(BUCKET) || !k.includes(`method="${key.method}"`) || !k.includes(`route="${key.route}"`)) continue;
+    const le = /le="([^"]+)"/.exec(k)?.[1];
+    if (!le) continue;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    out.set(bound, (out.get(bound) ?? 0) + v);
+  }
+  return out;
+}
+
 /** Starts a window (resets the event-loop histogram); `end()` reads it. */
-export async function serverWindow(url: string): Promise<{ end: () => Promise<ServerWindow> }> {
+export async function serverWindow(url: string, routes: Record<string, RouteKey> = {}): Promise<{ end: () => Promise<ServerWindow> }> {
   const before = await scrape(url);
   return {
     async end() {
@@ -49,6 +78,15 @@ export async function serverWindow(url: string): Promise<{ end: () => Promise<Se
         gcMs: d('nodejs_gc_duration_seconds_sum') * 1000,
         gcPauses: d('nodejs_gc_duration_seconds_count'),
         gcOver10ms: d('nodejs_gc_duration_seconds_count') - d('nodejs_gc_duration_seconds_bucket{', 'le="0.01"'),
+        routes: Object.fromEntries(
+          Object.entries(routes).map(([name, key]) => {
+            const b0 = buckets(before, key);
+            const inWindow = [...buckets(after, key)].map(([bound, n]) => [bound, n - (b0.get(bound) ?? 0)] as const).sort((x, y) => x[0] - y[0]);
+            const requests = inWindow.at(-1)?.[1] ?? 0;
+            const p99 = inWindow.find(([, n]) => n >= requests * 0.99)?.[0] ?? NaN;
+            return [name, { requests, p99AtMostMs: p99 * 1000 }];
+          }),
+        ),
       };
     },
   };
