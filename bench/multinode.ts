@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { cannon, envelopeOk, type LoadResult, type RequestSpec } from './lib/load.js';
-import { cpuSeconds, machineLoad } from './lib/proc.js';
+import { contextSwitches, cpuSeconds, machineLoad } from './lib/proc.js';
 import { freePort, freshPg, PASSWORD, ROOT, seed, startGatehouse, type Child, type ServerEnv } from './lib/gatehouse.js';
 
 const { values: args } = parseArgs({
@@ -105,6 +105,11 @@ interface Run {
   efficiency: number;
   pgCpuS: number;
   redisCpuS: number;
+  /**
+   * The nodes' event loops' context switches per request, voluntary (slept and woken) and
+   * involuntary (preempted): what sharing two cores between more processes adds per request.
+   */
+  switchesPerRequest: { voluntary: number; involuntary: number };
   requests: number;
   p99ms: number;
   errors: number;
@@ -181,13 +186,18 @@ async function main() {
     const measureOnce = async (conns: number, spec: RequestSpec[]): Promise<Run> => {
       const pids = nodes.map((n) => n.pid);
       const c0 = pids.reduce((s, p) => s + cpuSeconds(p), 0);
+      const switches = () => pids.map(contextSwitches).reduce((a, b) => ({ voluntary: a.voluntary + b.voluntary, involuntary: a.involuntary + b.involuntary }));
+      const x0 = switches();
       const s0 = await sharedCpu(adminUrl, dbName);
       const t0 = process.hrtime.bigint();
       const r: LoadResult = await cannon({ url, connections: conns, durationS: DURATION, requests: spec });
       const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
       const nodeCpuS = pids.reduce((s, p) => s + cpuSeconds(p), 0) - c0;
+      const x1 = switches();
+      const per = (n: number) => n / Math.max(r.requests, 1);
+      const switchesPerRequest = { voluntary: per(x1.voluntary - x0.voluntary), involuntary: per(x1.involuntary - x0.involuntary) };
       const s1 = await sharedCpu(adminUrl, dbName);
-      return { rps: r.rps, nodeCpuS, wallS, efficiency: r.requests / Math.max(nodeCpuS, 1e-9), pgCpuS: cpuDelta(s0.pg, s1.pg), redisCpuS: cpuDelta(s0.redis, s1.redis), requests: r.requests, p99ms: r.p99ms, errors: r.errors };
+      return { rps: r.rps, nodeCpuS, wallS, efficiency: r.requests / Math.max(nodeCpuS, 1e-9), pgCpuS: cpuDelta(s0.pg, s1.pg), redisCpuS: cpuDelta(s0.redis, s1.redis), switchesPerRequest, requests: r.requests, p99ms: r.p99ms, errors: r.errors };
     };
     const measure = async (name: string) => {
       const { conns, spec } = specs[name]!;
@@ -217,8 +227,8 @@ async function main() {
       const per1k = (x: number, reqs: number) => (1000 * x) / Math.max(reqs, 1);
       return {
         scenario: name === 'signin' ? 'password sign-in' : 'client credentials (ES256 JWT)',
-        oneNode: { rps: one.median.rps, perNodeCpuS: one.median.efficiency },
-        threeNodes: { rps: three.median.rps, perNodeCpuS: three.median.efficiency },
+        oneNode: { rps: one.median.rps, perNodeCpuS: one.median.efficiency, switchesPerRequest: one.median.switchesPerRequest },
+        threeNodes: { rps: three.median.rps, perNodeCpuS: three.median.efficiency, switchesPerRequest: three.median.switchesPerRequest },
         scale,
         scaleSpread: [Math.min(...perRun), Math.max(...perRun)],
         sharedCpuPer1kRequests: { pg: per1k(three.median.pgCpuS, three.median.requests), redis: per1k(three.median.redisCpuS, three.median.requests) },
@@ -234,9 +244,9 @@ async function main() {
       '',
       `${report.machine.cores} cores (${report.machine.cpu}), Node ${process.version}; load average ${loadBefore.loadavg1} before, ${loadAfter.loadavg1} after; ${USERS} users; ${DURATION} s × ${RUNS} runs per configuration, median by efficiency.`,
       '',
-      '| scenario | 1 node req/s | 1 node req per CPU-s | 3 nodes req/s | 3 nodes req per node CPU-s | scale 1→3 (goal ≥ 2.5) | spread | PostgreSQL / Redis CPU-ms per request | errors |',
-      '|---|---|---|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.scenario} | ${f(r.oneNode.rps, 1)} | ${f(r.oneNode.perNodeCpuS, 1)} | ${f(r.threeNodes.rps, 1)} | ${f(r.threeNodes.perNodeCpuS, 1)} | **${f(r.scale, 2)}×** ${r.met ? 'met' : 'not met'} | ${f(r.scaleSpread[0]!, 2)}–${f(r.scaleSpread[1]!, 2)} | ${f(r.sharedCpuPer1kRequests.pg, 2)} / ${f(r.sharedCpuPer1kRequests.redis, 2)} | ${r.errors} |`),
+      '| scenario | 1 node req/s | 1 node req per CPU-s | 3 nodes req/s | 3 nodes req per node CPU-s | scale 1→3 (goal ≥ 2.5) | spread | PostgreSQL / Redis CPU-ms per request | event-loop context switches per request, voluntary / involuntary: 1 node → 3 nodes | errors |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.scenario} | ${f(r.oneNode.rps, 1)} | ${f(r.oneNode.perNodeCpuS, 1)} | ${f(r.threeNodes.rps, 1)} | ${f(r.threeNodes.perNodeCpuS, 1)} | **${f(r.scale, 2)}×** ${r.met ? 'met' : 'not met'} | ${f(r.scaleSpread[0]!, 2)}–${f(r.scaleSpread[1]!, 2)} | ${f(r.sharedCpuPer1kRequests.pg, 2)} / ${f(r.sharedCpuPer1kRequests.redis, 2)} | ${f(r.oneNode.switchesPerRequest.voluntary, 2)} / ${f(r.oneNode.switchesPerRequest.involuntary, 2)} → ${f(r.threeNodes.switchesPerRequest.voluntary, 2)} / ${f(r.threeNodes.switchesPerRequest.involuntary, 2)} | ${r.errors} |`),
       '',
     ].join('\n');
     const resultsDir = join(ROOT, 'bench/results');

@@ -25,6 +25,16 @@ export function cpuSeconds(pid: number, tid?: number): number {
   return (Number(rest[11]) + Number(rest[12])) / clkTck;
 }
 
+/**
+ * Context switches of a process's main thread (the event loop): voluntary ones (it had nothing to
+ * do and slept until woken) and involuntary ones (the scheduler took the core away).
+ */
+export function contextSwitches(pid: number): { voluntary: number; involuntary: number } {
+  const status = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
+  const n = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return { voluntary: n('voluntary_ctxt_switches'), involuntary: n('nonvoluntary_ctxt_switches') };
+}
+
 export function memory(pid: number): { rssMiB: number; hwmMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
