@@ -27,7 +27,7 @@ import { startProbes } from './lib/probes.js';
 import { tokenSpecs } from './lib/token-specs.js';
 import { setupCas, setupSaml } from './lib/sso.js';
 import { addDirectoryUsers } from './lib/directory.js';
-import { cannon, envelopeOk, loop, measure, percentile, profileWindows, runs as runCount, setRuns, skipped, trackProfile, type RequestSpec, type ScenarioResult } from './lib/load.js';
+import { cannon, envelopeOk, loop, measure, percentile, profileWindows, runs as runCount, setRuns, skipped, trackProfile, type LoadResult, type RequestSpec, type ScenarioResult } from './lib/load.js';
 import { machineLoad, memory } from './lib/proc.js';
 import { runOrganizationBench, type OrgBenchResult } from './lib/organizations.js';
 import { Browser, codeFlow, freePort, freshPg, PASSWORD, ROOT, seed, startGatehouse, startPeer, userIds, type Child, type Fixture, type ServerEnv } from './lib/gatehouse.js';
@@ -337,6 +337,7 @@ async function main() {
     // Each phase's probes run in a child process of their own (bench/probe.ts: why).
     const probes = () => startProbes({ url, accessTokens, client: fx.web, connections: 4, rate: 100, durationS: DURATION });
     const perRun: Array<{ floodSigninRps: number; floodErrors: number; floodP99ms: number; server: { idle: ServerWindow; flood: ServerWindow }; userinfo: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number }; introspection: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number } }> = [];
+    const probeRatio = (idle: LoadResult, flood: LoadResult) => ({ idleP99ms: idle.p99ms, floodP99ms: flood.p99ms, ratio: flood.p99ms / Math.max(idle.p99ms, 1), errors: idle.errors + flood.errors });
     // The probes as the server itself timed them (its duration histogram, by route pattern).
     const probeRoutes = { userinfo: { method: 'GET', route: '/oidc/*' }, introspection: { method: 'POST', route: '/oidc/*' } };
     // Warm the probes' paths (JIT, caches) before the first "idle" measurement.
@@ -351,20 +352,18 @@ async function main() {
       const idleProbes = await probes();
       const idleWindow = await serverWindow(url, probeRoutes);
       const idleResult = await idleProbes.go();
-      const idle = [idleResult.userinfo, idleResult.introspection];
       const idleServer = await idleWindow.end();
       const floodProbes = await probes();
       const floodWindow = await serverWindow(url, probeRoutes);
       const [flood, busyResult] = await Promise.all([cannon({ url, connections: 64, durationS: DURATION, requests: signinSpec }), floodProbes.go()]);
-      const busy = [busyResult.userinfo, busyResult.introspection];
       const floodServer = await floodWindow.end();
       perRun.push({
         floodSigninRps: flood.rps,
         floodErrors: flood.errors,
         floodP99ms: flood.p99ms,
         server: { idle: idleServer, flood: floodServer },
-        userinfo: { idleP99ms: idle[0]!.p99ms, floodP99ms: busy[0]!.p99ms, ratio: busy[0]!.p99ms / Math.max(idle[0]!.p99ms, 1), errors: idle[0]!.errors + busy[0]!.errors },
-        introspection: { idleP99ms: idle[1]!.p99ms, floodP99ms: busy[1]!.p99ms, ratio: busy[1]!.p99ms / Math.max(idle[1]!.p99ms, 1), errors: idle[1]!.errors + busy[1]!.errors },
+        userinfo: probeRatio(idleResult.userinfo, busyResult.userinfo),
+        introspection: probeRatio(idleResult.introspection, busyResult.introspection),
       });
       log(`  ${JSON.stringify(perRun.at(-1))}`);
     }

@@ -30,15 +30,19 @@ export function cpuSeconds(pid: number, tid?: number): number {
  * do and slept until woken) and involuntary ones (the scheduler took the core away).
  */
 export function contextSwitches(pid: number): { voluntary: number; involuntary: number } {
-  const status = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
-  const n = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  const n = statusFields(`/proc/${pid}/task/${pid}/status`);
   return { voluntary: n('voluntary_ctxt_switches'), involuntary: n('nonvoluntary_ctxt_switches') };
 }
 
 export function memory(pid: number): { rssMiB: number; hwmMiB: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  const kb = statusFields(`/proc/${pid}/status`);
   return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024 };
+}
+
+/** The numeric fields of a `/proc/…/status` file, by name (`VmRSS` is in kB; counts are plain). */
+function statusFields(path: string): (name: string) => number {
+  const status = readFileSync(path, 'utf8');
+  return (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
 }
 
 /** Measures the CPU a process uses while `fn` runs: busy cores = CPU seconds / wall seconds. */
