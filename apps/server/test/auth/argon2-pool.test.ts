@@ -1,14 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createArgon2Pool, HASH_THREAD_NICE } from '../../src/services/passwords/argon2-pool.js';
+import { createArgon2Pool, HASH_THREAD_NAME, HASH_THREAD_NICE } from '../../src/services/passwords/argon2-pool.js';
 import { ARGON2_PARAMS, createPasswordHasher } from '../../src/services/passwords/hasher.js';
 
-/** Nice values of this process's threads (Linux: /proc/self/task/<tid>/stat, field 19). */
-const threadNices = () =>
-  readdirSync('/proc/self/task').map((tid) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  });
+/** Nice value of one of this process's threads (Linux: /proc/self/task/<tid>/stat, field 19). */
+const niceOf = (tid: string) => {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+};
+const threadNices = () => readdirSync('/proc/self/task').map(niceOf);
+/** The ids of this process's threads named `name` (/proc/self/task/<tid>/comm). */
+const threadsNamed = (name: string) => readdirSync('/proc/self/task').filter((tid) => readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim() === name);
 
 describe('argon2 worker pool (issue #7: hashing isolated from the event loop)', () => {
   it('hashes and verifies exactly like the library, and refuses malformed hashes', async () => {
@@ -32,6 +34,11 @@ describe('argon2 worker pool (issue #7: hashing isolated from the event loop)', 
       const nices = threadNices();
       expect(nices.filter((n) => n === HASH_THREAD_NICE).length).toBeGreaterThanOrEqual(2);
       expect(threadNices()[0]).toBe(0); // the main (event-loop) thread keeps its priority
+      // The hashing threads carry their name (for `top -H` and the bench's CPU accounting), and
+      // the named ones are exactly those at the hashing priority.
+      const named = threadsNamed(HASH_THREAD_NAME);
+      expect(named.length).toBeGreaterThanOrEqual(2);
+      expect(named.map(niceOf)).toEqual(named.map(() => HASH_THREAD_NICE));
     } finally {
       await pool.close();
     }

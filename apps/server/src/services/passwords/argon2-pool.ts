@@ -21,6 +21,13 @@ import { Worker } from 'node:worker_threads';
 export const HASH_THREAD_NICE = 19;
 
 /**
+ * The hashing threads' name (Linux caps a thread name at 15 bytes): `top -H`, `ps -L` and
+ * `/proc/<pid>/task/<tid>/comm` show it, so an operator sees where the hashing CPU goes, and
+ * `npm run bench` charges those threads' CPU to hashing (docs/performance.md).
+ */
+export const HASH_THREAD_NAME = 'gh-argon2';
+
+/**
  * How far below the event loop the hashing threads run:
  *  - `low` (default): nice 19. The event loop gets the CPU first, but a hashing thread that is
  *    running keeps its slice when the event loop wakes (EEVDF's run-to-parity), which is the
@@ -72,7 +79,7 @@ class HashWorker {
   ) {}
 
   private spawn(): Worker {
-    const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { argon2Path: this.argon2Path, nice: this.nice, idle: this.idle } });
+    const w = new Worker(WORKER_SOURCE, { name: HASH_THREAD_NAME, eval: true, execArgv: [], workerData: { argon2Path: this.argon2Path, nice: this.nice, idle: this.idle } });
     w.unref();
     w.on('message', (m: { id: number; result?: unknown; error?: string }) => {
       const p = this.pending.get(m.id);

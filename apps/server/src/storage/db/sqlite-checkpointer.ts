@@ -66,7 +66,7 @@ parentPort.on('message', (m) => {
 
 export function startSqliteCheckpointer(file: string, opts: { intervalMs?: number; onError?: (message: string) => void } = {}): SqliteCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER, { eval: true, workerData: { file, driver, intervalMs: opts.intervalMs ?? 1000 } });
+  const worker = new Worker(WORKER, { name: 'gh-sqlite-ckpt', eval: true, workerData: { file, driver, intervalMs: opts.intervalMs ?? 1000 } });
   // Never keeps the process alive on its own; the database's close() stops it.
   worker.unref();
   const stats: CheckpointStats = { runs: 0, complete: 0, lastLogFrames: 0, lastCheckpointed: 0 };
