@@ -286,7 +286,7 @@ async function main() {
   // Raw argon2id measured again right before each sign-in run (server idle), and the peer right
   // before each client-credentials run: the goals' ratios are then taken run by run, each
   // against a reference that saw the same machine ("3 runs out of 3" on a machine whose speed drifts).
-  const argon2PerRun: number[] = [];
+  const argon2PerRun: Limits['argon2'][] = [];
   const peerPerRun: ScenarioResult[] = [];
   // The same hashing under the same load generator (bench/peers/argon2-peer.mjs): bare Fastify,
   // argon2id verify, CORES at a time, 16 connections with the sign-in scenario's bodies. Reported
@@ -296,7 +296,7 @@ async function main() {
   if (argon2Peer) started.push(argon2Peer);
   const argon2PeerSpec: RequestSpec[] = [{ ...signinSpec[0]!, check: (_s, b) => (b.includes('"statusCode":200') ? undefined : b) }];
   await scenario('signin', 'password sign-in POST /api/v3/signin', 16, signinSpec, 'request', 'argon2id m=19456 t=2 p=1; random user of the seeded pool', async () => {
-    argon2PerRun.push((await argon2Rate(CORES, Math.min(DURATION, 5))).hashesPerS);
+    argon2PerRun.push(await argon2Rate(CORES, Math.min(DURATION, 5)));
     if (argon2Peer) {
       await cannon({ url: argon2Peer.url, connections: 16, durationS: 1, requests: argon2PeerSpec });
       const p = await cannon({ url: argon2Peer.url, connections: 16, durationS: Math.min(DURATION, 5), requests: argon2PeerSpec });
@@ -379,7 +379,7 @@ async function main() {
   }
 
   // --- MFA: password + TOTP, two requests per sign-in (the second factor's own cost on top of argon2id)
-  const mfaArgon2PerRun: number[] = [];
+  const mfaArgon2PerRun: Limits['argon2'][] = [];
   const mfaHttpPerRun: number[] = [];
   if (want('mfa')) {
     log('scenario: MFA sign-in (password + TOTP)…');
@@ -415,7 +415,7 @@ async function main() {
     await loop(16, WARMUP, mfaOnce);
     const r = await measure('MFA sign-in: password + TOTP (/api/v3/signin → /api/v3/mfa/verify)', 'sign-in (2 requests)', gh.pid, 16, DURATION, () => loop(16, DURATION, mfaOnce), `goal: ≥ 0.85 × raw argon2id in every run, like password sign-in (TOTP verify is an HMAC); ${ids.length} enrolled users in rotation; fetch loops`, {
       beforeEach: async () => {
-        mfaArgon2PerRun.push((await argon2Rate(CORES, Math.min(DURATION, 5))).hashesPerS);
+        mfaArgon2PerRun.push(await argon2Rate(CORES, Math.min(DURATION, 5)));
         await loop(16, 1, mfaPeerOnce);
         const p = await loop(16, Math.min(DURATION, 5), mfaPeerOnce);
         if (p.errors) throw new Error(`argon2 peer (mfa): ${p.errors} errors: ${p.errorSamples.join('; ')}`);
@@ -611,21 +611,56 @@ async function main() {
   const iso = isolation as { userinfo: { ratio: number }; introspection: { ratio: number }; runs: Array<{ userinfo: { ratio: number }; introspection: { ratio: number } }> } | null;
   const fmt = (n: number | undefined, d = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(d));
   /**
+   * What a hashing-bound run could reach, from where its CPU went (per-thread accounting, as the
+   * 3-node simulation does per node): the server's hashing threads (named `gh-argon2`), its event
+   * loop, its other threads (GC helpers, the SQLite checkpointer), and the bench process driving
+   * the load, per unit, against raw argon2id's CPU per hash measured right before the run.
+   *  - `shared`: raw argon2id's CPU per hash ÷ the whole CPU per unit: the ratio the unit
+   *    reaches against raw hashing when both get the same CPU, as on these cores, where the
+   *    event loop and the load generator take CPU that the hashes would otherwise get (kernel time
+   *    outside the processes, e.g. loopback softirqs, is not counted). Not a bound on the
+   *    measured ratio: the raw reference does not always keep every core busy;
+   *  - `ownCores`: the hashing threads each on a core of its own, the event loop and the other
+   *    server threads on one more and the load generator on another: the slowest of the three
+   *    bounds the rate.
+   * A model, not a measurement: it assumes the per-unit CPU stays the same when the work no
+   * longer shares cores (no extra wake-up cost across cores, no memory-bandwidth limit).
+   */
+  const cpuModel = (x: NonNullable<ScenarioResult['runs']>[number], raw: Limits['argon2']) => {
+    const hash = x.hashMsPerReq;
+    const loop = x.eventLoopMsPerReq;
+    const other = Math.max(0, x.cpuMsPerReq - hash - loop);
+    const bench = x.benchMsPerReq;
+    const perHash = raw.cpuMsPerHash;
+    return {
+      hash,
+      raw: perHash,
+      loop,
+      other,
+      bench,
+      shared: perHash / (hash + loop + other + bench),
+      ownCores: Math.min(perHash / hash, perHash / (CORES * (loop + other)), perHash / (CORES * bench)),
+    };
+  };
+  /**
    * A goal bound by argon2id (password sign-in, MFA sign-in), judged run by run: each run against
    * raw argon2id measured right before it ("3 runs out of 3"), and beside that ratio the same
    * hashing behind the same requests and load generator (the argon2 peer, measured right before
    * each run too), which the goal's ratio stays independent of.
    */
-  const hashingGoal = (goal: string, r: ScenarioResult | undefined, rawPerRun: number[], httpPerRun: number[], unit: string, peer: string) => {
+  const hashingGoal = (goal: string, r: ScenarioResult | undefined, rawRuns: Limits['argon2'][], httpPerRun: number[], unit: string, peer: string) => {
+    const rawPerRun = rawRuns.map((x) => x.hashesPerS);
     const ratios = (r?.runs ?? []).map((x, i) => x.rps / (rawPerRun[i] ?? limits.argon2.hashesPerS));
+    const models = (r?.runs ?? []).map((x, i) => cpuModel(x, rawRuns[i] ?? limits.argon2));
     return {
       goal,
       measured: r
         ? `median ${fmt(r.rps, 1)}/s; per run ${r.runs!.map((x, i) => `${fmt(x.rps, 1)}/${fmt(rawPerRun[i] ?? limits.argon2.hashesPerS, 1)} = ${fmt(ratios[i], 2)}×`).join(', ')} (${unit}s/s / raw hashes/s on ${CORES} threads measured right before the run); event loop ${fmt(r.eventLoopMsPerReq, 2)} ms CPU per ${unit}${
             httpPerRun.length ? `. Against ${peer} under the same load generator (right before each run): ${r.runs!.map((x, i) => `${fmt(x.rps, 1)}/${fmt(httpPerRun[i] ?? NaN, 1)} = ${fmt(x.rps / (httpPerRun[i] ?? NaN), 2)}×`).join(', ')}` : ''
-          }`
+          }. CPU ms per ${unit}, per run: ${models.map((m) => `hashing ${fmt(m.hash, 2)} (raw ${fmt(m.raw, 2)} per hash), event loop ${fmt(m.loop, 2)}, other server threads ${fmt(m.other, 2)}, load generator ${fmt(m.bench, 2)}`).join('; ')}. Raw CPU per hash ÷ all CPU per ${unit} (the ratio at equal CPU, as when everything shares these ${CORES} cores): ${models.map((m) => `${fmt(m.shared, 2)}×`).join(', ')}; modelled with a core for each of the ${CORES} hashing threads, one for the event loop and one for the load generator (${CORES + 2} cores): ${models.map((m) => `${fmt(m.ownCores, 2)}×`).join(', ')} raw`
         : 'not measured',
       met: r ? r.errors === 0 && ratios.length > 0 && ratios.every((x) => x >= 0.85) : null,
+      ...(r ? { cpuModel: models } : {}),
     };
   };
   /** The goals of the newer paths' scenarios (docs/performance.md, "Scenarios of the newer paths"). */
@@ -859,7 +894,7 @@ function renderMarkdown(r: any, peerFastify: ScenarioResult | undefined): string
     '',
     `| limit | figure |`,
     `|---|---|`,
-    `| argon2id m=${L.argon2.params.memoryCost} t=${L.argon2.params.timeCost} p=${L.argon2.params.parallelism} (@node-rs/argon2), ${L.argon2.threads} threads | ${f(L.argon2.hashesPerS, 1)} hashes/s (${f(L.argon2.perThread, 1)} per thread) |`,
+    `| argon2id m=${L.argon2.params.memoryCost} t=${L.argon2.params.timeCost} p=${L.argon2.params.parallelism} (@node-rs/argon2), ${L.argon2.threads} threads | ${f(L.argon2.hashesPerS, 1)} hashes/s (${f(L.argon2.perThread, 1)} per thread; ${f(L.argon2.cpuMsPerHash, 2)} ms CPU per hash) |`,
     `| ES256 JWT sign (jose) | ${f(L.jwt.signsPerS)}/s, ${f(L.jwt.signsPerCpuS)} per CPU-s |`,
     `| ES256 JWT verify (jose) | ${f(L.jwt.verifiesPerS)}/s, ${f(L.jwt.verifiesPerCpuS)} per CPU-s |`,
     '',

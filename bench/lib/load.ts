@@ -1,5 +1,8 @@
 import autocannon from 'autocannon';
-import { cpuSeconds, memory } from './proc.js';
+import { cpuSeconds, memory, namedThreadsCpuSeconds } from './proc.js';
+
+/** The server's password-hashing threads (apps/server/src/services/passwords/argon2-pool.ts). */
+const HASH_THREAD_NAME = 'gh-argon2';
 
 /** One measured scenario, as written to the JSON file and the table. */
 export interface ScenarioResult {
@@ -16,6 +19,10 @@ export interface ScenarioResult {
   /** Server CPU milliseconds per unit: the whole process, and its main thread (the event loop) alone. */
   cpuMsPerReq: number;
   eventLoopMsPerReq: number;
+  /** Server CPU milliseconds per unit of the password-hashing threads (named `gh-argon2`). */
+  hashMsPerReq: number;
+  /** CPU milliseconds per unit of the bench process itself: the load generator. */
+  benchMsPerReq: number;
   p50ms: number;
   p99ms: number;
   p999ms: number;
@@ -27,7 +34,7 @@ export interface ScenarioResult {
   skipped?: string;
   note?: string;
   /** Every measured run (the figures above are the median run's, by req/s per busy core). */
-  runs?: Array<{ rps: number; busyCores: number; rpsPerBusyCore: number; cpuMsPerReq: number; eventLoopMsPerReq: number; p99ms: number; errors: number }>;
+  runs?: Array<{ rps: number; busyCores: number; rpsPerBusyCore: number; cpuMsPerReq: number; eventLoopMsPerReq: number; hashMsPerReq: number; benchMsPerReq: number; p99ms: number; errors: number }>;
 }
 
 export interface RequestSpec {
@@ -205,7 +212,7 @@ export async function measure(name: string, unit: string, pid: number, connectio
     errors: all.reduce((n, r) => n + r.errors, 0),
     errorSamples: all.flatMap((r) => r.errorSamples).slice(0, 10),
     hwmMiB: Math.max(...all.map((r) => r.hwmMiB)),
-    runs: all.map((r) => ({ rps: r.rps, busyCores: r.busyCores, rpsPerBusyCore: r.rpsPerBusyCore, cpuMsPerReq: r.cpuMsPerReq, eventLoopMsPerReq: r.eventLoopMsPerReq, p99ms: r.p99ms, errors: r.errors })),
+    runs: all.map((r) => ({ rps: r.rps, busyCores: r.busyCores, rpsPerBusyCore: r.rpsPerBusyCore, cpuMsPerReq: r.cpuMsPerReq, eventLoopMsPerReq: r.eventLoopMsPerReq, hashMsPerReq: r.hashMsPerReq, benchMsPerReq: r.benchMsPerReq, p99ms: r.p99ms, errors: r.errors })),
   };
 }
 
@@ -220,11 +227,16 @@ async function measureOnce(
 ): Promise<ScenarioResult> {
   const c0 = cpuSeconds(pid);
   const m0 = cpuSeconds(pid, pid);
+  const h0 = namedThreadsCpuSeconds(pid, HASH_THREAD_NAME);
+  const b0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const r = await run();
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = cpuSeconds(pid) - c0;
   const mainCpu = cpuSeconds(pid, pid) - m0;
+  const hashCpu = namedThreadsCpuSeconds(pid, HASH_THREAD_NAME) - h0;
+  const b = process.cpuUsage(b0);
+  const benchCpu = (b.user + b.system) / 1e6;
   const busyCores = cpu / wall;
   const mem = memory(pid);
   return {
@@ -238,6 +250,8 @@ async function measureOnce(
     rpsPerBusyCore: busyCores > 0 ? r.rps / busyCores : 0,
     cpuMsPerReq: r.requests > 0 ? (1000 * cpu) / r.requests : 0,
     eventLoopMsPerReq: r.requests > 0 ? (1000 * mainCpu) / r.requests : 0,
+    hashMsPerReq: r.requests > 0 ? (1000 * hashCpu) / r.requests : 0,
+    benchMsPerReq: r.requests > 0 ? (1000 * benchCpu) / r.requests : 0,
     p50ms: r.p50ms,
     p99ms: r.p99ms,
     p999ms: r.p999ms,
@@ -250,5 +264,5 @@ async function measureOnce(
 }
 
 export function skipped(name: string, reason: string): ScenarioResult {
-  return { name, unit: '-', connections: 0, durationS: 0, requests: 0, rps: 0, busyCores: 0, rpsPerBusyCore: 0, cpuMsPerReq: 0, eventLoopMsPerReq: 0, p50ms: 0, p99ms: 0, p999ms: 0, errors: 0, errorSamples: [], rssMiB: 0, hwmMiB: 0, skipped: reason };
+  return { name, unit: '-', connections: 0, durationS: 0, requests: 0, rps: 0, busyCores: 0, rpsPerBusyCore: 0, cpuMsPerReq: 0, eventLoopMsPerReq: 0, hashMsPerReq: 0, benchMsPerReq: 0, p50ms: 0, p99ms: 0, p999ms: 0, errors: 0, errorSamples: [], rssMiB: 0, hwmMiB: 0, skipped: reason };
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 /**
@@ -23,6 +23,24 @@ export function cpuSeconds(pid: number, tid?: number): number {
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // rest[0] is field 3 (state), so utime (field 14) is rest[11] and stime (field 15) rest[12].
   return (Number(rest[11]) + Number(rest[12])) / clkTck;
+}
+
+/**
+ * CPU seconds used so far by those of a process's threads that are named `name`
+ * (`/proc/<pid>/task/<tid>/comm`; the server names its hashing threads `gh-argon2`). A thread
+ * that exits takes its count with it, so a delta over a window is exact only while the threads
+ * live through it (the hashing pool keeps its threads).
+ */
+export function namedThreadsCpuSeconds(pid: number, name: string): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === name) total += cpuSeconds(pid, Number(tid));
+    } catch {
+      /* the thread exited between the listing and the read */
+    }
+  }
+  return total;
 }
 
 /**
