@@ -10,10 +10,11 @@
  *
  * Protocol: one JSON line on stdin ({ url, accessTokens, client, connections, rate, durationS });
  * "ready" on stdout; "go" on stdin starts both probes at once; one JSON line on stdout
- * ({ userinfo, introspection }: LoadResult each); then it exits.
+ * ({ userinfo, introspection }: LoadResult each, and waitMs: how long this process's main thread waited for a CPU in the window); then it exits.
  */
 import { createInterface } from 'node:readline';
 import { cannon } from './lib/load.js';
+import { schedStat } from './lib/proc.js';
 import { tokenSpecs } from './lib/token-specs.js';
 
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
@@ -23,6 +24,9 @@ process.stdout.write('ready\n');
 // The bench process ended without saying "go" (its stdin closed): nothing to measure.
 if ((await lines.next()).done) process.exit(1);
 const probe = (requests: typeof specs.userinfo) => cannon({ url: cfg.url, connections: cfg.connections, durationS: cfg.durationS, requests, overallRate: cfg.rate });
+// This process's own wait for a CPU over the window (its main thread runs both load generators).
+const s0 = schedStat('self');
 const [userinfo, introspection] = await Promise.all([probe(specs.userinfo), probe(specs.introspection)]);
-process.stdout.write(`${JSON.stringify({ userinfo, introspection })}\n`);
+const s1 = schedStat('self');
+process.stdout.write(`${JSON.stringify({ userinfo, introspection, waitMs: s1.waitMs - s0.waitMs })}\n`);
 process.exit(0);

@@ -336,7 +336,7 @@ async function main() {
     // The goal is "3 runs out of 3": each run measures the probes idle, then during the flood.
     // Each phase's probes run in a child process of their own (bench/probe.ts: why).
     const probes = () => startProbes({ url, accessTokens, client: fx.web, connections: 4, rate: 100, durationS: DURATION });
-    const perRun: Array<{ floodSigninRps: number; floodErrors: number; floodP99ms: number; server: { idle: ServerWindow; flood: ServerWindow }; userinfo: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number }; introspection: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number } }> = [];
+    const perRun: Array<{ floodSigninRps: number; floodErrors: number; floodP99ms: number; server: { idle: ServerWindow; flood: ServerWindow }; probeWaitMs: { idle: number; flood: number }; userinfo: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number }; introspection: { idleP99ms: number; floodP99ms: number; ratio: number; errors: number } }> = [];
     const probeRatio = (idle: LoadResult, flood: LoadResult) => ({ idleP99ms: idle.p99ms, floodP99ms: flood.p99ms, ratio: flood.p99ms / Math.max(idle.p99ms, 1), errors: idle.errors + flood.errors });
     // The probes as the server itself timed them (its duration histogram, by route pattern).
     const probeRoutes = { userinfo: { method: 'GET', route: '/oidc/*' }, introspection: { method: 'POST', route: '/oidc/*' } };
@@ -350,11 +350,11 @@ async function main() {
       await new Promise((r) => setTimeout(r, 3000));
       // The server's own event-loop delay and GC pauses in each phase (bench/lib/server-pauses.ts).
       const idleProbes = await probes();
-      const idleWindow = await serverWindow(url, probeRoutes);
+      const idleWindow = await serverWindow(url, probeRoutes, gh.pid);
       const idleResult = await idleProbes.go();
       const idleServer = await idleWindow.end();
       const floodProbes = await probes();
-      const floodWindow = await serverWindow(url, probeRoutes);
+      const floodWindow = await serverWindow(url, probeRoutes, gh.pid);
       const [flood, busyResult] = await Promise.all([cannon({ url, connections: 64, durationS: DURATION, requests: signinSpec }), floodProbes.go()]);
       const floodServer = await floodWindow.end();
       perRun.push({
@@ -362,6 +362,8 @@ async function main() {
         floodErrors: flood.errors,
         floodP99ms: flood.p99ms,
         server: { idle: idleServer, flood: floodServer },
+        // How long the probe process's own thread waited for a CPU in each phase (bench/probe.ts).
+        probeWaitMs: { idle: idleResult.waitMs, flood: busyResult.waitMs },
         userinfo: probeRatio(idleResult.userinfo, busyResult.userinfo),
         introspection: probeRatio(idleResult.introspection, busyResult.introspection),
       });
@@ -921,16 +923,17 @@ function renderMarkdown(r: any, peerFastify: ScenarioResult | undefined): string
     );
     if (Array.isArray(i.runs)) {
       lines.push(
-        '| run | flood sign-ins/s | userinfo p99 idle → flood | introspection p99 idle → flood | as the server timed them: userinfo / introspection p99 at most, idle → flood | server event-loop delay p99 / max, idle → flood | server GC pauses: total ms (count, > 10 ms), idle → flood |',
-        '|---|---|---|---|---|---|---|',
+        '| run | flood sign-ins/s | userinfo p99 idle → flood | introspection p99 idle → flood | as the server timed them: userinfo / introspection p99 at most, idle → flood | server event-loop delay p99 / max, idle → flood | server GC pauses: total ms (count, > 10 ms), idle → flood | waited for a CPU (ms in the window): server event loop / probe process, idle → flood |',
+        '|---|---|---|---|---|---|---|---|',
       );
-      type W = { loopP99ms: number; loopMaxMs: number; gcMs: number; gcPauses: number; gcOver10ms: number; routes?: Record<string, { p99AtMostMs: number }> };
+      type W = { loopP99ms: number; loopMaxMs: number; gcMs: number; gcPauses: number; gcOver10ms: number; routes?: Record<string, { p99AtMostMs: number }>; loopWaitMs?: number };
       const timed = (w: W | undefined) => (w?.routes ? `${f(w.routes.userinfo?.p99AtMostMs ?? NaN, 1)} / ${f(w.routes.introspection?.p99AtMostMs ?? NaN, 1)} ms` : '–');
       const loop = (w: W | undefined) => (w ? `${f(w.loopP99ms, 1)} / ${f(w.loopMaxMs, 1)} ms` : '–');
       const gc = (w: W | undefined) => (w ? `${f(w.gcMs)} (${f(w.gcPauses)}, ${f(w.gcOver10ms)})` : '–');
-      (i.runs as Array<typeof i & { server?: { idle: W; flood: W } }>).forEach((x, k) =>
+      const waits = (w: W | undefined, probe: number | undefined) => `${w?.loopWaitMs === undefined ? '–' : f(w.loopWaitMs)} / ${probe === undefined ? '–' : f(probe)}`;
+      (i.runs as Array<typeof i & { server?: { idle: W; flood: W }; probeWaitMs?: { idle: number; flood: number } }>).forEach((x, k) =>
         lines.push(
-          `| ${k + 1} | ${f(x.floodSigninRps, 1)} | ${f(x.userinfo.idleP99ms)} → ${f(x.userinfo.floodP99ms)} ms (${f(x.userinfo.ratio, 2)}×) | ${f(x.introspection.idleP99ms)} → ${f(x.introspection.floodP99ms)} ms (${f(x.introspection.ratio, 2)}×) | ${timed(x.server?.idle)} → ${timed(x.server?.flood)} | ${loop(x.server?.idle)} → ${loop(x.server?.flood)} | ${gc(x.server?.idle)} → ${gc(x.server?.flood)} |`,
+          `| ${k + 1} | ${f(x.floodSigninRps, 1)} | ${f(x.userinfo.idleP99ms)} → ${f(x.userinfo.floodP99ms)} ms (${f(x.userinfo.ratio, 2)}×) | ${f(x.introspection.idleP99ms)} → ${f(x.introspection.floodP99ms)} ms (${f(x.introspection.ratio, 2)}×) | ${timed(x.server?.idle)} → ${timed(x.server?.flood)} | ${loop(x.server?.idle)} → ${loop(x.server?.flood)} | ${gc(x.server?.idle)} → ${gc(x.server?.flood)} | ${waits(x.server?.idle, x.probeWaitMs?.idle)} → ${waits(x.server?.flood, x.probeWaitMs?.flood)} |`,
         ),
       );
       lines.push('');

@@ -20,7 +20,7 @@ export interface ProbeOptions {
  * until it is ready; `go()` starts both and settles with their results. The start-up (tsx,
  * autocannon) happens before `go()`, outside the measured window.
  */
-export async function startProbes(opts: ProbeOptions): Promise<{ go: () => Promise<{ userinfo: LoadResult; introspection: LoadResult }> }> {
+export async function startProbes(opts: ProbeOptions): Promise<{ go: () => Promise<{ userinfo: LoadResult; introspection: LoadResult; waitMs: number }> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/probe.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const out = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   // 'close', not 'exit': it comes after the child's stdout has ended, so after its last line.
@@ -37,7 +37,7 @@ export async function startProbes(opts: ProbeOptions): Promise<{ go: () => Promi
   return {
     async go() {
       child.stdin.write('go\n');
-      return JSON.parse(await line()) as { userinfo: LoadResult; introspection: LoadResult };
+      return JSON.parse(await line()) as { userinfo: LoadResult; introspection: LoadResult; waitMs: number };
     },
   };
 }

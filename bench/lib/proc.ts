@@ -44,6 +44,17 @@ export function namedThreadsCpuSeconds(pid: number, name: string): number {
 }
 
 /**
+ * The scheduler's account of one thread (`/proc/<pid>/task/<tid>/schedstat`, the main thread by
+ * default): milliseconds on a CPU, and milliseconds it was runnable but waited on a run queue for
+ * a CPU (run_delay). On a saturated machine the second is the part of a request's latency that
+ * no code of the process can shorten.
+ */
+export function schedStat(pid: number | 'self', tid: number | 'self' = pid): { cpuMs: number; waitMs: number } {
+  const [cpu, wait] = readFileSync(tid === 'self' ? '/proc/thread-self/schedstat' : `/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ');
+  return { cpuMs: Number(cpu) / 1e6, waitMs: Number(wait) / 1e6 };
+}
+
+/**
  * Context switches of a process's main thread (the event loop): voluntary ones (it had nothing to
  * do and slept until woken) and involuntary ones (the scheduler took the core away).
  */

@@ -1,3 +1,5 @@
+import { schedStat } from './proc.js';
+
 /**
  * The server's own view of a time window, read from its Prometheus metrics (prom-client's
  * default metrics, http/plugins/metrics.ts): the event loop's delay and the garbage collector's
@@ -26,6 +28,12 @@ export interface ServerWindow {
    * from time spent before the server read the request or after it wrote the answer.
    */
   routes: Record<string, { requests: number; p99AtMostMs: number }>;
+  /**
+   * The event-loop thread in the window, from the kernel's scheduler statistics (with the
+   * server's pid): ms on a CPU, and ms it was ready to run but waited for a CPU.
+   */
+  loopCpuMs?: number;
+  loopWaitMs?: number;
 }
 
 /** A route of the duration histogram, by method and Fastify route pattern (e.g. GET /oidc/*). */
@@ -65,10 +73,12 @@ function buckets(s: Scrape, key: RouteKey): Map<number, number> {
 }
 
 /** Starts a window (resets the event-loop histogram); `end()` reads it. */
-export async function serverWindow(url: string, routes: Record<string, RouteKey> = {}): Promise<{ end: () => Promise<ServerWindow> }> {
+export async function serverWindow(url: string, routes: Record<string, RouteKey> = {}, pid?: number): Promise<{ end: () => Promise<ServerWindow> }> {
   const before = await scrape(url);
+  const s0 = pid === undefined ? undefined : schedStat(pid);
   return {
     async end() {
+      const s1 = pid === undefined ? undefined : schedStat(pid);
       const after = await scrape(url);
       const interval = after.get('nodejs_eventloop_lag_min_seconds') ?? NaN;
       const d = (prefix: string, has = '') => sumOf(after, prefix, has) - sumOf(before, prefix, has);
@@ -87,6 +97,7 @@ export async function serverWindow(url: string, routes: Record<string, RouteKey>
             return [name, { requests, p99AtMostMs: p99 * 1000 }];
           }),
         ),
+        ...(s0 && s1 ? { loopCpuMs: s1.cpuMs - s0.cpuMs, loopWaitMs: s1.waitMs - s0.waitMs } : {}),
       };
     },
   };
