@@ -1,8 +1,6 @@
 import autocannon from 'autocannon';
+import { HASH_THREAD_NAME } from '../../apps/server/src/services/passwords/argon2-pool.js';
 import { cpuSeconds, memory, namedThreadsCpuSeconds } from './proc.js';
-
-/** The server's password-hashing threads (apps/server/src/services/passwords/argon2-pool.ts). */
-const HASH_THREAD_NAME = 'gh-argon2';
 
 /** One measured scenario, as written to the JSON file and the table. */
 export interface ScenarioResult {
@@ -19,7 +17,7 @@ export interface ScenarioResult {
   /** Server CPU milliseconds per unit: the whole process, and its main thread (the event loop) alone. */
   cpuMsPerReq: number;
   eventLoopMsPerReq: number;
-  /** Server CPU milliseconds per unit of the password-hashing threads (named `gh-argon2`). */
+  /** Server CPU milliseconds per unit of the password-hashing threads (named HASH_THREAD_NAME, `gh-argon2`). */
   hashMsPerReq: number;
   /** CPU milliseconds per unit of the bench process itself: the load generator. */
   benchMsPerReq: number;
@@ -195,15 +193,17 @@ export function runs(): number {
  * Runs the scenario RUNS times back to back and reports the median run (by req/s per busy core)
  * with every run listed, so the spread is visible; errors add up over all runs.
  */
-export async function measure(name: string, unit: string, pid: number, connections: number, durationS: number, run: () => Promise<LoadResult>, note?: string, opts: { beforeEach?: (run: number) => Promise<void> } = {}): Promise<ScenarioResult> {
+export async function measure(name: string, unit: string, pid: number, connections: number, durationS: number, run: () => Promise<LoadResult>, note?: string, opts: { beforeEach?: (run: number) => Promise<void>; afterEach?: (run: number) => Promise<void> } = {}): Promise<ScenarioResult> {
   const all: ScenarioResult[] = [];
   for (let i = 0; i < RUNS; i++) {
-    // A reference measured right before each run (raw argon2id, the peer) sees the same machine as that run.
+    // A reference measured right before each run (raw argon2id, the peer) sees the same machine as
+    // that run; one measured right after it too brackets a machine whose speed drifts meanwhile.
     await opts.beforeEach?.(i);
     const from = Date.now();
     all.push(await measureOnce(name, unit, pid, connections, durationS, run, note));
     const t0 = profiled.get(pid);
     if (t0 !== undefined) profileWindows.push({ name, run: i + 1, fromS: (from - t0) / 1000, toS: (Date.now() - t0) / 1000 });
+    await opts.afterEach?.(i);
   }
   const sorted = [...all].sort((a, b) => a.rpsPerBusyCore - b.rpsPerBusyCore);
   const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
