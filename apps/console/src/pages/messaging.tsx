@@ -6,6 +6,7 @@ import { ErrorAlert, PageHeader, SaveBar } from '../components';
 import { FormModal } from '../crud';
 import { useT } from '../i18n';
 import { SchemaForm, configToSend, type FormValues, type JsonSchema } from '../schema-form';
+import { useServerForm } from '../server-form';
 import { useSession } from '../session';
 
 interface Connector {
@@ -246,14 +247,12 @@ function Settings() {
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
   const q = useQuery({ queryKey: [pool, 'messaging-settings'], queryFn: () => api.get<MessagingSettings>('get-messaging-settings') });
-  const [s, setS] = useState<MessagingSettings | null>(null);
+  const { form: s, setForm: setS, saved: markSaved } = useServerForm(q.data, (d: MessagingSettings) => d);
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (q.data) setS(q.data);
-  }, [q.data]);
   const save = useMutation({
-    mutationFn: () => api.post('update-messaging-settings', changed(q.data!, s!)),
-    onSuccess: () => {
+    mutationFn: (sent: MessagingSettings) => api.post('update-messaging-settings', changed(q.data!, sent)),
+    onSuccess: (_r, sent) => {
+      markSaved(sent);
       setSaved(true);
       void qc.invalidateQueries({ queryKey: [pool, 'messaging-settings'] });
     },
@@ -270,7 +269,7 @@ function Settings() {
           onSubmit={(e) => {
             e.preventDefault();
             setSaved(false);
-            save.mutate();
+            save.mutate(s);
           }}
         >
           <fieldset disabled={readOnly} style={{ border: 0, padding: 0, margin: 0 }}>

@@ -1,9 +1,10 @@
 import { Card, NumberInput, Stack, Switch, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api';
 import { ErrorAlert, PageHeader, SaveBar } from '../components';
 import { useT } from '../i18n';
+import { useServerForm } from '../server-form';
 import { useSession } from '../session';
 
 interface Settings {
@@ -18,30 +19,29 @@ export function SecurityPage() {
   const { pool, readOnly } = useSession();
   const qc = useQueryClient();
   const q = useQuery({ queryKey: [pool, 'auth-settings'], queryFn: () => api.get<Settings>('get-authentication-settings') });
-  const [s, setS] = useState<Settings | null>(null);
-  const [domains, setDomains] = useState('');
+  // The settings and the allow-list's text box (one domain per line) are one form state.
+  const { form, setForm, saved: markSaved } = useServerForm(q.data, (d: Settings) => ({ s: d, domains: (d.registration.allowList?.emailDomains ?? []).join('\n') }));
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (q.data) {
-      setS(q.data);
-      setDomains((q.data.registration.allowList?.emailDomains ?? []).join('\n'));
-    }
-  }, [q.data]);
   const save = useMutation({
-    mutationFn: () => {
-      const list = domains.split('\n').map((d) => d.trim()).filter(Boolean);
+    mutationFn: (sent: { s: Settings; domains: string }) => {
+      const { s } = sent;
+      const list = sent.domains.split('\n').map((d) => d.trim()).filter(Boolean);
       return api.post('update-authentication-settings', {
-        passwordPolicy: s!.passwordPolicy,
-        bruteForce: s!.bruteForce,
-        registration: { enabled: s!.registration.enabled, allowList: list.length ? { ...(s!.registration.allowList ?? {}), emailDomains: list } : null },
+        passwordPolicy: s.passwordPolicy,
+        bruteForce: s.bruteForce,
+        registration: { enabled: s.registration.enabled, allowList: list.length ? { ...(s.registration.allowList ?? {}), emailDomains: list } : null },
       });
     },
-    onSuccess: () => {
+    onSuccess: (_r, sent) => {
+      markSaved(sent);
       setSaved(true);
       void qc.invalidateQueries({ queryKey: [pool, 'auth-settings'] });
     },
   });
-  if (!s) return <ErrorAlert error={q.error} />;
+  if (!form) return <ErrorAlert error={q.error} />;
+  const { s, domains } = form;
+  const setS = (next: Settings) => setForm({ ...form, s: next });
+  const setDomains = (next: string) => setForm({ ...form, domains: next });
   const pp = (k: keyof Settings['passwordPolicy'], v: number | boolean) => setS({ ...s, passwordPolicy: { ...s.passwordPolicy, [k]: v } });
   const bf = (k: keyof Settings['bruteForce'], v: number) => setS({ ...s, bruteForce: { ...s.bruteForce, [k]: v } });
   const num = (v: string | number) => (typeof v === 'number' ? v : Number(v));
@@ -52,7 +52,7 @@ export function SecurityPage() {
         onSubmit={(e) => {
           e.preventDefault();
           setSaved(false);
-          save.mutate();
+          save.mutate(form);
         }}
       >
         <fieldset disabled={readOnly} style={{ border: 0, padding: 0, margin: 0 }}>

@@ -1,9 +1,10 @@
 import { Group, NumberInput, Select, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api, type GetData } from '../api';
 import { ErrorAlert, WriteButton } from '../components';
 import { useT } from '../i18n';
+import { useServerForm } from '../server-form';
 import { useSession } from '../session';
 import type { User } from './users';
 
@@ -49,24 +50,25 @@ export function UserCustomData({ user }: { user: User }) {
   const key = [pool, 'user-custom-data', user.userId];
   const fields = useQuery({ queryKey: [pool, 'custom-fields', 'USER'], queryFn: () => api.get('get-custom-fields', { targetType: 'USER' }) });
   const data = useQuery({ queryKey: key, queryFn: async () => (await api.get('get-custom-data', { targetType: 'USER', targetIdentifier: user.userId })) ?? {} });
-  const [form, setForm] = useState<Record<string, string | boolean>>({});
+  // The fields and the user's values together are the server copy the form takes (server-form.ts).
+  const source = useMemo(() => (fields.data && data.data ? { fields: fields.data, values: data.data } : undefined), [fields.data, data.data]);
+  const server = useServerForm(source, (d): Record<string, string | boolean> => Object.fromEntries(d.fields.map((f) => [f.key, toForm(f, d.values[f.key])])));
+  const form = server.form ?? {};
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (fields.data && data.data) setForm(Object.fromEntries(fields.data.map((f) => [f.key, toForm(f, data.data[f.key])])));
-  }, [fields.data, data.data]);
   const save = useMutation({
-    mutationFn: () => {
-      const list = (fields.data ?? []).filter((f) => form[f.key] !== toForm(f, data.data?.[f.key])).map((f) => ({ key: f.key, value: fromForm(f, form[f.key]!) }));
+    mutationFn: (sent: Record<string, string | boolean>) => {
+      const list = (fields.data ?? []).filter((f) => sent[f.key] !== toForm(f, data.data?.[f.key])).map((f) => ({ key: f.key, value: fromForm(f, sent[f.key]!) }));
       return list.length ? api.post('set-custom-data', { targetType: 'USER', targetIdentifier: user.userId, list }) : Promise.resolve(null);
     },
     onMutate: () => setSaved(false),
-    onSuccess: () => {
+    onSuccess: (_r, sent) => {
+      server.saved(sent);
       setSaved(true);
       void qc.invalidateQueries({ queryKey: key });
     },
   });
   if (fields.data?.length === 0) return <Text c="dimmed">{t('users.customData.noFields')}</Text>;
-  const set = (k: string, v: string | boolean) => setForm((f) => ({ ...f, [k]: v }));
+  const set = (k: string, v: string | boolean) => server.setForm((f) => ({ ...(f ?? {}), [k]: v }));
   const input = (f: Field) => {
     const label = f.label ? `${f.label} (${f.key})` : f.key;
     const common = { label, description: f.description, disabled: readOnly };
@@ -96,7 +98,7 @@ export function UserCustomData({ user }: { user: User }) {
         </Text>
       )}
       <Group>
-        <WriteButton onClick={() => save.mutate()} loading={save.isPending} disabled={!fields.data || !data.data}>
+        <WriteButton onClick={() => save.mutate(form)} loading={save.isPending} disabled={!fields.data || !data.data}>
           {t('common.save')}
         </WriteButton>
       </Group>

@@ -245,6 +245,46 @@ describe('connector forms and message services', () => {
     await box.getByRole('alert').filter({ hasText: 'quotas.ipPerHour' }).waitFor();
     expect((await settings()).quotas.ipPerHour).toBe(before.quotas.ipPerHour);
   });
+
+  it('keeps what the user types while the saved settings are fetched again', async () => {
+    const { page } = owner;
+    const settings = async () => data<{ quotas: Record<string, number> }>(await mc().makeRequest({ method: 'GET', url: '/api/v3/get-messaging-settings' } as never));
+    await fresh(page);
+    await go(page, 'Message services');
+    const box = page.getByRole('region', { name: 'Codes and sending' });
+    // The save invalidates the settings and the console fetches them again: that answer is held
+    // here until the user has typed into the form, then let through (the race the console lost
+    // when the refetch landed after "Saved.": it overwrote the typing, src/server-form.ts).
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let requested!: () => void;
+    const refetch = new Promise<void>((r) => (requested = r));
+    await page.route('**/get-messaging-settings*', async (route) => {
+      requested();
+      await held;
+      await route.continue();
+    });
+    try {
+      await box.getByLabel(field('Per recipient, per hour')).fill('8');
+      await box.getByRole('button', { name: 'Save' }).click();
+      await box.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      await refetch;
+      await box.getByLabel(field('Per user pool, per day')).fill('4000');
+      const answered = page.waitForResponse((r) => r.url().includes('get-messaging-settings'));
+      release();
+      await answered;
+      // Let the page apply the answer before looking.
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+      expect(await box.getByLabel(field('Per user pool, per day')).inputValue()).toBe('4000');
+      expect(await box.getByLabel(field('Per recipient, per hour')).inputValue()).toBe('8');
+      await box.getByRole('button', { name: 'Save' }).click();
+      await box.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      expect((await settings()).quotas).toMatchObject({ recipientPerHour: 8, poolPerDay: 4000 });
+    } finally {
+      release();
+      await page.unroute('**/get-messaging-settings*');
+    }
+  });
 });
 
 describe('a read-only auditor on the resources page', () => {
