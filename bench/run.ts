@@ -288,6 +288,8 @@ async function main() {
   // against a reference that saw the same machine ("3 runs out of 3" on a machine whose speed drifts).
   const argon2PerRun: Limits['argon2'][] = [];
   const argon2AfterRun: Limits['argon2'][] = [];
+  /** One raw argon2id reference (5 s at most), kept in `into`. */
+  const rawInto = async (into: Limits['argon2'][]) => void into.push(await argon2Rate(CORES, Math.min(DURATION, 5)));
   /**
    * Raw argon2id right after a run as well: on this kind of VM the CPU cost of a hash moves by a
    * quarter within minutes (docs/performance.md, session 15), so the goal's reference is the mean
@@ -296,7 +298,7 @@ async function main() {
    */
   const rawAfter = (into: Limits['argon2'][]) => async () => {
     await new Promise((r) => setTimeout(r, 500));
-    into.push(await argon2Rate(CORES, Math.min(DURATION, 5)));
+    await rawInto(into);
   };
   const peerPerRun: ScenarioResult[] = [];
   // The same hashing under the same load generator (bench/peers/argon2-peer.mjs): bare Fastify,
@@ -307,7 +309,7 @@ async function main() {
   if (argon2Peer) started.push(argon2Peer);
   const argon2PeerSpec: RequestSpec[] = [{ ...signinSpec[0]!, check: (_s, b) => (b.includes('"statusCode":200') ? undefined : b) }];
   await scenario('signin', 'password sign-in POST /api/v3/signin', 16, signinSpec, 'request', 'argon2id m=19456 t=2 p=1; random user of the seeded pool', async () => {
-    argon2PerRun.push(await argon2Rate(CORES, Math.min(DURATION, 5)));
+    await rawInto(argon2PerRun);
     if (argon2Peer) {
       await cannon({ url: argon2Peer.url, connections: 16, durationS: 1, requests: argon2PeerSpec });
       const p = await cannon({ url: argon2Peer.url, connections: 16, durationS: Math.min(DURATION, 5), requests: argon2PeerSpec });
@@ -429,7 +431,7 @@ async function main() {
     await loop(16, WARMUP, mfaOnce);
     const r = await measure('MFA sign-in: password + TOTP (/api/v3/signin → /api/v3/mfa/verify)', 'sign-in (2 requests)', gh.pid, 16, DURATION, () => loop(16, DURATION, mfaOnce), `goal: ≥ 0.85 × raw argon2id in every run, like password sign-in (TOTP verify is an HMAC); ${ids.length} enrolled users in rotation; fetch loops`, {
       beforeEach: async () => {
-        mfaArgon2PerRun.push(await argon2Rate(CORES, Math.min(DURATION, 5)));
+        await rawInto(mfaArgon2PerRun);
         await loop(16, 1, mfaPeerOnce);
         const p = await loop(16, Math.min(DURATION, 5), mfaPeerOnce);
         if (p.errors) throw new Error(`argon2 peer (mfa): ${p.errors} errors: ${p.errorSamples.join('; ')}`);
@@ -629,7 +631,8 @@ async function main() {
    * What a hashing-bound run could reach, from where its CPU went (per-thread accounting, as the
    * 3-node simulation does per node): the server's hashing threads (named `gh-argon2`), its event
    * loop, its other threads (GC helpers, the SQLite checkpointer), and the bench process driving
-   * the load, per unit, against raw argon2id's CPU per hash measured right before the run.
+   * the load, per unit, against raw argon2id's CPU per hash around the run (the mean of the
+   * measurements right before and right after it).
    *  - `shared`: raw argon2id's CPU per hash ÷ the whole CPU per unit: the ratio the unit
    *    reaches against raw hashing when both get the same CPU, as on these cores, where the
    *    event loop and the load generator take CPU that the hashes would otherwise get (kernel time
