@@ -127,7 +127,7 @@ export const configSchema = Type.Object(
     }),
     oidcFastEndpoints: Type.Union([Type.Literal('on'), Type.Literal('off')], {
       default: 'on',
-      description: 'on: userinfo and introspection of Gatehouse JWT access tokens, and client-credentials token requests, are answered by lean handlers that give the same answers as oidc-provider, and refresh-token requests run the refresh grant of oidc-provider itself without its request pipeline (docs/performance.md); off: every request goes through oidc-provider (a switch for diagnosis).',
+      description: 'on: userinfo and introspection of Gatehouse JWT access tokens, and client-credentials token requests, are answered by lean handlers that give the same answers as oidc-provider, refresh-token requests run the refresh grant of oidc-provider itself without its request pipeline, and the access and ID tokens of a sign-in are built without the token models of oidc-provider, claim for claim the same (docs/performance.md); off: every request goes through oidc-provider (a switch for diagnosis).',
     }),
   },
   { additionalProperties: false },

@@ -181,6 +181,7 @@ export async function createContainer(config: Config, opts: { logger?: Logger; m
       fetch: outbound.fetch,
       sessions: { maxAgeSeconds: config.sessionMaxAgeSeconds, idleTimeoutSeconds: config.sessionIdleTimeoutSeconds },
       scriptClaims: () => pipeline.scriptClaims,
+      leanSignInTokens: config.oidcFastEndpoints === 'on',
     });
     services.applications = oidc.invalidatingApplications(services.applications);
     // The applications kept per node for sign-ins and token requests: dropped on every node's changes.

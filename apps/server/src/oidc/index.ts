@@ -34,6 +34,8 @@ export interface OidcDeps {
   sessions?: { maxAgeSeconds: number; idleTimeoutSeconds: number };
   /** Claims user scripts add to the provider's tokens (docs/pipeline.md). */
   scriptClaims?: () => ScriptClaims | undefined;
+  /** A sign-in's access and ID tokens built by fast-signin-tokens.ts (config oidcFastEndpoints on), else by oidc-provider's models. */
+  leanSignInTokens?: boolean;
   services: {
     applications: Pick<ApplicationsService, 'findClient' | 'getSecret'>;
     pools: Pick<PoolsService, 'findDefault' | 'get'>;
@@ -85,7 +87,7 @@ export function createOidc(deps: OidcDeps) {
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
     ...(deps.scriptClaims ? { scriptClaims: deps.scriptClaims } : {}),
   });
-  const tokens = createTokenService(registry, deps.services.audit);
+  const tokens = createTokenService(registry, deps.services.audit, { lean: deps.leanSignInTokens ?? false });
   deps.bus?.subscribe(TOPICS.application, (appId) => clients.invalidate(appId));
   deps.bus?.subscribe(TOPICS.signingKeys, (poolId) => registry.invalidate(poolId));
   const appChanged = async (appId: string) => {

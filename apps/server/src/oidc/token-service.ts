@@ -4,6 +4,7 @@ import { SUPPORTED_SCOPES } from './claims.js';
 import type { GatehouseClientMeta } from './clients.js';
 import type { ProviderRegistry } from './provider.js';
 import { firstSave } from './adapter.js';
+import { leanSignInTokens } from './fast-signin-tokens.js';
 import type { IssueTokensInput, LoginTokenResponseData, TokenService } from '../services/tokens/types.js';
 
 /**
@@ -11,9 +12,10 @@ import type { IssueTokensInput, LoginTokenResponseData, TokenService } from '../
  * hosted login) ends here. Tokens are minted through the pool's oidc-provider models — a Grant,
  * a JWT AccessToken for the pool's resource, an opaque RefreshToken, an IdToken — so they are
  * the provider's own tokens and behave identically at /oidc/me, introspection, revocation and
- * refresh.
+ * refresh. With `lean` (config `oidcFastEndpoints: on`, the default) the access and ID tokens are
+ * built by fast-signin-tokens.ts, claim for claim what these models issue, wherever it can.
  */
-export function createTokenService(registry: ProviderRegistry, audit: Pick<AuditService, 'record'>): TokenService {
+export function createTokenService(registry: ProviderRegistry, audit: Pick<AuditService, 'record'>, opts: { lean?: boolean } = {}): TokenService {
   return {
     async issue(input: IssueTokensInput): Promise<LoginTokenResponseData> {
       const { provider, issuer } = await registry.entry(input.poolId);
@@ -31,32 +33,45 @@ export function createTokenService(registry: ProviderRegistry, audit: Pick<Audit
       const scope = scopes.join(' ');
 
       const resource = issuer;
-      const grant = new provider.Grant({ accountId: input.userId, clientId: input.appId });
-      grant.addOIDCScope(scope);
-      grant.addResourceScope(resource, scope);
-      // A new grant: its id is chosen here so the adapter knows there is no earlier record to read.
-      const fresh = grant as unknown as { jti?: string; generateTokenId(): string };
-      fresh.jti = fresh.generateTokenId();
-      const grantId = await firstSave(fresh.jti, () => grant.save());
+      const lean = opts.lean ? leanSignInTokens(provider, client as never) : undefined;
+      let grantId: string;
+      if (lean) {
+        grantId = await lean.grant({ userId: input.userId, scope, resource });
+      } else {
+        const grant = new provider.Grant({ accountId: input.userId, clientId: input.appId });
+        grant.addOIDCScope(scope);
+        grant.addResourceScope(resource, scope);
+        // A new grant: its id is chosen here so the adapter knows there is no earlier record to read.
+        const fresh = grant as unknown as { jti?: string; generateTokenId(): string };
+        fresh.jti = fresh.generateTokenId();
+        grantId = await firstSave(fresh.jti, () => grant.save());
+      }
 
-      const resourceServer = new provider.ResourceServer(resource, {
-        scope: gh?.scope ?? SUPPORTED_SCOPES.join(' '),
-        audience: resource,
-        accessTokenTTL: gh?.accessTokenTtl ?? 7200,
-        accessTokenFormat: 'jwt',
-        jwt: { sign: { alg: 'ES256' } },
-      });
+      const accessTokenTTL = gh?.accessTokenTtl ?? 7200;
       const authTime = input.facts.authTime;
-      const at = new provider.AccessToken({
-        accountId: input.userId,
-        client,
-        grantId,
-        scope,
-        gty: 'gatehouse_signin',
-        resourceServer,
-      });
-      const accessToken = await at.save();
-      const expiresIn = at.expiration as number;
+      let accessToken: string;
+      let expiresIn: number;
+      if (lean) {
+        ({ value: accessToken, expiresIn } = await lean.accessToken({ userId: input.userId, grantId, scope, resource, accessTokenTTL, gty: 'gatehouse_signin' }));
+      } else {
+        const resourceServer = new provider.ResourceServer(resource, {
+          scope: gh?.scope ?? SUPPORTED_SCOPES.join(' '),
+          audience: resource,
+          accessTokenTTL,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'ES256' } },
+        });
+        const at = new provider.AccessToken({
+          accountId: input.userId,
+          client,
+          grantId,
+          scope,
+          gty: 'gatehouse_signin',
+          resourceServer,
+        });
+        accessToken = await at.save();
+        expiresIn = at.expiration as number;
+      }
 
       let refreshToken: string | undefined;
       if (scopes.includes('offline_access') && client.grantTypeAllowed('refresh_token')) {
@@ -79,14 +94,21 @@ export function createTokenService(registry: ProviderRegistry, audit: Pick<Audit
 
       const claims = await registry.accountClaims(input.poolId, input.userId, scope);
       if (!claims) throw new AppError('user.not_found');
-      const idToken = new provider.IdToken({ ...claims, amr: input.facts.amr, ...(input.facts.acr ? { acr: input.facts.acr } : {}), auth_time: authTime }, { client, ctx: undefined as never });
-      (idToken as unknown as { scope: string }).scope = scope;
+      const available = { ...claims, amr: input.facts.amr, ...(input.facts.acr ? { acr: input.facts.acr } : {}), auth_time: authTime };
       // IdToken.issue() hashes the raw value for the ID token's algorithm (OIDC Core §3.1.3.6).
-      idToken.set('at_hash', accessToken);
-      if (input.nonce) idToken.set('nonce', input.nonce);
+      const extra: Record<string, unknown> = { at_hash: accessToken };
+      if (input.nonce) extra.nonce = input.nonce;
       // Claims of the sign-in's hooks (user scripts): never one the account or the provider already sets.
-      for (const [k, v] of Object.entries(input.idTokenClaims ?? {})) if (!(k in claims) && !['amr', 'acr', 'auth_time', 'at_hash', 'nonce'].includes(k)) idToken.set(k, v);
-      const id_token = await idToken.issue({ use: 'idtoken' });
+      for (const [k, v] of Object.entries(input.idTokenClaims ?? {})) if (!(k in claims) && !['amr', 'acr', 'auth_time', 'at_hash', 'nonce'].includes(k)) extra[k] = v;
+      let id_token: string;
+      if (lean) {
+        id_token = await lean.idToken({ available, scope, extra });
+      } else {
+        const idToken = new provider.IdToken(available, { client, ctx: undefined as never });
+        (idToken as unknown as { scope: string }).scope = scope;
+        for (const [k, v] of Object.entries(extra)) idToken.set(k, v);
+        id_token = await idToken.issue({ use: 'idtoken' });
+      }
 
       void audit
         .record({ poolId: input.poolId, type: 'oidc.token.issued', result: 'success', actor: input.appId, subject: input.userId, data: { grantType: 'signin', amr: input.facts.amr, scope } })
