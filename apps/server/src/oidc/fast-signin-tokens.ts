@@ -11,6 +11,8 @@ import pick from 'oidc-provider/lib/helpers/_/pick.js';
 import nanoid from 'oidc-provider/lib/helpers/nanoid.js';
 // @ts-expect-error -- internal module of oidc-provider (no types): the check of extraTokenClaims' result.
 import { extraTokenClaims as checkExtraClaims } from 'oidc-provider/lib/helpers/configuration_result.js';
+// @ts-expect-error -- internal module of oidc-provider (no types): the JWS its models sign with.
+import * as JWT from 'oidc-provider/lib/helpers/jwt.js';
 import { firstSave } from './adapter.js';
 import { epochTime } from './fast-common.js';
 import { PRIVATE_CLAIM, privateClaimsOf } from './jwt-access-tokens.js';
@@ -63,13 +65,9 @@ type ProviderInternals = {
 const HASH_OF: Record<string, string> = { ES256: 'sha256', RS256: 'sha256', PS256: 'sha256', ES384: 'sha384', RS384: 'sha384', PS384: 'sha384', ES512: 'sha512', RS512: 'sha512', PS512: 'sha512' };
 const HASHED_CLAIMS = ['at_hash', 'c_hash', 's_hash'] as const;
 
-const b64 = (s: string) => Buffer.from(s).toString('base64url');
-
-/** header.payload.signature, as helpers/jwt.js builds it for an ExternalSigningKey. */
-function compact(key: ExternalSigningKey, header: object, payload: object): string {
-  const input = `${b64(JSON.stringify(header))}.${b64(JSON.stringify(payload))}`;
-  return `${input}.${Buffer.from(key.sign(Buffer.from(input)) as Uint8Array).toString('base64url')}`;
-}
+type JwtSign = (payload: object, key: ExternalSigningKey, alg: string, options: object) => Promise<string>;
+/** helpers/jwt.js `sign`: the header and payload encoding, and the claims it sets from `options`, are the models' own. */
+const sign = (JWT as { sign: JwtSign }).sign;
 
 export interface LeanAccessTokenInput {
   userId: string;
@@ -192,7 +190,7 @@ export function leanSignInTokens(provider: Provider, client: SignInClient): Lean
         aud: input.resource,
       };
       payload[PRIVATE_CLAIM] = privateClaimsOf(token);
-      return { value: compact(atKey, { alg: 'ES256', typ: 'at+jwt', kid: atKey.kid }, payload), expiresIn };
+      return { value: await sign(payload, atKey, 'ES256', { typ: 'at+jwt', fields: { kid: atKey.kid } }), expiresIn };
     },
 
     async idToken(input) {
@@ -205,15 +203,13 @@ export function leanSignInTokens(provider: Provider, client: SignInClient): Lean
           payload[claim] = digest.subarray(0, digest.byteLength / 2).toString('base64url');
         }
       }
-      const now = epochTime();
-      Object.assign(payload, {
-        aud: client.clientId,
-        exp: now + models.IdToken.expiresIn(undefined, {}, client),
-        iat: payload.iat !== undefined ? payload.iat : now,
-        iss: provider.issuer,
-        sub: payload.sub,
+      return sign(payload, idKey, alg, {
+        audience: client.clientId,
+        expiresIn: models.IdToken.expiresIn(undefined, {}, client),
+        issuer: provider.issuer,
+        subject: payload.sub,
+        fields: { kid: idKey.kid },
       });
-      return compact(idKey, { alg, typ: undefined, kid: idKey.kid }, payload);
     },
   };
 }
